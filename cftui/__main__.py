@@ -1,0 +1,5 @@
+import sys
+
+from cftui.cli import main
+
+sys.exit(main())
