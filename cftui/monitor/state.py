@@ -1,0 +1,98 @@
+"""What the monitor knows, as immutable values: the snapshot every front end renders.
+
+The engine builds a new `Snapshot` whenever something arrives and hands it, with the events it caused, to its
+listeners as a `MonitorUpdate`. Front ends never mutate these; tests build them directly to drive the UI.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Generic, TypeVar
+
+from cftui.api.models import Operation, OperationLog, Project, Resource
+from cftui.monitor.events import ChangeEvent
+
+T = TypeVar("T")
+
+
+def _empty() -> Mapping:
+    return {}
+
+
+class ConnectionStatus(StrEnum):
+    CONNECTING = "connecting"  # nothing answered yet
+    OK = "ok"
+    DEGRADED = "degraded"  # retrying after errors; data may be stale
+    OFFLINE = "offline"  # the API cannot be reached
+    AUTH_FAILED = "auth_failed"  # the key was refused: no retry until the user acts
+    RATE_LIMITED = "rate_limited"  # waiting for the rate limit to reset
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionState:
+    status: ConnectionStatus = ConnectionStatus.CONNECTING
+    since: datetime | None = None  # when this status began
+    last_error: str | None = None  # a sentence a person can act on (already key-masked)
+    request_id: str | None = None  # the server's request id of the last failure
+    next_attempt_at: datetime | None = None  # when the engine will try again
+    rate_limited_until: datetime | None = None
+    last_success_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RateBudget:
+    """The rate limit as the API reports it, and what the engine allows itself of it."""
+
+    limit: int | None = None  # X-RateLimit-Limit (requests per minute; tells the plan)
+    remaining: int | None = None  # X-RateLimit-Remaining
+    reset_at: datetime | None = None  # X-RateLimit-Reset
+    budget_per_minute: float | None = None  # the share cftui may spend (limit x budget fraction)
+    used_last_minute: int = 0  # requests cftui sent in the last 60 s
+
+
+@dataclass(frozen=True, slots=True)
+class Fetched(Generic[T]):
+    value: T
+    fetched_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CostSample:
+    at: datetime
+    monthly_cost: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    projects: Fetched[tuple[Project, ...]] | None = None
+    # by project id: the resources fetched, their cost history (for sparklines) and how many are in trouble
+    resources: Mapping[str, Fetched[tuple[Resource, ...]]] = field(default_factory=_empty)
+    project_costs: Mapping[str, tuple[CostSample, ...]] = field(default_factory=_empty)
+    problem_counts: Mapping[str, int] = field(default_factory=_empty)
+    operations: Mapping[str, Fetched[Operation]] = field(default_factory=_empty)  # watched operations, by id
+    connection: ConnectionState = field(default_factory=ConnectionState)
+    rate: RateBudget = field(default_factory=RateBudget)
+    api_version: str | None = None  # X-CloudForge-Version
+    focused_project_id: str | None = None
+    requested_interval: float = 5.0  # what the user asked for
+    effective_interval: float = 5.0  # what the budget allows (>= requested when stretched)
+    paused: bool = False
+
+    @property
+    def interval_stretched(self) -> bool:
+        return self.effective_interval > self.requested_interval + 1e-9
+
+
+@dataclass(frozen=True, slots=True)
+class MonitorUpdate:
+    """Sent to listeners after every change of the snapshot."""
+
+    snapshot: Snapshot
+    events: tuple[ChangeEvent, ...] = ()
+    # by operation id: log lines not delivered before, each once, in order
+    new_log_lines: Mapping[str, tuple[OperationLog, ...]] = field(default_factory=_empty)
+    changed: frozenset[str] = frozenset()  # "projects", "resources:<pid>", "operation:<id>", "connection", "rate"
