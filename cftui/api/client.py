@@ -1,0 +1,306 @@
+"""The CloudForge API client: GET only, typed and sanitised results, retries, rate-limit waits, pagination.
+
+Read only by construction: the class has no write method, and its connection pool refuses any other method
+(`ReadOnlyTransport`). Every attempt is reported to listeners (`RequestFinished`), every wait announced first
+(`RetryScheduled`, `RateLimitWait`), and every failure ends as a typed `ApiError` whose text is masked.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+import httpx
+
+from cftui import __version__
+from cftui.api.client_events import ClientEvent, ClientListener, RateLimitWait, RequestFinished, RetryScheduled
+from cftui.api.errors import ApiError, RateLimited, Unreachable, ValidationFailed
+from cftui.api.keys import ApiKey, KeyPolicyError, check_api_url
+from cftui.api.models import Operation, Project, Resource
+from cftui.api.pagination import ListResult, collect_pages
+from cftui.api.ratelimit import RateLimitInfo, parse_rate_limit
+from cftui.api.responses import clean_header, data_of, decode_json, error_from_response, validate_model
+from cftui.api.retry import RETRY_EXCEPTIONS, RETRY_STATUSES, RetryPolicy
+from cftui.api.transport import ReadOnlyTransport, read_only_hook
+
+log = logging.getLogger("cftui.api")
+M = TypeVar("M", Project, Resource, Operation)
+USER_AGENT = f"cftui/{__version__}"
+PER_PAGE = 100
+# A rate-limit window is a minute; never hold requests longer than that on one observation (clock skew).
+MAX_RATE_WAIT = timedelta(seconds=60)
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """A decoded 2xx body and the number of HTTP attempts it took."""
+
+    body: Any
+    attempts: int
+    request_id: str
+
+
+def new_request_id() -> str:
+    return f"req_cftui_{uuid.uuid4().hex[:20]}"
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class CloudForgeClient:
+    """Async, read-only client for the CloudForge API v2. Use as `async with CloudForgeClient(...) as client:`."""
+
+    def __init__(
+        self,
+        base_url: str,
+        api_key: ApiKey,
+        *,
+        timeout: float = 10.0,
+        retry_deadline: float = 30.0,
+        max_concurrency: int = 4,
+        key_hint: str = "CLOUDFORGE_API_KEY",
+        retry_policy: RetryPolicy | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        if not isinstance(api_key, ApiKey):
+            raise KeyPolicyError("CloudForgeClient needs an ApiKey (use ApiKey.parse), not a plain string.")
+        api_key.check_policy()
+        self._base_url = check_api_url(base_url, source="the API URL")
+        self._key = api_key
+        self._key_hint = key_hint
+        self._timeout = timeout
+        self._retry_deadline = retry_deadline
+        self._policy = retry_policy or RetryPolicy()
+        self._sleep = sleep
+        self._max_concurrency = max(1, max_concurrency)
+        self._in_flight = asyncio.Semaphore(self._max_concurrency)
+        self._listeners: list[ClientListener] = []
+        self._rate = RateLimitInfo()
+        self._api_version: str | None = None
+        limits = httpx.Limits(max_connections=self._max_concurrency, max_keepalive_connections=self._max_concurrency)
+        inner = transport or httpx.AsyncHTTPTransport(limits=limits, retries=0)
+        self._http = httpx.AsyncClient(
+            base_url=self._base_url + "/",
+            transport=ReadOnlyTransport(inner),
+            timeout=httpx.Timeout(timeout),
+            headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+            event_hooks={"request": [read_only_hook]},
+            follow_redirects=False,
+        )
+
+    # --- lifecycle and observation ------------------------------------------------------------------
+
+    async def __aenter__(self) -> CloudForgeClient:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    def __repr__(self) -> str:
+        return f"CloudForgeClient({self._base_url!r}, key={self._key.masked})"
+
+    @property
+    def base_url(self) -> str:
+        return self._base_url
+
+    @property
+    def api_key(self) -> ApiKey:
+        return self._key
+
+    @property
+    def rate_limit(self) -> RateLimitInfo:
+        return self._rate
+
+    @property
+    def api_version(self) -> str | None:
+        return self._api_version
+
+    def add_listener(self, callback: ClientListener) -> Callable[[], None]:
+        """Call `callback` with every `ClientEvent`; returns a function that removes it again."""
+        self._listeners.append(callback)
+        return lambda: self._listeners.remove(callback) if callback in self._listeners else None
+
+    def _emit(self, event: ClientEvent) -> None:
+        for listener in tuple(self._listeners):
+            try:
+                listener(event)
+            except Exception:
+                log.exception("a client listener failed on %s", type(event).__name__)
+
+    # --- the API (all GET) ------------------------------------------------------------------------
+
+    async def list_projects(self, status: str | None = None) -> ListResult[Project]:
+        return await self._list("projects", Project, {"status": status})
+
+    async def get_project(self, project_id: str) -> Project:
+        return await self._get_one(f"projects/{_segment(project_id)}", Project)
+
+    async def list_resources(
+        self, project_id: str, *, status: str | None = None, type: str | None = None, tag: str | None = None
+    ) -> ListResult[Resource]:
+        params = {"status": status, "type": type, "tag": tag}
+        return await self._list(f"projects/{_segment(project_id)}/resources", Resource, params)
+
+    async def get_resource(self, project_id: str, resource_id: str) -> Resource:
+        return await self._get_one(f"projects/{_segment(project_id)}/resources/{_segment(resource_id)}", Resource)
+
+    async def get_operation(self, operation_id: str) -> Operation:
+        return await self._get_one(f"operations/{_segment(operation_id)}", Operation)
+
+    # --- typed results ------------------------------------------------------------------------------
+
+    async def _get_one(self, path: str, model: type[M]) -> M:
+        reply = await self._get(path)
+        data = data_of(reply.body, method="GET", path=_display(path), request_id=reply.request_id, status=200)
+        return validate_model(
+            model, data, method="GET", path=_display(path), request_id=reply.request_id, where="'data'"
+        )
+
+    async def _list(self, path: str, model: type[M], filters: Mapping[str, str | None]) -> ListResult[M]:
+        params = {name: value for name, value in filters.items() if value is not None}
+
+        async def fetch_page(page: int) -> Reply:
+            return await self._get(path, {**params, "page": page, "per_page": PER_PAGE})
+
+        return await collect_pages(
+            fetch_page, model, path=_display(path), per_page=PER_PAGE, concurrency=self._max_concurrency
+        )
+
+    # --- one GET with retries and rate-limit waits ----------------------------------------------------
+
+    async def _get(self, path: str, params: Mapping[str, Any] | None = None) -> Reply:
+        deadline = time.monotonic() + self._retry_deadline
+        attempt = 0
+        while True:
+            await self._respect_rate_limit(path, deadline)
+            attempt += 1
+            outcome = await self._attempt(path, params)
+            if isinstance(outcome, Reply):
+                return Reply(outcome.body, attempt, outcome.request_id)
+            error, retryable = outcome
+            if isinstance(error, RateLimited):
+                attempt -= 1  # a 429 is the server pacing us, not a failure: it does not use up attempts
+                await self._wait_until(error.retry_at, deadline, path, error)
+                continue
+            if not retryable or attempt >= self._policy.attempts:
+                raise error
+            delay = self._policy.backoff(attempt)
+            if time.monotonic() + delay > deadline:
+                raise error
+            self._emit(RetryScheduled(attempt=attempt, error=error, at=_utcnow() + timedelta(seconds=delay)))
+            log.info("retrying GET /%s in %.2fs after: %s", path, delay, error)
+            await self._sleep(delay)
+
+    async def _respect_rate_limit(self, path: str, deadline: float) -> None:
+        """Before sending: if the last response said nothing remains, wait for its reset."""
+        info = self._rate
+        if not info.exhausted or info.reset_at is None:
+            return
+        until = min(info.reset_at, (info.observed_at or _utcnow()) + MAX_RATE_WAIT)
+        if until > _utcnow():
+            await self._wait_until(until, deadline, path, None)
+
+    async def _wait_until(self, until: datetime, deadline: float, path: str, cause: RateLimited | None) -> None:
+        wait = max(0.0, (until - _utcnow()).total_seconds()) + self._policy.rate_limit_jitter()
+        if time.monotonic() + wait > deadline:
+            raise cause or RateLimited(
+                "the rate limit is spent and resets after the retry deadline",
+                retry_at=until,
+                method="GET",
+                path=_display(path),
+            )
+        self._emit(RateLimitWait(until=until))
+        log.info("rate limited: holding GET /%s until %s", path, until.isoformat())
+        await self._sleep(wait)
+
+    async def _attempt(self, path: str, params: Mapping[str, Any] | None) -> Reply | tuple[ApiError, bool]:
+        """Send one GET. Returns the decoded reply, or the error and whether it is worth retrying."""
+        request_id = new_request_id()
+        headers = {"Authorization": f"Bearer {self._key.reveal()}", "X-Request-ID": request_id}
+        started_wall, started = _utcnow(), time.monotonic()
+        response: httpx.Response | None = None
+        error: ApiError | None = None
+        retryable = False
+        body: Any = None
+        async with self._in_flight:
+            try:
+                response = await self._http.get(path, params=params, headers=headers)
+            except RETRY_EXCEPTIONS as exc:
+                error, retryable = self._transport_error(exc, path, request_id), True
+            except httpx.HTTPError as exc:
+                error = self._transport_error(exc, path, request_id)
+        if response is not None:
+            self._observe(response)
+            request_id = clean_header(response.headers.get("X-Request-ID")) or request_id
+            if response.is_success:
+                try:
+                    body = decode_json(response, method="GET", path=_display(path), request_id=request_id)
+                except ApiError as exc:
+                    error = exc
+            else:
+                error = error_from_response(
+                    response,
+                    method="GET",
+                    path=_display(path),
+                    sent_request_id=request_id,
+                    key_hint=self._key_hint,
+                    now=_utcnow(),
+                )
+                request_id = error.request_id or request_id
+                retryable = response.status_code in RETRY_STATUSES
+        duration = time.monotonic() - started
+        status = response.status_code if response is not None else None
+        self._emit(RequestFinished("GET", _display(path), status, request_id, started_wall, duration, error))
+        log.debug("GET /%s -> %s (%s) in %.3fs", path, status or "no response", request_id, duration)
+        if error is not None:
+            return error, retryable
+        return Reply(body, 1, request_id)
+
+    def _observe(self, response: httpx.Response) -> None:
+        observed = parse_rate_limit(response.headers, _utcnow())
+        if observed is not None:
+            self._rate = observed
+        version = clean_header(response.headers.get("X-CloudForge-Version"))
+        if version:
+            self._api_version = version
+
+    def _transport_error(self, exc: httpx.HTTPError, path: str, request_id: str) -> ApiError:
+        if isinstance(exc, httpx.TimeoutException):
+            reason = f"no answer within {self._timeout:g} s ({type(exc).__name__})"
+        elif isinstance(exc, httpx.ConnectError):
+            reason = f"could not connect to {self._base_url} ({_first_line(exc)})"
+        elif isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError):
+            reason = f"the connection closed without a complete response ({_first_line(exc)})"
+        else:
+            reason = f"{type(exc).__name__}: {_first_line(exc)}"
+        return Unreachable(reason, request_id=request_id, method="GET", path=_display(path))
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0][:200] if text else type(exc).__name__
+
+
+def _display(path: str) -> str:
+    return "/" + path.lstrip("/")
+
+
+def _segment(identifier: str) -> str:
+    """One path segment from an id; an id that cannot be one is refused before anything is sent."""
+    if not isinstance(identifier, str) or not identifier.strip() or identifier in (".", "..") or len(identifier) > 200:
+        raise ValidationFailed(
+            f"{identifier!r} is not a valid CloudForge id; nothing was sent", code="invalid_id", method="GET"
+        )
+    return quote(identifier, safe="")

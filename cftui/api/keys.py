@@ -1,0 +1,131 @@
+"""API keys: classification, the key policy, masking, and where a key may be sent.
+
+A key is held in an `ApiKey`, whose `repr`/`str` are masked (`cf_read_…3f9a`); only the HTTP layer calls
+`reveal()`. The policy is checked when settings are loaded and again when a client is built, so no path can
+send a key the policy refuses.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from typing import Literal
+from urllib.parse import urlsplit
+
+KeyKind = Literal["read", "test", "live"]
+KEY_PREFIXES: dict[str, KeyKind] = {"cf_read_": "read", "cf_test_": "test", "cf_live_": "live"}
+# The reference shows `cf_live_xxxxxxxxxxxxx`: a prefix and a run of letters and digits. We accept a
+# little more (underscore, dash) but nothing that could break a header.
+_KEY_BODY = re.compile(r"[A-Za-z0-9_-]{8,256}")
+# Anything that looks like a CloudForge key inside free text, for masking error messages and logs.
+_KEY_IN_TEXT = re.compile(r"cf_(?:read|test|live)_[A-Za-z0-9_-]+")
+LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
+
+
+class KeyPolicyError(ValueError):
+    """A key or URL that cftui will not use. The message is a sentence a person can act on."""
+
+
+def _mask(secret: str) -> str:
+    for prefix in KEY_PREFIXES:
+        if secret.startswith(prefix):
+            body = secret[len(prefix) :]
+            return f"{prefix}…{body[-4:]}" if len(body) >= 12 else f"{prefix}…"
+    return "…"
+
+
+def mask_key(text: str) -> str:
+    """Replace every CloudForge key in `text` with its masked form."""
+    return _KEY_IN_TEXT.sub(lambda match: _mask(match.group(0)), text)
+
+
+class ApiKey:
+    """A CloudForge API key that passed the policy. Prints masked; `reveal()` is for the HTTP layer only."""
+
+    __slots__ = ("_secret", "kind", "live_allowed", "source")
+
+    def __init__(self, secret: str, kind: KeyKind, *, source: str, live_allowed: bool = False) -> None:
+        self._secret = secret
+        self.kind: KeyKind = kind
+        self.source = source
+        self.live_allowed = live_allowed
+
+    @classmethod
+    def parse(cls, raw: str, *, source: str = "CLOUDFORGE_API_KEY", allow_live: bool = False) -> ApiKey:
+        """Apply the key policy to `raw` (surrounding whitespace ignored); raise `KeyPolicyError` if refused."""
+        secret = raw.strip()
+        if not secret:
+            raise KeyPolicyError(f"The API key from {source} is empty.")
+        kind = next((k for prefix, k in KEY_PREFIXES.items() if secret.startswith(prefix)), None)
+        body = secret[len(f"cf_{kind}_") :] if kind else ""
+        if kind is None or not _KEY_BODY.fullmatch(body):
+            raise KeyPolicyError(
+                f"The API key from {source} is not a CloudForge API key (a {len(secret)}-character value): "
+                "keys start with cf_read_ (read-only, what cftui is for), cf_test_ or cf_live_, "
+                "followed by letters and digits."
+            )
+        key = cls(secret, kind, source=source, live_allowed=allow_live)
+        key.check_policy()
+        return key
+
+    def check_policy(self) -> None:
+        """Refuse a live key unless it was explicitly allowed."""
+        if self.kind == "live" and not self.live_allowed:
+            raise KeyPolicyError(
+                f"The API key from {self.source} ({self.masked}) is a live key, which can change and delete "
+                "production resources. cftui only reads, so it asks for a read-only key (cf_read_…, created "
+                "in the CloudForge dashboard under Settings > API Keys). To use this live key anyway, "
+                "pass --allow-live-key (or set allow_live_key = true in the profile)."
+            )
+
+    @property
+    def masked(self) -> str:
+        return _mask(self._secret)
+
+    @property
+    def is_test(self) -> bool:
+        return self.kind == "test"
+
+    def reveal(self) -> str:
+        """The secret itself. Only the HTTP layer calls this, to build the Authorization header."""
+        return self._secret
+
+    def __repr__(self) -> str:
+        return f"ApiKey({self.masked}, kind={self.kind!r})"
+
+    def __str__(self) -> str:
+        return self.masked
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ApiKey) and other._secret == self._secret
+
+    def __hash__(self) -> int:
+        return hash(self._secret)
+
+    def __reduce__(self) -> tuple:
+        raise TypeError("an ApiKey cannot be pickled")
+
+
+def is_loopback_host(host: str) -> bool:
+    host = host.strip("[]").lower()
+    if host in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_api_url(url: str, *, source: str = "the API URL") -> str:
+    """Validate a base URL; refuse plain http:// except to loopback. Returns it without a trailing slash."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise KeyPolicyError(
+            f"{source} {url!r} is not an http(s) URL; it should look like https://api.cloudforge.novatech.com/v2."
+        )
+    if parts.scheme == "http" and not is_loopback_host(parts.hostname):
+        raise KeyPolicyError(
+            f"Refusing to send the API key over plain http:// to {parts.hostname} ({source}): "
+            "use https://, or a loopback address (127.0.0.1, localhost) for a local simulator."
+        )
+    return url.strip().rstrip("/")

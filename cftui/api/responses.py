@@ -1,0 +1,159 @@
+"""Turn an HTTP response into sanitised data or a typed error. Nothing here raises anything but `ApiError`."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
+
+import httpx
+from pydantic import BaseModel, ValidationError
+
+from cftui.api.errors import (
+    ApiError,
+    AuthenticationFailed,
+    MalformedResponse,
+    RateLimited,
+    error_class_for,
+)
+from cftui.api.models import ErrorBody
+from cftui.api.ratelimit import retry_after
+from cftui.api.sanitize import one_line, sanitize_tree
+
+M = TypeVar("M", bound=BaseModel)
+MAX_ID_LENGTH = 200
+MAX_SNIPPET = 120
+_TAGS = re.compile(r"<[^>]*>")
+_SPACES = re.compile(r"\s+")
+# Codes for statuses whose body is not the reference's error JSON (a proxy's page, for instance).
+CODE_FOR_STATUS = {
+    400: "validation_error",
+    401: "authentication_failed",
+    403: "forbidden",
+    404: "resource_not_found",
+    429: "rate_limited",
+    500: "internal_error",
+    502: "bad_gateway",
+    503: "service_unavailable",
+    504: "gateway_timeout",
+}
+
+
+def clean_header(value: str | None) -> str | None:
+    """A header value from the server, made safe to display."""
+    if value is None:
+        return None
+    return one_line(value)[:MAX_ID_LENGTH] or None
+
+
+def decode_json(response: httpx.Response, *, method: str, path: str, request_id: str | None) -> Any:
+    """The body as sanitised JSON; `MalformedResponse` if it is not JSON at all."""
+    try:
+        decoded = json.loads(response.content)
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
+        raise MalformedResponse(
+            f"the body is not valid JSON ({_json_problem(exc)}; {len(response.content)} bytes, "
+            f"HTTP {response.status_code})",
+            status=response.status_code,
+            request_id=request_id,
+            method=method,
+            path=path,
+        ) from None
+    return sanitize_tree(decoded)
+
+
+def _json_problem(exc: Exception) -> str:
+    if isinstance(exc, json.JSONDecodeError):
+        return f"{exc.msg} at byte {exc.pos}"
+    if isinstance(exc, UnicodeDecodeError):
+        return "it is not UTF-8 text"
+    return "it is nested too deeply"
+
+
+def data_of(body: Any, *, method: str, path: str, request_id: str | None, status: int) -> Any:
+    """The `data` member of an envelope `{"data": ...}`."""
+    if not isinstance(body, dict):
+        raise MalformedResponse(
+            f"expected a JSON object, got {_json_type(body)}",
+            status=status,
+            request_id=request_id,
+            method=method,
+            path=path,
+        )
+    if "data" not in body:
+        raise MalformedResponse(
+            "the JSON object has no 'data' member", status=status, request_id=request_id, method=method, path=path
+        )
+    return body["data"]
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    return {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}.get(type(value), "a number")
+
+
+def validate_model(model: type[M], data: Any, *, method: str, path: str, request_id: str | None, where: str) -> M:
+    """`model` from sanitised data; a validation failure becomes `MalformedResponse` naming the field."""
+    if not isinstance(data, dict):
+        raise MalformedResponse(
+            f"{where} should be an object, got {_json_type(data)}", request_id=request_id, method=method, path=path
+        )
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(part) for part in first["loc"]) or "(root)"
+        raise MalformedResponse(
+            f"{where} is not a valid {model.__name__}: field '{one_line(field)}': {first['msg']}",
+            request_id=request_id,
+            method=method,
+            path=path,
+        ) from None
+
+
+def _body_snippet(response: httpx.Response) -> str:
+    text = response.content[:4096].decode("utf-8", errors="replace")
+    text = _SPACES.sub(" ", _TAGS.sub(" ", text)).strip()
+    text = one_line(text)
+    return text[:MAX_SNIPPET] + ("…" if len(text) > MAX_SNIPPET else "")
+
+
+def error_from_response(
+    response: httpx.Response,
+    *,
+    method: str,
+    path: str,
+    sent_request_id: str,
+    key_hint: str,
+    now: datetime,
+) -> ApiError:
+    """The typed error for a non-2xx response, whether or not its body is the reference's error JSON."""
+    status = response.status_code
+    header_id = clean_header(response.headers.get("X-Request-ID"))
+    error_body: ErrorBody | None = None
+    try:
+        decoded = sanitize_tree(json.loads(response.content))
+        if isinstance(decoded, dict) and isinstance(decoded.get("error"), dict):
+            error_body = ErrorBody.model_validate(decoded["error"])
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError, ValidationError):
+        error_body = None
+    if error_body is not None:
+        code = one_line(error_body.code)[:80] or CODE_FOR_STATUS.get(status, "api_error")
+        message = one_line(error_body.message)[:500]
+        request_id = clean_header(error_body.request_id) or header_id or sent_request_id
+    else:
+        code = CODE_FOR_STATUS.get(status, "api_error")
+        snippet = _body_snippet(response)
+        kind = one_line(response.headers.get("Content-Type", "no content type"))[:60]
+        message = f"HTTP {status} with a non-JSON body ({kind})" + (f": {snippet}" if snippet else "")
+        request_id = header_id or sent_request_id
+    common = {"code": code, "status": status, "request_id": request_id, "method": method, "path": path}
+    error_class = error_class_for(status)
+    if error_class is RateLimited:
+        retry_at = retry_after(response.headers, now) or now + timedelta(seconds=1)
+        return RateLimited(message, retry_at=retry_at.astimezone(UTC), **common)
+    if error_class is AuthenticationFailed:
+        return AuthenticationFailed(message, key_hint=key_hint, **common)
+    return error_class(message, **common)
