@@ -1,0 +1,174 @@
+"""`cftui status` output: JSON (schema `cftui.status/1`), plain aligned text, or a rich table on a terminal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console, Group
+from rich.table import Table
+from rich.text import Text
+
+from cftui.api.models import Project, Resource
+from cftui.headless.output import fit_cell, format_money, format_time, plain_table
+from cftui.headless.status_report import ProjectReport, StatusReport, shown_resources
+
+SCHEMA = "cftui.status/1"
+STATUS_STYLES = {"running": "green", "active": "green", "stopped": "dim", "pending": "yellow",
+                 "provisioning": "yellow", "archived": "dim", "error": "bold red"}  # fmt: skip
+UNKNOWN_STATUS_STYLE = "magenta"  # a status the reference does not know: worth a look, not an error
+PROJECT_HEADERS = ("PROJECT", "ID", "STATUS", "RESOURCES", "BY STATUS", "PROBLEMS", "MONTHLY COST")
+RESOURCE_HEADERS = ("RESOURCE", "ID", "TYPE", "STATUS", "PROVIDER", "REGION", "MONTHLY COST", "OPERATION")
+
+
+# --- JSON -----------------------------------------------------------------------------------------------
+
+
+def resource_json(resource: Resource) -> dict[str, Any]:
+    return {
+        "id": resource.id,
+        "name": resource.name,
+        "type": resource.type,
+        "category": resource.category,
+        "status": resource.status,
+        "problem": resource.is_problem,
+        "provider": resource.provider,
+        "region": resource.region,
+        "monthly_cost": format_money(resource.monthly_cost),
+        "operation_id": resource.operation_id,
+    }
+
+
+def project_json(report: ProjectReport, problems_only: bool) -> dict[str, Any]:
+    project = report.project
+    body: dict[str, Any] = {
+        "id": project.id,
+        "name": project.name,
+        "status": project.status,
+        "resource_count": report.resource_count,
+        "by_status": dict(report.by_status) if report.by_status is not None else None,
+        "problems": report.problems,
+        "errors": report.errors,
+        "monthly_cost": format_money(project.monthly_cost),
+    }
+    if report.show_resources:
+        body["resources"] = [resource_json(r) for r in shown_resources(report, problems_only)]
+    return body
+
+
+def report_json(report: StatusReport) -> dict[str, Any]:
+    return {
+        "schema": SCHEMA,
+        "generated_at": format_time(report.generated_at),
+        "api_url": report.api_url,
+        "api_version": report.api_version,
+        "healthy": report.healthy,
+        "error_count": report.error_count,
+        "problem_count": report.problem_count,
+        "problems_only": report.problems_only,
+        "projects": [project_json(p, report.problems_only) for p in report.projects],
+    }
+
+
+# --- shared wording -----------------------------------------------------------------------------------
+
+
+def by_status_text(report: ProjectReport) -> str:
+    if report.by_status is None:
+        return "unknown"
+    return ", ".join(f"{status} {count}" for status, count in report.by_status.items()) or "none"
+
+
+def verdict(report: StatusReport) -> str:
+    if report.healthy:
+        extra = f"; {report.problem_count} in an unknown status" if report.problem_count else ""
+        return f"healthy: no resource in error{extra}"
+    noun = "resource" if report.error_count == 1 else "resources"
+    return f"TROUBLE: {report.error_count} {noun} in error"
+
+
+def _count(value: int | None) -> str:
+    return "-" if value is None else str(value)
+
+
+def _money(project_or_resource: Project | Resource) -> str:
+    return format_money(project_or_resource.monthly_cost) or "-"
+
+
+def _heading(report: StatusReport) -> str:
+    return f"CloudForge status at {format_time(report.generated_at)} from {report.api_url}"
+
+
+# --- plain text (a pipe: no colour, no box drawing) -----------------------------------------------------
+
+
+def render_plain(report: StatusReport) -> str:
+    rows = [
+        (p.project.name, p.project.id, p.project.status, _count(p.resource_count), by_status_text(p),
+         str(p.problems), _money(p.project))
+        for p in report.projects
+    ]  # fmt: skip
+    parts = [_heading(report), ""]
+    if rows:
+        parts.append(plain_table(PROJECT_HEADERS, rows, right_aligned=frozenset({3, 5, 6})))
+    else:
+        parts.append("no projects in trouble" if report.problems_only else "no projects")
+    for project in report.projects:
+        resources = shown_resources(project, report.problems_only)
+        if not project.show_resources:
+            continue
+        parts += ["", f"resources of {fit_cell(project.project.name)} ({fit_cell(project.project.id)}):"]
+        if resources:
+            parts.append(plain_table(RESOURCE_HEADERS, [_resource_row(r) for r in resources], frozenset({6})))
+        else:
+            parts.append("  none in trouble" if report.problems_only else "  none")
+    parts += ["", verdict(report)]
+    return "\n".join(parts)
+
+
+def _resource_row(resource: Resource) -> tuple[str, ...]:
+    return (resource.name, resource.id, resource.type, resource.status, resource.provider or "-",
+            resource.region or "-", _money(resource), resource.operation_id or "-")  # fmt: skip
+
+
+# --- rich (a terminal): every API string is a Text, so nothing from the API is read as markup ------------
+
+
+def _status_text(status: str) -> Text:
+    return Text(status, style=STATUS_STYLES.get(status, UNKNOWN_STATUS_STYLE))
+
+
+def projects_table(report: StatusReport) -> Table:
+    table = Table(title=Text(_heading(report)), title_justify="left", expand=False)
+    table.add_column("Project", overflow="fold", max_width=40)
+    table.add_column("ID", no_wrap=True)
+    table.add_column("Status")
+    table.add_column("Resources", justify="right")
+    table.add_column("By status", overflow="fold")
+    table.add_column("Problems", justify="right")
+    table.add_column("Monthly cost", justify="right", no_wrap=True)
+    for p in report.projects:
+        problems = Text(str(p.problems), style="bold red" if p.problems else "green")
+        table.add_row(Text(p.project.name), Text(p.project.id), _status_text(p.project.status),
+                      Text(_count(p.resource_count)), Text(by_status_text(p)), problems,
+                      Text(_money(p.project)))  # fmt: skip
+    return table
+
+
+def resources_table(project: ProjectReport, problems_only: bool) -> Table:
+    title = Text.assemble("Resources of ", Text(project.project.name, style="bold"), f" ({project.project.id})")
+    table = Table(title=title, title_justify="left")
+    for header, justify in (("Resource", "left"), ("ID", "left"), ("Type", "left"), ("Status", "left"),
+                            ("Provider", "left"), ("Region", "left"), ("Monthly cost", "right"),
+                            ("Operation", "left")):  # fmt: skip
+        table.add_column(header, justify=justify, overflow="fold")  # type: ignore[arg-type]
+    for r in shown_resources(project, problems_only):
+        table.add_row(Text(r.name), Text(r.id), Text(r.type), _status_text(r.status), Text(r.provider or "-"),
+                      Text(r.region or "-"), Text(_money(r)), Text(r.operation_id or "-"))  # fmt: skip
+    return table
+
+
+def render_rich(report: StatusReport, console: Console) -> None:
+    parts: list[Any] = [projects_table(report)]
+    parts += [resources_table(p, report.problems_only) for p in report.projects if p.show_resources]
+    parts.append(Text(verdict(report), style="green" if report.healthy else "bold red"))
+    console.print(Group(*parts))

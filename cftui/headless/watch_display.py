@@ -1,0 +1,130 @@
+"""How `cftui watch` shows operations: a live rich progress display on a terminal, plain lines on a pipe.
+
+Both take the same calls: `show(operation, now)` after every poll and `note(sentence)` for trouble on the way
+(rate limits, outages), which goes to stderr.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import TextIO
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, ProgressColumn, Task, TaskID
+from rich.text import Text
+
+from cftui.api.models import Operation
+from cftui.api.sanitize import one_line
+from cftui.headless.output import format_time, say_error
+from cftui.headless.watch_track import OperationTracker, describe_end, format_seconds, time_left
+
+END_STYLES = {"completed": "bold green", "failed": "bold red", "cancelled": "bold yellow"}
+
+
+class PlainWatchDisplay:
+    """One line per change on stdout, flushed at once (CI logs show it live)."""
+
+    def __init__(self, trackers: dict[str, OperationTracker], command: str = "watch", out: TextIO | None = None):
+        self.trackers = trackers
+        self.command = command
+        self.out = sys.stdout if out is None else out
+
+    def __enter__(self) -> PlainWatchDisplay:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def show(self, operation: Operation, now: datetime) -> None:
+        lines = self.trackers[operation.id].update(operation, now)
+        if lines:
+            self.out.write("".join(line + "\n" for line in lines))
+            self.out.flush()
+
+    def note(self, sentence: str) -> None:
+        say_error(self.command, sentence)
+
+
+class _FieldColumn(ProgressColumn):
+    """A column drawn from one task field, always as `Text`, so API text is never read as markup."""
+
+    def __init__(self, field_name: str, style_field: str | None = None) -> None:
+        super().__init__()
+        self.field_name = field_name
+        self.style_field = style_field
+
+    def render(self, task: Task) -> Text:
+        style = task.fields.get(self.style_field, "") if self.style_field else ""
+        return Text(str(task.fields.get(self.field_name, "")), style=style)
+
+
+class _TimeLeftColumn(ProgressColumn):
+    """Counts down to the API's `estimated_completion` (rich's own estimate knows nothing of it)."""
+
+    def render(self, task: Task) -> Text:
+        eta: datetime | None = task.fields.get("eta")
+        if task.finished or eta is None:
+            return Text("")
+        left = max(0.0, (eta - datetime.now(UTC)).total_seconds())
+        return Text(f"{format_seconds(left)} left", style="cyan")
+
+
+class LiveWatchDisplay:
+    """A rich `Progress` with one bar per operation; log lines are printed above it as they arrive."""
+
+    def __init__(self, trackers: dict[str, OperationTracker], console: Console, command: str = "watch") -> None:
+        self.trackers = trackers
+        self.console = console
+        self.command = command
+        self.progress = Progress(
+            _FieldColumn("label"),
+            BarColumn(bar_width=30),
+            _FieldColumn("percent"),
+            _FieldColumn("state", style_field="state_style"),
+            _TimeLeftColumn(),
+            console=console,
+            refresh_per_second=2,  # gentle on a slow SSH link; the countdown only needs seconds
+            transient=False,
+        )
+        self.tasks: dict[str, TaskID] = {
+            op_id: self.progress.add_task(
+                "", total=100, label=one_line(op_id), percent="", state="waiting", state_style="dim", eta=None
+            )
+            for op_id in trackers
+        }
+
+    def __enter__(self) -> LiveWatchDisplay:
+        self.progress.start()
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None):
+        self.progress.stop()
+
+    def show(self, operation: Operation, now: datetime) -> None:
+        tracker = self.trackers[operation.id]
+        for log in tracker.new_logs(operation):
+            stamp = format_time(log.timestamp or now)
+            line = Text.assemble((stamp, "dim"), " ", (one_line(operation.id), "bold"), " ", one_line(log.message))
+            self.progress.console.print(line)
+        tracker.last = operation
+        label = (
+            one_line(operation.id)
+            + f" {one_line(operation.type)}"
+            + (f" on {one_line(operation.resource_id)}" if operation.resource_id else "")
+        )
+        status = describe_end(operation) if operation.is_finished else operation.status
+        self.progress.update(
+            self.tasks[operation.id],
+            completed=100 if operation.status == "completed" else operation.clamped_progress,
+            label=label,
+            percent=f"{operation.clamped_progress:3d}%",
+            state=one_line(status),
+            state_style=END_STYLES.get(operation.status, "yellow"),
+            eta=operation.estimated_completion if time_left(operation, now) is not None else None,
+        )
+
+    def note(self, sentence: str) -> None:
+        # Live redirects stderr above the display, so the note neither tears the bars nor hides in them.
+        say_error(self.command, sentence)

@@ -1,0 +1,84 @@
+"""Plain lines for `cftui watch` and `cftui events`, and duration parsing, on constructed objects."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+
+from cftui.api.sanitize import sanitize_text
+from cftui.headless.durations import parse_duration
+from cftui.headless.event_lines import jsonl_line, text_line
+from cftui.headless.watch_track import OperationTracker
+from cftui.monitor.events import ChangeEvent, EventKind, Severity
+from tests.headless.hostile import HOSTILE_NAME, assert_no_raw_controls, operation
+
+NOW = datetime(2026, 11, 28, 12, 0, 0, tzinfo=UTC)
+
+
+def log(second: int, message: str) -> dict[str, str]:
+    return {"timestamp": f"2026-11-28T12:00:{second:02d}Z", "message": message}
+
+
+def test_tracker_says_each_change_once() -> None:
+    tracker = OperationTracker("op_1")
+    eta = (NOW + timedelta(seconds=45)).isoformat()
+    first = tracker.update(operation(progress=10, estimated_completion=eta, logs=[log(1, "Starting")]), NOW)
+    assert first == [
+        "2026-11-28T12:00:00Z op_1 update_resource on res_1: in_progress",
+        "2026-11-28T12:00:01Z op_1 log: Starting",
+        "2026-11-28T12:00:00Z op_1 progress 10% (about 45s left)",
+    ]
+    same = operation(progress=10, estimated_completion=eta, logs=[log(1, "Starting")])
+    assert tracker.update(same, NOW) == []
+    later = NOW + timedelta(seconds=30)
+    lines = tracker.update(operation(progress=70, estimated_completion=eta, logs=[log(1, "Starting"), log(20, "x")]),
+                           later)  # fmt: skip
+    assert lines == ["2026-11-28T12:00:20Z op_1 log: x", "2026-11-28T12:00:30Z op_1 progress 70% (about 15s left)"]
+    end = tracker.update(operation(status="failed", progress=70, error="disk full"), later)
+    assert end == ["2026-11-28T12:00:30Z op_1 failed: disk full"] and tracker.finished and not tracker.succeeded
+
+
+def test_tracker_on_an_already_completed_operation_and_hostile_logs() -> None:
+    tracker = OperationTracker("op_2")
+    lines = tracker.update(operation(id="op_2", status="completed", progress=100, logs=[log(3, HOSTILE_NAME)]), NOW)
+    assert lines[0] == "2026-11-28T12:00:00Z op_2 update_resource on res_1"
+    assert lines[-1] == "2026-11-28T12:00:00Z op_2 completed"
+    assert tracker.succeeded
+    assert_no_raw_controls("\n".join(lines))
+    assert "\\x1b]2;pwned" in lines[1]
+
+
+def event(**fields) -> ChangeEvent:
+    base = dict(kind=EventKind.RESOURCE_STATUS_CHANGED, at=NOW, subject_id="res_1", subject_name="web-1",
+                project_id="proj_1", old="running", new="error", severity=Severity.ERROR,
+                summary="web-1: running -> error")  # fmt: skip
+    return ChangeEvent(**{**base, **fields})
+
+
+def test_event_text_and_jsonl_lines() -> None:
+    assert text_line(event()) == "2026-11-28T12:00:00Z resource.status_changed web-1: running -> error"
+    assert text_line(event(summary="")) == "2026-11-28T12:00:00Z resource.status_changed web-1: running -> error"
+    hostile = event(summary=sanitize_text(f"{HOSTILE_NAME}\nsecond line"), data={"cost": Decimal("1.10")})
+    line = text_line(hostile)
+    assert "\n" not in line and "\\n" in line
+    assert_no_raw_controls(line)
+    raw = jsonl_line(hostile)
+    assert "\n" not in raw
+    assert_no_raw_controls(raw)
+    decoded = json.loads(raw)
+    assert decoded == {**hostile.to_json(), "data": {"cost": "1.10"}}
+    assert ChangeEvent.from_json(decoded).summary == hostile.summary
+
+
+@pytest.mark.parametrize(("text", "seconds"), [("90", 90), ("90s", 90), ("15m", 900), ("1h30m", 5400), ("2d", 172800)])
+def test_durations(text: str, seconds: float) -> None:
+    assert parse_duration(text) == seconds
+
+
+@pytest.mark.parametrize("text", ["", "abc", "1x", "-5", "0", "1h-3m", "nan"])
+def test_bad_durations_say_what_is_accepted(text: str) -> None:
+    with pytest.raises(ValueError, match="duration"):
+        parse_duration(text)
