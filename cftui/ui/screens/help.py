@@ -1,0 +1,194 @@
+"""`?`: every key the dashboard answers to, read from the live bindings so the list can never drift.
+
+Groups, in order: the app's own bindings (work everywhere), the screen's, then one group per kind of widget on
+that screen, the focused one first. A key listed in an earlier group with the same meaning is not repeated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.dom import DOMNode
+from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
+from textual.widgets import Static
+
+KEY_COLUMN = 16
+
+
+@dataclass
+class KeyEntry:
+    """One action with every key bound to it in a group, e.g. `j / down` -> `Cursor down`."""
+
+    keys: list[str]
+    description: str
+    action: str
+
+
+@dataclass
+class KeyGroup:
+    title: str
+    entries: list[KeyEntry] = field(default_factory=list)
+
+
+def _humanise(name: str) -> str:
+    """`ResourceTree` -> `Resource tree`, `toggle_problems_only` -> `Toggle problems only`."""
+    words: list[str] = []
+    current = ""
+    for char in name.replace("_", " "):
+        if char.isupper() and current and not current[-1].isupper() and current[-1] != " ":
+            words.append(current)
+            current = char.lower()
+        else:
+            current += char
+    words.append(current)
+    text = " ".join(w.strip() for w in words if w.strip())
+    return text[:1].upper() + text[1:]
+
+
+def _description(binding: Binding) -> str:
+    if binding.description:
+        return binding.description
+    if binding.tooltip:
+        return binding.tooltip
+    action = binding.action.split("(", 1)[0].rsplit(".", 1)[-1]
+    return _humanise(action)
+
+
+def group_title(node: DOMNode) -> str:
+    """A widget may name its help group with a `HELP_GROUP` class attribute; otherwise its class name, humanised."""
+    custom = getattr(type(node), "HELP_GROUP", None)
+    return str(custom) if custom else _humanise(type(node).__name__)
+
+
+def _bindings_of(node: DOMNode) -> Iterable[Binding]:
+    for bindings in node._bindings.key_to_bindings.values():
+        yield from bindings
+
+
+def collect_key_groups(screen: Screen[object]) -> list[KeyGroup]:
+    """The bindings in force on `screen`: app, screen, then each kind of widget (focused first), deduplicated."""
+    app = screen.app
+    sources: list[tuple[str, DOMNode]] = [("Everywhere", app), (f"Screen: {group_title(screen)}", screen)]
+    focused = screen.focused
+    seen_types: set[type] = set()
+    widgets: list[Widget] = []
+    if focused is not None:
+        widgets.extend(node for node in focused.ancestors_with_self if isinstance(node, Widget))
+    widgets.extend(screen.walk_children(Widget))
+    for widget in widgets:
+        if isinstance(widget, Screen) or type(widget) in seen_types or not widget._bindings.key_to_bindings:
+            continue
+        seen_types.add(type(widget))
+        suffix = " (focused)" if widget is focused else ""
+        sources.append((group_title(widget) + suffix, widget))
+
+    shown: set[tuple[str, str]] = set()
+    groups: list[KeyGroup] = []
+    for title, node in sources:
+        group = KeyGroup(title)
+        by_meaning: dict[tuple[str, str], KeyEntry] = {}
+        for binding in _bindings_of(node):
+            description = _description(binding)
+            key = app.get_key_display(binding)
+            if (key, description) in shown:
+                continue
+            shown.add((key, description))
+            entry = by_meaning.get((binding.action, description))
+            if entry is None:
+                entry = by_meaning[(binding.action, description)] = KeyEntry([], description, binding.action)
+                group.entries.append(entry)
+            if key not in entry.keys:
+                entry.keys.append(key)
+        if group.entries:
+            groups.append(group)
+    return groups
+
+
+def render_group(group: KeyGroup) -> Content:
+    lines = []
+    for entry in group.entries:
+        keys = " / ".join(entry.keys)
+        lines.append(Content.assemble((keys.ljust(KEY_COLUMN), "bold"), " ", entry.description))
+    return Content("\n").join(lines)
+
+
+class HelpScreen(ModalScreen[None]):
+    """A scrollable list of every key and what it does, grouped; Escape, q or ? closes it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark", "close", "Close help"),
+        Binding("j,down", "scroll_down", "Scroll down", show=False),
+        Binding("k,up", "scroll_up", "Scroll up", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    HelpScreen {
+        align: center middle;
+    }
+    HelpScreen > #help-dialog {
+        width: 84;
+        max-width: 100%;
+        height: 90%;
+        border: thick $primary;
+        background: $surface;
+    }
+    HelpScreen #help-body {
+        padding: 0 1;
+    }
+    HelpScreen .help-group-title {
+        text-style: bold;
+        color: $accent;
+        margin-top: 1;
+    }
+    HelpScreen #help-hint {
+        dock: bottom;
+        color: $text-muted;
+        padding: 0 1;
+    }
+    """
+
+    def __init__(self, groups: list[KeyGroup] | None = None) -> None:
+        super().__init__()
+        self._groups = groups
+
+    @property
+    def groups(self) -> list[KeyGroup]:
+        return list(self._groups or [])
+
+    def compose(self) -> ComposeResult:
+        if self._groups is None:
+            self._groups = collect_key_groups(self._screen_below())
+        with Vertical(id="help-dialog"):
+            with VerticalScroll(id="help-body"):
+                for group in self._groups:
+                    yield Static(Content(group.title), classes="help-group-title")
+                    yield Static(render_group(group), classes="help-group")
+            yield Static(Content("j/k or arrows: scroll   Escape, q or ?: close"), id="help-hint")
+
+    def _screen_below(self) -> Screen[object]:
+        """The screen the user asked for help on: the one under this dialog on the stack."""
+        stack = self.app.screen_stack
+        if self in stack:
+            index = stack.index(self)
+            return stack[index - 1] if index > 0 else self
+        return stack[-1] if stack else self
+
+    def on_mount(self) -> None:
+        self.query_one("#help-dialog").border_title = "Keys"
+        self.query_one("#help-body").focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_scroll_down(self) -> None:
+        self.query_one("#help-body", VerticalScroll).scroll_down(animate=False)
+
+    def action_scroll_up(self) -> None:
+        self.query_one("#help-body", VerticalScroll).scroll_up(animate=False)

@@ -1,0 +1,165 @@
+"""The Events pane: a bounded, scrollable feed of what changed, newest at the bottom.
+
+Each line is `time glyph [severity] summary`; errors and warnings are highlighted and also carry a word, so the
+feed reads the same without colour. A resource going to `error` raises a notification (one per update, however
+many resources broke at once) and rings the terminal bell when the user enabled it (`settings.bell`).
+The feed keeps at most `max_lines` lines; history loaded at start (`preload`) counts towards the same bound.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
+from typing import ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual.widgets import RichLog
+
+from cftui.api.sanitize import one_line
+from cftui.monitor.events import ChangeEvent, EventKind, Severity
+from cftui.monitor.state import MonitorUpdate
+from cftui.ui.format import clock_time
+
+DEFAULT_MAX_LINES = 500
+SUMMARY_WIDTH = 200  # a 300-character name should not make every line scroll sideways
+NAMES_IN_NOTIFICATION = 3
+
+KIND_GLYPHS: dict[EventKind, str] = {
+    EventKind.RESOURCE_CREATED: "+",
+    EventKind.RESOURCE_DELETED: "−",
+    EventKind.RESOURCE_STATUS_CHANGED: "⇄",
+    EventKind.RESOURCE_UPDATED: "✎",
+    EventKind.COST_CHANGED: "$",
+    EventKind.COST_THRESHOLD_EXCEEDED: "$!",
+    EventKind.OPERATION_PROGRESS: "▶",
+    EventKind.OPERATION_COMPLETED: "✔",
+    EventKind.OPERATION_FAILED: "✖",
+}
+SEVERITY_WORDS: dict[Severity, str] = {Severity.ERROR: "ERROR ", Severity.WARNING: "WARN ", Severity.INFO: ""}
+
+
+def event_summary(event: ChangeEvent) -> str:
+    """The event's sentence, or one built from its facts; always a single, bounded line of text."""
+    summary = event.summary
+    if not summary:
+        change = f"{event.old} -> {event.new}" if event.old is not None or event.new is not None else ""
+        summary = f"{event.subject_name or event.subject_id}: {event.kind.value} {change}".strip()
+    flat = one_line(summary)
+    return flat if len(flat) <= SUMMARY_WIDTH else flat[: SUMMARY_WIDTH - 1] + "…"
+
+
+def event_line_text(event: ChangeEvent) -> str:
+    """The plain text of a feed line (also what tests read back)."""
+    glyph = KIND_GLYPHS.get(event.kind, "•")
+    return f"{clock_time(event.at)} {glyph:<2} {SEVERITY_WORDS.get(event.severity, '')}{event_summary(event)}"
+
+
+def went_to_error(event: ChangeEvent) -> bool:
+    return event.kind is EventKind.RESOURCE_STATUS_CHANGED and event.new == "error"
+
+
+class EventFeed(RichLog):
+    """Change events as lines of text, never markup; `apply()` each update, `preload()` history at start."""
+
+    HELP_GROUP = "Events pane"
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "event-feed--time",
+        "event-feed--error",
+        "event-feed--warning",
+    }
+    DEFAULT_CSS = """
+    EventFeed {
+        height: 1fr;
+        background: $surface;
+        scrollbar-size-vertical: 1;
+    }
+    EventFeed > .event-feed--time { color: $text-muted; }
+    EventFeed > .event-feed--error { color: $text-error; background: $error-muted; text-style: bold; }
+    EventFeed > .event-feed--warning { color: $text-warning; }
+    """
+
+    def __init__(
+        self,
+        *,
+        max_lines: int = DEFAULT_MAX_LINES,
+        bell: Callable[[], None] | None = None,
+        id: str | None = "events",
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(max_lines=max_lines, wrap=False, markup=False, highlight=False, id=id, classes=classes)
+        self._events: deque[ChangeEvent] = deque(maxlen=max_lines)
+        # RichLog keeps every write made before its size is known; bound that queue too (pinned Textual 8.2.8)
+        self._deferred_renders = deque(maxlen=max_lines)
+        self._bell = bell
+
+    # --- the contract with the app -----------------------------------------------------------------------
+
+    @property
+    def events(self) -> tuple[ChangeEvent, ...]:
+        """The events the feed currently holds, oldest first (never more than `max_lines`)."""
+        return tuple(self._events)
+
+    def preload(self, events: Sequence[ChangeEvent]) -> None:
+        """Show history from before this session; no notification or bell for old news."""
+        self._write_events(events)
+
+    def apply(self, update: MonitorUpdate) -> None:
+        if not update.events:
+            return  # nothing new: nothing is written, nothing repaints
+        self._write_events(update.events)
+        self._announce_errors([event for event in update.events if went_to_error(event)])
+
+    # --- internals ---------------------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.border_title = "Events"
+
+    def _write_events(self, events: Sequence[ChangeEvent]) -> None:
+        limit = self.max_lines or DEFAULT_MAX_LINES
+        recent = list(events)[-limit:]  # older ones would be dropped at once: do not render them at all
+        self._events.extend(recent)
+        follow = self.is_vertical_scroll_end  # keep the user's place when they scrolled back to read
+        for event in recent:
+            self.write(self._line(event), scroll_end=follow)
+
+    def _line(self, event: ChangeEvent) -> Text:
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(clock_time(event.at), self._style("event-feed--time"))
+        text.append(f" {KIND_GLYPHS.get(event.kind, '•'):<2} ")
+        body = f"{SEVERITY_WORDS.get(event.severity, '')}{event_summary(event)}"
+        if event.severity is Severity.ERROR:
+            text.append(body, self._style("event-feed--error"))
+        elif event.severity is Severity.WARNING:
+            text.append(body, self._style("event-feed--warning"))
+        else:
+            text.append(body)
+        return text
+
+    def _style(self, component: str) -> Style:
+        if not self.is_attached:
+            return Style()
+        return self.get_component_rich_style(component, partial=True)
+
+    def _announce_errors(self, broken: Iterable[ChangeEvent]) -> None:
+        broken = list(broken)
+        if not broken:
+            return
+        names = [one_line(e.subject_name or e.subject_id)[:60] for e in broken[:NAMES_IN_NOTIFICATION]]
+        more = len(broken) - len(names)
+        if len(broken) == 1:
+            message = f"{names[0]} went to error ({one_line(broken[0].subject_id)})."
+        else:
+            message = f"{len(broken)} resources went to error: {', '.join(names)}" + (
+                f" and {more} more." if more else "."
+            )
+        self.app.notify(message, title="Resource error", severity="error", markup=False, timeout=10)
+        self._ring()
+
+    def _ring(self) -> None:
+        if self._bell is not None:
+            self._bell()
+            return
+        settings = getattr(self.app, "settings", None)
+        if getattr(settings, "bell", False):
+            self.app.bell()
