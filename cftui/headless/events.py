@@ -1,0 +1,61 @@
+"""`cftui events`: the monitor's change events as they happen, one line each, for piping into other tools.
+
+Text lines are `<time> <kind> <summary>`; `--format jsonl` prints `ChangeEvent.to_json()` per line. `--since 1h`
+first prints the recent events kept in the history. Ends with exit 0 on Ctrl+C, SIGTERM or a closed pipe; exit 2
+when the settings or the key are refused.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from cftui.headless.durations import duration_argument
+from cftui.headless.exit_codes import ExitCode
+
+COMMAND = "events"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--format",
+        choices=("text", "jsonl"),
+        default="text",
+        help="text: `<time> <kind> <summary>`; jsonl: one JSON object per line (see docs/headless.md)",
+    )
+    parser.add_argument(
+        "--since",
+        type=duration_argument,
+        default=None,
+        metavar="DURATION",
+        help="first print the events of this recent past from the history (e.g. 30m, 1h, 2d)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from cftui.headless.output import say_error
+    from cftui.headless.session import CommandFailed, load_settings
+
+    settings = load_settings(COMMAND, args)
+    if settings is None:
+        return ExitCode.FAILURE
+    if args.since is not None and not settings.history:
+        say_error(COMMAND, "--since reads the event history, which --no-history (or history = false) turns off.")
+        return ExitCode.FAILURE
+    try:
+        return asyncio.run(_stream(settings, args.format, args.since))
+    except CommandFailed as failure:
+        say_error(COMMAND, str(failure))
+        return ExitCode.FAILURE
+    except KeyboardInterrupt:  # Ctrl+C before the loop could take the signal over
+        return ExitCode.OK
+
+
+async def _stream(settings, output_format: str, since_seconds: float | None) -> int:
+    from cftui.headless.event_stream import EventStream
+    from cftui.headless.session import open_monitor
+
+    async with open_monitor(settings) as monitor:
+        stream = EventStream(monitor, output_format)
+        return await stream.run(since_seconds)

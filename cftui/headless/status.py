@@ -1,0 +1,109 @@
+"""`cftui status`: one snapshot of the projects, as a table, plain text or JSON; usable as a monitoring check.
+
+Exit codes: 0 nothing in `error`, 1 something in `error`, 2 the answer is not known (settings, key, API).
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from cftui.headless.exit_codes import ExitCode
+
+COMMAND = "status"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--project",
+        action="append",
+        default=[],
+        metavar="NAME|ID",
+        dest="projects",
+        help="report only this project, with its resources (repeatable; an id or an exact name)",
+    )
+    parser.add_argument(
+        "--problems", action="store_true", help="show only projects and resources in error or in an unknown status"
+    )
+    parser.add_argument(
+        "--format",
+        choices=("table", "json"),
+        default="table",
+        help="table (a rich table on a terminal, plain aligned text on a pipe) or json (schema cftui.status/1)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from cftui.headless.output import say_error, silence_stdout
+    from cftui.headless.session import CommandFailed, load_settings
+
+    settings = load_settings(COMMAND, args)
+    if settings is None:
+        return ExitCode.FAILURE
+    try:
+        report = asyncio.run(_collect(settings, tuple(args.projects), args.problems))
+    except CommandFailed as failure:
+        say_error(COMMAND, str(failure))
+        return ExitCode.FAILURE
+    try:
+        _print(report, args.format)
+    except BrokenPipeError:
+        silence_stdout()
+    return ExitCode.OK if report.healthy else ExitCode.TROUBLE
+
+
+async def _collect(settings, wanted: tuple[str, ...], problems_only: bool):
+    """Two passes of the monitor: the project list, then every resource of the selected projects."""
+    from datetime import UTC, datetime
+
+    from cftui.api.errors import ApiError
+    from cftui.headless.session import CommandFailed, api_failure, open_monitor, snapshot_failure
+    from cftui.headless.status_report import UnknownProjects, build_report, select_projects
+
+    try:
+        async with open_monitor(settings) as monitor:
+            first = await monitor.poll_once()
+            if failure := snapshot_failure(first):
+                raise CommandFailed(failure)
+            assert first.projects is not None  # snapshot_failure says so otherwise
+            selected = select_projects(first.projects.value, wanted)
+            snapshot = await monitor.poll_once(tuple(p.id for p in selected))
+            if failure := snapshot_failure(snapshot):
+                raise CommandFailed(failure)
+    except ApiError as error:
+        raise CommandFailed(api_failure(error)) from None
+    except UnknownProjects as error:
+        raise CommandFailed(str(error)) from None
+    missing = [p for p in selected if p.id not in snapshot.resources]
+    if missing:
+        raise CommandFailed(f"The resources of project {missing[0].id} could not be listed; try again.")
+    # the second pass re-listed the projects: report their latest state
+    latest = {p.id: p for p in (snapshot.projects.value if snapshot.projects else ())}
+    return build_report(
+        projects=[latest.get(p.id, p) for p in selected],
+        resources={pid: fetched.value for pid, fetched in snapshot.resources.items()},
+        show_resources=bool(wanted),
+        problems_only=problems_only,
+        generated_at=datetime.now(UTC),
+        api_url=settings.api_url,
+        api_version=snapshot.api_version,
+    )
+
+
+def _print(report, output_format: str) -> None:
+    import json
+    import sys
+
+    from cftui.headless.output import is_terminal
+    from cftui.headless.status_render import render_plain, render_rich, report_json
+
+    if output_format == "json":
+        sys.stdout.write(json.dumps(report_json(report), ensure_ascii=False, indent=2) + "\n")
+    elif is_terminal():
+        from rich.console import Console
+
+        render_rich(report, Console(highlight=False))
+    else:
+        sys.stdout.write(render_plain(report) + "\n")
+    sys.stdout.flush()

@@ -1,0 +1,77 @@
+"""`cftui watch OP_ID ...`: follow operations to their end, live on a terminal, one line per change on a pipe.
+
+Exit codes: 0 all completed, 1 one failed or was cancelled, 2 settings/key/API failure, unknown id or timeout.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from cftui.headless.durations import duration_argument
+from cftui.headless.exit_codes import ExitCode
+
+COMMAND = "watch"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("operation_ids", nargs="+", metavar="OP_ID", help="operation ids (op_…) to follow")
+    parser.add_argument(
+        "--timeout",
+        type=duration_argument,
+        default=None,
+        metavar="DURATION",
+        help="give up after this long (e.g. 90s, 15m, 1h; default: no limit), exit 2",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from cftui.headless.output import say_error
+    from cftui.headless.session import CommandFailed, load_settings
+
+    settings = load_settings(COMMAND, args)
+    if settings is None:
+        return ExitCode.FAILURE
+    operation_ids = list(dict.fromkeys(op.strip() for op in args.operation_ids if op.strip()))
+    if not operation_ids:
+        say_error(COMMAND, "Name at least one operation id (op_…).")
+        return ExitCode.FAILURE
+    try:
+        return asyncio.run(_watch(settings, operation_ids, limit=args.timeout))
+    except CommandFailed as failure:
+        say_error(COMMAND, str(failure))
+        return ExitCode.FAILURE
+
+
+async def _watch(settings, operation_ids: list[str], *, limit: float | None) -> int:
+    import asyncio
+
+    from cftui.api.client import CloudForgeClient
+    from cftui.api.keys import KeyPolicyError
+    from cftui.headless.output import is_terminal
+    from cftui.headless.session import CommandFailed
+    from cftui.headless.watch_display import LiveWatchDisplay, PlainWatchDisplay
+    from cftui.headless.watch_follow import follow, still_running
+    from cftui.headless.watch_track import OperationTracker
+
+    trackers = {op_id: OperationTracker(op_id) for op_id in operation_ids}
+    if is_terminal():
+        from rich.console import Console
+
+        display: LiveWatchDisplay | PlainWatchDisplay = LiveWatchDisplay(trackers, Console(highlight=False))
+    else:
+        display = PlainWatchDisplay(trackers)
+    try:
+        client = CloudForgeClient(settings.api_url, settings.api_key, key_hint=settings.key_hint)
+    except KeyPolicyError as error:
+        raise CommandFailed(str(error)) from None
+    async with client:
+        with display:
+            try:
+                async with asyncio.timeout(limit):
+                    await follow(client, operation_ids, display, trackers, budget=settings.budget)
+            except TimeoutError:
+                raise CommandFailed(f"Timed out after {limit:g} s; still running: {still_running(trackers)}.") from None
+    failed = [t for t in trackers.values() if not t.succeeded]
+    return ExitCode.TROUBLE if failed else ExitCode.OK

@@ -1,0 +1,90 @@
+"""Run the real `python -m cftui ...` as a child process, with stdout a pipe or a terminal (a pty)."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pty
+import select
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import time
+from dataclasses import dataclass
+
+from tests.simproc import READ_KEY
+
+ENV_DROP = ("NO_COLOR", "FORCE_COLOR", "COLUMNS", "LINES", "CLOUDFORGE_API_URL", "CFTUI_PROFILE")
+
+
+@dataclass(frozen=True)
+class Finished:
+    code: int
+    stdout: str
+    stderr: str
+
+
+def child_env(key: str | None, extra: dict[str, str] | None = None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ENV_DROP and k != "CLOUDFORGE_API_KEY"}
+    env["PYTHONUNBUFFERED"] = "1"
+    if key is not None:
+        env["CLOUDFORGE_API_KEY"] = key
+    return {**env, **(extra or {})}
+
+
+def command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "cftui", *args]
+
+
+def run_piped(*args: str, key: str | None = READ_KEY, timeout: float = 60, env: dict[str, str] | None = None):
+    """stdout and stderr are pipes, as in CI or `| grep`."""
+    done = subprocess.run(command(*args), capture_output=True, text=True, timeout=timeout, env=child_env(key, env))
+    return Finished(done.returncode, done.stdout, done.stderr)
+
+
+def run_in_terminal(
+    *args: str,
+    key: str | None = READ_KEY,
+    timeout: float = 60,
+    columns: int = 160,
+    rows: int = 50,
+    env: dict[str, str] | None = None,
+) -> Finished:
+    """stdout is a pseudo-terminal of the given size (stderr a file), as when a person runs the command."""
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
+    terminal_env = {"TERM": "xterm-256color", **(env or {})}
+    with tempfile.TemporaryFile() as stderr_file:
+        process = subprocess.Popen(
+            command(*args), stdin=slave, stdout=slave, stderr=stderr_file, env=child_env(key, terminal_env)
+        )
+        os.close(slave)
+        chunks: list[bytes] = []
+        deadline = time.monotonic() + timeout
+        try:
+            while time.monotonic() < deadline:
+                ready, _, _ = select.select([master], [], [], 0.2)
+                if not ready:
+                    if process.poll() is not None:
+                        break
+                    continue
+                try:
+                    data = os.read(master, 65536)
+                except OSError:  # EIO: the child closed the terminal
+                    break
+                if not data:
+                    break
+                chunks.append(data)
+            else:
+                process.kill()
+                raise AssertionError(f"{args} did not end within {timeout}s; output: {b''.join(chunks)[-2000:]!r}")
+            code = process.wait(timeout=10)
+        finally:
+            os.close(master)
+            if process.poll() is None:
+                process.kill()
+        stderr_file.seek(0)
+        stderr = stderr_file.read().decode("utf-8", "replace")
+    return Finished(code, b"".join(chunks).decode("utf-8", "replace"), stderr)
