@@ -101,16 +101,19 @@ def validate_model(model: type[M], data: Any, *, method: str, path: str, request
             f"{where} should be an object, got {_json_type(data)}", request_id=request_id, method=method, path=path
         )
     try:
-        return model.model_validate(data)
+        parsed = model.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         field = ".".join(str(part) for part in first["loc"]) or "(root)"
-        raise MalformedResponse(
-            f"{where} is not a valid {model.__name__}: field '{one_line(field)}': {first['msg']}",
-            request_id=request_id,
-            method=method,
-            path=path,
-        ) from None
+        problem = f"field '{one_line(field)}': {first['msg']}"
+    else:
+        # the models turn a null id into "", but a thing without an id cannot be shown or followed
+        if getattr(parsed, "id", "x"):
+            return parsed
+        problem = "field 'id': it is empty or null"
+    raise MalformedResponse(
+        f"{where} is not a valid {model.__name__}: {problem}", request_id=request_id, method=method, path=path
+    )
 
 
 def _body_snippet(response: httpx.Response) -> str:
