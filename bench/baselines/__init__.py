@@ -1,0 +1,1 @@
+"""What engineers use without cftui, measured beside it: a naive poller, `watch curl`, and a bare Textual app."""
