@@ -1,0 +1,156 @@
+"""`cftui sim`: run the CloudForge simulator.
+
+The socket is bound and the URL line printed before anything heavy is imported or generated, so the line
+comes at once; connections made meanwhile wait in the socket's backlog until the world is ready.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import socket
+import sys
+from typing import Any
+
+DEFAULT_SEED = 20240220  # also in cftui.sim.generate; repeated here to keep start-up imports light
+PLANS = ("starter", "professional", "enterprise")
+
+
+class _Stop(Exception):
+    """A signal arrived before the server was running."""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8765, help="port to bind; 0 picks a free one (default 8765)")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"world seed (default {DEFAULT_SEED})")
+    parser.add_argument("--plan", choices=PLANS, default="starter", help="rate-limit plan (default starter)")
+    parser.add_argument(
+        "--key", action="append", default=[], metavar="KEY", help="accept this API key (repeatable); default: demo keys"
+    )
+    parser.add_argument("--speed", type=float, default=1.0, help="world clock speed relative to real time")
+    parser.add_argument("--static", action="store_true", help="no spontaneous happenings (writes still progress)")
+    parser.add_argument("--projects", type=int, default=8, help="number of projects (default 8)")
+    parser.add_argument(
+        "--resources", type=int, default=None, metavar="M", help="resources per project (default 20-200 at random)"
+    )
+    parser.add_argument("--nasty", action="store_true", help="mix hostile but valid data into the world")
+    faults = parser.add_argument_group("faults at start (change them later through /_sim/faults)")
+    faults.add_argument("--latency-ms", type=float, default=0.0, help="delay added to every /v2 request")
+    faults.add_argument("--error-rate", type=float, default=0.0, help="share of /v2 requests failing (0-1)")
+    faults.add_argument("--error-status", type=int, default=500, help="status of those failures: 500|502|503|504")
+    faults.add_argument("--hang-rate", type=float, default=0.0, help="share of requests that hang (0-1)")
+    faults.add_argument("--hang-seconds", type=float, default=600.0, help="how long a hung request hangs")
+    faults.add_argument("--drop-rate", type=float, default=0.0, help="share of connections dropped mid-response")
+    faults.add_argument("--truncate-rate", type=float, default=0.0, help="share of 2xx bodies cut short")
+    parser.add_argument("--access-log", action="store_true", help="log every request to stderr")
+
+
+def _fail(message: str) -> int:
+    print(f"cftui sim: {message}", file=sys.stderr)
+    return 2
+
+
+def _problems(args: argparse.Namespace) -> str | None:
+    from cftui.sim.keys import is_well_formed, mask_key
+
+    bad = [mask_key(key) or "" for key in args.key if not is_well_formed(key)]
+    if bad:
+        return f"--key must look like cf_read_/cf_test_/cf_live_ followed by 8-128 letters or digits: {bad}"
+    if not args.speed > 0:
+        return "--speed must be greater than 0"
+    if args.projects < 0 or (args.resources is not None and args.resources < 0):
+        return "--projects and --resources must not be negative"
+    if not 0 <= args.port <= 65535:
+        return "--port must be between 0 and 65535"
+    return None
+
+
+def _fault_settings(args: argparse.Namespace) -> dict[str, Any]:
+    return {
+        "latency_ms": args.latency_ms,
+        "error_rate": args.error_rate,
+        "error_status": args.error_status,
+        "hang_rate": args.hang_rate,
+        "hang_seconds": args.hang_seconds,
+        "drop_rate": args.drop_rate,
+        "truncate_rate": args.truncate_rate,
+    }
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(2048)
+    sock.setblocking(False)
+    return sock
+
+
+def _stop_early(signum: int, frame: Any) -> None:
+    raise _Stop
+
+
+def run(args: argparse.Namespace) -> int:
+    problem = _problems(args)
+    if problem:
+        return _fail(problem)
+    from cftui.sim.faults import Faults
+
+    try:
+        faults = Faults().merged(_fault_settings(args))
+    except ValueError as exc:
+        return _fail(str(exc))
+    try:
+        sock = _bind(args.host, args.port)
+    except OSError as exc:
+        return _fail(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}")
+    host, port = sock.getsockname()[:2]
+    shown_host = f"[{host}]" if ":" in host else host
+    print(f"CloudForge simulator listening on http://{shown_host}:{port}/v2", flush=True)
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, _stop_early)
+    try:
+        keys = _announce_keys(args.key)
+        print(f"control endpoint (loopback only): http://{shown_host}:{port}/_sim/state", flush=True)
+        return _serve(args, sock, keys, faults)
+    except (_Stop, KeyboardInterrupt):
+        return 0
+    finally:
+        sock.close()
+
+
+def _announce_keys(given: list[str]) -> list[str]:
+    from cftui.sim.keys import demo_keys, mask_key
+
+    if given:
+        print(f"accepting {len(given)} key(s): {', '.join(mask_key(key) or '' for key in given)}", flush=True)
+        return list(given)
+    keys = demo_keys()
+    # The one place a whole key is shown: a new user needs it to try the API with curl.
+    for label, key in keys.items():
+        print(f"{label} key: {key}", flush=True)
+    return list(keys.values())
+
+
+def _serve(args: argparse.Namespace, sock: socket.socket, keys: list[str], faults: Any) -> int:
+    import asyncio
+
+    from cftui.sim.server import serve
+    from cftui.sim.state import SimOptions, Simulator
+
+    options = SimOptions(
+        seed=args.seed,
+        plan=args.plan,
+        speed=args.speed,
+        static=args.static,
+        nasty=args.nasty,
+        projects=args.projects,
+        resources=args.resources,
+        keys=keys,
+        faults=faults,
+    )
+    sim = Simulator(options)
+    asyncio.run(serve(sim, sock, access_log=args.access_log))
+    return 0

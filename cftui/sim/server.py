@@ -1,0 +1,62 @@
+"""Serving the app with uvicorn on a socket we bound ourselves, stopping cleanly on SIGINT and SIGTERM."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import socket
+from collections.abc import Iterator
+
+import uvicorn
+
+from cftui.sim.app import build_app
+from cftui.sim.state import Simulator
+
+GRACEFUL_SHUTDOWN_SECONDS = 1.0
+# Messages uvicorn logs for things the simulator does on purpose (dropped connections, hung requests cancelled
+# at shutdown); they are not errors here.
+DROPPED_MESSAGE = "ASGI callable returned without completing response"
+
+
+class _ExpectedNoise(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and isinstance(record.exc_info[1], asyncio.CancelledError):
+            return False
+        return not record.getMessage().startswith(DROPPED_MESSAGE)
+
+
+class _Server(uvicorn.Server):
+    """uvicorn re-raises the stopping signal after shutdown (exit status -15 or a KeyboardInterrupt); a
+    simulator asked to stop has done nothing wrong, so it handles the signals itself and exits 0."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, self._stop)
+        try:
+            yield
+        finally:
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                loop.remove_signal_handler(signum)
+
+    def _stop(self) -> None:
+        if self.should_exit:
+            self.force_exit = True
+        self.should_exit = True
+
+
+async def serve(sim: Simulator, sock: socket.socket, *, access_log: bool = False) -> None:
+    config = uvicorn.Config(
+        build_app(sim),
+        log_level="info" if access_log else "warning",
+        access_log=access_log,
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+        lifespan="on",
+        server_header=False,
+    )
+    logging.getLogger("uvicorn.error").addFilter(_ExpectedNoise())
+    logging.basicConfig(level=logging.WARNING, format="cftui sim: %(levelname)s %(message)s")
+    await _Server(config).serve(sockets=[sock])
