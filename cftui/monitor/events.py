@@ -21,6 +21,10 @@ class EventKind(StrEnum):
     OPERATION_PROGRESS = "operation.progress"
     OPERATION_COMPLETED = "operation.completed"
     OPERATION_FAILED = "operation.failed"
+    # Added by the monitor engine: changes to the project list itself (the simulator journals these too).
+    PROJECT_CREATED = "project.created"
+    PROJECT_DELETED = "project.deleted"
+    PROJECT_UPDATED = "project.updated"
 
 
 class Severity(StrEnum):

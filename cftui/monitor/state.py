@@ -81,6 +81,10 @@ class Snapshot:
     requested_interval: float = 5.0  # what the user asked for
     effective_interval: float = 5.0  # what the budget allows (>= requested when stretched)
     paused: bool = False
+    # Added by the monitor engine (issue 4):
+    operation_errors: Mapping[str, str] = field(default_factory=_empty)  # op id -> why it is no longer watched
+    history_problem: str | None = None  # the history file cannot be written right now (monitoring goes on)
+    notes: tuple[str, ...] = ()  # recent one-off notices worth showing (newest last), e.g. a corrupt file moved
 
     @property
     def interval_stretched(self) -> bool:

@@ -1,0 +1,135 @@
+"""Request budget maths: how many requests the engine may send, and how to share them out.
+
+Pure functions and small counters; the scheduler applies them. Rates are requests per minute.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import deque
+from dataclasses import dataclass
+
+STARTER_LIMIT = 100  # assumed until the first response tells the plan
+LOW_REMAINING_SHARE = 0.2  # below this share of the limit left, slow down in proportion
+MIN_SLOWDOWN = 0.1
+OPERATION_SHARE = 0.5  # watched operations may use at most this share of the budget
+SWEEP_FLOOR_SHARE = 0.2  # the problem sweep keeps at least this share when it has work
+SWEEP_TARGET_SECONDS = 40.0  # aim to look at every other project this often
+MIN_SWEEP_ROUND_SECONDS = 10.0  # never sweep faster than this, whatever the plan allows
+
+
+def budget_per_minute(limit: int | None, budget: float, remaining: int | None = None) -> float:
+    """What the engine allows itself: `budget x limit`, shrunk when the shared key runs low."""
+    limit = limit or STARTER_LIMIT
+    allowed = max(1.0, limit * budget)
+    if remaining is not None:
+        low_mark = LOW_REMAINING_SHARE * limit
+        if remaining < low_mark:
+            allowed *= max(MIN_SLOWDOWN, remaining / low_mark)
+    return max(1.0, allowed)
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    effective_interval: float  # seconds between refreshes of the focused project and the project list
+    operation_period: float  # the shortest period an operation may be polled at (shared cap)
+    sweep_spacing: float  # seconds between two sweep requests (inf: no sweep work)
+    sweep_round: float  # seconds to look at every other project once
+
+
+def plan(
+    *,
+    budget_rate: float,
+    requested_interval: float,
+    core_cost: int,
+    operation_periods: list[float],
+    sweep_count: int,
+) -> Plan:
+    """Share `budget_rate` between operations, the focused project + project list, and the sweep.
+
+    `core_cost` is the number of requests one refresh of the focused project and the project list costs (pages
+    count); `operation_periods` the wished poll period of each watched, unfinished operation.
+    """
+    operation_wish = sum(60.0 / max(p, 0.1) for p in operation_periods)
+    operation_rate = min(operation_wish, OPERATION_SHARE * budget_rate)
+    operation_period = 0.0
+    if operation_periods and operation_wish > operation_rate:
+        # stretch every operation alike so that together they fit their share
+        operation_period = len(operation_periods) * 60.0 / operation_rate
+    sweep_wish = sweep_count * 60.0 / SWEEP_TARGET_SECONDS
+    sweep_floor = min(sweep_wish, SWEEP_FLOOR_SHARE * budget_rate) if sweep_count else 0.0
+    core_budget = max(budget_rate - operation_rate - sweep_floor, 0.1 * budget_rate)
+    interval = max(requested_interval, 0.2)
+    if core_cost > 0 and core_cost * 60.0 / interval > core_budget:
+        interval = core_cost * 60.0 / core_budget
+    core_rate = core_cost * 60.0 / interval
+    sweep_rate = max(budget_rate - operation_rate - core_rate, sweep_floor)
+    if sweep_count <= 0 or sweep_rate <= 0:
+        return Plan(interval, operation_period, math.inf, math.inf)
+    sweep_round = max(sweep_count * 60.0 / sweep_rate, MIN_SWEEP_ROUND_SECONDS, interval)
+    return Plan(interval, operation_period, sweep_round / sweep_count, sweep_round)
+
+
+class RequestWindow:
+    """Requests sent in the last 60 s (each attempt and each page counts), plus a pacing bucket.
+
+    The bucket refills at the budget rate and holds a few requests, so a refresh of several pages can go out
+    together while the minute as a whole stays inside the budget.
+    """
+
+    def __init__(self, clock=time.monotonic) -> None:
+        self._clock = clock
+        self._sent: deque[float] = deque()
+        self._tokens = 0.0
+        self._capacity = 1.0
+        self._rate_per_second = 0.0
+        self._refilled_at = clock()
+        self.total = 0
+
+    def configure(self, budget_rate: float) -> None:
+        self._refill()
+        self._rate_per_second = budget_rate / 60.0
+        # a burst of up to ~10 s of budget (at least 3 requests) keeps a refresh together
+        self._capacity = max(3.0, min(budget_rate / 6.0, budget_rate))
+        self._tokens = min(self._tokens, self._capacity)
+
+    def start_full(self) -> None:
+        self._tokens = self._capacity
+
+    def _refill(self) -> None:
+        now = self._clock()
+        self._tokens = min(self._capacity, self._tokens + (now - self._refilled_at) * self._rate_per_second)
+        self._refilled_at = now
+
+    def record(self) -> None:
+        self._refill()
+        self._tokens -= 1.0
+        self._sent.append(self._clock())
+        self.total += 1
+
+    def used_last_minute(self) -> int:
+        cutoff = self._clock() - 60.0
+        while self._sent and self._sent[0] <= cutoff:
+            self._sent.popleft()
+        return len(self._sent)
+
+    def can_spend(self, cost: float, reserved: float, budget_rate: float) -> bool:
+        """Whether a job of `cost` requests may start now, with `reserved` requests already in flight."""
+        self._refill()
+        if self.used_last_minute() + reserved + cost > budget_rate:
+            return False
+        return self._tokens - reserved >= min(cost, self._capacity)
+
+    def seconds_until_spendable(self, cost: float, reserved: float, budget_rate: float) -> float:
+        """A lower bound on the wait before `can_spend` may turn true (to sleep that long, not to busy-wait)."""
+        self._refill()
+        waits = [0.05]
+        need = min(cost, self._capacity) + reserved - self._tokens
+        if need > 0 and self._rate_per_second > 0:
+            waits.append(need / self._rate_per_second)
+        over = self.used_last_minute() + reserved + cost - budget_rate
+        if over > 0 and self._sent:
+            index = min(len(self._sent) - 1, max(0, math.ceil(over) - 1))
+            waits.append(self._sent[index] + 60.0 - self._clock())
+        return max(waits)

@@ -1,0 +1,28 @@
+"""Wire a `Monitor` from `Settings`: the client, the history file and the engine's options."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from cftui.monitor.engine import Monitor
+from cftui.monitor.history import History
+
+if TYPE_CHECKING:
+    from cftui.config import Settings
+
+
+def build_monitor(settings: Settings) -> Monitor:
+    """A monitor that owns its client and history: close it with `await monitor.aclose()` (or `async with`)."""
+    from cftui.api.client import CloudForgeClient
+
+    client = CloudForgeClient(settings.api_url, settings.api_key, key_hint=settings.key_source)
+    history = History.for_api_url(settings.api_url) if settings.history else None
+    return Monitor(
+        client,
+        interval=settings.interval,
+        budget=settings.budget,
+        history=history,
+        cost_thresholds=dict(settings.cost_thresholds),
+        watch_operations=settings.watch_operations,
+        owns_client=True,
+    )

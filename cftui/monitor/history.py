@@ -1,0 +1,305 @@
+"""Cost samples and change events kept in SQLite, so trends and recent events show the moment cftui starts.
+
+One database per API URL under the user's state directory (`$XDG_STATE_HOME/cftui/`), WAL mode. All database
+work runs on one worker thread (sqlite connections belong to the thread that made them); the async methods hand
+work to it and never block the event loop. Trouble never stops monitoring: a corrupt file is moved aside and a
+fresh one made; a locked file or a failed write (disk full) is recorded in `problem`, and the next success clears it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+import sqlite3
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import TypeVar
+
+from cftui.monitor.events import ChangeEvent
+from cftui.monitor.state import CostSample
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+KEEP_SECONDS = 30 * 24 * 3600
+THIN_AFTER_SECONDS = 24 * 3600  # older samples are thinned to one per subject per hour
+THIN_BUCKET_SECONDS = 3600
+MAINTENANCE_EVERY_SECONDS = 3600
+BUSY_TIMEOUT_MS = 500  # a locked file fails fast: the write is reported and skipped, monitoring goes on
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS cost_samples (
+    level TEXT NOT NULL,            -- 'project' or 'resource'
+    subject_id TEXT NOT NULL,
+    project_id TEXT,
+    at REAL NOT NULL,               -- Unix seconds
+    monthly_cost TEXT NOT NULL      -- exact decimal text
+);
+CREATE INDEX IF NOT EXISTS cost_samples_subject ON cost_samples (level, subject_id, at);
+CREATE TABLE IF NOT EXISTS events (
+    at REAL NOT NULL,
+    kind TEXT NOT NULL,
+    subject_id TEXT NOT NULL,
+    project_id TEXT,
+    body TEXT NOT NULL              -- ChangeEvent.to_json()
+);
+CREATE INDEX IF NOT EXISTS events_at ON events (at);
+"""
+
+
+def default_history_path(api_url: str) -> Path:
+    """`<state dir>/cftui/history-<hash of the URL>.sqlite3` (platformdirs honours $XDG_STATE_HOME)."""
+    from platformdirs import user_state_path
+
+    digest = hashlib.sha256(api_url.rstrip("/").encode()).hexdigest()[:16]
+    return user_state_path("cftui") / f"history-{digest}.sqlite3"
+
+
+@dataclass(frozen=True, slots=True)
+class SampleRow:
+    level: str
+    subject_id: str
+    project_id: str | None
+    at: datetime
+    monthly_cost: Decimal
+
+
+def _unix(at: datetime) -> float:
+    return at.timestamp()
+
+
+def _from_unix(value: float) -> datetime:
+    return datetime.fromtimestamp(value, UTC)
+
+
+def _decimal(text: str) -> Decimal | None:
+    try:
+        return Decimal(text)
+    except (InvalidOperation, ValueError):
+        return None
+
+
+class History:
+    """The SQLite store. Front ends never touch it; the engine calls the async methods."""
+
+    def __init__(self, path: Path | str, *, api_url: str | None = None) -> None:
+        self.path = Path(path)
+        self.api_url = api_url
+        self.problem: str | None = None  # the last trouble, as a sentence; None once writes succeed again
+        self.notices: list[str] = []  # one-off facts worth telling the user (a corrupt file was moved aside)
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cftui-history")
+        self._db: sqlite3.Connection | None = None
+        self._maintained_at = 0.0
+        self._closed = False
+
+    @classmethod
+    def for_api_url(cls, api_url: str) -> History:
+        return cls(default_history_path(api_url), api_url=api_url)
+
+    # --- running work on the history thread --------------------------------------------------------------
+
+    async def _run(self, work: Callable[[sqlite3.Connection], T], default: T, what: str) -> T:
+        if self._closed:
+            return default
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, self._guarded, work, default, what)
+
+    def _guarded(self, work: Callable[[sqlite3.Connection], T], default: T, what: str) -> T:
+        try:
+            db = self._connection()
+            result = work(db)
+        except sqlite3.Error as exc:
+            self._report(f"Cost and event history: could not {what} ({exc}); monitoring goes on without it.")
+            if self._db is not None and isinstance(exc, sqlite3.DatabaseError) and _looks_corrupt(exc):
+                self._close_db()
+            return default
+        except OSError as exc:
+            self._report(f"Cost and event history: could not {what} ({exc}); monitoring goes on without it.")
+            return default
+        if self.problem is not None:
+            log.info("history works again: %s", self.path)
+        self.problem = None
+        return result
+
+    def _report(self, sentence: str) -> None:
+        if sentence != self.problem:
+            log.warning("%s", sentence)
+        self.problem = sentence
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._db is None:
+            self._db = self._open()
+        return self._db
+
+    def _open(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            return self._open_file()
+        except sqlite3.DatabaseError as exc:
+            if not _looks_corrupt(exc):
+                raise
+            aside = self.path.with_name(f"{self.path.name}.corrupt-{int(time.time())}")
+            for suffix in ("", "-wal", "-shm"):
+                source = Path(f"{self.path}{suffix}")
+                if source.exists():
+                    source.rename(Path(f"{aside}{suffix}"))
+            notice = f"The history file {self.path} was unreadable ({exc}); it was moved to {aside} and a new one made."
+            log.warning("%s", notice)
+            self.notices.append(notice)
+            return self._open_file()
+
+    def _open_file(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        try:
+            db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            db.execute("PRAGMA journal_mode = WAL")
+            db.execute("PRAGMA synchronous = NORMAL")
+            db.executescript(SCHEMA)
+            if self.api_url:
+                db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('api_url', ?)", (self.api_url,))
+            db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', '1')")
+        except sqlite3.Error:
+            db.close()
+            raise
+        return db
+
+    def _close_db(self) -> None:
+        if self._db is not None:
+            try:
+                self._db.close()
+            finally:
+                self._db = None
+
+    async def aclose(self) -> None:
+        if self._closed:
+            return
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(self._executor, self._close_db)
+        self._closed = True
+        self._executor.shutdown(wait=True)
+
+    # --- writing -----------------------------------------------------------------------------------------------
+
+    async def write(self, samples: Iterable[SampleRow], events: Iterable[ChangeEvent]) -> bool:
+        """Store a batch in one transaction; False (and `problem` set) when it could not be written."""
+        sample_rows = [(s.level, s.subject_id, s.project_id, _unix(s.at), str(s.monthly_cost)) for s in samples]
+        event_rows = [(_unix(e.at), e.kind.value, e.subject_id, e.project_id, json.dumps(e.to_json())) for e in events]
+        if not sample_rows and not event_rows:
+            return True
+
+        def work(db: sqlite3.Connection) -> bool:
+            with _transaction(db):
+                db.executemany("INSERT INTO cost_samples VALUES (?, ?, ?, ?, ?)", sample_rows)
+                db.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?)", event_rows)
+            self._maintain(db)
+            return True
+
+        return await self._run(work, False, "save cost samples and events")
+
+    def _maintain(self, db: sqlite3.Connection) -> None:
+        """Drop what is older than 30 days; keep one sample per subject per hour for what is older than a day."""
+        now = time.time()
+        if now - self._maintained_at < MAINTENANCE_EVERY_SECONDS:
+            return
+        self._maintained_at = now
+        with _transaction(db):
+            db.execute("DELETE FROM cost_samples WHERE at < ?", (now - KEEP_SECONDS,))
+            db.execute("DELETE FROM events WHERE at < ?", (now - KEEP_SECONDS,))
+            db.execute(
+                """DELETE FROM cost_samples WHERE at < ? AND rowid NOT IN (
+                       SELECT MAX(rowid) FROM cost_samples WHERE at < ?
+                       GROUP BY level, subject_id, CAST(at / ? AS INTEGER))""",
+                (now - THIN_AFTER_SECONDS, now - THIN_AFTER_SECONDS, THIN_BUCKET_SECONDS),
+            )
+
+    async def maintain_now(self) -> None:
+        """Run the retention and thinning pass at once (it otherwise runs at most hourly, after a write)."""
+
+        def work(db: sqlite3.Connection) -> None:
+            self._maintained_at = 0.0
+            self._maintain(db)
+
+        await self._run(work, None, "thin old samples")
+
+    # --- reading -----------------------------------------------------------------------------------------------
+
+    async def project_costs(self, per_project: int = 240) -> dict[str, tuple[CostSample, ...]]:
+        """The latest `per_project` samples of every project, oldest first (for sparklines)."""
+
+        def work(db: sqlite3.Connection) -> dict[str, tuple[CostSample, ...]]:
+            rows = db.execute(
+                """SELECT subject_id, at, monthly_cost FROM (
+                       SELECT subject_id, at, monthly_cost,
+                              ROW_NUMBER() OVER (PARTITION BY subject_id ORDER BY at DESC) AS n
+                       FROM cost_samples WHERE level = 'project')
+                   WHERE n <= ? ORDER BY subject_id, at""",
+                (per_project,),
+            ).fetchall()
+            series: dict[str, list[CostSample]] = {}
+            for subject_id, at, text in rows:
+                value = _decimal(text)
+                if value is not None:
+                    series.setdefault(subject_id, []).append(CostSample(_from_unix(at), value))
+            return {k: tuple(v) for k, v in series.items()}
+
+        return await self._run(work, {}, "read the cost history")
+
+    async def resource_costs(self, resource_id: str, limit: int = 720) -> list[CostSample]:
+        def work(db: sqlite3.Connection) -> list[CostSample]:
+            rows = db.execute(
+                """SELECT at, monthly_cost FROM (
+                       SELECT at, monthly_cost FROM cost_samples
+                       WHERE level = 'resource' AND subject_id = ? ORDER BY at DESC LIMIT ?)
+                   ORDER BY at""",
+                (resource_id, limit),
+            ).fetchall()
+            return [CostSample(_from_unix(at), v) for at, text in rows if (v := _decimal(text)) is not None]
+
+        return await self._run(work, [], "read the cost history")
+
+    async def recent_events(self, limit: int = 200, since: datetime | None = None) -> list[ChangeEvent]:
+        """The latest `limit` events (after `since` if given), oldest first."""
+
+        def work(db: sqlite3.Connection) -> list[ChangeEvent]:
+            rows = db.execute(
+                """SELECT body FROM (
+                       SELECT rowid, at, body FROM events WHERE at > ? ORDER BY at DESC, rowid DESC LIMIT ?)
+                   ORDER BY at, rowid""",
+                (_unix(since) if since else -1.0, limit),
+            ).fetchall()
+            events = []
+            for (body,) in rows:
+                try:
+                    events.append(ChangeEvent.from_json(json.loads(body)))
+                except (ValueError, KeyError, TypeError):
+                    continue  # a row written by a future version: skip it, never crash
+            return events
+
+        return await self._run(work, [], "read past events")
+
+    async def count_samples(self) -> int:
+        return await self._run(lambda db: db.execute("SELECT COUNT(*) FROM cost_samples").fetchone()[0], 0, "count")
+
+
+class _transaction:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def __enter__(self) -> None:
+        self._db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type: object, *rest: object) -> None:
+        self._db.execute("COMMIT" if exc_type is None else "ROLLBACK")
+
+
+def _looks_corrupt(exc: sqlite3.Error) -> bool:
+    text = str(exc).lower()
+    return "not a database" in text or "malformed" in text or "corrupt" in text

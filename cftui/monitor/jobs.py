@@ -1,0 +1,197 @@
+"""The engine's jobs: each fetches one thing, feeds the change tracker and the data store, and says what changed.
+
+Job keys: `projects`, `resources:<project>` (a full list), `sweep:<project>` (its `status=error` list),
+`check:<project>:<resource>` (one resource that left `error`) and `op:<operation>`.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from cftui.api.errors import NotFound
+from cftui.api.models import OperationLog, Resource
+from cftui.monitor.diff import ChangeTracker
+from cftui.monitor.events import ChangeEvent
+from cftui.monitor.history import SampleRow
+from cftui.monitor.operations import OperationRegistry
+from cftui.monitor.store import DataStore
+
+if TYPE_CHECKING:
+    from cftui.api.client import CloudForgeClient
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(slots=True)
+class JobResult:
+    events: list[ChangeEvent] = field(default_factory=list)
+    changed: set[str] = field(default_factory=set)
+    new_log_lines: dict[str, tuple[OperationLog, ...]] = field(default_factory=dict)
+    samples: list[SampleRow] = field(default_factory=list)
+
+
+class Jobs:
+    def __init__(
+        self, client: CloudForgeClient, tracker: ChangeTracker, store: DataStore, operations: OperationRegistry
+    ) -> None:
+        self._client = client
+        self._tracker = tracker
+        self._store = store
+        self._operations = operations
+        self._pages: dict[str, int] = {}  # job key -> pages its last run took
+        self._checks: dict[str, tuple[str, str]] = {}  # check key -> (project id, resource id)
+        self._swept_at: dict[str, float] = {}
+        self.last_sweep_start = -math.inf
+        self._discovered: list[str] = []
+        self._missing_operations: set[str] = set()
+
+    # --- bookkeeping for the scheduler -------------------------------------------------------------------
+
+    def cost_of(self, key: str) -> int:
+        """Requests the job is expected to cost: the pages it took last time (1 for single objects)."""
+        return max(1, self._pages.get(key, 1))
+
+    def check_keys(self) -> list[str]:
+        return list(self._checks)
+
+    def next_sweep_project(self, exclude: frozenset[str]) -> str | None:
+        """The untracked project looked at least recently (never looked at comes first)."""
+        best: str | None = None
+        best_at = math.inf
+        for project_id in self._store.project_ids():
+            if project_id in exclude:
+                continue
+            at = self._swept_at.get(project_id, -math.inf)
+            if at < best_at:
+                best, best_at = project_id, at
+        return best
+
+    def take_discovered_operations(self) -> list[str]:
+        found, self._discovered = self._discovered, []
+        return found
+
+    # --- running ----------------------------------------------------------------------------------------------
+
+    async def run(self, key: str) -> JobResult:
+        if key == "projects":
+            return await self._projects()
+        if key.startswith("resources:"):
+            return await self._resources(key.removeprefix("resources:"))
+        if key.startswith("sweep:"):
+            return await self._sweep(key.removeprefix("sweep:"))
+        if key.startswith("op:"):
+            return await self._operation(key.removeprefix("op:"))
+        if key in self._checks:
+            return await self._check(key, *self._checks[key])
+        return JobResult()
+
+    async def _projects(self) -> JobResult:
+        listed = await self._client.list_projects()
+        self._pages["projects"] = listed.pages
+        at = _now()
+        events = self._tracker.observe_projects(listed.items, at)
+        samples = self._store.set_projects(tuple(listed.items), at)
+        present = set(self._store.project_ids())
+        for key, (project_id, _) in list(self._checks.items()):
+            if project_id not in present:
+                del self._checks[key]
+        for project_id in [p for p in self._swept_at if p not in present]:
+            del self._swept_at[project_id]
+        return JobResult(events, {"projects"}, {}, samples)
+
+    async def _resources(self, project_id: str) -> JobResult:
+        key = f"resources:{project_id}"
+        listed = await self._client.list_resources(project_id)
+        self._pages[key] = listed.pages
+        at = _now()
+        events = self._tracker.observe_resources(project_id, listed.items, at)
+        samples = self._store.set_resources(project_id, tuple(listed.items), at)
+        for check, (pid, _) in list(self._checks.items()):
+            if pid == project_id:
+                del self._checks[check]  # the full list answered it
+        self._discover(listed.items, project_id)
+        return JobResult(events, {f"resources:{project_id}"}, {}, samples)
+
+    async def _sweep(self, project_id: str) -> JobResult:
+        self.last_sweep_start = self._swept_at[project_id] = time.monotonic()
+        if project_id in self._tracker.tracked:
+            return JobResult()  # focused meanwhile: its full list covers it
+        listed = await self._client.list_resources(project_id, status="error")
+        at = _now()
+        if project_id in self._tracker.tracked:
+            return JobResult()
+        events, left = self._tracker.observe_errors(project_id, listed.items, at)
+        for resource_id in left:
+            self._checks[f"check:{project_id}:{resource_id}"] = (project_id, resource_id)
+        for resource in listed.items:
+            self._store.replace_resource(project_id, resource.id, resource, at)
+        self._store.set_problem_count(project_id, len(self._tracker.known_errors(project_id)))
+        self._discover(listed.items, project_id)
+        return JobResult(events, {"problems"}, {}, [])
+
+    async def _check(self, key: str, project_id: str, resource_id: str) -> JobResult:
+        resource = await self._client.get_resource(project_id, resource_id)
+        return self._checked(key, project_id, resource_id, resource)
+
+    def _checked(self, key: str, project_id: str, resource_id: str, resource: Resource | None) -> JobResult:
+        at = _now()
+        self._checks.pop(key, None)
+        events = self._tracker.observe_resource(project_id, resource_id, resource, at)
+        self._store.replace_resource(project_id, resource_id, resource, at)
+        if project_id not in self._tracker.tracked:
+            self._store.set_problem_count(project_id, len(self._tracker.known_errors(project_id)))
+        if resource is not None:
+            self._discover([resource], project_id)
+        return JobResult(events, {"problems", f"resources:{project_id}"}, {}, [])
+
+    async def _operation(self, operation_id: str) -> JobResult:
+        watched = self._operations.watched.get(operation_id)
+        if watched is None or watched.finished:
+            return JobResult()
+        operation = await self._client.get_operation(operation_id)
+        at = _now()
+        events = self._tracker.observe_operation(operation, at, from_resource=not watched.from_user)
+        lines = watched.take_new_lines(operation)
+        watched.next_period(operation)
+        watched.last = operation
+        watched.finished = operation.is_finished
+        self._store.set_operation(operation, at)
+        new_lines = {operation_id: lines} if lines else {}
+        return JobResult(events, {f"operation:{operation_id}"}, new_lines, [])
+
+    def _discover(self, resources: list[Resource] | tuple[Resource, ...], project_id: str) -> None:
+        for resource in resources:
+            operation_id = resource.operation_id
+            if not operation_id or operation_id in self._missing_operations:
+                continue
+            if self._operations.watch(operation_id, from_user=False, project_id=project_id, resource_id=resource.id):
+                self._discovered.append(operation_id)
+
+    # --- a 404 is an answer, not an outage ------------------------------------------------------------------------
+
+    def not_found(self, key: str, error: NotFound) -> JobResult:
+        if key.startswith("op:"):
+            operation_id = key.removeprefix("op:")
+            self._operations.forget(operation_id)
+            self._missing_operations.add(operation_id)
+            self._tracker.forget_operation(operation_id)
+            self._store.operations.pop(operation_id, None)
+            reference = f" (request {error.request_id})" if error.request_id else ""
+            sentence = f"Operation {operation_id} was not found{reference}; it is no longer watched."
+            self._store.operation_errors[operation_id] = sentence
+            self._store.note(sentence)
+            return JobResult([], {f"operation:{operation_id}", "notes"}, {}, [])
+        if key in self._checks:
+            project_id, resource_id = self._checks[key]
+            return self._checked(key, project_id, resource_id, None)
+        if key.startswith("resources:") or key.startswith("sweep:"):
+            project_id = key.split(":", 1)[1]
+            self._store.note(f"Project {project_id} was not found; it was probably deleted.")
+            return JobResult([], {"notes"}, {}, [])
+        raise error  # the project list itself: a wrong API URL, an outage for the engine

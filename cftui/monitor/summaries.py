@@ -1,0 +1,44 @@
+"""Short human sentences for change events, and the money format they use."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from cftui.api.models import Operation
+
+
+def money(value: Decimal | None) -> str:
+    return "?" if value is None else f"${value:,.2f}"
+
+
+def percent_change(old: Decimal | None, new: Decimal | None) -> str:
+    if old is None or new is None or old == 0:
+        return ""
+    change = (new - old) / old * 100
+    return f" ({change:+.1f}%)"
+
+
+def status_sentence(name: str, old: str | None, new: str) -> str:
+    return f"{name}: {old or '?'} -> {new}"
+
+
+def cost_sentence(name: str, old: Decimal | None, new: Decimal | None) -> str:
+    return f"{name}: {money(old)} -> {money(new)} a month{percent_change(old, new)}"
+
+
+def fields_sentence(name: str, fields: list[str]) -> str:
+    return f"{name}: {', '.join(fields)} changed"
+
+
+def operation_label(operation: Operation, subject_name: str) -> str:
+    return f"{operation.type} on {subject_name}" if subject_name else f"{operation.type} {operation.id}"
+
+
+def operation_sentence(operation: Operation, subject_name: str) -> str:
+    label = operation_label(operation, subject_name)
+    if operation.status == "completed":
+        return f"{label} completed"
+    if operation.status in ("failed", "cancelled"):
+        reason = operation.extra_fields.get("error")
+        return f"{label} {operation.status}" + (f": {reason}" if isinstance(reason, str) and reason else "")
+    return f"{label}: {operation.status} {operation.clamped_progress}%"
