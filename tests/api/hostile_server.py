@@ -9,7 +9,7 @@ import asyncio
 import contextlib
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import uvicorn
@@ -27,15 +27,21 @@ class Canned:
     body: bytes = b'{"data": []}'
     content_type: str = "application/json"
     headers: dict[str, str] = field(default_factory=dict)
+    delay_s: float = 0.0  # hold the answer this long (to make concurrent requests overlap)
+
+
+Responder = Callable[[dict[str, str]], Canned]  # query parameters -> answer
 
 
 @dataclass
 class HostileServer:
     base_url: str
-    responses: dict[str, Canned] = field(default_factory=dict)  # by path below /v2, e.g. "/projects"
+    responses: dict[str, Canned | Responder] = field(default_factory=dict)  # by path below /v2
     seen: list[dict[str, object]] = field(default_factory=list)
+    in_flight: int = 0
+    max_in_flight: int = 0
 
-    def answer(self, path: str, canned: Canned) -> None:
+    def answer(self, path: str, canned: Canned | Responder) -> None:
         self.responses[path] = canned
 
 
@@ -45,7 +51,14 @@ def _app(server: HostileServer) -> Starlette:
         server.seen.append(
             {"method": request.method, "path": path, "query": dict(request.query_params), "headers": request.headers}
         )
-        canned = server.responses.get(path, Canned(404, b'{"error": {"code": "resource_not_found"}}'))
+        answer = server.responses.get(path, Canned(404, b'{"error": {"code": "resource_not_found"}}'))
+        canned = answer if isinstance(answer, Canned) else answer(dict(request.query_params))
+        server.in_flight += 1
+        server.max_in_flight = max(server.max_in_flight, server.in_flight)
+        try:
+            await asyncio.sleep(canned.delay_s)
+        finally:
+            server.in_flight -= 1
         return Response(canned.body, canned.status, headers=canned.headers, media_type=canned.content_type)
 
     methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
