@@ -1,0 +1,177 @@
+"""The dashboard's actions, kept apart from its layout and data flow (mixed into `CloudForgeApp`).
+
+The names of `action_jump_to_project`, `action_jump_to_resource`, `action_watch_operation`,
+`action_toggle_problems_only`, `action_set_theme`, `action_copy_selected_id`, `action_show_help` and
+`action_ask_watch_operation` are a contract: the command palette calls them by name.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.widgets import Input
+
+from cftui.ui.clipboard import copy_id
+from cftui.ui.format import duration, one_line
+from cftui.ui.widgets.operations import OperationCard, OperationsPane
+from cftui.ui.widgets.project_list import ProjectList
+from cftui.ui.widgets.resource_tree import ResourceTree
+
+if TYPE_CHECKING:
+    from cftui.ui.app import CloudForgeApp
+
+# the steps `+` and `-` move the refresh interval through (seconds)
+INTERVAL_STEPS = (1.0, 2.0, 3.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0)
+PANE_ORDER = ("projects", "resources", "operations", "events")
+
+
+class DashboardActions:
+    """Actions bound to keys or called from the command palette. `self` is the `CloudForgeApp`."""
+
+    # --- panes --------------------------------------------------------------------------------------------
+
+    def action_show_pane(self: CloudForgeApp, pane: str) -> None:
+        self.set_active_pane(pane)
+
+    def action_next_pane(self: CloudForgeApp) -> None:
+        self._step_pane(1)
+
+    def action_previous_pane(self: CloudForgeApp) -> None:
+        self._step_pane(-1)
+
+    def _step_pane(self: CloudForgeApp, step: int) -> None:
+        if self.screen is not self.screen_stack[0]:
+            # on a pushed screen (help, detail, prompt) Tab moves focus as usual
+            self.screen.focus_next() if step > 0 else self.screen.focus_previous()
+            return
+        index = PANE_ORDER.index(self.active_pane)
+        self.set_active_pane(PANE_ORDER[(index + step) % len(PANE_ORDER)])
+
+    # --- contract actions (called by the command palette too) ----------------------------------------------
+
+    def action_jump_to_project(self: CloudForgeApp, project_id: str) -> None:
+        if self.query_one(ProjectList).select_project(project_id):
+            self.set_active_pane("projects")
+            self._retitle()
+        else:
+            self.notify(f"No project {one_line(project_id)} in the list.", severity="warning", markup=False)
+
+    def action_jump_to_resource(self: CloudForgeApp, project_id: str, resource_id: str) -> None:
+        projects = self.query_one(ProjectList)
+        if not projects.select_project(project_id):
+            self.notify(f"No project {one_line(project_id)} in the list.", severity="warning", markup=False)
+            return
+        self._pending_resource = (project_id, resource_id)
+        self.set_active_pane("resources")
+        self.call_after_refresh(self._select_pending_resource)
+
+    def action_watch_operation(self: CloudForgeApp, op_id: str) -> None:
+        if self.monitor is None:
+            self.notify("No live connection: nothing to watch with.", severity="warning", markup=False)
+            return
+        self.monitor.watch_operation(op_id)
+        self.query_one(OperationsPane).expect(op_id)
+        self.notify(f"Watching operation {one_line(op_id)}.", title="Operations", markup=False)
+
+    def action_ask_watch_operation(self: CloudForgeApp) -> None:
+        from cftui.ui.screens.watch_prompt import WatchOperationScreen
+
+        def chosen(op_id: str | None) -> None:
+            if op_id:
+                self.action_watch_operation(op_id)
+
+        self.push_screen(WatchOperationScreen(), chosen)
+
+    def action_toggle_problems_only(self: CloudForgeApp) -> None:
+        self._problems_only = not self._problems_only
+        self.apply_resource_filter()
+        state = "only resources with problems" if self._problems_only else "all resources"
+        self.notify(f"Showing {state}.", markup=False, timeout=2)
+
+    def action_set_theme(self: CloudForgeApp, name: str) -> None:
+        if name not in self.available_themes:
+            self.notify(f"Unknown theme {one_line(name)!r}.", severity="error", markup=False)
+            return
+        self.theme = name
+
+    def action_copy_selected_id(self: CloudForgeApp) -> None:
+        value, what = self._selected_id()
+        copy_id(self, value, what=what)
+
+    def _selected_id(self: CloudForgeApp) -> tuple[str | None, str]:
+        screen_id = getattr(self.screen, "selected_id", None)
+        if callable(screen_id):
+            return screen_id()
+        if self.active_pane == "resources":
+            resource = self.query_one(ResourceTree).selected_resource()
+            return (resource.id if resource else None), "resource id"
+        if self.active_pane == "operations":
+            focused = self.focused
+            cards = [w for w in (focused.ancestors_with_self if focused else []) if isinstance(w, OperationCard)]
+            watched = self.query_one(OperationsPane).watched_ids
+            chosen = cards[0].operation_id if cards else (watched[0] if len(watched) == 1 else None)
+            return chosen, "operation id"
+        return self.query_one(ProjectList).selected_project_id, "project id"
+
+    def action_show_help(self: CloudForgeApp) -> None:
+        from cftui.ui.screens.help import HelpScreen
+
+        self.push_screen(HelpScreen())
+
+    # --- the rest of the keys -----------------------------------------------------------------------------
+
+    def action_refresh_now(self: CloudForgeApp) -> None:
+        if self.monitor is not None:
+            self.monitor.refresh_now()
+            self.notify("Refreshing now.", markup=False, timeout=2)
+
+    def action_toggle_pause(self: CloudForgeApp) -> None:
+        if self.monitor is None:
+            return
+        paused = not (self.latest_snapshot.paused if self.latest_snapshot else False)
+        self.monitor.set_paused(paused)
+        self.notify("Paused: no requests until p." if paused else "Resumed.", markup=False, timeout=2)
+
+    def action_change_interval(self: CloudForgeApp, direction: int) -> None:
+        if self.monitor is None:
+            return
+        current = self.latest_snapshot.requested_interval if self.latest_snapshot else 5.0
+        if direction > 0:
+            wanted = next((s for s in INTERVAL_STEPS if s > current + 1e-9), INTERVAL_STEPS[-1])
+        else:
+            wanted = next((s for s in reversed(INTERVAL_STEPS) if s < current - 1e-9), INTERVAL_STEPS[0])
+        self.monitor.set_interval(wanted)
+        self.notify(f"Refresh every {duration(wanted)}.", markup=False, timeout=2)
+
+    def action_cycle_sort(self: CloudForgeApp) -> None:
+        mode = self.query_one(ProjectList).cycle_sort()
+        self._retitle()
+        self.notify(f"Projects sorted by {mode}.", markup=False, timeout=2)
+
+    def action_toggle_archived(self: CloudForgeApp) -> None:
+        shown = self.query_one(ProjectList).toggle_archived()
+        self._retitle()
+        self.notify("Showing archived projects." if shown else "Hiding archived projects.", markup=False, timeout=2)
+
+    def action_start_filter(self: CloudForgeApp) -> None:
+        target = "resources" if self.active_pane == "resources" else "projects"
+        if target == "projects" and self.active_pane != "projects":
+            self.set_active_pane("projects")
+        self._filter_target = target
+        box = self.query_one(f"#{target}-filter", Input)
+        box.add_class("-shown")
+        box.focus()
+
+    def action_back(self: CloudForgeApp) -> None:
+        """Escape: leave a filter box; a second Escape clears the filter."""
+        focused = self.focused
+        if isinstance(focused, Input) and focused.id in ("projects-filter", "resources-filter"):
+            self.pane_widget(self._filter_target).focus()
+            return
+        target = self.active_pane if self.active_pane in ("projects", "resources") else None
+        if target is None:
+            return
+        box = self.query_one(f"#{target}-filter", Input)
+        if box.value or box.has_class("-shown"):
+            box.value = ""
+            box.remove_class("-shown")

@@ -1,0 +1,310 @@
+"""The dashboard App: layout, key bindings, and the dispatch of monitor updates to the panes.
+
+The data source (a `Monitor`) is passed in; tests pass none and feed `MonitorUpdate`s with `feed()`, the same
+messages the real engine's listener posts. Every age and countdown uses the injected `now` clock, so snapshot
+tests can freeze it. There is no changing `reactive` on the App: each update goes to the widgets it concerns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import work
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Container, Vertical
+from textual.content import Content
+from textual.widget import Widget
+from textual.widgets import Footer, Input, Static
+from textual.worker import Worker, WorkerState
+
+from cftui.monitor.state import MonitorUpdate, Snapshot
+from cftui.ui.actions import DashboardActions
+from cftui.ui.commands import DASHBOARD_PROVIDERS
+from cftui.ui.filters import parse_filter
+from cftui.ui.format import one_line
+from cftui.ui.messages import MonitorUpdated, ProjectSelected, ResourceOpened
+from cftui.ui.themes import register_themes
+from cftui.ui.widgets.event_feed import EventFeed
+from cftui.ui.widgets.operations import OperationsPane
+from cftui.ui.widgets.project_list import ProjectList
+from cftui.ui.widgets.resource_tree import ResourceTree
+from cftui.ui.widgets.status_line import ConnectionInfo, StatusLine
+
+if TYPE_CHECKING:
+    from cftui.monitor import Monitor
+
+PANES = ("projects", "resources", "operations", "events")
+# grid fill order: medium is 2 columns (projects over resources | operations over events); wide is 3 columns
+MEDIUM_ORDER = ("projects", "operations", "resources", "events")
+WIDE_ORDER = ("projects", "resources", "operations", "events")
+WIDE_FROM = 170
+PANE_TITLES = {"projects": "Projects", "resources": "Resources", "operations": "Operations", "events": "Events"}
+
+
+def styles_dir() -> Path:
+    """`cftui/styles` in an installed wheel, the top-level `styles/` in a source checkout."""
+    package = Path(__file__).resolve().parent.parent
+    installed = package / "styles"
+    return installed if installed.is_dir() else package.parent / "styles"
+
+
+def _css_paths() -> list[Path]:
+    folder = styles_dir()
+    return [path for path in (folder / "app.tcss", folder / "panes.tcss") if path.is_file()]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class CloudForgeApp(DashboardActions, App[int]):
+    """The dashboard. `monitor=None` runs it on updates fed by `feed()` (tests, screenshots)."""
+
+    TITLE = "cftui"
+    CSS_PATH: ClassVar = _css_paths()
+    COMMANDS = App.COMMANDS | DASHBOARD_PROVIDERS
+    HORIZONTAL_BREAKPOINTS: ClassVar = [(0, "-narrow"), (100, "-medium"), (WIDE_FROM, "-wide")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit"),
+        Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
+        Binding("question_mark", "show_help", "Help"),
+        Binding("slash", "start_filter", "Filter"),
+        Binding("r", "refresh_now", "Refresh"),
+        Binding("p", "toggle_pause", "Pause"),
+        Binding("plus", "change_interval(1)", "Slower", show=False),
+        Binding("minus", "change_interval(-1)", "Faster", show=False),
+        Binding("y", "copy_selected_id", "Copy id"),
+        Binding("w", "ask_watch_operation", "Watch op"),
+        Binding("e", "toggle_problems_only", "Problems"),
+        Binding("s", "cycle_sort", "Sort"),
+        Binding("a", "toggle_archived", "Archived", show=False),
+        Binding("tab", "next_pane", "Next pane", show=False, priority=True),
+        Binding("shift+tab", "previous_pane", "Previous pane", show=False, priority=True),
+        Binding("1", "show_pane('projects')", "Projects pane", show=False),
+        Binding("2", "show_pane('resources')", "Resources pane", show=False),
+        Binding("3", "show_pane('operations')", "Operations pane", show=False),
+        Binding("4", "show_pane('events')", "Events pane", show=False),
+        Binding("escape", "back", "Back / clear filter", show=False),
+    ]
+
+    def __init__(
+        self,
+        info: ConnectionInfo,
+        *,
+        monitor: Monitor | None = None,
+        now: Callable[[], datetime] = utc_now,
+        bell: bool = False,
+        watch_operations: tuple[str, ...] = (),
+        theme: str | None = None,
+    ) -> None:
+        super().__init__()
+        register_themes(self)
+        if theme:
+            self.theme = theme
+        self.info = info
+        self.monitor = monitor
+        self.now = now
+        self.bell_on_error = bell
+        self.initial_watches = watch_operations
+        self.latest_snapshot: Snapshot | None = None
+        self.active_pane = "projects"
+        self._filter_target = "projects"
+        self._resource_filter_text = ""
+        self._problems_only = False
+        self._pending_resource: tuple[str, str] | None = None
+
+    # --- layout -------------------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield StatusLine(self.info, self.now, id="status")
+        yield Static(id="pane-tabs")
+        with Container(id="main"):
+            with Vertical(id="projects-pane", classes="pane -active"):
+                yield ProjectList(id="projects")
+                yield Input(placeholder="filter projects by name, id or status", id="projects-filter")
+            with Vertical(id="operations-pane", classes="pane"):
+                yield OperationsPane(id="operations", now=self.now)
+            with Vertical(id="resources-pane", classes="pane"):
+                yield ResourceTree(id="resources")
+                yield Input(placeholder="type:vpc tag:env:prod status:error words…", id="resources-filter")
+            with Vertical(id="events-pane", classes="pane"):
+                yield EventFeed(id="events", bell=self.bell if self.bell_on_error else None)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._render_tabs()
+        self._arrange_panes()
+        self._retitle()
+        self.query_one(ProjectList).focus()
+        if self.monitor is not None:
+            self.monitor.add_listener(self._on_monitor_update)
+            for op_id in self.initial_watches:
+                self.monitor.watch_operation(op_id)
+            self._preload_events()
+            self._run_monitor()
+
+    def on_resize(self) -> None:
+        self._arrange_panes()
+
+    def _arrange_panes(self) -> None:
+        """Put the panes in the order the current layout's grid fills its cells (see styles/app.tcss)."""
+        wide = self.size.width >= WIDE_FROM
+        order = WIDE_ORDER if wide else MEDIUM_ORDER
+        main = self.query_one("#main")
+        current = [child.id for child in main.children]
+        wanted = [f"{pane}-pane" for pane in order]
+        if current != wanted:
+            for pane_id in wanted[1:]:
+                main.move_child(main.query_one(f"#{pane_id}"), after=main.children[-1])
+
+    def pane_widget(self, pane: str) -> Widget:
+        return self.query_one(f"#{pane}")
+
+    # --- the data flow ------------------------------------------------------------------------------------
+
+    def _on_monitor_update(self, update: MonitorUpdate) -> None:
+        """The monitor's listener (called on the event loop): queue the update behind user input."""
+        self.post_message(MonitorUpdated(update))
+
+    def feed(self, update: MonitorUpdate) -> None:
+        """Apply an update now: what tests and screenshots use instead of a live monitor."""
+        self._apply(update)
+
+    def on_monitor_updated(self, message: MonitorUpdated) -> None:
+        self._apply(message.update)
+
+    def _apply(self, update: MonitorUpdate) -> None:
+        self.latest_snapshot = update.snapshot
+        self.query_one(StatusLine).apply(update)
+        projects = self.query_one(ProjectList)
+        projects.apply(update)
+        self.query_one(ResourceTree).apply(update)
+        self.query_one(OperationsPane).apply(update)
+        self.query_one(EventFeed).apply(update)
+        for screen in self.screen_stack:
+            apply = getattr(screen, "apply", None)
+            if callable(apply):
+                apply(update)
+        self._select_pending_resource()
+        self._retitle()
+
+    @work(exclusive=True, group="monitor", exit_on_error=False)
+    async def _run_monitor(self) -> None:
+        assert self.monitor is not None
+        await self.monitor.run()
+
+    @work(group="history", exit_on_error=False)
+    async def _preload_events(self) -> None:
+        assert self.monitor is not None
+        events = await self.monitor.recent_events(limit=200)
+        self.query_one(EventFeed).preload(list(events))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one handler for worker failures: they become a visible state, never a traceback."""
+        if event.state is not WorkerState.ERROR:
+            return
+        error = event.worker.error
+        message = f"{type(error).__name__}: {error}" if error is not None else "unknown error"
+        if event.worker.group == "monitor":
+            self.query_one(StatusLine).show_worker_error(message)
+        else:
+            self.notify(one_line(message), title=f"{event.worker.name} failed", severity="error", markup=False)
+
+    # --- selection ----------------------------------------------------------------------------------------
+
+    def on_project_selected(self, message: ProjectSelected) -> None:
+        project_id = message.project_id
+        name = ""
+        snapshot = self.latest_snapshot
+        if project_id and snapshot is not None and snapshot.projects is not None:
+            name = next((p.name for p in snapshot.projects.value if p.id == project_id), "")
+        if self.monitor is not None:
+            self.monitor.focus_project(project_id)
+        self.query_one(ResourceTree).show_project(project_id, name, snapshot)
+        self._retitle()
+
+    def on_resource_opened(self, message: ResourceOpened) -> None:
+        from cftui.ui.screens.detail import ResourceDetailScreen
+
+        resource = self.query_one(ResourceTree).resource(message.resource_id)
+        if resource is None:
+            return
+        self.push_screen(ResourceDetailScreen(message.project_id, resource, now=self.now))
+
+    def _select_pending_resource(self) -> None:
+        if self._pending_resource is None:
+            return
+        project_id, resource_id = self._pending_resource
+        tree = self.query_one(ResourceTree)
+        if tree.project_id == project_id and tree.select_resource(resource_id):
+            self._pending_resource = None
+
+    # --- panes and titles ---------------------------------------------------------------------------------
+
+    def _render_tabs(self) -> None:
+        parts: list[str | tuple[str, str]] = []
+        for number, pane in enumerate(PANES, start=1):
+            label = f" {number} {PANE_TITLES[pane]} "
+            parts.append((label, "reverse bold") if pane == self.active_pane else label)
+            parts.append(" ")
+        self.query_one("#pane-tabs", Static).update(Content.assemble(*parts))
+
+    def set_active_pane(self, pane: str) -> None:
+        self.active_pane = pane
+        for name in PANES:
+            self.query_one(f"#{name}-pane").set_class(name == pane, "-active")
+        self._render_tabs()
+        self.pane_widget(pane).focus()
+
+    def _retitle(self) -> None:
+        projects = self.query_one(ProjectList)
+        shown = len(projects.shown_ids)
+        matching = projects.total_matching
+        title = f"1 Projects · {shown}" + (f" of {matching}" if matching > shown else "")
+        title += f" · by {projects.sort_mode}"
+        if projects.show_archived:
+            title += " · with archived"
+        if projects.filter_text:
+            title += f" · /{one_line(projects.filter_text)}"
+        self._set_title("projects", title)
+        tree = self.query_one(ResourceTree)
+        title = "2 Resources"
+        if tree.project_id is not None:
+            title += f" · {one_line(tree.project_name or tree.project_id)[:40]} · {tree.shown_count}"
+            if tree.filter.active:
+                title += f" of {tree.total_resources} · {one_line(tree.filter.describe())[:40]}"
+        self._set_title("resources", title)
+        self._set_title("operations", "3 Operations")
+        self._set_title("events", "4 Events")
+
+    def _set_title(self, pane: str, title: str) -> None:
+        container = self.query_one(f"#{pane}-pane")
+        if container.border_title != title:
+            container.border_title = Content(title)
+
+    def apply_resource_filter(self) -> None:
+        self.query_one(ResourceTree).set_filter(
+            parse_filter(self._resource_filter_text, problems_only=self._problems_only)
+        )
+        self._retitle()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "projects-filter":
+            self.query_one(ProjectList).set_filter(event.value)
+        elif event.input.id == "resources-filter":
+            self._resource_filter_text = event.value
+            self.apply_resource_filter()
+        self._retitle()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id in ("projects-filter", "resources-filter"):
+            if not event.value:
+                event.input.remove_class("-shown")
+            self.pane_widget(self._filter_target).focus()
+
+    def status_text(self) -> str:
+        return self.query_one(StatusLine).current_text()

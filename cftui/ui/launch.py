@@ -1,0 +1,110 @@
+"""`cftui` (the dashboard): load settings, start the demo simulator if asked, build and run the app.
+
+Errors in the settings (a bad or live key, an unreadable or too-open config file, an unknown theme) are printed
+as one sentence on stderr with exit code 2, before any UI starts. The demo simulator is stopped in a `finally`,
+and SIGTERM / SIGHUP end the app the same way `q` does, so that `finally` always runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import signal
+import sys
+from collections.abc import Iterator
+from types import FrameType
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    from cftui.config import Settings
+    from cftui.ui.app import CloudForgeApp
+
+EXIT_CONFIG = 2
+HANDLED_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+
+
+def _fail(message: str) -> int:
+    print(f"cftui: {message}", file=sys.stderr)
+    return EXIT_CONFIG
+
+
+def build_app(settings: Settings, *, demo: bool = False) -> CloudForgeApp:
+    """The one factory for the dashboard on a live API (tests build `CloudForgeApp` directly to feed updates)."""
+    from cftui.monitor import build_monitor
+    from cftui.ui.app import CloudForgeApp
+    from cftui.ui.widgets.status_line import ConnectionInfo
+
+    info = ConnectionInfo(
+        host=urlsplit(settings.api_url).netloc or settings.api_url,
+        key_kind=settings.api_key.kind,
+        key_masked=settings.api_key.masked,
+        profile=settings.profile,
+        demo=demo,
+    )
+    return CloudForgeApp(
+        info,
+        monitor=build_monitor(settings),
+        bell=settings.bell,
+        watch_operations=tuple(settings.watch_operations),
+    )
+
+
+@contextlib.contextmanager
+def _signals_end(app: CloudForgeApp) -> Iterator[None]:
+    """While the app runs, SIGTERM/SIGHUP make it exit normally; outside its loop they raise SystemExit."""
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        loop = getattr(app, "_loop", None)
+        if app.is_running and loop is not None and loop.is_running():
+            loop.call_soon_threadsafe(app.exit, None, 128 + signum)
+        else:
+            raise SystemExit(128 + signum)
+
+    previous = {signum: signal.signal(signum, handler) for signum in HANDLED_SIGNALS}
+    try:
+        yield
+    finally:
+        for signum, old in previous.items():
+            signal.signal(signum, old)
+
+
+def run(args: argparse.Namespace) -> int:
+    from cftui.config import ConfigError, Settings
+    from cftui.ui.demo import DemoSimulator, DemoStartError
+
+    demo: DemoSimulator | None = None
+    try:
+        environ = dict(os.environ)
+        if getattr(args, "demo", False):
+            demo = DemoSimulator()
+            try:
+                url = demo.start()
+            except DemoStartError as error:
+                return _fail(str(error))
+            # the demo's own URL and key win over any profile, environment or key file
+            args = argparse.Namespace(**{**vars(args), "api_url": url, "api_key_file": None, "profile": None})
+            environ["CLOUDFORGE_API_KEY"] = demo.key
+            environ.pop("CFTUI_PROFILE", None)
+        try:
+            settings = Settings.load(args, environ)
+        except ConfigError as error:
+            return _fail(str(error))
+        return _run_app(settings, args, demo=demo is not None)
+    finally:
+        if demo is not None:
+            demo.stop()
+
+
+def _run_app(settings: Settings, args: argparse.Namespace, *, demo: bool) -> int:
+    from cftui.ui.themes import UnknownThemeError, choose_theme
+
+    app = build_app(settings, demo=demo)
+    try:
+        app.theme = choose_theme(app, getattr(args, "theme", None) or settings.theme)
+    except UnknownThemeError as error:
+        return _fail(str(error))
+    with _signals_end(app):
+        app.run()
+    return int(app.return_code or 0)

@@ -1,0 +1,204 @@
+"""Resource detail: every field, its configuration and tags, the operation running on it, and a cost chart.
+
+The screen follows the live data: each `MonitorUpdate` refreshes the fields if the resource changed (or says
+that it is gone). The cost history comes from the monitor's history store, drawn with plotext.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any, ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+from textual_plotext import PlotextPlot
+
+from cftui.api.models import Operation, Resource
+from cftui.monitor.state import CostSample, MonitorUpdate
+from cftui.ui.format import age, countdown, money, one_line, operation_badge, progress_bar, status_badge
+
+LABEL_WIDTH = 16
+
+
+def _line(label: str, value: str) -> str:
+    return f"{label:<{LABEL_WIDTH}}{one_line(value)}"
+
+
+def _when(moment: datetime | None, now: datetime) -> str:
+    if moment is None:
+        return "—"
+    return f"{moment.strftime('%Y-%m-%d %H:%M:%S UTC')} ({age(moment, now)})"
+
+
+def resource_fields(resource: Resource, now: datetime) -> list[str]:
+    """Every known field, then every field the API sent that this version does not know."""
+    lines = [
+        _line("id", resource.id),
+        _line("name", resource.name),
+        _line("type", f"{resource.type} ({resource.category})"),
+        _line("status", status_badge(resource.status)),
+        _line("provider", resource.provider or "—"),
+        _line("region", resource.region or "—"),
+        _line("monthly cost", money(resource.monthly_cost)),
+        _line("created", _when(resource.created_at, now)),
+        _line("updated", _when(resource.updated_at, now)),
+        _line("operation", resource.operation_id or "none running"),
+    ]
+    for key, value in sorted(resource.extra_fields.items()):
+        lines.append(_line(key, value if isinstance(value, str) else json.dumps(value, default=str)))
+    return lines
+
+
+def mapping_lines(values: dict[str, Any]) -> list[str]:
+    if not values:
+        return ["(none)"]
+    width = min(28, max(len(one_line(str(k))) for k in values) + 2)
+    lines = []
+    for key, value in sorted(values.items(), key=lambda item: str(item[0])):
+        shown = value if isinstance(value, str) else json.dumps(value, default=str, ensure_ascii=False)
+        lines.append(f"{one_line(str(key)):<{width}}{one_line(shown)}")
+    return lines
+
+
+def operation_lines(operation: Operation | None, operation_id: str | None, now: datetime) -> list[str]:
+    if operation_id is None:
+        return ["No operation is running on this resource."]
+    if operation is None:
+        return [f"{one_line(operation_id)} is running. Press w to watch it and follow its progress and log."]
+    lines = [
+        _line("operation", f"{operation.id} ({operation.type})"),
+        _line("status", operation_badge(operation.status)),
+        _line("progress", progress_bar(operation.clamped_progress, 30)),
+        _line("started", _when(operation.started_at, now)),
+    ]
+    if operation.estimated_completion and not operation.is_finished:
+        lines.append(_line("expected end", countdown(operation.estimated_completion, now)))
+    lines += [f"  {one_line(log.message)}" for log in operation.logs[-5:]]
+    return lines
+
+
+class CostChart(PlotextPlot):
+    """The resource's monthly cost over time, as observed by cftui."""
+
+    def show(self, samples: Sequence[CostSample]) -> None:
+        plt = self.plt
+        plt.clear_data()
+        plt.clear_figure()
+        plt.title("monthly cost over time (as observed)")
+        if len(samples) >= 1:
+            start = samples[0].at
+            xs = [(s.at - start).total_seconds() / 60 for s in samples]
+            ys = [float(s.monthly_cost) for s in samples]
+            plt.plot(xs, ys, marker="braille")
+            plt.xlabel("minutes since first sample")
+        self.refresh()
+
+
+class ResourceDetailScreen(Screen[None]):
+    """Full screen; Escape goes back to the dashboard."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "Back"),
+        Binding("q", "app.pop_screen", "Back", show=False),
+        Binding("w", "watch_running_operation", "Watch its operation"),
+        Binding("j", "scroll_down", "Scroll down", show=False),
+        Binding("k", "scroll_up", "Scroll up", show=False),
+    ]
+
+    def __init__(self, project_id: str, resource: Resource, *, now: Callable[[], datetime]) -> None:
+        super().__init__()
+        self.project_id = project_id
+        self.resource = resource
+        self._now = now
+        self._operation: Operation | None = None
+        self._gone = False
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="detail-body"):
+            yield Static(id="detail-fields", classes="detail-section")
+            yield Static(id="detail-operation", classes="detail-section")
+            with Vertical(id="detail-columns"):
+                yield Static(id="detail-configuration", classes="detail-section")
+                yield Static(id="detail-tags", classes="detail-section")
+            yield CostChart(id="detail-chart")
+            yield Static(id="detail-chart-note")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._render()
+        self._load_history()
+
+    def selected_id(self) -> tuple[str | None, str]:
+        return self.resource.id, "resource id"
+
+    def apply(self, update: MonitorUpdate) -> None:
+        snapshot = update.snapshot
+        fetched = snapshot.resources.get(self.project_id)
+        if fetched is not None:
+            fresh = next((r for r in fetched.value if r.id == self.resource.id), None)
+            gone = fresh is None
+            if fresh is not None and fresh != self.resource:
+                self.resource = fresh
+                self._render()
+            elif gone != self._gone:
+                self._gone = gone
+                self._render()
+        op_id = self.resource.operation_id
+        watched = snapshot.operations.get(op_id) if op_id else None
+        operation = watched.value if watched is not None else None
+        if operation != self._operation:
+            self._operation = operation
+            self._render()
+
+    def _render(self) -> None:
+        now = self._now()
+        resource = self.resource
+        title = f"{one_line(resource.name or resource.id)} · {one_line(resource.type)}"
+        self.query_one("#detail-fields").border_title = Content(title + (" · GONE" if self._gone else ""))
+        fields = resource_fields(resource, now)
+        if self._gone:
+            fields.insert(0, "This resource is no longer in the project (deleted); showing its last known state.")
+        self.query_one("#detail-fields", Static).update(Content("\n".join(fields)))
+        operation = self.query_one("#detail-operation", Static)
+        operation.border_title = Content("Operation")
+        operation.update(Content("\n".join(operation_lines(self._operation, resource.operation_id, now))))
+        config = self.query_one("#detail-configuration", Static)
+        config.border_title = Content("Configuration")
+        config.update(Content("\n".join(mapping_lines(resource.configuration))))
+        tags = self.query_one("#detail-tags", Static)
+        tags.border_title = Content("Tags")
+        tags.update(Content("\n".join(mapping_lines(dict(resource.tags)))))
+
+    @work(exclusive=True, group="cost-history", exit_on_error=False)
+    async def _load_history(self) -> None:
+        monitor = getattr(self.app, "monitor", None)
+        samples: list[CostSample] = []
+        if monitor is not None:
+            samples = list(await monitor.resource_cost_history(self.resource.id))
+        if not samples and self.resource.monthly_cost is not None:
+            samples = [CostSample(at=self._now(), monthly_cost=self.resource.monthly_cost)]
+        self.query_one(CostChart).show(samples)
+        note = "one sample so far: the chart grows as cftui keeps watching" if len(samples) < 2 else ""
+        self.query_one("#detail-chart-note", Static).update(Content(note))
+
+    def action_watch_running_operation(self) -> None:
+        op_id = self.resource.operation_id
+        if op_id is None:
+            self.notify("No operation is running on this resource.", severity="warning", markup=False)
+            return
+        watch = getattr(self.app, "action_watch_operation", None)
+        if callable(watch):
+            watch(op_id)
+
+    def action_scroll_down(self) -> None:
+        self.query_one("#detail-body", VerticalScroll).scroll_down()
+
+    def action_scroll_up(self) -> None:
+        self.query_one("#detail-body", VerticalScroll).scroll_up()

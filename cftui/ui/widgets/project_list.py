@@ -1,0 +1,219 @@
+"""The project list: name, status, resources, problems, monthly cost and a cost sparkline per project.
+
+A `DataTable` kept in step with the snapshot by targeted edits: only cells whose text changed are updated, rows
+are added and removed one by one, and the rows are re-ordered only when the order really changed. The table is
+bounded (`MAX_ROWS`); past that the user narrows it with `/`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import ClassVar
+
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.widgets import DataTable
+
+from cftui.api.models import Project
+from cftui.monitor.state import CostSample, MonitorUpdate, Snapshot
+from cftui.ui.format import money, status_badge, truncate
+from cftui.ui.messages import ProjectSelected
+
+MAX_ROWS = 2_000
+SPARK_BARS = "▁▂▃▄▅▆▇█"
+SPARK_POINTS = 8
+NAME_WIDTH = 24
+SORT_MODES = ("cost", "name", "problems")
+COLUMNS = (
+    ("name", "Project"),
+    ("status", "Status"),
+    ("count", "Res"),
+    ("problems", "Errs"),
+    ("cost", "Cost/month"),
+    ("trend", "Trend"),
+)
+
+Row = tuple[str, str, str, str, str, str]
+
+
+def sparkline(samples: Sequence[CostSample], points: int = SPARK_POINTS) -> str:
+    """The last `points` costs as block glyphs, scaled between their own minimum and maximum."""
+    values = [float(s.monthly_cost) for s in samples[-points:]]
+    if not values:
+        return ""
+    low, high = min(values), max(values)
+    if high - low < 1e-9:
+        return SPARK_BARS[3] * len(values)
+    scale = (len(SPARK_BARS) - 1) / (high - low)
+    return "".join(SPARK_BARS[round((v - low) * scale)] for v in values)
+
+
+def project_row(project: Project, problems: int, samples: Sequence[CostSample]) -> Row:
+    count = "—" if project.resource_count is None else str(project.resource_count)
+    return (
+        truncate(project.name or project.id, NAME_WIDTH),
+        status_badge(project.status),
+        count,
+        f"{problems} ✖" if problems else "0",
+        money(project.monthly_cost),
+        sparkline(samples),
+    )
+
+
+def _cell(column: str, text: str) -> Text:
+    if column == "problems" and text != "0":
+        return Text(text, style="bold red", justify="right")
+    if column in ("count", "cost"):
+        return Text(text, justify="right")
+    if column == "status" and "error" in text:
+        return Text(text, style="bold red")
+    return Text(text)
+
+
+class ProjectList(DataTable[Text]):
+    """See the module docstring. Posts `ProjectSelected` when the cursor moves to another project."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+        Binding("g", "scroll_top", "First project", show=False),
+        Binding("G", "scroll_bottom", "Last project", show=False),
+    ]
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
+        self.sort_mode = "cost"
+        self.filter_text = ""
+        self.show_archived = False
+        self._snapshot: Snapshot | None = None
+        self._rows: dict[str, Row] = {}
+        self._order: list[str] = []
+        self._name_cells: dict[str, Text] = {}
+        self.total_matching = 0
+        self._selected: str | None = None
+
+    def on_mount(self) -> None:
+        for key, label in COLUMNS:
+            self.add_column(label, key=key)
+
+    # --- what the app calls ------------------------------------------------------------------------------
+
+    def apply(self, update: MonitorUpdate) -> None:
+        snapshot, before = update.snapshot, self._snapshot
+        self._snapshot = snapshot
+        if (
+            before is not None
+            and snapshot.projects is before.projects
+            and snapshot.project_costs is before.project_costs
+            and snapshot.problem_counts is before.problem_counts
+        ):
+            return  # nothing this list shows has changed
+        self._sync()
+
+    def cycle_sort(self) -> str:
+        self.sort_mode = SORT_MODES[(SORT_MODES.index(self.sort_mode) + 1) % len(SORT_MODES)]
+        self._sync()
+        return self.sort_mode
+
+    def set_filter(self, text: str) -> None:
+        self.filter_text = text
+        self._sync()
+
+    def toggle_archived(self) -> bool:
+        self.show_archived = not self.show_archived
+        self._sync()
+        return self.show_archived
+
+    @property
+    def selected_project_id(self) -> str | None:
+        return self._selected
+
+    def select_project(self, project_id: str) -> bool:
+        """Move the cursor to a project (clearing the filter or showing archived if that hides it)."""
+        if project_id not in self._rows:
+            self.filter_text = ""
+            self.show_archived = True
+            self._sync()
+        if project_id not in self._rows:
+            return False
+        self.move_cursor(row=self.get_row_index(project_id))
+        return True
+
+    @property
+    def shown_ids(self) -> list[str]:
+        return list(self._order)
+
+    # --- keeping the table in step -----------------------------------------------------------------------
+
+    def _wanted(self) -> list[tuple[str, Row]]:
+        snapshot = self._snapshot
+        if snapshot is None or snapshot.projects is None:
+            return []
+        needle = self.filter_text.casefold()
+        chosen: list[tuple[Project, int]] = []
+        for project in snapshot.projects.value:
+            if project.is_archived and not self.show_archived:
+                continue
+            if needle and needle not in f"{project.name} {project.id} {project.status}".casefold():
+                continue
+            chosen.append((project, snapshot.problem_counts.get(project.id, 0)))
+        if self.sort_mode == "name":
+            chosen.sort(key=lambda pair: (pair[0].name.casefold(), pair[0].id))
+        elif self.sort_mode == "problems":
+            chosen.sort(key=lambda pair: (-pair[1], -(pair[0].monthly_cost or Decimal(0)), pair[0].id))
+        else:
+            chosen.sort(key=lambda pair: (-(pair[0].monthly_cost or Decimal(0)), pair[0].id))
+        self.total_matching = len(chosen)
+        costs = snapshot.project_costs
+        return [(p.id, project_row(p, problems, costs.get(p.id, ()))) for p, problems in chosen[:MAX_ROWS]]
+
+    def _sync(self) -> None:
+        wanted = self._wanted()
+        wanted_ids = [pid for pid, _ in wanted]
+        wanted_set = set(wanted_ids)
+        for pid in [pid for pid in self._rows if pid not in wanted_set]:
+            self.remove_row(pid)
+            del self._rows[pid]
+            self._name_cells.pop(pid, None)
+        for pid, row in wanted:
+            old = self._rows.get(pid)
+            if old is None:
+                cells = [_cell(col, text) for (col, _), text in zip(COLUMNS, row, strict=True)]
+                self._name_cells[pid] = cells[0]
+                self.add_row(*cells, key=pid)
+            elif old != row:
+                for (col, _), before, after in zip(COLUMNS, old, row, strict=True):
+                    if before != after:
+                        cell = _cell(col, after)
+                        if col == "name":
+                            self._name_cells[pid] = cell
+                        self.update_cell(pid, col, cell)
+            self._rows[pid] = row
+        current = [row_key.value for row_key in self._row_order()]
+        if current != wanted_ids:
+            self._reorder(wanted_ids)
+        self._order = wanted_ids
+        self._post_selection()
+
+    def _row_order(self) -> list:
+        return [row.key for row in self.ordered_rows]
+
+    def _reorder(self, wanted_ids: list[str]) -> None:
+        keep = self._selected
+        rank = {id(self._name_cells[pid]): index for index, pid in enumerate(wanted_ids)}
+        self.sort("name", key=lambda cell: rank[id(cell)])
+        if keep is not None and keep in self._rows:
+            self.move_cursor(row=self.get_row_index(keep), scroll=False)
+
+    def _post_selection(self) -> None:
+        project_id: str | None = None
+        if self.row_count and 0 <= self.cursor_row < self.row_count:
+            project_id = self.coordinate_to_cell_key((self.cursor_row, 0)).row_key.value
+        if project_id != self._selected:
+            self._selected = project_id
+            self.post_message(ProjectSelected(project_id))
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        self._post_selection()

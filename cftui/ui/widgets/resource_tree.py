@@ -1,0 +1,332 @@
+"""The resource tree of the selected project: category -> type -> resource.
+
+Each resource row reads without colour: status glyph and word, name, provider/region, monthly cost. The tree is
+kept in step with the snapshot by targeted edits (labels updated in place, nodes added and removed one at a
+time); it is rebuilt only when the project or the filter changes. Rows that just changed are highlighted for
+`HIGHLIGHT_SECONDS`.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from cftui.api.models import OTHER_CATEGORY, RESOURCE_CATEGORIES, Resource
+from cftui.monitor.state import Fetched, MonitorUpdate, Snapshot
+from cftui.ui.filters import ResourceFilter
+from cftui.ui.format import money, one_line, status_badge, status_severity, truncate
+from cftui.ui.messages import ResourceOpened
+
+HIGHLIGHT_SECONDS = 4.0
+CATEGORY_ORDER = [*dict.fromkeys(RESOURCE_CATEGORIES.values()), OTHER_CATEGORY]
+BADGE_WIDTH = 15
+WHERE_WIDTH = 18
+COST_WIDTH = 12
+SEVERITY_STYLES = {"error": "bold red", "busy": "yellow", "muted": "dim", "unknown": "bold magenta"}
+
+
+@dataclass(frozen=True, slots=True)
+class NodeRef:
+    """What a tree node stands for (its `data`)."""
+
+    kind: str  # category | type | resource | note
+    key: str  # category name, type name or resource id
+
+
+def resource_label(resource: Resource, name_width: int, highlighted: bool = False) -> Text:
+    badge = truncate(status_badge(resource.status), BADGE_WIDTH).ljust(BADGE_WIDTH)
+    where = "/".join(one_line(part) for part in (resource.provider, resource.region) if part) or "—"
+    label = Text(no_wrap=True, overflow="ellipsis")
+    label.append(badge, style=SEVERITY_STYLES.get(status_severity(resource.status), ""))
+    label.append(" ")
+    label.append(truncate(resource.name or resource.id, name_width).ljust(name_width))
+    label.append(" ")
+    label.append(truncate(where, WHERE_WIDTH).ljust(WHERE_WIDTH), style="dim")
+    label.append(money(resource.monthly_cost).rjust(COST_WIDTH))
+    if highlighted:
+        label.stylize("reverse")
+    return label
+
+
+def group_label(title: str, count: int, problems: int) -> Text:
+    label = Text(no_wrap=True)
+    label.append(one_line(title), style="bold")
+    label.append(f"  {count}")
+    if problems:
+        label.append(f"  {problems} ✖", style="bold red")
+    return label
+
+
+class ResourceTree(Tree[NodeRef]):
+    """See the module docstring. Posts `ResourceOpened` on Enter over a resource."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+        Binding("h", "collapse_or_parent", "Collapse / parent", show=False),
+        Binding("l", "expand_node", "Expand", show=False),
+        Binding("g", "scroll_home", "First row", show=False),
+        Binding("G", "scroll_end", "Last row", show=False),
+    ]
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__("resources", **kwargs)  # type: ignore[arg-type]
+        self.show_root = False
+        self.guide_depth = 2
+        self.project_id: str | None = None
+        self.project_name = ""
+        self.filter = ResourceFilter()
+        self._fetched: Fetched[tuple[Resource, ...]] | None = None
+        self._resources: dict[str, Resource] = {}  # shown (filtered) resources by id
+        self._leaves: dict[str, TreeNode[NodeRef]] = {}
+        self._groups: dict[tuple[str, ...], TreeNode[NodeRef]] = {}  # (category,) and (category, type)
+        self._highlight_until: dict[str, float] = {}
+        self._name_width = 28
+        self.total_resources = 0
+
+    def on_mount(self) -> None:
+        self.set_interval(1.0, self._expire_highlights, name="tree-highlights")
+        self._show_note("select a project to see its resources")
+
+    # --- what the app calls ------------------------------------------------------------------------------
+
+    def show_project(self, project_id: str | None, name: str, snapshot: Snapshot | None) -> None:
+        """Switch to another project: the one time the whole tree is rebuilt."""
+        if project_id == self.project_id and snapshot is not None:
+            self._apply_snapshot(snapshot)
+            return
+        self.project_id = project_id
+        self.project_name = name
+        self._reset()
+        if project_id is None:
+            self._show_note("select a project to see its resources")
+        elif snapshot is not None:
+            self._apply_snapshot(snapshot)
+        if self.project_id is not None and self._fetched is None:
+            self._show_note(f"loading the resources of {one_line(name or project_id)}…")
+
+    def set_filter(self, resource_filter: ResourceFilter) -> None:
+        if resource_filter == self.filter:
+            return
+        self.filter = resource_filter
+        fetched = self._fetched
+        self._reset()
+        if fetched is not None:
+            self._fill(fetched)
+
+    def apply(self, update: MonitorUpdate) -> None:
+        self._apply_snapshot(update.snapshot)
+
+    def _apply_snapshot(self, snapshot: Snapshot) -> None:
+        if self.project_id is None:
+            return
+        fetched = snapshot.resources.get(self.project_id)
+        if fetched is None or fetched is self._fetched:
+            return
+        if self._fetched is None:
+            self._fill(fetched)
+        else:
+            self._diff(fetched)
+
+    def selected_resource(self) -> Resource | None:
+        node = self.cursor_node
+        if node is None or node.data is None or node.data.kind != "resource":
+            return None
+        return self._resources.get(node.data.key)
+
+    def resource(self, resource_id: str) -> Resource | None:
+        return self._resources.get(resource_id)
+
+    def select_resource(self, resource_id: str) -> bool:
+        node = self._leaves.get(resource_id)
+        if node is None:
+            return False
+        for ancestor in (node.parent, node.parent.parent if node.parent else None):
+            if ancestor is not None and not ancestor.is_root:
+                ancestor.expand()
+        self.call_after_refresh(self.move_cursor, node)
+        return True
+
+    @property
+    def shown_count(self) -> int:
+        return len(self._leaves)
+
+    # --- building -----------------------------------------------------------------------------------------
+
+    def _reset(self) -> None:
+        self.root.remove_children()
+        self._fetched = None
+        self._resources.clear()
+        self._leaves.clear()
+        self._groups.clear()
+        self._highlight_until.clear()
+        self.total_resources = 0
+
+    def _show_note(self, text: str) -> None:
+        self.root.add_leaf(Text(text, style="italic"), NodeRef("note", text))
+
+    def _fill(self, fetched: Fetched[tuple[Resource, ...]]) -> None:
+        self.root.remove_children()
+        self._fetched = fetched
+        self.total_resources = len(fetched.value)
+        shown = sorted(
+            (r for r in fetched.value if self.filter.matches(r)),
+            key=lambda r: (CATEGORY_ORDER.index(r.category), r.type, r.name.casefold(), r.id),
+        )
+        for resource in shown:
+            self._add_leaf(resource, at_end=True)
+        if not shown:
+            why = "no resource matches the filter" if self.filter.active else "this project has no resources"
+            self._show_note(why)
+        self._relabel_groups()
+
+    def _diff(self, fetched: Fetched[tuple[Resource, ...]]) -> None:
+        self._fetched = fetched
+        self.total_resources = len(fetched.value)
+        now = time.monotonic()
+        seen: set[str] = set()
+        changed_groups = False
+        for resource in fetched.value:
+            if not self.filter.matches(resource):
+                continue
+            seen.add(resource.id)
+            old = self._resources.get(resource.id)
+            if old is None:
+                self._clear_notes()
+                self._highlight_until[resource.id] = now + HIGHLIGHT_SECONDS
+                self._add_leaf(resource, at_end=False)
+                changed_groups = True
+            elif old != resource:
+                self._highlight_until[resource.id] = now + HIGHLIGHT_SECONDS
+                if (old.type, old.status) != (resource.type, resource.status):
+                    changed_groups = True
+                if old.type != resource.type:
+                    self._remove_leaf(resource.id)
+                    self._highlight_until[resource.id] = now + HIGHLIGHT_SECONDS
+                    self._add_leaf(resource, at_end=False)
+                else:
+                    self._resources[resource.id] = resource
+                    self._leaves[resource.id].set_label(resource_label(resource, self._name_width, True))
+        for gone in [rid for rid in self._leaves if rid not in seen]:
+            self._remove_leaf(gone)
+            changed_groups = True
+        if changed_groups:
+            self._relabel_groups()
+
+    def _clear_notes(self) -> None:
+        for child in list(self.root.children):
+            if child.data is not None and child.data.kind == "note":
+                child.remove()
+
+    def _group(self, category: str, rtype: str) -> TreeNode[NodeRef]:
+        cat_node = self._groups.get((category,))
+        if cat_node is None:
+            index = CATEGORY_ORDER.index(category)
+            before = next(
+                (
+                    n
+                    for n in self.root.children
+                    if n.data and n.data.kind == "category" and CATEGORY_ORDER.index(n.data.key) > index
+                ),
+                None,
+            )
+            cat_node = self.root.add(category, NodeRef("category", category), before=before, expand=True)
+            self._groups[(category,)] = cat_node
+        type_node = self._groups.get((category, rtype))
+        if type_node is None:
+            before = next((n for n in cat_node.children if n.data and n.data.key > rtype), None)
+            type_node = cat_node.add(one_line(rtype), NodeRef("type", rtype), before=before, expand=True)
+            self._groups[(category, rtype)] = type_node
+        return type_node
+
+    def _add_leaf(self, resource: Resource, *, at_end: bool) -> None:
+        parent = self._group(resource.category, resource.type)
+        before = None
+        if not at_end:
+            key = (resource.name.casefold(), resource.id)
+            before = next(
+                (n for n in parent.children if n.data and self._sort_key(n.data.key) > key),
+                None,
+            )
+        highlighted = resource.id in self._highlight_until
+        label = resource_label(resource, self._name_width, highlighted)
+        self._leaves[resource.id] = parent.add_leaf(label, NodeRef("resource", resource.id), before=before)
+        self._resources[resource.id] = resource
+
+    def _sort_key(self, resource_id: str) -> tuple[str, str]:
+        resource = self._resources.get(resource_id)
+        return ((resource.name.casefold() if resource else ""), resource_id)
+
+    def _remove_leaf(self, resource_id: str) -> None:
+        node = self._leaves.pop(resource_id, None)
+        resource = self._resources.pop(resource_id, None)
+        self._highlight_until.pop(resource_id, None)
+        if node is None:
+            return
+        parent = node.parent
+        node.remove()
+        if resource is not None and parent is not None and not parent.children:
+            parent.remove()
+            self._groups.pop((resource.category, resource.type), None)
+            category = self._groups.get((resource.category,))
+            if category is not None and not category.children:
+                category.remove()
+                self._groups.pop((resource.category,), None)
+
+    def _relabel_groups(self) -> None:
+        counts: dict[tuple[str, ...], list[int]] = {}
+        for resource in self._resources.values():
+            for key in ((resource.category,), (resource.category, resource.type)):
+                pair = counts.setdefault(key, [0, 0])
+                pair[0] += 1
+                pair[1] += int(resource.is_problem)
+        for key, node in self._groups.items():
+            count, problems = counts.get(key, [0, 0])
+            label = group_label(key[-1], count, problems)
+            if label != node.label:
+                node.set_label(label)
+
+    def _expire_highlights(self) -> None:
+        now = time.monotonic()
+        for resource_id in [rid for rid, until in self._highlight_until.items() if until <= now]:
+            del self._highlight_until[resource_id]
+            node = self._leaves.get(resource_id)
+            resource = self._resources.get(resource_id)
+            if node is not None and resource is not None:
+                node.set_label(resource_label(resource, self._name_width))
+
+    def on_resize(self) -> None:
+        width = max(16, min(60, self.size.width - 10 - BADGE_WIDTH - WHERE_WIDTH - COST_WIDTH - 3))
+        if width != self._name_width:
+            self._name_width = width
+            for resource_id, node in self._leaves.items():
+                highlighted = resource_id in self._highlight_until
+                node.set_label(resource_label(self._resources[resource_id], width, highlighted))
+
+    # --- keys ---------------------------------------------------------------------------------------------
+
+    def action_collapse_or_parent(self) -> None:
+        node = self.cursor_node
+        if node is None:
+            return
+        if node.allow_expand and node.is_expanded:
+            node.collapse()
+        elif node.parent is not None and not node.parent.is_root:
+            self.move_cursor(node.parent)
+
+    def action_expand_node(self) -> None:
+        node = self.cursor_node
+        if node is not None and node.allow_expand:
+            node.expand()
+
+    def on_tree_node_selected(self, event: Tree.NodeSelected[NodeRef]) -> None:
+        event.stop()
+        data = event.node.data
+        if data is not None and data.kind == "resource" and self.project_id is not None:
+            self.post_message(ResourceOpened(self.project_id, data.key))

@@ -1,0 +1,156 @@
+"""The status line: always answers "can I trust what I see?".
+
+Connection state first (the thing that matters at 3 a.m.), then data age, rate budget, refresh interval, key
+badge, host, profile and API version. It is never blank: before the first answer it says who it is connecting
+to; after a failure it keeps the last data's age. `tick()` runs once a second and repaints only this widget,
+and only when the text actually changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from textual.content import Content
+from textual.widgets import Static
+
+from cftui.monitor.state import ConnectionStatus, MonitorUpdate, Snapshot
+from cftui.ui.format import age, clock_time, countdown, duration, one_line
+
+KEY_BADGES = {"read": "READ-ONLY", "test": "TEST", "live": "LIVE"}
+# Data older than this many effective intervals is called STALE.
+STALE_FACTOR = 3.0
+
+Part = str | tuple[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionInfo:
+    """What the status line says about where the data comes from (fixed for the app's life)."""
+
+    host: str
+    key_kind: str  # read | test | live
+    key_masked: str
+    profile: str | None = None
+    demo: bool = False
+
+
+def _interval_text(seconds: float) -> str:
+    return f"{seconds:g}s" if seconds < 60 else duration(seconds)
+
+
+def _data_age(snapshot: Snapshot) -> datetime | None:
+    if snapshot.projects is not None:
+        return snapshot.projects.fetched_at
+    return snapshot.connection.last_success_at
+
+
+def is_stale(snapshot: Snapshot, now: datetime) -> bool:
+    fetched = _data_age(snapshot)
+    if fetched is None or snapshot.paused:
+        return False
+    return (now - fetched).total_seconds() > STALE_FACTOR * max(snapshot.effective_interval, 1.0)
+
+
+def _state_parts(snapshot: Snapshot | None, info: ConnectionInfo, now: datetime) -> list[Part]:
+    """The connection state: a glyph and words, styled by severity."""
+    if snapshot is None:
+        return [(f"◌ connecting to {info.host}…", "bold $warning")]
+    conn = snapshot.connection
+    status = conn.status
+    error = one_line(conn.last_error or "")
+    retry = f", retry {countdown(conn.next_attempt_at, now)}" if conn.next_attempt_at else ""
+    if status is ConnectionStatus.AUTH_FAILED:
+        request = f" (request {one_line(conn.request_id)})" if conn.request_id else ""
+        return [(f"✖ AUTH FAILED{request}", "bold $error"), f" {error}" if error else ""]
+    if status is ConnectionStatus.RATE_LIMITED:
+        until = conn.rate_limited_until
+        return [(f"⏸ RATE LIMITED until {clock_time(until)} ({countdown(until, now)})", "bold $warning")]
+    if status is ConnectionStatus.OFFLINE:
+        return [(f"✖ OFFLINE{retry}", "bold $error"), f" {error}" if error else ""]
+    if status is ConnectionStatus.DEGRADED:
+        return [(f"▲ DEGRADED{retry}", "bold $warning"), f" {error}" if error else ""]
+    if status is ConnectionStatus.CONNECTING:
+        return [(f"◌ connecting to {info.host}…", "bold $warning")]
+    parts: list[Part] = []
+    if snapshot.paused:
+        parts.append(("⏸ PAUSED", "bold $warning"))
+    elif is_stale(snapshot, now):
+        parts.append(("▲ STALE", "bold $warning"))
+    else:
+        parts.append(("● OK", "bold $success"))
+    return parts
+
+
+def _key_badge(info: ConnectionInfo) -> Part:
+    badge = KEY_BADGES.get(info.key_kind, info.key_kind.upper())
+    style = {"read": "bold $success", "test": "bold $warning", "live": "bold reverse $error"}.get(info.key_kind, "")
+    return (badge, style)
+
+
+def status_content(snapshot: Snapshot | None, info: ConnectionInfo, now: datetime) -> Content:
+    """The whole status line for one moment. Pure: the same inputs give the same text."""
+    sep = (" · ", "$text-muted")
+    parts: list[Part] = [*_state_parts(snapshot, info, now)]
+    if snapshot is not None:
+        fetched = _data_age(snapshot)
+        parts += [sep, "data ", (age(fetched, now), "bold")]
+        rate = snapshot.rate
+        if rate.limit is not None:
+            remaining = "?" if rate.remaining is None else str(rate.remaining)
+            reset = f" reset {countdown(rate.reset_at, now)}" if rate.reset_at else ""
+            parts += [sep, f"rate {remaining}/{rate.limit}{reset}"]
+        interval = f"every {_interval_text(snapshot.effective_interval)}"
+        if snapshot.interval_stretched:
+            parts += [
+                sep,
+                (f"{interval} (stretched by budget; asked {_interval_text(snapshot.requested_interval)})", "$warning"),
+            ]
+        else:
+            parts += [sep, interval]
+    parts += [sep, _key_badge(info), f" {info.key_masked}", sep, info.host]
+    if info.demo:
+        parts += [" ", ("DEMO", "bold $accent")]
+    if info.profile:
+        parts += [sep, f"profile {one_line(info.profile)}"]
+    if snapshot is not None and snapshot.api_version:
+        parts += [sep, f"API {one_line(snapshot.api_version)}"]
+    return Content.assemble(*(p for p in parts if p))
+
+
+class StatusLine(Static):
+    """One or two lines at the top of the screen; see the module docstring."""
+
+    def __init__(self, info: ConnectionInfo, now: Callable[[], datetime], **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.info = info
+        self._now = now
+        self._snapshot: Snapshot | None = None
+        self._worker_error: str | None = None
+        self._shown: Content | None = None
+
+    def on_mount(self) -> None:
+        self._repaint()
+        self.set_interval(1.0, self._repaint, name="status-line-tick")
+
+    def apply(self, update: MonitorUpdate) -> None:
+        self._snapshot = update.snapshot
+        self._repaint()
+
+    def show_worker_error(self, message: str) -> None:
+        """The engine itself stopped (a bug, not an API problem): say so instead of showing a traceback."""
+        self._worker_error = one_line(message)
+        self._repaint()
+
+    def current_text(self) -> str:
+        return self._shown.plain if self._shown is not None else ""
+
+    def _repaint(self) -> None:
+        content = status_content(self._snapshot, self.info, self._now())
+        if self._worker_error:
+            content = Content.assemble(("✖ MONITOR STOPPED: ", "bold $error"), self._worker_error, "  │ ", content)
+        if self._shown is not None and content.plain == self._shown.plain and content.spans == self._shown.spans:
+            return  # nothing changed: write nothing to the terminal
+        self._shown = content
+        self.update(content)

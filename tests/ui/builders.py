@@ -1,0 +1,199 @@
+"""Build real model objects and `MonitorUpdate`s for UI tests, snapshots and screenshots.
+
+Everything here is made of the same classes the monitor produces (`Project`, `Resource`, `Snapshot`, ...),
+so a test feeds the app exactly what the engine would post.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from cftui.api.models import Operation, OperationLog, Project, Resource
+from cftui.api.sanitize import sanitize_tree
+from cftui.monitor.events import ChangeEvent, EventKind, Severity
+from cftui.monitor.state import (
+    ConnectionState,
+    ConnectionStatus,
+    CostSample,
+    Fetched,
+    MonitorUpdate,
+    RateBudget,
+    Snapshot,
+)
+from cftui.ui.widgets.status_line import ConnectionInfo
+
+NOW = datetime(2026, 11, 28, 14, 3, 27, tzinfo=UTC)
+INFO = ConnectionInfo(host="127.0.0.1:8765", key_kind="read", key_masked="cf_read_…3f9a", profile="oncall")
+
+TYPES = [
+    ("compute_instance", "aws", "us-east-1", "web"),
+    ("compute_instance", "aws", "us-east-1", "api"),
+    ("container_cluster", "gcp", "europe-west1", "k8s"),
+    ("vpc", "aws", "us-east-1", "vpc-main"),
+    ("load_balancer", "aws", "us-east-1", "lb-public"),
+    ("rds_instance", "azure", "westeurope", "orders-db"),
+    ("object_storage", "gcp", "europe-west1", "assets"),
+    ("cache_cluster", "aws", "eu-west-1", "sessions"),
+]
+
+
+def clock() -> datetime:
+    return NOW
+
+
+def resource(
+    rid: str, rtype: str, name: str, status: str = "running", cost: str = "100.00", **extra: object
+) -> Resource:
+    provider = extra.pop("provider", "aws")
+    region = extra.pop("region", "us-east-1")
+    payload = {
+        "id": rid,
+        "type": rtype,
+        "name": name,
+        "status": status,
+        "provider": provider,
+        "region": region,
+        "configuration": {"instance_type": "t3.large", "disk_gb": 100},
+        "tags": {"environment": "production", "team": "platform"},
+        "monthly_cost": cost,
+        "created_at": "2026-10-01T09:00:00Z",
+        "updated_at": "2026-11-28T13:59:00Z",
+        **extra,
+    }
+    return Resource.model_validate(sanitize_tree(payload))
+
+
+def project(pid: str, name: str, cost: str, count: int, status: str = "active") -> Project:
+    return Project.model_validate(
+        {
+            "id": pid,
+            "name": name,
+            "status": status,
+            "monthly_cost": cost,
+            "resource_count": count,
+            "organization_id": "org_1",
+            "created_at": "2026-01-01T00:00:00Z",
+        }
+    )
+
+
+def world_resources(pid: str, count: int = 16, errors: int = 1) -> tuple[Resource, ...]:
+    items = []
+    for index in range(count):
+        rtype, provider, region, stem = TYPES[index % len(TYPES)]
+        status = "error" if index < errors else ("stopped" if index % 7 == 6 else "running")
+        items.append(
+            resource(
+                f"res_{pid}_{index:03d}",
+                rtype,
+                f"{stem}-{index}",
+                status,
+                f"{40 + index * 13.5:.2f}",
+                provider=provider,
+                region=region,
+            )
+        )
+    return tuple(items)
+
+
+def healthy_snapshot(now: datetime = NOW) -> Snapshot:
+    projects = (
+        project("proj_shop", "shop-production", "12500.00", 16),
+        project("proj_data", "data-platform", "8420.50", 12),
+        project("proj_stage", "shop-staging", "1310.25", 8),
+        project("proj_ml", "ml-experiments", "640.00", 5),
+        project("proj_old", "legacy-billing", "0.00", 0, status="archived"),
+    )
+    resources = {"proj_shop": Fetched(world_resources("proj_shop"), now - timedelta(seconds=2))}
+    costs = {
+        p.id: tuple(
+            CostSample(now - timedelta(minutes=10 - i), (p.monthly_cost or Decimal(0)) + Decimal(i * (7 - i)))
+            for i in range(10)
+        )
+        for p in projects
+    }
+    return Snapshot(
+        projects=Fetched(projects, now - timedelta(seconds=3)),
+        resources=resources,
+        project_costs=costs,
+        problem_counts={"proj_shop": 1, "proj_data": 0, "proj_stage": 2},
+        connection=ConnectionState(
+            status=ConnectionStatus.OK, since=now - timedelta(minutes=5), last_success_at=now - timedelta(seconds=3)
+        ),
+        rate=RateBudget(
+            limit=1000, remaining=742, reset_at=now + timedelta(seconds=18), budget_per_minute=500, used_last_minute=61
+        ),
+        api_version="2.15.3",
+        focused_project_id="proj_shop",
+    )
+
+
+def update(snapshot: Snapshot, events: tuple[ChangeEvent, ...] = (), **kwargs: object) -> MonitorUpdate:
+    return MonitorUpdate(snapshot=snapshot, events=events, **kwargs)  # type: ignore[arg-type]
+
+
+def stale_offline_snapshot(now: datetime = NOW) -> Snapshot:
+    base = healthy_snapshot(now - timedelta(minutes=4))
+    return replace(
+        base,
+        connection=ConnectionState(
+            status=ConnectionStatus.OFFLINE,
+            since=now - timedelta(minutes=3),
+            last_error="Cannot reach 127.0.0.1:8765: connection refused.",
+            next_attempt_at=now + timedelta(seconds=12),
+            last_success_at=now - timedelta(minutes=4),
+        ),
+    )
+
+
+def auth_failed_snapshot(now: datetime = NOW) -> Snapshot:
+    return Snapshot(
+        connection=ConnectionState(
+            status=ConnectionStatus.AUTH_FAILED,
+            since=now,
+            last_error="The API refused the key cf_read_…3f9a (401 authentication_failed). Check CLOUDFORGE_API_KEY.",
+            request_id="req_8f2a01c9",
+        ),
+    )
+
+
+def running_operation(now: datetime = NOW) -> Operation:
+    return Operation.model_validate(
+        {
+            "id": "op_789ghi",
+            "type": "update_resource",
+            "status": "in_progress",
+            "progress": 45,
+            "resource_id": "res_proj_shop_001",
+            "started_at": (now - timedelta(minutes=2, seconds=5)).isoformat(),
+            "estimated_completion": (now + timedelta(minutes=2, seconds=30)).isoformat(),
+            "logs": [
+                {"timestamp": (now - timedelta(minutes=2)).isoformat(), "message": "Creating snapshot"},
+                {"timestamp": (now - timedelta(seconds=50)).isoformat(), "message": "Applying configuration"},
+            ],
+        }
+    )
+
+
+def operation_snapshot(now: datetime = NOW) -> tuple[Snapshot, MonitorUpdate]:
+    base = healthy_snapshot(now)
+    op = running_operation(now)
+    snap = replace(base, operations={op.id: Fetched(op, now - timedelta(seconds=1))})
+    logs = {op.id: tuple(OperationLog.model_validate(line.model_dump()) for line in op.logs)}
+    return snap, MonitorUpdate(snapshot=snap, new_log_lines=logs, changed=frozenset({f"operation:{op.id}"}))
+
+
+def status_event(rid: str, name: str, old: str, new: str, pid: str = "proj_shop", now: datetime = NOW) -> ChangeEvent:
+    return ChangeEvent(
+        kind=EventKind.RESOURCE_STATUS_CHANGED,
+        at=now,
+        subject_id=rid,
+        subject_name=name,
+        project_id=pid,
+        old=old,
+        new=new,
+        severity=Severity.ERROR if new == "error" else Severity.INFO,
+        summary=f"{name}: {old} -> {new}",
+    )
