@@ -7,6 +7,8 @@ tests can freeze it. There is no changing `reactive` on the App: each update goe
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,7 +28,7 @@ from cftui.ui.actions import DashboardActions
 from cftui.ui.commands import DASHBOARD_PROVIDERS
 from cftui.ui.filters import parse_filter
 from cftui.ui.format import one_line
-from cftui.ui.messages import MonitorUpdated, ProjectSelected, ResourceOpened
+from cftui.ui.messages import MonitorUpdated, ProjectOpened, ProjectSelected, ResourceOpened
 from cftui.ui.themes import register_themes
 from cftui.ui.widgets.event_feed import EventFeed
 from cftui.ui.widgets.operations import OperationsPane
@@ -42,6 +44,7 @@ PANES = ("projects", "resources", "operations", "events")
 MEDIUM_ORDER = ("projects", "operations", "resources", "events")
 WIDE_ORDER = ("projects", "resources", "operations", "events")
 WIDE_FROM = 170
+CLOSE_TIMEOUT_S = 5.0
 PANE_TITLES = {"projects": "Projects", "resources": "Resources", "operations": "Operations", "events": "Events"}
 
 
@@ -147,6 +150,12 @@ class CloudForgeApp(DashboardActions, App[int]):
             self._preload_events()
             self._run_monitor()
 
+    async def on_unmount(self) -> None:
+        """Stop polling and close the client and history, whichever way the app ends."""
+        if self.monitor is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self.monitor.aclose(), CLOSE_TIMEOUT_S)
+
     def on_resize(self) -> None:
         self._arrange_panes()
 
@@ -226,6 +235,10 @@ class CloudForgeApp(DashboardActions, App[int]):
             self.monitor.focus_project(project_id)
         self.query_one(ResourceTree).show_project(project_id, name, snapshot)
         self._retitle()
+
+    def on_project_opened(self, message: ProjectOpened) -> None:
+        if message.project_id is not None:
+            self.set_active_pane("resources")
 
     def on_resource_opened(self, message: ResourceOpened) -> None:
         from cftui.ui.screens.detail import ResourceDetailScreen

@@ -27,6 +27,14 @@ class ProjectSelected(Message):
         self.project_id = project_id
 
 
+class ProjectOpened(Message):
+    """Enter on a project: the user wants its resources."""
+
+    def __init__(self, project_id: str | None) -> None:
+        super().__init__()
+        self.project_id = project_id
+
+
 class ResourceOpened(Message):
     """The user asked for a resource's detail (Enter on a resource row)."""
 
@@ -34,11 +42,3 @@ class ResourceOpened(Message):
         super().__init__()
         self.project_id = project_id
         self.resource_id = resource_id
-
-
-class ResourceWentToError(Message):
-    """A resource changed to `error` (for the notification and the optional bell)."""
-
-    def __init__(self, subject: str) -> None:
-        super().__init__()
-        self.subject = subject

@@ -18,7 +18,7 @@ from textual.widgets import DataTable
 from cftui.api.models import Project
 from cftui.monitor.state import CostSample, MonitorUpdate, Snapshot
 from cftui.ui.format import money, status_badge, truncate
-from cftui.ui.messages import ProjectSelected
+from cftui.ui.messages import ProjectOpened, ProjectSelected
 
 MAX_ROWS = 2_000
 SPARK_BARS = "▁▂▃▄▅▆▇█"
@@ -55,16 +55,16 @@ def project_row(project: Project, problems: int, samples: Sequence[CostSample]) 
         truncate(project.name or project.id, NAME_WIDTH),
         status_badge(project.status),
         count,
-        f"{problems} ✖" if problems else "0",
+        f"{problems} ✖" if problems else "0  ",
         money(project.monthly_cost),
         sparkline(samples),
     )
 
 
 def _cell(column: str, text: str) -> Text:
-    if column == "problems" and text != "0":
+    if column == "problems" and text.strip() != "0":
         return Text(text, style="bold red", justify="right")
-    if column in ("count", "cost"):
+    if column in ("count", "cost", "problems"):
         return Text(text, justify="right")
     if column == "status" and "error" in text:
         return Text(text, style="bold red")
@@ -217,3 +217,9 @@ class ProjectList(DataTable[Text]):
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         event.stop()
         self._post_selection()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter on a project: go to its resources."""
+        event.stop()
+        self._post_selection()
+        self.post_message(ProjectOpened(self._selected))
