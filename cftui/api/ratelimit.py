@@ -51,18 +51,24 @@ def parse_rate_limit(headers: httpx.Headers, observed_at: datetime) -> RateLimit
 
 
 def retry_after(headers: httpx.Headers, now: datetime) -> datetime | None:
-    """When a 429 says to come back: `Retry-After` (seconds or an HTTP date), else `X-RateLimit-Reset`."""
-    value = headers.get("Retry-After")
-    if value:
-        value = value.strip()
-        try:
-            return now + timedelta(seconds=max(0.0, float(value)))
-        except ValueError:
-            pass
-        try:
-            moment = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            moment = None
-        if moment is not None:
-            return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return _unix_time(_int_header(headers, "X-RateLimit-Reset"))
+    """When a 429 says to come back: the later of `Retry-After` (seconds or an HTTP date) and
+    `X-RateLimit-Reset`, so that one wait covers both."""
+    candidates = [_retry_after_header(headers.get("Retry-After"), now)]
+    candidates.append(_unix_time(_int_header(headers, "X-RateLimit-Reset")))
+    known = [moment for moment in candidates if moment is not None]
+    return max(known) if known else None
+
+
+def _retry_after_header(value: str | None, now: datetime) -> datetime | None:
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return now + timedelta(seconds=max(0.0, float(value)))
+    except (ValueError, OverflowError):
+        pass
+    try:
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

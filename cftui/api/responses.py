@@ -53,8 +53,7 @@ def decode_json(response: httpx.Response, *, method: str, path: str, request_id:
         decoded = json.loads(response.content)
     except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
         raise MalformedResponse(
-            f"the body is not valid JSON ({_json_problem(exc)}; {len(response.content)} bytes, "
-            f"HTTP {response.status_code})",
+            f"the body is not valid JSON ({_json_problem(exc)}; {len(response.content)} bytes)",
             status=response.status_code,
             request_id=request_id,
             method=method,
@@ -65,7 +64,7 @@ def decode_json(response: httpx.Response, *, method: str, path: str, request_id:
 
 def _json_problem(exc: Exception) -> str:
     if isinstance(exc, json.JSONDecodeError):
-        return f"{exc.msg} at byte {exc.pos}"
+        return f"{exc.msg}, byte {exc.pos}"
     if isinstance(exc, UnicodeDecodeError):
         return "it is not UTF-8 text"
     return "it is nested too deeply"
