@@ -16,7 +16,7 @@ MIN_SLOWDOWN = 0.1
 OPERATION_SHARE = 0.5  # watched operations may use at most this share of the budget
 SWEEP_FLOOR_SHARE = 0.2  # the problem sweep keeps at least this share when it has work
 SWEEP_TARGET_SECONDS = 40.0  # aim to look at every other project this often
-MIN_SWEEP_ROUND_SECONDS = 10.0  # never sweep faster than this, whatever the plan allows
+MIN_SWEEP_ROUND_INTERVALS = 2.0  # never sweep the others faster than every two refresh intervals
 
 
 def budget_per_minute(limit: int | None, budget: float, remaining: int | None = None) -> float:
@@ -67,7 +67,7 @@ def plan(
     sweep_rate = max(budget_rate - operation_rate - core_rate, sweep_floor)
     if sweep_count <= 0 or sweep_rate <= 0:
         return Plan(interval, operation_period, math.inf, math.inf)
-    sweep_round = max(sweep_count * 60.0 / sweep_rate, MIN_SWEEP_ROUND_SECONDS, interval)
+    sweep_round = max(sweep_count * 60.0 / sweep_rate, MIN_SWEEP_ROUND_INTERVALS * interval)
     return Plan(interval, operation_period, sweep_round / sweep_count, sweep_round)
 
 

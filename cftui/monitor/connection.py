@@ -25,9 +25,12 @@ def _now() -> datetime:
 
 
 class ConnectionTracker:
-    def __init__(self, *, auth_retry_seconds: float = AUTH_RETRY_SECONDS) -> None:
+    def __init__(
+        self, *, auth_retry_seconds: float = AUTH_RETRY_SECONDS, max_backoff: float = FAILURE_BACKOFF_CAP
+    ) -> None:
         self.state = ConnectionState()
         self.auth_retry_seconds = auth_retry_seconds
+        self.max_backoff = max_backoff
         self._failures = 0  # consecutive jobs that failed after the client gave up
 
     def _become(self, status: ConnectionStatus, **changes: object) -> bool:
@@ -95,7 +98,7 @@ class ConnectionTracker:
         if isinstance(error, RateLimited):
             return self._rate_limited(error.retry_at, error)
         self._failures += 1
-        backoff = min(FAILURE_BACKOFF_CAP, FAILURE_BACKOFF_BASE ** min(self._failures, 6))
+        backoff = min(self.max_backoff, FAILURE_BACKOFF_BASE ** min(self._failures, 6))
         wait = random.uniform(backoff / 2, backoff)  # jitter: many dashboards must not return in step
         status = ConnectionStatus.OFFLINE if isinstance(error, Unreachable) else ConnectionStatus.DEGRADED
         return self._become(

@@ -15,7 +15,7 @@ This module does no I/O; the engine feeds it and forwards what it returns.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 
@@ -109,9 +109,15 @@ class ChangeTracker:
             old = previous.get(project.id) if previous is not None else None
             if previous is not None and old is None:
                 events.append(self._project_event(EventKind.PROJECT_CREATED, project, at, f"{project.name} created"))
+                events.extend(self._project_cost_events(project, at))
             elif old is not None:
-                events.extend(self._project_field_events(old, project, at))
-            events.extend(self._project_cost_events(project, at))
+                events.extend(
+                    _fold_count_and_cost(
+                        self._project_field_events(old, project, at) + self._project_cost_events(project, at)
+                    )
+                )
+            else:
+                events.extend(self._project_cost_events(project, at))
         if previous is not None:
             for project_id, old in previous.items():
                 if project_id not in current:
@@ -444,3 +450,23 @@ def _text(value: Decimal | None) -> str | None:
 
 def _progress_text(operation: Operation) -> str:
     return f"{operation.status} {operation.clamped_progress}%"
+
+
+def _fold_count_and_cost(events: list[ChangeEvent]) -> list[ChangeEvent]:
+    """An untracked project whose resource count and cost moved together had resources created or deleted:
+    one event says it ("3 -> 4 resources, $10.00 -> $12.00 a month"), not two."""
+    updated = next((e for e in events if e.kind is EventKind.PROJECT_UPDATED), None)
+    cost = next((e for e in events if e.kind is EventKind.COST_CHANGED and e.data.get("level") == "project"), None)
+    if updated is None or cost is None or updated.data.get("fields") != ["resource_count"]:
+        return events
+    merged = replace(
+        updated,
+        summary=f"{updated.summary}, {summaries.money(_decimal(cost.old))} -> "
+        f"{summaries.money(_decimal(cost.new))} a month",
+        data={**updated.data, "cost_old": cost.old, "cost_new": cost.new},
+    )
+    return [merged if e is updated else e for e in events if e is not cost]
+
+
+def _decimal(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)

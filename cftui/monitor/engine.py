@@ -59,6 +59,7 @@ class Monitor:
         cost_thresholds: dict[str, Decimal] | None = None,
         watch_operations: Iterable[str] = (),
         auth_retry_seconds: float = 60.0,
+        max_backoff: float = 60.0,
         owns_client: bool = False,
     ) -> None:
         self._client = client
@@ -68,7 +69,7 @@ class Monitor:
         self._requested_interval = max(0.2, interval)
         self._listeners: list[Listener] = []
         self._tracker = ChangeTracker(cost_thresholds)
-        self._connection = ConnectionTracker(auth_retry_seconds=auth_retry_seconds)
+        self._connection = ConnectionTracker(auth_retry_seconds=auth_retry_seconds, max_backoff=max_backoff)
         self._window = budget_maths.RequestWindow()
         self._window.configure(self._budget_rate())
         self._window.start_full()
