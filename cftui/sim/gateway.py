@@ -123,6 +123,7 @@ class Gateway:
         verdict = self._rate_verdict(known_key or f"anon:{_client_host(scope)}")
         common = {"X-Request-ID": request_id, "X-CloudForge-Version": API_VERSION, **verdict.headers()}
         status = 0  # stays 0 when the connection is dropped without a response
+        self.sim.stats.in_flight += 1
         try:
             reply = await self._respond(scope, receive, headers, request_id, key, known_key, verdict)
             if reply is None:
@@ -131,6 +132,7 @@ class Gateway:
                 status = reply.status
                 await reply.send(send, common)
         finally:
+            self.sim.stats.in_flight -= 1
             self.sim.stats.record(
                 at=_iso_ms(time.time()),
                 method=scope["method"],

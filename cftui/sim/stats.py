@@ -10,6 +10,7 @@ RECENT_SIZE = 5000
 
 class RequestStats:
     def __init__(self) -> None:
+        self.in_flight = 0  # /v2 requests being answered right now (a hung one counts)
         self.reset()
 
     def reset(self) -> None:
@@ -24,4 +25,9 @@ class RequestStats:
         self.recent.append(entry)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"requests": self.requests, "by_status": dict(self.by_status), "recent": list(self.recent)}
+        return {
+            "requests": self.requests,
+            "in_flight": self.in_flight,
+            "by_status": dict(self.by_status),
+            "recent": list(self.recent),
+        }
