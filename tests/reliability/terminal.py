@@ -22,8 +22,9 @@ import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
-# The shell waits for the go-file, then becomes the command (same pid, same process group).
-_LAUNCHER = 'while [ ! -e "$0" ]; do sleep 0.01; done; exec "$@"'
+# The shell waits for the go-file, runs the command in the foreground (same process group), and records its exit
+# status: tmux itself sometimes marks a pane dead before it has learnt how its process ended.
+_LAUNCHER = 'go="$0"; status="$1"; shift; while [ ! -e "$go" ]; do sleep 0.01; done; "$@"; echo $? > "$status"'
 
 
 _ANSI = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[0-9<=>@-Z\\-_])")
@@ -58,6 +59,9 @@ class Terminal:
         self.socket = self._dir / "tmux.sock"
         self.capture_path = self._dir / "pane.out"
         self._go_file = self._dir / "go"
+        self._status_file = self._dir / "status"
+        self.shell_pid: int | None = None
+        self._pgid: int | None = None
         self.session = f"cftui-{uuid.uuid4().hex[:10]}"
         self.pid: int | None = None
         self._started = False
@@ -66,7 +70,7 @@ class Terminal:
 
     def start(self) -> Terminal:
         self.capture_path.touch()
-        launcher = ["sh", "-c", _LAUNCHER, str(self._go_file), *self.command]
+        launcher = ["sh", "-c", _LAUNCHER, str(self._go_file), str(self._status_file), *self.command]
         self._tmux(
             "new-session", "-d", "-s", self.session, "-x", str(self.width), "-y", str(self.height),
             "-c", self.cwd, shlex.join(launcher),
@@ -75,9 +79,27 @@ class Terminal:
         # Keep a dead pane on screen so a crash's traceback can be read and `is_alive()` answers truthfully.
         self._tmux("set-option", "-w", "-t", self.session, "remain-on-exit", "on")
         self._tmux("pipe-pane", "-o", "-t", self.session, f"cat >> {shlex.quote(str(self.capture_path))}")
-        self.pid = int(self._tmux("display-message", "-p", "-t", self.session, "#{pane_pid}").strip())
+        self.shell_pid = int(self._tmux("display-message", "-p", "-t", self.session, "#{pane_pid}").strip())
+        self._pgid = os.getpgid(self.shell_pid)
         self._go_file.touch()
+        self.pid = self._find_app_pid(self.shell_pid)
         return self
+
+    def _find_app_pid(self, shell_pid: int, timeout: float = 5.0) -> int:
+        """The command's own pid: the launcher shell's child (the shell itself if the command ended at once)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for stat in Path("/proc").glob("[0-9]*/stat"):
+                try:
+                    fields = stat.read_text().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                if int(fields[1]) == shell_pid:  # fields[1] is the parent pid
+                    return int(stat.parent.name)
+            if self._status_file.exists():
+                break
+            time.sleep(0.01)
+        return shell_pid
 
     def __enter__(self) -> Terminal:
         return self.start()
@@ -87,23 +109,36 @@ class Terminal:
 
     def close(self, grace: float = 5.0) -> None:
         """Stop the app (SIGTERM to its process group, then SIGKILL), then the private tmux server."""
-        if self.pid is not None and self.is_alive():
-            self._signal_group(signal.SIGTERM)
-            deadline = time.monotonic() + grace
-            while self.is_alive() and time.monotonic() < deadline:
-                time.sleep(0.05)
+        if self._pgid is not None:
             if self.is_alive():
-                self._signal_group(signal.SIGKILL)
+                self._signal_group(signal.SIGTERM)
+                deadline = time.monotonic() + grace
+                while self.is_alive() and time.monotonic() < deadline:
+                    time.sleep(0.05)
+            if self._group_members():
+                self._signal_group(signal.SIGKILL)  # whatever is left of the group (a child the app forgot)
         if self._started:
             with contextlib.suppress(TerminalError):
                 self._tmux("kill-server")
             self._started = False
         shutil.rmtree(self._dir, ignore_errors=True)
 
+    def _group_members(self) -> list[int]:
+        """Live processes still in the app's process group (read from /proc, so a recycled id is not hit)."""
+        members = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) == self._pgid and fields[0] != "Z":  # fields[2] is the process group
+                members.append(int(stat.parent.name))
+        return members
+
     def _signal_group(self, sig: signal.Signals) -> None:
-        assert self.pid is not None
+        assert self._pgid is not None
         with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(os.getpgid(self.pid), sig)
+            os.killpg(self._pgid, sig)
 
     # -- what the app shows and writes -----------------------------------------------------------------------
 
@@ -134,11 +169,11 @@ class Terminal:
         return dead == "0"
 
     def exit_status(self) -> int | None:
-        """The command's exit status once it has ended, else None."""
-        if self.is_alive() or not self._started:
+        """The command's exit status once it has ended (128+N if killed by signal N), else None."""
+        try:
+            return int(self._status_file.read_text().strip())
+        except (OSError, ValueError):
             return None
-        status = self._tmux("display-message", "-p", "-t", self.session, "#{pane_dead_status}").strip()
-        return int(status) if status else None
 
     def cpu_seconds(self) -> float:
         """User+system CPU of the app and of the children it has waited for, from /proc (Linux)."""
