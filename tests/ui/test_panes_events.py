@@ -1,0 +1,242 @@
+"""EventFeed in a small host App: format, bounds, highlighting, notifications and the bell, hostile text."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from textual.filter import Monochrome
+
+from cftui.monitor.events import ChangeEvent, EventKind, Severity
+from cftui.ui.widgets.event_feed import EventFeed, event_line_text
+from tests.ui.panes_world import (
+    NASTY_RAW,
+    T0,
+    PanesApp,
+    rendered_text,
+    sanitized,
+    snapshot,
+    status_event,
+    until,
+    update,
+)
+
+SIZE = (120, 40)
+EMPTY = snapshot()
+
+
+def numbered(count: int) -> list[ChangeEvent]:
+    return [
+        ChangeEvent(
+            kind=EventKind.COST_CHANGED,
+            at=T0 + timedelta(seconds=i),
+            subject_id=f"res_{i}",
+            subject_name=f"vm-{i}",
+            old="10.00",
+            new="11.00",
+            summary=f"event number {i}",
+        )
+        for i in range(count)
+    ]
+
+
+async def test_lines_carry_time_glyph_and_summary_newest_at_the_bottom() -> None:
+    app = PanesApp()
+    async with app.run_test(size=SIZE) as pilot:
+        first = status_event("web-1", "running", "stopped", at=T0 + timedelta(seconds=1))
+        second = status_event("db-1", "pending", "running", at=T0 + timedelta(seconds=2))
+        app.feed(update(EMPTY, events=[first, second]))
+        await pilot.pause()
+        feed = app.query_one(EventFeed)
+        assert feed.line_texts == [
+            "14:00:01 ⇄  web-1: running -> stopped",
+            "14:00:02 ⇄  db-1: pending -> running",
+        ]
+        text = rendered_text(feed).strip().splitlines()
+        assert text[-1].strip() == "14:00:02 ⇄  db-1: pending -> running"
+
+
+def test_line_text_says_the_severity_in_words() -> None:
+    error = status_event("web-1", "running", "error")
+    warning = ChangeEvent(
+        kind=EventKind.COST_THRESHOLD_EXCEEDED,
+        at=T0,
+        subject_id="proj_a",
+        subject_name="shop",
+        severity=Severity.WARNING,
+        summary="shop: $12,500.00 is over the $10,000.00 threshold",
+    )
+    assert event_line_text(error) == "14:00:00 ⇄  ERROR web-1: running -> error"
+    assert event_line_text(warning).startswith("14:00:00 $! WARN shop: $12,500.00")
+    bare = ChangeEvent(kind=EventKind.RESOURCE_DELETED, at=T0, subject_id="res_9", subject_name="old-vm")
+    assert event_line_text(bare) == "14:00:00 −  old-vm: resource.deleted"
+
+
+async def test_ten_thousand_events_leave_the_feed_at_its_maximum() -> None:
+    app = PanesApp(max_events=500)
+    async with app.run_test(size=SIZE) as pilot:
+        events = numbered(10_000)
+        for start in range(0, 10_000, 100):
+            app.feed(update(EMPTY, events=events[start : start + 100]))
+        await pilot.pause()
+        feed = app.query_one(EventFeed)
+        assert len(feed.events) == 500
+        assert len(feed.line_texts) == 500
+        assert feed.events[0].summary == "event number 9500"
+        assert feed.line_texts[-1].endswith("event number 9999")
+        assert rendered_text(feed).rstrip().endswith("event number 9999")
+        # and a single huge batch (history at start) obeys the same bound
+        feed.preload(numbered(10_000))
+        await pilot.pause()
+        assert len(feed.line_texts) == 500 and len(feed.events) == 500
+
+
+async def test_a_hidden_feed_stays_bounded_until_it_is_shown() -> None:
+    app = PanesApp(max_events=200)
+    async with app.run_test(size=(80, 24)) as pilot:
+        feed = app.query_one(EventFeed)
+        feed.display = False
+        await pilot.pause()
+        for event in numbered(10_000):
+            app.feed(update(EMPTY, events=[event]))
+        assert len(feed.events) == 200
+        feed.display = True
+        await pilot.pause()
+        assert len(feed.line_texts) == 200
+        await until(pilot, lambda: rendered_text(feed).rstrip().endswith("event number 9999"))
+        assert feed.is_vertical_scroll_end
+
+
+async def test_scrolled_back_reader_keeps_their_place() -> None:
+    app = PanesApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        feed = app.query_one(EventFeed)
+        app.feed(update(EMPTY, events=numbered(100)))
+        await pilot.pause()
+        assert feed.is_vertical_scroll_end
+        feed.scroll_home(animate=False, immediate=True)
+        await pilot.pause()
+        app.feed(update(EMPTY, events=numbered(5)))
+        await pilot.pause()
+        assert feed.scroll_offset.y == 0
+        feed.scroll_end(animate=False, immediate=True)
+        await pilot.pause()
+        app.feed(update(EMPTY, events=numbered(5)))
+        await pilot.pause()
+        assert feed.is_vertical_scroll_end
+
+
+async def test_errors_are_highlighted() -> None:
+    app = PanesApp()
+    async with app.run_test(size=SIZE) as pilot:
+        app.feed(update(EMPTY, events=[status_event("a", "stopped", "running"), status_event("b", "running", "error")]))
+        await pilot.pause()
+        feed = app.query_one(EventFeed)
+        info_line, error_line = feed.render_line(0), feed.render_line(1)
+        error_styles = [seg.style for seg in error_line if "ERROR" in seg.text]
+        assert error_styles and error_styles[0] is not None and error_styles[0].bold
+        info_styles = [seg.style for seg in info_line if "running" in seg.text]
+        assert not any(style and style.bold for style in info_styles)
+
+
+async def test_resource_going_to_error_notifies_and_rings_when_enabled() -> None:
+    app = PanesApp(bell=True)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        app.feed(update(EMPTY, events=[status_event("web-1", "running", "stopped")]))
+        await pilot.pause()
+        assert list(app._notifications) == [] and app.rings == 0
+        app.feed(update(EMPTY, events=[status_event("web-1", "running", "error")]))
+        await pilot.pause()
+        notes = list(app._notifications)
+        assert len(notes) == 1
+        assert notes[0].severity == "error" and notes[0].markup is False
+        assert "web-1 went to error (res_web1)" in notes[0].message
+        assert app.rings == 1
+        # five at once: one notification naming a few, one ring
+        burst = [status_event(f"vm-{i}", "running", "error", rid=f"res_{i}") for i in range(5)]
+        app.feed(update(EMPTY, events=burst))
+        await pilot.pause()
+        notes = list(app._notifications)
+        assert len(notes) == 2
+        assert "5 resources went to error: vm-0, vm-1, vm-2 and 2 more." in notes[1].message
+        assert app.rings == 2
+
+
+async def test_no_bell_when_disabled_and_no_alarm_for_history() -> None:
+    app = PanesApp(bell=False)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        feed = app.query_one(EventFeed)
+        feed.preload([status_event("old", "running", "error")])
+        await pilot.pause()
+        assert list(app._notifications) == []
+        app.feed(update(EMPTY, events=[status_event("web-1", "running", "error")]))
+        await pilot.pause()
+        assert len(list(app._notifications)) == 1
+        assert app.rings == 0
+
+
+async def test_hostile_summaries_render_literally() -> None:
+    app = PanesApp()
+    async with app.run_test(size=(200, 40), notifications=True) as pilot:
+        events = [status_event(text, "running", "error", rid=f"res_{i}") for i, text in enumerate(NASTY_RAW.values())]
+        app.feed(update(EMPTY, events=events))
+        await pilot.pause()
+        feed = app.query_one(EventFeed)
+        lines = [feed.render_line(y).text for y in range(len(feed.events))]
+        assert len(lines) == len(NASTY_RAW)
+        for line, raw in zip(lines, NASTY_RAW.values(), strict=True):
+            shown = sanitized(raw)
+            if len(shown) > 100:  # longer than the pane: cut with an ellipsis, never wrapped over the next line
+                assert shown[:100] in line and line.rstrip().endswith("…")
+            else:
+                assert shown in line
+            assert "\x1b" not in line and "\x07" not in line
+        screen = rendered_text(feed)
+        assert "[@click=app.quit]click me" in screen
+        assert "[bold red]alert[/] db" in screen
+        assert "list[int]" in screen
+        await pilot.click(feed, offset=(30, 1))
+        await pilot.pause()
+        assert app.is_running
+        message = next(iter(app._notifications)).message
+        assert "[bold red]alert[/] db" in message
+
+
+async def test_an_update_without_events_writes_nothing() -> None:
+    app = PanesApp()
+    async with app.run_test(size=SIZE) as pilot:
+        feed = app.query_one(EventFeed)
+        app.feed(update(EMPTY, events=numbered(3)))
+        await pilot.pause()
+        before = feed.line_texts
+        calls: list[object] = []
+        original = feed.refresh
+
+        def counting(*args, **kwargs):
+            calls.append(args)
+            return original(*args, **kwargs)
+
+        feed.refresh = counting  # type: ignore[method-assign]
+        app.feed(update(EMPTY))
+        await pilot.pause()
+        assert calls == [] and feed.line_texts == before
+
+
+async def test_no_color_turns_every_colour_grey(monkeypatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = PanesApp()
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.no_color
+        filters = list(app.get_line_filters())
+        assert any(isinstance(f, Monochrome) for f in filters)
+        app.feed(update(EMPTY, events=[status_event("b", "running", "error")]))
+        await pilot.pause()
+        strip = app.screen._compositor.render_strips()[app.query_one(EventFeed).region.y + 1]
+        colours = []
+        for line_filter in filters:
+            strip = strip.apply_filter(line_filter, app.screen.background_colors[1])
+        for segment in strip:
+            for colour in (segment.style.color, segment.style.bgcolor) if segment.style else ():
+                if colour is not None and colour.triplet is not None:
+                    colours.append(tuple(colour.triplet))
+        assert colours, "expected coloured segments to check"
+        assert all(r == g == b for r, g, b in colours)

@@ -1,0 +1,223 @@
+"""OperationsPane in a small host App, fed MonitorUpdates built from real model objects."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from cftui.ui.widgets.operations import OperationsPane, timing_text
+from tests.ui.panes_world import (
+    NASTY_RAW,
+    T0,
+    FrozenClock,
+    PanesApp,
+    log_line,
+    operation,
+    project,
+    rendered_text,
+    resource,
+    sanitized,
+    snapshot,
+    until,
+    update,
+)
+
+SIZE = (120, 40)
+
+
+def world(*ops, names: dict[str, str] | None = None):
+    names = names or {"res_web1": "web-1"}
+    resources = [resource(rid, name, operation_id="op_1") for rid, name in names.items()]
+    return snapshot(projects=[project("proj_a", "shop")], resources={"proj_a": resources}, operations=ops)
+
+
+async def test_running_operation_shows_bar_status_type_resource_and_times() -> None:
+    clock = FrozenClock(T0 + timedelta(seconds=65))
+    app = PanesApp(clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        app.feed(update(world(operation("op_1", progress=45))))
+        await pilot.pause()
+        pane = app.query_one(OperationsPane)
+        assert pane.watched_ids == ("op_1",)
+        text = rendered_text(pane)
+        assert "▶ in progress" in text
+        assert "update_resource on web-1" in text
+        assert "op_1" in text and "res_web1" in text
+        assert "[█████████░░░░░░░░░░░]  45%" in text
+        assert "elapsed 1m 05s" in text
+        assert "left in 3m 55s" in text
+        assert "ETA 14:05:00" in text
+
+
+async def test_time_left_counts_down_with_the_clock_and_stops_when_finished() -> None:
+    clock = FrozenClock(T0 + timedelta(seconds=10))
+    app = PanesApp(clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        app.feed(update(world(operation("op_1"))))
+        await pilot.pause()
+        pane = app.query_one(OperationsPane)
+        assert "left in 4m 50s" in rendered_text(pane)
+        clock.advance(60)
+        await until(pilot, lambda: "left in 3m 50s" in rendered_text(pane))
+        assert "elapsed 1m 10s" in rendered_text(pane)
+        done = operation(
+            "op_1", status="completed", progress=100, completed_at=(T0 + timedelta(seconds=90)).isoformat()
+        )
+        app.feed(update(world(done)))
+        await pilot.pause()
+        text = rendered_text(pane)
+        assert "✔ completed" in text and "took 1m 30s" in text and "100%" in text
+        clock.advance(600)
+        await pilot.pause(1.2)  # a tick would rewrite the text; a finished operation must not change
+        assert "took 1m 30s" in rendered_text(pane)
+
+
+def test_timing_text_for_queued_and_unknown_eta() -> None:
+    now = T0 + timedelta(seconds=5)
+    assert timing_text(operation("op_q", status="pending", started=None), now) == "queued, not started yet"
+    assert "time left unknown" in timing_text(operation("op_u", eta=None), now)
+    assert "due now" in timing_text(operation("op_late", eta=T0), now)
+
+
+async def test_log_lines_stream_once_each_in_order() -> None:
+    app = PanesApp()
+    async with app.run_test(size=SIZE) as pilot:
+        first = [log_line(1, "Initializing resource update"), log_line(2, "Draining connections")]
+        second = [log_line(3, "Applying configuration"), log_line(4, "Health checks passing")]
+        op = operation("op_1", logs=first)
+        app.feed(update(world(op), new_log_lines={"op_1": first}))
+        # the same snapshot again, with nothing new: nothing is written twice
+        app.feed(update(world(op)))
+        op2 = operation("op_1", progress=80, logs=first + second)
+        app.feed(update(world(op2), new_log_lines={"op_1": second}))
+        await pilot.pause()
+        card = app.query_one(OperationsPane).card("op_1")
+        assert card is not None
+        assert list(card.log_view.lines) == [
+            "14:00:01  Initializing resource update",
+            "14:00:02  Draining connections",
+            "14:00:03  Applying configuration",
+            "14:00:04  Health checks passing",
+        ]
+        assert "Health checks passing" in rendered_text(card.log_view)
+
+
+async def test_completion_and_failure_are_announced_once_with_severity() -> None:
+    app = PanesApp()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        running_a = operation("op_a", rid="res_web1")
+        running_b = operation("op_b", rid="res_web1", otype="restart")
+        app.feed(update(world(running_a, running_b)))
+        await pilot.pause()
+        assert list(app._notifications) == []
+        ok = operation("op_a", status="completed", progress=100)
+        failed = operation("op_b", status="failed", progress=60, otype="restart", error="disk quota [red]exceeded[/]")
+        app.feed(update(world(ok, failed)))
+        app.feed(update(world(ok, failed)))  # seen again: no second announcement
+        await pilot.pause()
+        notes = list(app._notifications)
+        assert len(notes) == 2
+        by_title = {n.title: n for n in notes}
+        assert by_title["Operation completed"].severity == "information"
+        assert "op_a (update_resource on web-1) completed" in by_title["Operation completed"].message
+        failure = by_title["Operation failed"]
+        assert failure.severity == "error"
+        assert failure.markup is False
+        assert "disk quota [red]exceeded[/]" in failure.message
+        text = rendered_text(app.query_one(OperationsPane))
+        assert "✖ failed" in text and "error: disk quota [red]exceeded[/]" in text
+
+
+async def test_hostile_text_is_shown_literally_and_clicking_it_does_nothing() -> None:
+    app = PanesApp()
+    async with app.run_test(size=SIZE) as pilot:
+        names = {"res_web1": NASTY_RAW["click"]}
+        logs = [log_line(i, text) for i, text in enumerate(NASTY_RAW.values())]
+        op = operation("op_1", otype=NASTY_RAW["markup"], logs=logs)
+        app.feed(update(world(op, names=names), new_log_lines={"op_1": logs}))
+        await pilot.pause()
+        pane = app.query_one(OperationsPane)
+        card = pane.card("op_1")
+        assert card is not None
+        header = rendered_text(card.header)
+        assert "[bold red]alert[/] db" in header
+        assert "[@click=app.quit]click me" in header
+        # clicking on the would-be link: if it were markup, the app would quit
+        column = header.index("[@click") + 3
+        await pilot.click(card.header, offset=(column, 0))
+        await pilot.pause()
+        assert app.is_running
+        log_lines = list(card.log_view.lines)
+        assert len(log_lines) == len(NASTY_RAW)
+        expected = [sanitized(text) for text in NASTY_RAW.values()]
+        for line, text in zip(log_lines, expected, strict=True):
+            assert line.endswith(text)
+            assert "\x1b" not in line and "\x07" not in line and "\u202e" not in line
+        assert "oops [/] x" in rendered_text(card.log_view)
+        assert "\\x1b]2;pwned\\x07" in log_lines[4]
+
+
+async def test_long_and_wide_names_do_not_break_the_pane() -> None:
+    app = PanesApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        names = {"res_web1": NASTY_RAW["long"] + NASTY_RAW["wide"]}
+        app.feed(update(world(operation("op_1"), names=names)))
+        await pilot.pause()
+        card = app.query_one(OperationsPane).card("op_1")
+        assert card is not None
+        assert card.resource_name is not None and len(card.resource_name) <= 60
+        assert card.resource_name.endswith("…")
+        assert app.is_running
+
+
+async def test_expected_operation_shows_at_once_and_fills_in_later() -> None:
+    app = PanesApp()
+    async with app.run_test(size=SIZE) as pilot:
+        pane = app.query_one(OperationsPane)
+        assert "No operations watched" in rendered_text(pane)
+        app.action_watch_operation("op_new")
+        await pilot.pause()
+        assert pane.watched_ids == ("op_new",)
+        assert "waiting" in rendered_text(pane) and "No operations watched" not in rendered_text(pane)
+        app.feed(update(world(operation("op_new", progress=10))))
+        await pilot.pause()
+        assert "▶ in progress" in rendered_text(pane)
+
+
+async def test_old_finished_operations_leave_but_running_ones_stay() -> None:
+    app = PanesApp()
+    async with app.run_test(size=SIZE) as pilot:
+        done = [operation(f"op_{i:02d}", status="completed", progress=100) for i in range(30)]
+        running = operation("op_live")
+        app.feed(update(world(running, *done)))
+        await pilot.pause()
+        ids = app.query_one(OperationsPane).watched_ids
+        assert "op_live" in ids
+        assert len(ids) == 21 and ids[-1] == "op_29"
+
+
+async def test_an_update_that_changes_nothing_repaints_nothing() -> None:
+    app = PanesApp()
+    async with app.run_test(size=SIZE) as pilot:
+        op = operation("op_1", status="completed", progress=100)
+        app.feed(update(world(op)))
+        await pilot.pause()
+        card = app.query_one(OperationsPane).card("op_1")
+        assert card is not None
+        repaints: list[str] = []
+
+        def counted(widget):
+            original = widget.refresh
+
+            def counting(*args, **kwargs):
+                repaints.append(type(widget).__name__)
+                return original(*args, **kwargs)
+
+            return counting
+
+        for widget in (card, card.header, card.progress, card.log_view):
+            widget.refresh = counted(widget)  # type: ignore[method-assign]
+        app.feed(update(world(op)))
+        await asyncio.sleep(0)
+        await pilot.pause()
+        assert repaints == []
