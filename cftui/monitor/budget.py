@@ -13,8 +13,8 @@ from dataclasses import dataclass
 STARTER_LIMIT = 100  # assumed until the first response tells the plan
 LOW_REMAINING_SHARE = 0.2  # below this share of the limit left, slow down in proportion
 MIN_SLOWDOWN = 0.1
-OPERATION_SHARE = 0.5  # watched operations may use at most this share of the budget
-SWEEP_FLOOR_SHARE = 0.2  # the problem sweep keeps at least this share when it has work
+OPERATION_SHARE = 0.35  # watched operations may use at most this share of the budget
+SWEEP_FLOOR_SHARE = 0.3  # the problem sweep keeps at least this share when it has work
 SWEEP_TARGET_SECONDS = 40.0  # aim to look at every other project this often
 MIN_SWEEP_ROUND_INTERVALS = 2.0  # never sweep the others faster than every two refresh intervals
 

@@ -27,7 +27,7 @@ from cftui.monitor.diff import ChangeTracker
 from cftui.monitor.events import ChangeEvent
 from cftui.monitor.history import History, SampleRow
 from cftui.monitor.jobs import JobResult, Jobs
-from cftui.monitor.operations import OperationRegistry
+from cftui.monitor.operations import BACKGROUND_PERIOD, OperationRegistry, WatchedOperation
 from cftui.monitor.state import ConnectionStatus, CostSample, MonitorUpdate, RateBudget, Snapshot
 from cftui.monitor.store import DataStore
 
@@ -301,7 +301,7 @@ class Monitor:
         if key.startswith("op:"):
             watched = self._operations.watched.get(key[3:])
             if watched is not None and not watched.finished:
-                self._due[key] = now + max(watched.period, self._plan.operation_period)
+                self._due[key] = now + max(self._operation_wish(watched), self._plan.operation_period)
             else:
                 self._due.pop(key, None)
         elif key == "projects" or key.startswith("resources:"):
@@ -360,9 +360,15 @@ class Monitor:
             budget_rate=rate,
             requested_interval=self._requested_interval,
             core_cost=0 if self._paused else core,
-            operation_periods=[w.period for w in self._operations.active()],
+            operation_periods=[self._operation_wish(w) for w in self._operations.active()],
             sweep_count=0 if self._paused else sweep_count,
         )
+
+    def _operation_wish(self, watched: WatchedOperation) -> float:
+        """Operations the user asked for or that run in the focused project are followed closely."""
+        if watched.from_user or (watched.project_id is not None and watched.project_id == self._focused):
+            return watched.period
+        return max(watched.period, BACKGROUND_PERIOD)
 
     # --- client events ----------------------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ MOVING_PERIOD = 1.5  # seconds between polls while progress moves
 PENDING_PERIOD = 3.0
 STALLED_MAX_PERIOD = 10.0  # a stalled operation is polled less and less often, down to this
 STALL_BACKOFF = 1.5
+BACKGROUND_PERIOD = 10.0  # an operation found in a project nobody looks at is followed, but calmly
 
 
 def time_left(operation: Operation, now: datetime) -> timedelta | None:

@@ -1,0 +1,42 @@
+"""The request budget holds on a Starter plan with 20 projects, counted by the simulator itself."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import datetime
+
+from tests.monitor.helpers import control, eventually, running_monitor
+
+WINDOW_SECONDS = 20.0
+
+
+async def test_starter_plan_with_20_projects_stays_inside_half_the_limit(sim_factory) -> None:
+    sim = sim_factory("--seed", "3", "--projects", "20", "--resources", "50", "--plan", "starter", "--speed", "5")
+    async with running_monitor(sim, interval=1.0, budget=0.5) as (monitor, recorder):
+        await eventually(lambda: monitor.snapshot.projects is not None, message="projects fetched")
+        monitor.focus_project(monitor.snapshot.projects.value[0].id)
+        await eventually(lambda: monitor.snapshot.rate.limit == 100, message="the plan learned from the headers")
+        await control(sim, "DELETE", "stats")
+        started = time.monotonic()
+        await asyncio.sleep(WINDOW_SECONDS)  # a measurement window, not a wait for a condition
+        elapsed = time.monotonic() - started
+        stats = await control(sim, "GET", "stats")
+        snapshot = monitor.snapshot
+
+    budget_per_minute = 50.0
+    assert snapshot.rate.budget_per_minute == budget_per_minute
+    # the pacing bucket lets a refresh of a few pages go out together: at most ~10 s of budget beyond the rate
+    allowed = budget_per_minute * elapsed / 60.0 + budget_per_minute / 6.0
+    assert stats["requests"] <= allowed, f"{stats['requests']} requests in {elapsed:.1f}s (allowed {allowed:.1f})"
+    assert stats["requests"] >= budget_per_minute * elapsed / 60.0 * 0.5, "the budget is used, not left idle"
+    assert stats["by_status"].get("429", 0) == 0
+    # no 60 s window may exceed the budget either (the window here is shorter, so all of it counts)
+    times = sorted(datetime.fromisoformat(r["at"].replace("Z", "+00:00")) for r in stats["recent"])
+    assert len(times) <= budget_per_minute
+    # the 1 s wish cannot be met for 20 projects on 50 requests a minute: the engine says so
+    assert snapshot.interval_stretched and snapshot.effective_interval > 1.0
+    assert snapshot.requested_interval == 1.0
+    assert snapshot.rate.used_last_minute > 0
+    assert len(snapshot.problem_counts) >= 6, "the sweep reached the other projects"
+    assert recorder.events, "a sped-up world produced events"
