@@ -195,10 +195,10 @@ class CloudForgeClient:
                 await self._wait_until(error.retry_at, deadline, path, error)
                 continue
             if not retryable or attempt >= self._policy.attempts:
-                raise error
+                raise error.after_attempts(attempt)
             delay = self._policy.backoff(attempt)
             if time.monotonic() + delay > deadline:
-                raise error
+                raise error.after_attempts(attempt)
             self._emit(RetryScheduled(attempt=attempt, error=error, at=_utcnow() + timedelta(seconds=delay)))
             log.info("retrying GET /%s in %.2fs after: %s", path, delay, error)
             await self._sleep(delay)

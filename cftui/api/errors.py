@@ -33,7 +33,14 @@ class ApiError(Exception):
         self.method = method
         self.path = path
         self.hint = mask_key(hint) if hint else None
+        self.attempts = 1
         super().__init__(self.sentence())
+
+    def after_attempts(self, attempts: int) -> ApiError:
+        """Record that the client gave up after `attempts` tries (said at the end of the sentence)."""
+        self.attempts = attempts
+        self.args = (self.sentence(),)
+        return self
 
     # what kind of failure this is, in a few words, for the start of the sentence
     def lead(self) -> str:
@@ -52,7 +59,10 @@ class ApiError(Exception):
         details = [d for d in (self.message, self.hint) if d]
         if details:
             text += ": " + "; ".join(details)
-        return mask_key(text)
+        return mask_key(text + self._gave_up())
+
+    def _gave_up(self) -> str:
+        return f" (gave up after {self.attempts} attempts)" if self.attempts > 1 else ""
 
     def __str__(self) -> str:
         return self.sentence()

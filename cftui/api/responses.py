@@ -149,7 +149,7 @@ def error_from_response(
         code = CODE_FOR_STATUS.get(status, "api_error")
         snippet = _body_snippet(response)
         kind = one_line(response.headers.get("Content-Type", "no content type"))[:60]
-        message = f"HTTP {status} with a non-JSON body ({kind})" + (f": {snippet}" if snippet else "")
+        message = f"the server sent a non-JSON error page ({kind})" + (f": {snippet}" if snippet else "")
         request_id = header_id or sent_request_id
     common = {"code": code, "status": status, "request_id": request_id, "method": method, "path": path}
     error_class = error_class_for(status)

@@ -200,7 +200,8 @@ async def test_proxy_html_error_page_is_a_typed_server_error(hostile: HostileSer
     error = caught.value
     assert (error.status, error.code) == (502, "bad_gateway")
     assert "502 Bad Gateway" in str(error) and "<html>" not in str(error)
-    assert "non-JSON body (text/html" in str(error)
+    assert "non-JSON error page (text/html" in str(error)
+    assert str(error).endswith("(gave up after 3 attempts)")
     assert len(hostile.seen) - seen_before == 3  # retried: attempts=3
 
 

@@ -83,6 +83,7 @@ async def test_persistent_502_gives_up_after_the_attempts(sim: SimServer) -> Non
             await client.list_projects()
     assert caught.value.status == 502
     assert "CloudForge server error on GET /projects" in str(caught.value)
+    assert str(caught.value).endswith("(gave up after 4 attempts)") and caught.value.attempts == 4
     assert [e.attempt for e in events if isinstance(e, RetryScheduled)] == [1, 2, 3]
     assert requests_sent(sim) == 4
 
