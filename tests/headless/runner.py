@@ -12,6 +12,8 @@ import sys
 import tempfile
 import termios
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from tests.simproc import READ_KEY
@@ -88,3 +90,9 @@ def run_in_terminal(
         stderr_file.seek(0)
         stderr = stderr_file.read().decode("utf-8", "replace")
     return Finished(code, b"".join(chunks).decode("utf-8", "replace"), stderr)
+
+
+def run_together(*calls: Callable[[], Finished]) -> list[Finished]:
+    """Run several child commands at once (each mostly waits on imports and the network), in order of `calls`."""
+    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+        return [future.result() for future in [pool.submit(call) for call in calls]]

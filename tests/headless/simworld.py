@@ -1,0 +1,64 @@
+"""Helpers over the simulator's control endpoint: find resources, start operations, heal the world."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.simproc import SimServer
+
+
+def projects(sim: SimServer) -> list[dict[str, Any]]:
+    return sim.get("projects", per_page=100).json()["data"]
+
+
+def resources(sim: SimServer, project_id: str, **filters: Any) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    page = 1
+    while True:
+        body = sim.get(f"projects/{project_id}/resources", per_page=100, page=page, **filters).json()
+        found += body["data"]
+        if len(body["data"]) < 100:
+            return found
+        page += 1
+
+
+def first_resource(sim: SimServer, status: str = "running") -> dict[str, Any]:
+    for project in projects(sim):
+        if project["status"] != "active":
+            continue
+        candidates = resources(sim, project["id"], status=status)
+        if candidates:
+            return {**candidates[0], "project_id": project["id"], "project_name": project["name"]}
+    raise AssertionError(f"no {status} resource in the world")
+
+
+def running_resource_ids(sim: SimServer, count: int) -> list[str]:
+    """Ids of `count` running resources (an operation needs a resource with none running on it)."""
+    found: list[str] = []
+    for project in projects(sim):
+        if project["status"] == "active":
+            found += [r["id"] for r in resources(sim, project["id"], status="running") if not r.get("operation_id")]
+        if len(found) >= count:
+            return found[:count]
+    raise AssertionError(f"fewer than {count} running resources in the world")
+
+
+def start_operation(sim: SimServer, resource_id: str, outcome: str, duration_s: float) -> str:
+    answer = sim.control(
+        "POST",
+        "mutate",
+        {"action": "start_operation", "resource_id": resource_id, "type": "update_resource",
+         "outcome": outcome, "duration_s": duration_s},
+    )  # fmt: skip
+    return answer["operation_id"]
+
+
+def set_status(sim: SimServer, resource_id: str, status: str) -> None:
+    sim.control("POST", "mutate", {"action": "set_status", "resource_id": resource_id, "status": status})
+
+
+def heal(sim: SimServer) -> None:
+    """Every resource in `error` back to `running`: a healthy world to start from."""
+    for project in projects(sim):
+        for resource in resources(sim, project["id"], status="error"):
+            set_status(sim, resource["id"], "running")
