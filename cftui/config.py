@@ -240,7 +240,7 @@ def _find_key(
     """The secret and a description of where it came from (for messages)."""
     if flags.get("api_key_file"):
         key_path = Path(flags["api_key_file"]).expanduser()
-        return _read_key_file(key_path, f"--api-key-file {key_path}"), f"--api-key-file {key_path}"
+        return _read_key_file(key_path, "--api-key-file"), f"--api-key-file {key_path}"
     if env.get("CLOUDFORGE_API_KEY", "").strip():
         return env["CLOUDFORGE_API_KEY"], "CLOUDFORGE_API_KEY"
     in_profile = profile is not None and any(getattr(profile, name) is not None for name in KEY_FIELDS)
@@ -254,20 +254,18 @@ def _find_key(
     if scope.api_key_file is not None:
         key_path = Path(scope.api_key_file).expanduser()
         key_path = key_path if key_path.is_absolute() else path.parent / key_path
-        source = f"{label} (api_key_file {key_path})"
-        return _read_key_file(key_path, source), source
+        return _read_key_file(key_path, f"api_key_file in {label}"), f"{label} (api_key_file {key_path})"
     if scope.api_key_command is not None:
-        source = f"{label} (api_key_command)"
-        return _run_key_command(scope.api_key_command, source), source
+        return _run_key_command(scope.api_key_command, label), f"{label} (api_key_command)"
     raise ConfigError(
         "No API key found: set CLOUDFORGE_API_KEY, pass --api-key-file PATH, or add api_key_command (or "
         f"api_key_file) to a profile in {path}. To try cftui without a key, run `cftui --demo`."
     )
 
 
-def _read_key_file(path: Path, source: str) -> str:
+def _read_key_file(path: Path, named_by: str) -> str:
     if not path.is_file():
-        raise ConfigError(f"The key file {path} ({source}) does not exist or is not a file.")
+        raise ConfigError(f"The key file {path} named by {named_by} does not exist or is not a file.")
     _require_private(path, what="holds an API key")
     try:
         text = path.read_text(encoding="utf-8")
@@ -276,37 +274,36 @@ def _read_key_file(path: Path, source: str) -> str:
     return _first_line(text)
 
 
-def _run_key_command(command: str | list[str], source: str) -> str:
+def _run_key_command(command: str | list[str], label: str) -> str:
+    source = f"The api_key_command of {label}"
     try:
         argv = shlex.split(command) if isinstance(command, str) else list(command)
     except ValueError as exc:
-        raise ConfigError(f"api_key_command of {source} cannot be split into words: {exc}.") from None
+        raise ConfigError(f"{source} cannot be split into words: {exc}.") from None
     if not argv:
-        raise ConfigError(f"api_key_command of {source} is empty.")
+        raise ConfigError(f"{source} is empty.")
     shown = shlex.join(argv)
     try:
         done = subprocess.run(
             argv, capture_output=True, text=True, timeout=KEY_COMMAND_TIMEOUT_S, stdin=subprocess.DEVNULL, check=False
         )
     except FileNotFoundError:
-        raise ConfigError(f"api_key_command of {source} could not run: {argv[0]!r} was not found.") from None
+        raise ConfigError(f"{source} could not run: {argv[0]!r} was not found.") from None
     except PermissionError:
-        raise ConfigError(f"api_key_command of {source} could not run: {argv[0]!r} is not executable.") from None
+        raise ConfigError(f"{source} could not run: {argv[0]!r} is not executable.") from None
     except subprocess.TimeoutExpired:
-        raise ConfigError(
-            f"api_key_command of {source} ({shown}) did not finish within {KEY_COMMAND_TIMEOUT_S:g} s."
-        ) from None
+        raise ConfigError(f"{source} ({shown}) did not finish within {KEY_COMMAND_TIMEOUT_S:g} s.") from None
     except OSError as exc:
-        raise ConfigError(f"api_key_command of {source} could not run: {exc}.") from None
+        raise ConfigError(f"{source} could not run: {exc}.") from None
     if done.returncode != 0:
         said = _tail(done.stderr)
         raise ConfigError(
-            f"api_key_command of {source} ({shown}) exited with status {done.returncode}"
+            f"{source} ({shown}) exited with status {done.returncode}"
             + (f": {said}" if said else " and printed nothing on stderr.")
         )
     secret = _first_line(done.stdout)
     if not secret:
-        raise ConfigError(f"api_key_command of {source} ({shown}) printed nothing on stdout; it should print the key.")
+        raise ConfigError(f"{source} ({shown}) printed nothing on stdout; it should print the key.")
     return secret
 
 
