@@ -162,7 +162,7 @@ class DashboardActions:
         box.add_class("-shown")
         box.focus()
 
-    def action_back(self: CloudForgeApp) -> None:
+    def action_leave_filter(self: CloudForgeApp) -> None:
         """Escape: leave a filter box; a second Escape clears the filter."""
         focused = self.focused
         if isinstance(focused, Input) and focused.id in ("projects-filter", "resources-filter"):

@@ -19,6 +19,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Vertical
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, WorkerState
@@ -91,7 +92,7 @@ class CloudForgeApp(DashboardActions, App[int]):
         Binding("2", "show_pane('resources')", "Resources pane", show=False),
         Binding("3", "show_pane('operations')", "Operations pane", show=False),
         Binding("4", "show_pane('events')", "Events pane", show=False),
-        Binding("escape", "back", "Back / clear filter", show=False),
+        Binding("escape", "leave_filter", "Leave / clear the filter", show=False),
     ]
 
     def __init__(
@@ -119,6 +120,9 @@ class CloudForgeApp(DashboardActions, App[int]):
         self._resource_filter_text = ""
         self._problems_only = False
         self._pending_resource: tuple[str, str] | None = None
+        self._accepting_updates = False
+        self._notes_seen: set[str] = set()
+        self._unsubscribe: Callable[[], object] | None = None
 
     # --- layout -------------------------------------------------------------------------------------------
 
@@ -143,8 +147,9 @@ class CloudForgeApp(DashboardActions, App[int]):
         self._arrange_panes()
         self._retitle()
         self.query_one(ProjectList).focus()
+        self._accepting_updates = True
         if self.monitor is not None:
-            self.monitor.add_listener(self._on_monitor_update)
+            self._unsubscribe = self.monitor.add_listener(self._on_monitor_update)
             for op_id in self.initial_watches:
                 self.monitor.watch_operation(op_id)
             self._preload_events()
@@ -152,6 +157,9 @@ class CloudForgeApp(DashboardActions, App[int]):
 
     async def on_unmount(self) -> None:
         """Stop polling and close the client and history, whichever way the app ends."""
+        self._accepting_updates = False
+        if self._unsubscribe is not None:
+            self._unsubscribe()
         if self.monitor is not None:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self.monitor.aclose(), CLOSE_TIMEOUT_S)
@@ -187,7 +195,16 @@ class CloudForgeApp(DashboardActions, App[int]):
         self._apply(message.update)
 
     def _apply(self, update: MonitorUpdate) -> None:
+        if not self._accepting_updates:
+            return  # shutting down: the panes may already be gone
+        try:
+            self._dispatch(update)
+        except NoMatches:
+            return  # an update that raced the app's shutdown
+
+    def _dispatch(self, update: MonitorUpdate) -> None:
         self.latest_snapshot = update.snapshot
+        self._show_notes(update.snapshot)
         self.query_one(StatusLine).apply(update)
         projects = self.query_one(ProjectList)
         projects.apply(update)
@@ -200,6 +217,12 @@ class CloudForgeApp(DashboardActions, App[int]):
                 apply(update)
         self._select_pending_resource()
         self._retitle()
+
+    def _show_notes(self, snapshot: Snapshot) -> None:
+        for note in snapshot.notes:
+            if note not in self._notes_seen:
+                self._notes_seen.add(note)
+                self.notify(one_line(note), title="cftui", severity="warning", markup=False, timeout=10)
 
     @work(exclusive=True, group="monitor", exit_on_error=False)
     async def _run_monitor(self) -> None:

@@ -119,6 +119,7 @@ class ResourceDetailScreen(Screen[None]):
         self._now = now
         self._operation: Operation | None = None
         self._gone = False
+        self._ready = False
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="detail-body"):
@@ -132,7 +133,8 @@ class ResourceDetailScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self._render()
+        self._ready = True
+        self._show_fields()
         self._load_history()
 
     def selected_id(self) -> tuple[str | None, str]:
@@ -146,18 +148,20 @@ class ResourceDetailScreen(Screen[None]):
             gone = fresh is None
             if fresh is not None and fresh != self.resource:
                 self.resource = fresh
-                self._render()
+                self._show_fields()
             elif gone != self._gone:
                 self._gone = gone
-                self._render()
+                self._show_fields()
         op_id = self.resource.operation_id
         watched = snapshot.operations.get(op_id) if op_id else None
         operation = watched.value if watched is not None else None
         if operation != self._operation:
             self._operation = operation
-            self._render()
+            self._show_fields()
 
-    def _render(self) -> None:
+    def _show_fields(self) -> None:
+        if not self._ready:
+            return  # on_mount renders whatever arrived before it
         now = self._now()
         resource = self.resource
         title = f"{one_line(resource.name or resource.id)} · {one_line(resource.type)}"

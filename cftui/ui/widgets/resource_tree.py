@@ -153,6 +153,13 @@ class ResourceTree(Tree[NodeRef]):
         self.call_after_refresh(self.move_cursor, node)
         return True
 
+    def row_texts(self) -> dict[str, str]:
+        """The text of every resource row, by resource id (for tests and the benchmark)."""
+        return {rid: node.label.plain for rid, node in self._leaves.items()}
+
+    def is_highlighted(self, resource_id: str) -> bool:
+        return resource_id in self._highlight_until
+
     @property
     def shown_count(self) -> int:
         return len(self._leaves)

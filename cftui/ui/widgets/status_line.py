@@ -114,6 +114,8 @@ def status_content(snapshot: Snapshot | None, info: ConnectionInfo, now: datetim
         parts += [" ", ("DEMO", "bold $accent")]
     if info.profile:
         parts += [sep, f"profile {one_line(info.profile)}"]
+    if snapshot is not None and snapshot.history_problem:
+        parts += [sep, ("history not saved", "$warning")]
     if snapshot is not None and snapshot.api_version:
         parts += [sep, f"API {one_line(snapshot.api_version)}"]
     return Content.assemble(*(p for p in parts if p))
