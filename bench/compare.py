@@ -46,9 +46,12 @@ from tests.simproc import SimServer, running_sim
 # One key per contender, so each has its own rate-limit bucket and its requests can be told apart.
 CFTUI_KEY = "cf_read_bench0000000000000cfta"
 BASELINE_KEY = "cf_read_bench0000000000000basa"
+EQUAL_LOAD_KEY = "cf_read_bench0000000000000eqla"
 CONTROL_KEY = "cf_test_bench0000000000000ctla"  # the benchmark's own look-ups
-BENCH_KEYS = {"read": CFTUI_KEY, "baseline": BASELINE_KEY, "test": CONTROL_KEY}
+BENCH_KEYS = {"read": CFTUI_KEY, "baseline": BASELINE_KEY, "equal": EQUAL_LOAD_KEY, "test": CONTROL_KEY}
 INTERVAL = 5.0
+STARTER_LIMIT = 100
+CFTUI_BUDGET = 0.5  # cftui's default share of the rate limit
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,62 +183,69 @@ def delays_to_error(changes: list[dict[str, Any]], lines: list[tuple[float, str]
     return delays
 
 
+def _poller(sim: SimServer, key: str, interval: float, seconds: float) -> LineCollector:
+    command = [sys.executable, "-m", "bench.baselines.naive_poller", "--api-url", sim.base_url, "--key", key]
+    command += ["--interval", f"{interval:g}", "--duration", f"{seconds:g}"]
+    return LineCollector(_spawn(command, {**_os_environ(), "PYTHONUNBUFFERED": "1"}))
+
+
 def measure_freshness(sizes: Sizes) -> list[Row]:
+    """cftui and two naive pollers on one Starter-plan world, each with its own key, under one trickle.
+
+    One poller is asked for the same interval as cftui; the other gets the interval that spends what cftui is
+    allowed to spend (its budget: half the plan's limit), so the table shows freshness at equal load too.
+    """
     world = ["--seed", "7", "--static", "--plan", "starter", "--projects", "20", "--resources", "50"]
     with running_sim(*world, keys=BENCH_KEYS) as sim, scratch_dir() as scratch:
-        resource_ids = [
-            r["id"] for p in all_items(sim, "projects", CONTROL_KEY)[:20] for r in _first_page(sim, p["id"])
-        ]
+        projects = all_items(sim, "projects", CONTROL_KEY)
+        resource_ids = [r["id"] for p in projects for r in _first_page(sim, p["id"])]
+        cycle_cost = 1 + len(projects)  # one projects page + one resources page per project (50 < 100)
+        equal_load_interval = cycle_cost / (STARTER_LIMIT * CFTUI_BUDGET) * 60
         env = {**_os_environ(), **isolated_env(CFTUI_KEY, scratch), "PYTHONUNBUFFERED": "1"}
-        cftui = LineCollector(_spawn([*cftui_command(sim), "events", "--format", "jsonl"], env, INTERVAL))
-        poller_command = [sys.executable, "-m", "bench.baselines.naive_poller", "--api-url", sim.base_url]
-        poller_command += ["--key", BASELINE_KEY, "--interval", str(INTERVAL)]
-        poller_command += ["--duration", str(sizes.freshness_seconds + 60)]
-        poller = LineCollector(_spawn(poller_command, {**_os_environ(), "PYTHONUNBUFFERED": "1"}))
+        run_for = sizes.freshness_seconds + 90
+        contenders = {
+            "cftui": LineCollector(_spawn([*cftui_command(sim), "events", "--format", "jsonl"], env, INTERVAL)),
+            "same interval": _poller(sim, BASELINE_KEY, INTERVAL, run_for),
+            "same load": _poller(sim, EQUAL_LOAD_KEY, equal_load_interval, run_for),
+        }
+        keys = {"cftui": CFTUI_KEY, "same interval": BASELINE_KEY, "same load": EQUAL_LOAD_KEY}
         try:
-            time.sleep(INTERVAL * 2)  # both take their first full look before changes start
+            time.sleep(equal_load_interval + 2)  # everyone takes a first full look before changes start
             sim.control("DELETE", "stats")
             started = time.monotonic()
-            with Trickle(sim, resource_ids, every=3.0) as trickle:
+            with Trickle(sim, resource_ids, every=3.0, costs=False) as trickle:
                 time.sleep(sizes.freshness_seconds)
-            elapsed_min = (time.monotonic() - started) / 60
-            cftui_requests, cftui_429 = requests_by_key(sim, CFTUI_KEY[-4:])
-            poller_requests, poller_429 = requests_by_key(sim, BASELINE_KEY[-4:])
-            time.sleep(INTERVAL * 3)  # late reports still count as (late) detections
+            minutes = (time.monotonic() - started) / 60
+            load = {name: requests_by_key(sim, key[-4:]) for name, key in keys.items()}
+            time.sleep(equal_load_interval + 5)  # late reports still count, as late detections
         finally:
-            cftui.stop()
-            poller.stop()
+            for collector in contenders.values():
+                collector.stop()
+    parsers = {"cftui": _cftui_saw_error, "same interval": _poller_saw_change, "same load": _poller_saw_change}
+    delays = {name: delays_to_error(trickle.changes, c.lines, parsers[name]) for name, c in contenders.items()}
     errors_set = sum(1 for change in trickle.changes if change.get("status") == "error")
-    cftui_delays = delays_to_error(trickle.changes, cftui.lines, _cftui_saw_error)
-    poller_delays = delays_to_error(trickle.changes, poller.lines, _poller_saw_change)
-    poller_name = "naive poller, every project's resources each interval"
-    return [
-        Row(
-            "API load",
-            f"requests per minute (Starter plan: limit 100; 20 projects x 50 resources; interval {INTERVAL:g} s)",
-            f"{cftui_requests / elapsed_min:.0f}",
-            f"{poller_requests / elapsed_min:.0f}",
-            poller_name,
-            "counted by the simulator per key",
-        ),
-        Row("API load", "429 answers received", str(cftui_429), str(poller_429), poller_name),
-        Row(
-            "freshness",
-            "change-to-output delay, resource -> error, median / p95",
-            _delay_text(cftui_delays),
-            _delay_text(poller_delays),
-            poller_name,
-            "cftui: `cftui events --format jsonl` line; poller: its change line",
-        ),
-        Row(
-            "freshness",
-            "errors reported / errors set",
-            f"{len(cftui_delays)} / {errors_set}",
-            f"{len(poller_delays)} / {errors_set}",
-            poller_name,
-            "a trickle flips random resources of all 20 projects every 3 s",
-        ),
-    ]
+    rows: list[Row] = []
+    for name, interval in (("same interval", INTERVAL), ("same load", equal_load_interval)):
+        baseline = f"naive poller, every project's resources every {interval:.0f} s ({name})"
+        rows += [
+            Row(
+                "API load",
+                "requests per minute / 429s (Starter plan, limit 100; 20 projects x 50 resources)",
+                f"{load['cftui'][0] / minutes:.0f} / {load['cftui'][1]}",
+                f"{load[name][0] / minutes:.0f} / {load[name][1]}",
+                baseline,
+                f"counted by the simulator per key; cftui asked for {INTERVAL:g} s, budget 50%",
+            ),
+            Row(
+                "freshness",
+                "change-to-output delay, resource -> error: median / p95 (reported of set)",
+                f"{_delay_text(delays['cftui'])} ({len(delays['cftui'])}/{errors_set})",
+                f"{_delay_text(delays[name])} ({len(delays[name])}/{errors_set})",
+                baseline,
+                "cftui: its `cftui events --format jsonl` line; poller: its change line; one flip every 3 s",
+            ),
+        ]
+    return rows
 
 
 def _delay_text(delays: list[float]) -> str:

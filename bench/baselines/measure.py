@@ -87,8 +87,11 @@ class Trickle:
     resource tree and `curl | jq` of the projects page all have something to redraw.
     """
 
-    def __init__(self, sim: SimServer, resource_ids: Sequence[str], every: float = 2.0, seed: int = 11) -> None:
+    def __init__(
+        self, sim: SimServer, resource_ids: Sequence[str], every: float = 2.0, seed: int = 11, costs: bool = True
+    ) -> None:
         self.sim = sim
+        self.costs = costs
         self.resource_ids = list(resource_ids)
         self.every = every
         self.changes: list[dict[str, Any]] = []  # what was done, with the wall time it was applied
@@ -111,7 +114,7 @@ class Trickle:
 
     def apply_one(self) -> dict[str, Any]:
         resource_id = self._rng.choice(self.resource_ids)
-        if self._rng.random() < 0.5:
+        if not self.costs or self._rng.random() < 0.5:
             status = "running" if resource_id in self._in_error else "error"
             self._in_error.symmetric_difference_update({resource_id})
             change = {"action": "set_status", "resource_id": resource_id, "status": status}
