@@ -229,7 +229,7 @@ class CloudForgeClient:
         """Send one GET. Returns the decoded reply, or the error and whether it is worth retrying."""
         request_id = new_request_id()
         headers = {"Authorization": f"Bearer {self._key.reveal()}", "X-Request-ID": request_id}
-        started_wall, started = _utcnow(), time.monotonic()
+        started = time.monotonic()
         response: httpx.Response | None = None
         error: ApiError | None = None
         retryable = False
@@ -262,7 +262,7 @@ class CloudForgeClient:
                 retryable = response.status_code in RETRY_STATUSES
         duration = time.monotonic() - started
         status = response.status_code if response is not None else None
-        self._emit(RequestFinished("GET", _display(path), status, request_id, started_wall, duration, error))
+        self._emit(RequestFinished("GET", _display(path), status, request_id, _utcnow(), duration, error))
         log.debug("GET /%s -> %s (%s) in %.3fs", path, status or "no response", request_id, duration)
         if error is not None:
             return error, retryable

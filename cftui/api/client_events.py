@@ -11,7 +11,8 @@ from cftui.api.errors import ApiError
 
 @dataclass(frozen=True, slots=True)
 class RequestFinished:
-    """One HTTP attempt ended (retries are separate attempts). `status` is None when no response came."""
+    """One HTTP attempt ended at `at`, after `duration_s` (retries are separate attempts). `status` is None
+    when no response came."""
 
     method: str
     path: str

@@ -103,7 +103,14 @@ class ApiKey:
         return hash(self._secret)
 
     def __reduce__(self) -> tuple:
-        raise TypeError("an ApiKey cannot be pickled")
+        raise TypeError("an ApiKey cannot be pickled (it would write the secret out)")
+
+    # immutable: copies (dataclasses.asdict, deepcopy of settings) may share it
+    def __copy__(self) -> ApiKey:
+        return self
+
+    def __deepcopy__(self, memo: dict) -> ApiKey:
+        return self
 
 
 def is_loopback_host(host: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 import pickle
 from collections.abc import Iterator
@@ -39,6 +40,7 @@ def test_masking_rules() -> None:
     assert mask_key(f"header Bearer {SECRET} and {LIVE_SECRET}.") == ("header Bearer cf_read_…3f9a and cf_live_…1111.")
     with pytest.raises(TypeError):
         pickle.dumps(key)
+    assert copy.deepcopy(key) is key and copy.copy(key) is key
     assert key == ApiKey.parse(f"  {SECRET}\n") and key.reveal() == SECRET
 
 
