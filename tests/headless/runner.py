@@ -6,6 +6,7 @@ import fcntl
 import os
 import pty
 import select
+import signal
 import struct
 import subprocess
 import sys
@@ -53,8 +54,12 @@ def run_in_terminal(
     columns: int = 160,
     rows: int = 50,
     env: dict[str, str] | None = None,
+    interrupt_when: Callable[[str], bool] | None = None,
 ) -> Finished:
-    """stdout is a pseudo-terminal of the given size (stderr a file), as when a person runs the command."""
+    """stdout is a pseudo-terminal of the given size (stderr a file), as when a person runs the command.
+
+    `interrupt_when(output so far)` true: send SIGINT, as Ctrl+C would, and collect the rest.
+    """
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
     terminal_env = {"TERM": "xterm-256color", **(env or {})}
@@ -79,6 +84,9 @@ def run_in_terminal(
                 if not data:
                     break
                 chunks.append(data)
+                if interrupt_when is not None and interrupt_when(b"".join(chunks).decode("utf-8", "replace")):
+                    process.send_signal(signal.SIGINT)
+                    interrupt_when = None
             else:
                 process.kill()
                 raise AssertionError(f"{args} did not end within {timeout}s; output: {b''.join(chunks)[-2000:]!r}")

@@ -1,0 +1,110 @@
+"""`cftui events` as a real child process against a moving simulated world: formats, signals, pipes, history."""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+import signal
+import subprocess
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pytest
+
+from cftui.monitor.events import EventKind
+from tests.headless.runner import child_env, command, run_piped
+from tests.simproc import READ_KEY, SimServer, running_sim, wait_for
+
+KINDS = "|".join(re.escape(kind.value) for kind in EventKind)
+TEXT_LINE = re.compile(rf"^\d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\dZ ({KINDS}) \S.*$")
+JSON_KEYS = {"kind", "at", "subject_id", "subject_name", "project_id", "old", "new", "severity", "summary", "data"}
+
+
+@pytest.fixture(scope="module")
+def world() -> Iterator[SimServer]:
+    # happenings every few world seconds, and a fast world clock: events arrive within a few polls
+    with running_sim("--seed", "11", "--speed", "30", "--plan", "enterprise") as server:
+        yield server
+
+
+@dataclass
+class Streaming:
+    """A running `cftui events`, its stdout and stderr read line by line as they come."""
+
+    process: subprocess.Popen[str]
+    out: list[str] = field(default_factory=list)
+    err: list[str] = field(default_factory=list)
+
+    def lines(self, count: int, timeout: float = 40) -> list[str]:
+        wait_for(lambda: len(self.out) >= count, timeout=timeout, message=f"{count} event lines; stderr {self.err}")
+        return [line.rstrip("\n") for line in self.out[:count]]
+
+    def stop(self, signum: int = signal.SIGTERM) -> int:
+        self.process.send_signal(signum)
+        try:
+            return self.process.wait(timeout=20)
+        finally:
+            self.process.kill()
+
+
+def stream(sim: SimServer, *args: str) -> Streaming:
+    process = subprocess.Popen(
+        command("events", "--api-url", sim.base_url, "--interval", "1", *args),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=child_env(READ_KEY),
+    )
+    running = Streaming(process)
+    for source, sink in ((process.stdout, running.out), (process.stderr, running.err)):
+        threading.Thread(target=lambda s=source, k=sink: k.extend(s), daemon=True).start()
+    return running
+
+
+def test_text_lines_then_sigterm_and_replay_from_history_then_ctrl_c(world: SimServer) -> None:
+    live = stream(world)
+    seen = live.lines(3)
+    assert all(TEXT_LINE.match(line) for line in seen), seen
+    assert live.stop(signal.SIGTERM) == 0
+    assert not any("Traceback" in line for line in live.err), live.err
+    printed = [line.rstrip("\n") for line in live.out]
+
+    replay = stream(world, "--since", "1h", "--format", "jsonl")
+    replayed = [json.loads(line) for line in replay.lines(len(printed))]
+    assert replay.stop(signal.SIGINT) == 0  # Ctrl+C
+    assert all(set(event) == JSON_KEYS for event in replayed)
+    # the events of the first run come first, from the history, in the same words
+    as_text = sorted(f"{event['kind']} {event['summary']}" for event in replayed)
+    assert as_text == sorted(line.split(" ", 1)[1] for line in printed)
+
+
+def test_jsonl_flushes_each_line_and_a_closed_pipe_ends_quietly(world: SimServer) -> None:
+    # exactly what a person types: the reader (`head`) goes away after one line
+    pipeline = " ".join(shlex.quote(part) for part in command("events", "--api-url", world.base_url,
+                                                              "--interval", "1", "--format", "jsonl"))  # fmt: skip
+    script = f'{pipeline} | head -n 1; echo "cftui exit ${{PIPESTATUS[0]}}" >&2'
+    done = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=90, env=child_env(READ_KEY))
+    first = json.loads(done.stdout)
+    assert set(first) == JSON_KEYS and first["kind"] in {kind.value for kind in EventKind}
+    assert re.match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$", first["at"])
+    assert done.stderr.strip() == "cftui exit 0"  # no traceback, no BrokenPipeError message
+
+
+def test_refused_key_exits_2(world: SimServer) -> None:
+    world.control("POST", "faults", {"revoked_keys": [READ_KEY]})
+    try:
+        done = run_piped("events", "--api-url", world.base_url)
+    finally:
+        world.control("DELETE", "faults")
+    assert done.code == 2 and done.stdout == ""
+    assert done.stderr.startswith("cftui events: API key rejected") and "request req_" in done.stderr
+    assert done.stderr.count("\n") == 1
+
+
+def test_since_without_history_is_refused(world: SimServer) -> None:
+    done = run_piped("events", "--api-url", world.base_url, "--since", "1h", "--no-history")
+    assert done.code == 2 and "--no-history" in done.stderr
+    bad = run_piped("events", "--api-url", world.base_url, "--since", "soon")
+    assert bad.code == 2 and "not a duration" in bad.stderr
