@@ -3,6 +3,7 @@ typed `MalformedResponse` (never a crash). Served over real loopback HTTP by a t
 
 from __future__ import annotations
 
+import asyncio
 import json
 import unicodedata
 from collections.abc import Iterator
@@ -236,3 +237,44 @@ def test_visible_escapes_keep_printable_text() -> None:
     cleaned = sanitize_tree({"k\x1b": ["caf\u00e9 \u6f22\u5b57 \U0001f680 \x1b[0m"]})
     assert cleaned == {"k\\x1b": ["caf\u00e9 \u6f22\u5b57 \U0001f680 \\x1b[0m"]}
     assert all(unicodedata.category(c) != "Cc" for c in cleaned["k\\x1b"][0])
+
+
+async def test_the_nasty_simulator_world_reads_cleanly(sim_factory: Any) -> None:
+    sim = sim_factory("--seed", "13", "--nasty", "--static", "--plan", "enterprise")
+    async with CloudForgeClient(sim.base_url, ApiKey.parse(sim.read_key)) as client:
+        projects = await client.list_projects()
+        resources = [r for p in projects.items for r in (await client.list_resources(p.id)).items]
+    assert projects.items and resources
+    for item in (*projects.items, *resources):
+        for value in model_strings(item):
+            assert_safe(value)
+    names = " ".join(item.name for item in (*projects.items, *resources))
+    assert "\\x1b" in names  # hostile escapes arrived, made visible
+    assert any(r.status not in ("running", "stopped", "pending", "error", "provisioning") for r in resources)
+
+
+@pytest.fixture(scope="module")
+def echo_server() -> Iterator[HostileServer]:
+    with hostile_server() as server:
+        yield server
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=any_text, tags=st.dictionaries(any_text, any_text, max_size=3), log=any_text)
+def test_any_unicode_over_http_parses_safely(echo_server: HostileServer, name: str, tags: dict, log: str) -> None:
+    resource = {"id": "res_1", "name": name, "tags": tags, "configuration": {name: [log]}}
+    logs = [{"timestamp": "2024-02-20T14:25:01Z", "message": log}]
+    operation = {"id": "op_1", "type": name, "status": log, "logs": logs}
+    echo_server.answer("/projects/p/resources/res_1", Canned(body=json.dumps({"data": resource}).encode()))
+    echo_server.answer("/operations/op_1", Canned(body=json.dumps({"data": operation}, ensure_ascii=False).encode()))
+
+    async def read() -> tuple[Resource, Operation]:
+        async with fast_client(echo_server) as client:
+            return await client.get_resource("p", "res_1"), await client.get_operation("op_1")
+
+    got_resource, got_operation = asyncio.run(read())
+    for value in (*model_strings(got_resource), *model_strings(got_operation)):
+        assert_safe(value)
+    assert_safe([line.message for line in got_operation.logs])
+    if all(ord(c) not in UNSAFE for c in name):
+        assert got_resource.name == name and got_operation.type == name
