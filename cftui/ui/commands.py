@@ -25,10 +25,18 @@ DISCOVERY_LIMIT = 30  # what the palette lists before anything is typed
 NAME_WIDTH = 80  # a 300-character name would push the help text off the screen
 
 
+WORD_JOINERS = str.maketrans({"-": " ", "_": " ", ".": " "})
+
+
+def searchable(text: str) -> str:
+    """`cftui-high-contrast` matches "high contrast": joiners count as spaces (same length, same offsets)."""
+    return text.translate(WORD_JOINERS)
+
+
 def plain_highlight(matcher: Matcher, candidate: str) -> Content:
     """Like `Matcher.highlight`, but the candidate is text, never markup."""
     content = Content(candidate)
-    score, offsets = matcher.fuzzy_search.match(matcher.query, candidate)
+    score, offsets = matcher.fuzzy_search.match(matcher.query, searchable(candidate))
     if not score:
         return content
     for offset in offsets:
@@ -89,9 +97,9 @@ class CandidateProvider(Provider):
             )
 
     async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
+        matcher = self.matcher(searchable(query))
         for candidate in self.candidates():
-            score = matcher.match(candidate.text)
+            score = matcher.match(searchable(candidate.text))
             if score > 0:
                 yield Hit(
                     score,

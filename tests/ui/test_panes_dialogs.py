@@ -1,0 +1,155 @@
+"""HelpScreen (generated from live bindings), WatchOperationScreen, themes, NO_COLOR choice and the OSC 52 copy."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Input
+
+from cftui.ui.clipboard import copy_id
+from cftui.ui.screens.help import HelpScreen, collect_key_groups
+from cftui.ui.screens.watch_prompt import InvalidOperationId, WatchOperationScreen, parse_operation_id
+from cftui.ui.themes import HIGH_CONTRAST_THEME_NAME, UnknownThemeError, choose_theme, theme_names
+from cftui.ui.widgets.operations import OperationsPane
+from tests.ui.panes_world import PanesApp, rendered_text, until
+
+SIZE = (120, 40)
+
+
+async def test_help_lists_every_live_binding_with_key_and_description() -> None:
+    app = PanesApp()
+    async with app.run_test(size=SIZE) as pilot:
+        app.query_one(OperationsPane).focus()
+        app.bind("x", "toggle_problems_only", description="Added at run time")
+        await pilot.press("question_mark")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        help_screen = app.screen
+        assert isinstance(help_screen, HelpScreen)
+        groups = {group.title: group for group in help_screen.groups}
+        titles = list(groups)
+        assert titles[0] == "Everywhere"
+        assert titles[2] == "Operations pane (focused)"
+        everywhere = {(tuple(e.keys), e.description) for e in groups["Everywhere"].entries}
+        assert (("?",), "Show every key") in everywhere
+        assert (("w",), "Watch an operation") in everywhere
+        assert (("e",), "Problems only") in everywhere
+        assert (("x",), "Added at run time") in everywhere
+        assert (("^q",), "Quit") in everywhere
+        # every binding of the app, the screen and the focused pane is listed somewhere
+        listed = {
+            (key, entry.description) for group in help_screen.groups for entry in group.entries for key in entry.keys
+        }
+        for node in (app, pilot.app.screen_stack[0], app.query_one(OperationsPane)):
+            for bindings in node._bindings.key_to_bindings.values():
+                for binding in bindings:
+                    assert any(key == app.get_key_display(binding) for key, _ in listed), binding
+        await pilot.pause()
+        shown = rendered_text(help_screen.query_one("#help-body"))
+        assert "Show every key" in shown and "Watch an operation" in shown
+        await pilot.press("escape")
+        await until(pilot, lambda: not isinstance(app.screen, HelpScreen))
+
+
+async def test_help_closes_with_q_and_question_mark() -> None:
+    app = PanesApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        for key in ("q", "question_mark"):
+            await pilot.press("question_mark")
+            await until(pilot, lambda: isinstance(app.screen, HelpScreen))
+            await pilot.press(key)
+            await until(pilot, lambda: not isinstance(app.screen, HelpScreen))
+        assert app.is_running
+
+
+async def test_same_key_same_meaning_is_listed_once() -> None:
+    app = PanesApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        groups = collect_key_groups(app.screen)
+        pairs = [(key, e.description) for g in groups for e in g.entries for key in e.keys]
+        assert len(pairs) == len(set(pairs))
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("op_789ghi", "op_789ghi"),
+        ("  op_789ghi \n", "op_789ghi"),
+        ("https://api.example.com/v2/operations/op_abc-123?x=1", "op_abc-123"),
+        ("operations/op_x1/", "op_x1"),
+    ],
+)
+def test_operation_id_shapes_accepted(typed: str, expected: str) -> None:
+    assert parse_operation_id(typed) == expected
+
+
+@pytest.mark.parametrize("typed", ["", "   ", "res_123", "op_", "op_ spaces", "[@click=app.quit]", "op_" + "x" * 101])
+def test_operation_id_shapes_refused_with_a_sentence(typed: str) -> None:
+    with pytest.raises(InvalidOperationId) as caught:
+        parse_operation_id(typed)
+    assert "op_" in str(caught.value)
+
+
+async def test_w_asks_for_an_id_refuses_a_bad_one_and_watches_a_good_one() -> None:
+    app = PanesApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("w")
+        await until(pilot, lambda: isinstance(app.screen, WatchOperationScreen))
+        prompt = app.screen
+        await pilot.press(*"[@click=app.quit]", "enter")
+        await pilot.pause()
+        assert app.screen is prompt and app.is_running
+        error_text = rendered_text(prompt.query_one("#watch-error"))
+        assert "'[@click=app.quit]' is not an operation id" in error_text
+        prompt.query_one(Input).value = ""
+        await pilot.press(*"op_789ghi", "enter")
+        await until(pilot, lambda: not isinstance(app.screen, WatchOperationScreen))
+        assert ("watch_operation", "op_789ghi") in app.calls
+        assert app.query_one(OperationsPane).watched_ids == ("op_789ghi",)
+
+
+async def test_escape_cancels_the_prompt_without_watching() -> None:
+    app = PanesApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("w")
+        await until(pilot, lambda: isinstance(app.screen, WatchOperationScreen))
+        await pilot.press(*"op_1", "escape")
+        await until(pilot, lambda: not isinstance(app.screen, WatchOperationScreen))
+        assert not any(call[0] == "watch_operation" for call in app.calls)
+
+
+async def test_high_contrast_theme_is_registered_and_selectable() -> None:
+    app = PanesApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert HIGH_CONTRAST_THEME_NAME in theme_names(app)
+        assert "textual-dark" in theme_names(app)
+        app.theme = HIGH_CONTRAST_THEME_NAME
+        await pilot.pause()
+        assert app.current_theme.background == "#000000"
+        assert app.current_theme.foreground == "#FFFFFF"
+        assert app.screen.styles.background.hex.upper() == "#000000"
+
+
+async def test_theme_choice_flag_then_no_color_then_default() -> None:
+    app = PanesApp()
+    async with app.run_test(size=(80, 24)):
+        assert choose_theme(app, "nord", {"NO_COLOR": "1"}) == "nord"
+        assert choose_theme(app, None, {"NO_COLOR": ""}) == HIGH_CONTRAST_THEME_NAME
+        assert choose_theme(app, None, {}) == app.theme
+        with pytest.raises(UnknownThemeError) as caught:
+            choose_theme(app, "no-such-theme", {})
+        assert "Unknown theme 'no-such-theme'" in str(caught.value)
+        assert HIGH_CONTRAST_THEME_NAME in str(caught.value)
+
+
+async def test_copy_id_uses_the_clipboard_and_says_so() -> None:
+    app = PanesApp()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        assert copy_id(app, "res_123abc", what="resource id")
+        await pilot.pause()
+        assert app.clipboard == "res_123abc"
+        note = list(app._notifications)[-1]
+        assert "Copied resource id res_123abc" in note.message and note.markup is False
+        assert not copy_id(app, None)
+        await pilot.pause()
+        assert app.clipboard == "res_123abc"
+        assert list(app._notifications)[-1].severity == "warning"
