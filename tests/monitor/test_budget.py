@@ -1,0 +1,126 @@
+"""Budget maths and pacing, the connection state machine and operation bookkeeping, without a server."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from cftui.api.client_events import RateLimitWait, RequestFinished, RetryScheduled
+from cftui.api.errors import AuthenticationFailed, RateLimited, ServerError, Unreachable
+from cftui.api.models import Operation, OperationLog
+from cftui.monitor import time_left
+from cftui.monitor.budget import RequestWindow, budget_per_minute, plan
+from cftui.monitor.connection import ConnectionTracker
+from cftui.monitor.operations import MOVING_PERIOD, STALLED_MAX_PERIOD, WatchedOperation
+from cftui.monitor.state import ConnectionStatus
+
+
+def test_the_budget_is_a_share_of_the_limit_and_shrinks_when_the_key_runs_low() -> None:
+    assert budget_per_minute(None, 0.5) == 50.0, "Starter assumed until the first response"
+    assert budget_per_minute(1000, 0.5) == 500.0
+    assert budget_per_minute(100, 0.5, remaining=150) == 50.0
+    assert budget_per_minute(100, 0.5, remaining=10) == pytest.approx(25.0)
+    assert budget_per_minute(100, 0.5, remaining=0) == pytest.approx(5.0)
+
+
+def test_the_interval_is_a_wish_the_budget_may_stretch() -> None:
+    relaxed = plan(budget_rate=500, requested_interval=5, core_cost=2, operation_periods=[], sweep_count=19)
+    assert relaxed.effective_interval == 5
+    tight = plan(budget_rate=50, requested_interval=1, core_cost=2, operation_periods=[], sweep_count=19)
+    assert tight.effective_interval > 1
+    core_rate = 2 * 60 / tight.effective_interval
+    sweep_rate = 60 / tight.sweep_spacing
+    assert core_rate + sweep_rate <= 50 + 1e-6
+    assert sweep_rate >= 0.3 * 50 - 1e-6, "the sweep keeps its floor"
+
+
+def test_operations_get_at_most_their_share() -> None:
+    busy = plan(budget_rate=50, requested_interval=5, core_cost=2, operation_periods=[1.5] * 4, sweep_count=0)
+    assert busy.operation_period == pytest.approx(4 * 60 / (0.35 * 50))
+    calm = plan(budget_rate=5000, requested_interval=5, core_cost=2, operation_periods=[1.5], sweep_count=0)
+    assert calm.operation_period == 0.0
+    assert calm.sweep_spacing == float("inf")
+
+
+def test_the_window_paces_requests_and_caps_any_minute() -> None:
+    now = [0.0]
+    window = RequestWindow(clock=lambda: now[0])
+    window.configure(30.0)  # 0.5 a second, a burst of 5
+    window.start_full()
+    sent = 0
+    for _ in range(600):  # two minutes in 0.2 s steps, sending whenever allowed
+        while window.can_spend(1, 0, 30.0):
+            window.record()
+            sent += 1
+        now[0] += 0.2
+        assert window.used_last_minute() <= 30
+    assert 55 <= sent <= 66
+    assert window.seconds_until_spendable(1, 0, 30.0) > 0
+
+
+def _error(cls, **kwargs):
+    return cls("boom", request_id="req_1", path="/projects", **kwargs)
+
+
+def test_connection_states_follow_client_events_and_failures() -> None:
+    now = datetime.now(UTC)
+    tracker = ConnectionTracker(auth_retry_seconds=60, max_backoff=4)
+    assert tracker.state.status is ConnectionStatus.CONNECTING
+    assert tracker.on_client_event(RequestFinished("GET", "/projects", 200, "req_0", now, 0.01))
+    assert tracker.state.status is ConnectionStatus.OK
+    tracker.on_client_event(RetryScheduled(1, _error(ServerError, status=503), now + timedelta(seconds=1)))
+    state = tracker.state
+    assert (state.status, state.request_id, state.next_attempt_at) == (
+        ConnectionStatus.DEGRADED,
+        "req_1",
+        now + timedelta(seconds=1),
+    )
+    assert tracker.hold_until(now) is None, "the client is retrying; the engine need not wait too"
+    tracker.on_failure(_error(Unreachable))
+    assert tracker.state.status is ConnectionStatus.OFFLINE
+    hold = tracker.hold_until(datetime.now(UTC))
+    assert hold is not None and hold <= datetime.now(UTC) + timedelta(seconds=4)
+    tracker.on_success()
+    assert tracker.state.status is ConnectionStatus.OK and tracker.state.last_error is None
+    until = now + timedelta(seconds=30)
+    tracker.on_client_event(RateLimitWait(until))
+    assert tracker.state.status is ConnectionStatus.RATE_LIMITED and tracker.hold_until(now) == until
+    tracker.on_failure(_error(RateLimited, retry_at=until))
+    assert tracker.state.rate_limited_until == until
+    tracker.on_failure(AuthenticationFailed("Invalid API key", request_id="req_2"))
+    assert tracker.state.status is ConnectionStatus.AUTH_FAILED
+    assert tracker.hold_until(datetime.now(UTC)) > datetime.now(UTC) + timedelta(seconds=50)
+    tracker.retry_now()
+    assert tracker.hold_until(datetime.now(UTC) + timedelta(milliseconds=1)) is None
+
+
+def _operation(status: str, progress: int, lines: int, eta: datetime | None = None) -> Operation:
+    logs = [OperationLog(message=f"step {i}") for i in range(lines)]
+    return Operation(id="op_1", status=status, progress=progress, logs=logs, estimated_completion=eta)
+
+
+def test_operation_polling_speeds_up_while_moving_and_slows_while_stalled() -> None:
+    watched = WatchedOperation("op_1", from_user=True)
+    periods = []
+    for progress in (10, 20, 20, 20, 20, 20, 20, 30):
+        periods.append(watched.next_period(_operation("in_progress", progress, 1)))
+        watched.last = _operation("in_progress", progress, 1)
+    assert periods[0] == periods[1] == MOVING_PERIOD
+    assert periods[2] < periods[3] < periods[4] <= STALLED_MAX_PERIOD
+    assert periods[-1] == MOVING_PERIOD
+
+
+def test_log_lines_are_handed_out_once_each_in_order() -> None:
+    watched = WatchedOperation("op_1", from_user=True)
+    assert [x.message for x in watched.take_new_lines(_operation("in_progress", 5, 2))] == ["step 0", "step 1"]
+    assert watched.take_new_lines(_operation("in_progress", 5, 2)) == ()
+    assert [x.message for x in watched.take_new_lines(_operation("in_progress", 9, 4))] == ["step 2", "step 3"]
+
+
+def test_time_left_counts_down_to_the_estimate() -> None:
+    now = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+    assert time_left(_operation("in_progress", 5, 0, now + timedelta(seconds=90)), now) == timedelta(seconds=90)
+    assert time_left(_operation("in_progress", 5, 0, now - timedelta(seconds=5)), now) == timedelta(0)
+    assert time_left(_operation("in_progress", 5, 0, None), now) is None
+    assert time_left(_operation("completed", 100, 0, now + timedelta(seconds=5)), now) is None
