@@ -186,7 +186,9 @@ class CloudForgeClient:
         while True:
             await self._respect_rate_limit(path, deadline)
             attempt += 1
-            outcome = await self._attempt(path, params)
+            # no attempt may run past the deadline: its timeout shrinks to what is left (at least a moment)
+            timeout = max(0.05, min(self._timeout, deadline - time.monotonic()))
+            outcome = await self._attempt(path, params, timeout)
             if isinstance(outcome, Reply):
                 return Reply(outcome.body, attempt, outcome.request_id)
             error, retryable = outcome
@@ -225,7 +227,9 @@ class CloudForgeClient:
         log.info("rate limited: holding GET /%s until %s", path, until.isoformat())
         await self._sleep(wait)
 
-    async def _attempt(self, path: str, params: Mapping[str, Any] | None) -> Reply | tuple[ApiError, bool]:
+    async def _attempt(
+        self, path: str, params: Mapping[str, Any] | None, timeout_s: float
+    ) -> Reply | tuple[ApiError, bool]:
         """Send one GET. Returns the decoded reply, or the error and whether it is worth retrying."""
         request_id = new_request_id()
         headers = {"Authorization": f"Bearer {self._key.reveal()}", "X-Request-ID": request_id}
@@ -236,11 +240,11 @@ class CloudForgeClient:
         body: Any = None
         async with self._in_flight:
             try:
-                response = await self._http.get(path, params=params, headers=headers)
+                response = await self._http.get(path, params=params, headers=headers, timeout=timeout_s)
             except RETRY_EXCEPTIONS as exc:
-                error, retryable = self._transport_error(exc, path, request_id), True
+                error, retryable = self._transport_error(exc, path, request_id, timeout_s), True
             except httpx.HTTPError as exc:
-                error = self._transport_error(exc, path, request_id)
+                error = self._transport_error(exc, path, request_id, timeout_s)
         if response is not None:
             self._observe(response)
             request_id = clean_header(response.headers.get("X-Request-ID")) or request_id
@@ -276,9 +280,9 @@ class CloudForgeClient:
         if version:
             self._api_version = version
 
-    def _transport_error(self, exc: httpx.HTTPError, path: str, request_id: str) -> ApiError:
+    def _transport_error(self, exc: httpx.HTTPError, path: str, request_id: str, timeout: float) -> ApiError:
         if isinstance(exc, httpx.TimeoutException):
-            reason = f"no answer within {self._timeout:g} s ({type(exc).__name__})"
+            reason = f"no answer within {timeout:.3g} s ({type(exc).__name__})"
         elif isinstance(exc, httpx.ConnectError):
             reason = f"could not connect to {self._base_url} ({_first_line(exc)})"
         elif isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError):

@@ -5,6 +5,7 @@ end in a typed error within the deadline."""
 
 from __future__ import annotations
 
+import re
 import socket
 from collections.abc import Iterator
 from typing import Any
@@ -110,6 +111,17 @@ async def test_a_hung_request_times_out_and_is_retried(sim: SimServer) -> None:
     assert str(caught.value).startswith("Cannot reach CloudForge for GET /projects (unreachable, request req_cftui_")
     finished = [e for e in events if isinstance(e, RequestFinished)]
     assert len(finished) == 2 and all(e.status is None and isinstance(e.error, Unreachable) for e in finished)
+
+
+async def test_a_hung_attempt_does_not_outlive_the_deadline(sim: SimServer) -> None:
+    sim.control("POST", "faults", {"hang_rate": 1.0, "hang_seconds": 60})
+    client, events = client_for(sim, timeout=10, retry_deadline=0.5)
+    async with client:
+        with pytest.raises(Unreachable) as caught:
+            await client.list_projects()
+    match = re.search(r"no answer within ([0-9.]+) s", str(caught.value))
+    assert match and float(match.group(1)) <= 0.5  # the 10 s timeout shrank to the deadline
+    assert all(e.duration_s < 10 for e in events if isinstance(e, RequestFinished))
 
 
 async def test_dropped_connections_are_retried(sim: SimServer) -> None:
