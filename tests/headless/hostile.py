@@ -33,12 +33,17 @@ def operation(**fields: Any) -> Operation:
     return Operation.model_validate(sanitize_tree({**base, **fields}))
 
 
+# What rich itself writes to a terminal: colours (SGR), cursor hide/show, and Live's erase-line / cursor-up.
+RICH_OWN_SEQUENCES = r"\x1b\[[0-9;]*m|\x1b\[\?25[hl]|\x1b\[2K|\x1b\[\d*A"
+
+
 def assert_no_raw_controls(text: str, *, allow_sgr: bool = False) -> None:
-    """No control character, C1 or bidi override reached the output (SGR colour codes allowed on a terminal)."""
+    """No control character, C1 or bidi override reached the output; on a terminal only rich's own sequences
+    (colours, cursor show/hide, erase line) are allowed, so a leaked `ESC[2J` or `ESC]2;` still fails."""
     import re
 
     if allow_sgr:
-        text = re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", text)
+        text = re.sub(RICH_OWN_SEQUENCES, "", text)
     bad = [c for c in text if (ord(c) < 0x20 and c not in "\n\r") or 0x7F <= ord(c) <= 0x9F]
     bad += [c for c in text if 0x202A <= ord(c) <= 0x202E or 0x2066 <= ord(c) <= 0x2069]
     assert not bad, f"raw control characters in output: {sorted(set(bad))!r}"

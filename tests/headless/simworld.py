@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
+
 from tests.simproc import SimServer
 
 
@@ -51,6 +53,19 @@ def start_operation(sim: SimServer, resource_id: str, outcome: str, duration_s: 
          "outcome": outcome, "duration_s": duration_s},
     )  # fmt: skip
     return answer["operation_id"]
+
+
+def start_on_any(sim: SimServer, candidates: list[dict[str, Any]], outcome: str, duration_s: float) -> str:
+    """Start an operation on the first candidate that accepts one (in a moving world, the simulator may have
+    started its own on a resource since it was listed), removing the ones tried from `candidates`."""
+    while candidates:
+        resource = candidates.pop(0)
+        try:
+            return start_operation(sim, resource["id"], outcome, duration_s)
+        except httpx.HTTPStatusError as refused:
+            if refused.response.status_code != 400:
+                raise
+    raise AssertionError("no resource accepted an operation")
 
 
 def set_status(sim: SimServer, resource_id: str, status: str) -> None:

@@ -62,7 +62,7 @@ def test_healthy_world_exits_0_as_plain_text_json_and_a_table(healthy: SimServer
     text = SGR.sub("", drawn.stdout)
     assert text.count("┏") == 2  # the projects table and the resources table
     assert f"Resources of {first['name']}" in text and "healthy: no resource in error" in text
-    assert_no_raw_controls(drawn.stdout.replace("\r", ""), allow_sgr=True)
+    assert_no_raw_controls(drawn.stdout, allow_sgr=True)
 
 
 def test_a_resource_in_error_exits_1_in_every_format(healthy: SimServer) -> None:
