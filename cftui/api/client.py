@@ -36,6 +36,8 @@ USER_AGENT = f"cftui/{__version__}"
 PER_PAGE = 100
 # A rate-limit window is a minute; never hold requests longer than that on one observation (clock skew).
 MAX_RATE_WAIT = timedelta(seconds=60)
+# After a 429 whose reset is already past (or missing), still pause this long: never answer a 429 at once.
+MIN_429_WAIT_S = 0.25
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,7 +217,8 @@ class CloudForgeClient:
             await self._wait_until(until, deadline, path, None)
 
     async def _wait_until(self, until: datetime, deadline: float, path: str, cause: RateLimited | None) -> None:
-        wait = max(0.0, (until - _utcnow()).total_seconds()) + self._policy.rate_limit_jitter()
+        floor = MIN_429_WAIT_S if cause is not None else 0.0
+        wait = max(floor, (until - _utcnow()).total_seconds()) + self._policy.rate_limit_jitter()
         if time.monotonic() + wait > deadline:
             raise cause or RateLimited(
                 "the rate limit is spent and resets after the retry deadline",
