@@ -20,7 +20,9 @@ SGR = re.compile(r"\x1b\[[0-9;]*m")
 
 @pytest.fixture(scope="module")
 def sim() -> Iterator[SimServer]:
-    with running_sim("--seed", "7", "--static", "--plan", "enterprise") as server:
+    with running_sim(
+        "--seed", "7", "--static", "--plan", "enterprise", "--projects", "4", "--resources", "40"
+    ) as server:
         yield server
 
 

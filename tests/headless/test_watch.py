@@ -20,7 +20,9 @@ LINE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ op_\S+ .+$")
 @pytest.fixture(scope="module")
 def sim() -> Iterator[SimServer]:
     # a fast world clock so that operations end in seconds; static so nothing else moves
-    with running_sim("--seed", "7", "--static", "--speed", "20", "--plan", "enterprise") as server:
+    with running_sim(
+        "--seed", "7", "--static", "--speed", "40", "--plan", "enterprise", "--projects", "3", "--resources", "30"
+    ) as server:
         yield server
 
 
