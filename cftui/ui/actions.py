@@ -159,19 +159,19 @@ class DashboardActions:
             self.set_active_pane("projects")
         self._filter_target = target
         box = self.query_one(f"#{target}-filter", Input)
-        box.add_class("-shown")
-        box.focus()
+        box.display = True
+        self.set_focus(box)
 
     def action_leave_filter(self: CloudForgeApp) -> None:
         """Escape: leave a filter box; a second Escape clears the filter."""
         focused = self.focused
         if isinstance(focused, Input) and focused.id in ("projects-filter", "resources-filter"):
-            self.pane_widget(self._filter_target).focus()
+            self.set_focus(self.pane_widget(self._filter_target))
             return
         target = self.active_pane if self.active_pane in ("projects", "resources") else None
         if target is None:
             return
         box = self.query_one(f"#{target}-filter", Input)
-        if box.value or box.has_class("-shown"):
+        if box.value or box.display:
             box.value = ""
-            box.remove_class("-shown")
+            box.display = False

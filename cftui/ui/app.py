@@ -294,7 +294,8 @@ class CloudForgeApp(DashboardActions, App[int]):
         for name in PANES:
             self.query_one(f"#{name}-pane").set_class(name == pane, "-active")
         self._render_tabs()
-        self.pane_widget(pane).focus()
+        self._retitle()
+        self.set_focus(self.pane_widget(pane))  # at once: keys already queued must reach it
 
     def _retitle(self) -> None:
         projects = self.query_one(ProjectList)
@@ -318,6 +319,8 @@ class CloudForgeApp(DashboardActions, App[int]):
         self._set_title("events", "4 Events")
 
     def _set_title(self, pane: str, title: str) -> None:
+        # the active pane is marked in words too, for terminals without colour
+        title = f"▶ {title}" if pane == self.active_pane else title
         container = self.query_one(f"#{pane}-pane")
         if container.border_title != title:
             container.border_title = Content(title)
@@ -339,8 +342,8 @@ class CloudForgeApp(DashboardActions, App[int]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id in ("projects-filter", "resources-filter"):
             if not event.value:
-                event.input.remove_class("-shown")
-            self.pane_widget(self._filter_target).focus()
+                event.input.display = False
+            self.set_focus(self.pane_widget(self._filter_target))
 
     def status_text(self) -> str:
         return self.query_one(StatusLine).current_text()

@@ -24,7 +24,7 @@ def live_app(sim: SimServer, **kwargs: Any) -> CloudForgeApp:
     return build_app(live_settings(sim, **kwargs))
 
 
-async def until(pilot: Pilot[Any], condition: Callable[[], Any], timeout: float = 15.0, what: str = "") -> Any:
+async def until(pilot: Pilot[Any], condition: Callable[[], Any], timeout: float = 15.0, what: str = "") -> Any:  # noqa: ASYNC109
     """Let the app run until `condition()` is truthy, or fail after `timeout` seconds."""
     deadline = time.monotonic() + timeout
     while True:

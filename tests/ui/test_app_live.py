@@ -221,7 +221,7 @@ async def test_nasty_world_renders_as_text(sim_factory) -> None:
         projects = app.query_one(ProjectList)
         tree = app.query_one(ResourceTree)
         await until(pilot, lambda: len(projects.shown_ids) >= 3 and tree.shown_count > 0, timeout=25)
-        for pid in list(projects.shown_ids):
+        for _ in list(projects.shown_ids):
             await pilot.press("j")
             await pilot.pause(0.2)
         await pilot.press("a", "2")
