@@ -12,7 +12,16 @@ from typing import Any
 
 import pytest
 
-from cftui.api import ApiKey, CloudForgeClient, RateLimitWait, RetryPolicy, RetryScheduled, ServerError
+from cftui.api import (
+    ApiError,
+    ApiKey,
+    CloudForgeClient,
+    NotFound,
+    RateLimitWait,
+    RetryPolicy,
+    RetryScheduled,
+    ServerError,
+)
 from cftui.api.retry import RETRY_STATUSES
 from tests.api.hostile_server import Canned, HostileServer, hostile_server
 
@@ -71,7 +80,7 @@ async def test_client_errors_are_never_retried(server: HostileServer, status: in
     recorder = Recorder()
     start = len(server.seen)
     async with client_for(server, recorder, RetryPolicy(attempts=5)) as client:
-        with pytest.raises(Exception) as caught:
+        with pytest.raises(ApiError) as caught:
             await client.get_project("p1")
     assert caught.value.status == status
     assert len(server.seen) - start == 1 and recorder.waits == []
@@ -113,7 +122,7 @@ async def test_rate_limit_headers_are_tracked_from_every_response(server: Hostil
     server.answer("/projects/p1", Canned(status=404, body=b"{}", headers=headers))
     recorder = Recorder()
     async with client_for(server, recorder, RetryPolicy(rate_limit_jitter_s=0.0), retry_deadline=120) as client:
-        with pytest.raises(Exception):  # noqa: B017 - the 404 itself is beside the point here
+        with pytest.raises(NotFound):
             await client.get_project("p1")
         info = client.rate_limit
         assert (info.limit, info.remaining) == (1000, 0)

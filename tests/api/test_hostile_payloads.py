@@ -259,7 +259,7 @@ def echo_server() -> Iterator[HostileServer]:
         yield server
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(name=any_text, tags=st.dictionaries(any_text, any_text, max_size=3), log=any_text)
 def test_any_unicode_over_http_parses_safely(echo_server: HostileServer, name: str, tags: dict, log: str) -> None:
     resource = {"id": "res_1", "name": name, "tags": tags, "configuration": {name: [log]}}
