@@ -19,7 +19,7 @@ async def test_help_lists_every_live_binding_with_key_and_description() -> None:
     app = PanesApp()
     async with app.run_test(size=SIZE) as pilot:
         app.query_one(OperationsPane).focus()
-        app.bind("x", "toggle_problems_only", description="Added at run time")
+        app.bind("x", "copy_selected_id", description="Added at run time")
         await pilot.press("question_mark")
         await until(pilot, lambda: isinstance(app.screen, HelpScreen))
         help_screen = app.screen
@@ -27,7 +27,7 @@ async def test_help_lists_every_live_binding_with_key_and_description() -> None:
         groups = {group.title: group for group in help_screen.groups}
         titles = list(groups)
         assert titles[0] == "Everywhere"
-        assert titles[2] == "Operations pane (focused)"
+        assert titles[1] == "Operations pane (focused)"
         everywhere = {(tuple(e.keys), e.description) for e in groups["Everywhere"].entries}
         assert (("?",), "Show every key") in everywhere
         assert (("w",), "Watch an operation") in everywhere
@@ -47,6 +47,26 @@ async def test_help_lists_every_live_binding_with_key_and_description() -> None:
         assert "Show every key" in shown and "Watch an operation" in shown
         await pilot.press("escape")
         await until(pilot, lambda: not isinstance(app.screen, HelpScreen))
+
+
+async def test_help_on_the_dashboard_lists_its_bindings_and_hides_shadowed_ones() -> None:
+    from cftui.ui.app import CloudForgeApp
+    from tests.ui.builders import INFO, clock
+
+    app = CloudForgeApp(INFO, now=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        app.action_show_pane("events")
+        await pilot.press("question_mark")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        groups = app.screen.groups
+        listed = {(key, e.description) for g in groups for e in g.entries for key in e.keys}
+        for binding in CloudForgeApp.BINDINGS:
+            assert (app.get_key_display(binding), binding.description) in listed, binding
+        events_group = next(g for g in groups if g.title == "Events pane (focused)")
+        assert any(e.keys == ["↓", "j"] for e in events_group.entries)
+        # Tab belongs to the app (priority): Textual's "Focus Next" on the screen never runs, so it is not listed
+        assert ("tab", "Next pane") in listed
+        assert not any(e.description == "Focus Next" for g in groups for e in g.entries)
 
 
 async def test_help_closes_with_q_and_question_mark() -> None:

@@ -240,3 +240,21 @@ async def test_no_color_turns_every_colour_grey(monkeypatch) -> None:
                     colours.append(tuple(colour.triplet))
         assert colours, "expected coloured segments to check"
         assert all(r == g == b for r, g, b in colours)
+
+
+async def test_vim_keys_scroll_the_feed() -> None:
+    app = PanesApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        feed = app.query_one(EventFeed)
+        app.feed(update(EMPTY, events=numbered(100)))
+        feed.focus()
+        await until(pilot, lambda: feed.is_vertical_scroll_end and feed.max_scroll_y > 0)
+        await pilot.press("g")
+        await until(pilot, lambda: feed.scroll_offset.y == 0)
+        await pilot.press("j", "j")
+        await until(pilot, lambda: feed.scroll_offset.y == 2)
+        await pilot.press("k")
+        await until(pilot, lambda: feed.scroll_offset.y == 1)
+        await pilot.press("G")
+        await until(pilot, lambda: feed.is_vertical_scroll_end)
+        assert rendered_text(feed).rstrip().endswith("event number 99")

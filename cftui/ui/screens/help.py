@@ -24,7 +24,7 @@ KEY_COLUMN = 16
 
 @dataclass
 class KeyEntry:
-    """One action with every key bound to it in a group, e.g. `j / down` -> `Cursor down`."""
+    """One action with every key bound to it in a group, e.g. `↓ / j` -> `Cursor down`."""
 
     keys: list[str]
     description: str
@@ -72,37 +72,65 @@ def _bindings_of(node: DOMNode) -> Iterable[Binding]:
         yield from bindings
 
 
-def collect_key_groups(screen: Screen[object]) -> list[KeyGroup]:
-    """The bindings in force on `screen`: app, screen, then each kind of widget (focused first), deduplicated."""
-    app = screen.app
-    sources: list[tuple[str, DOMNode]] = [("Everywhere", app), (f"Screen: {group_title(screen)}", screen)]
+def _shadowing_keys(app: DOMNode) -> set[str]:
+    """Keys the app binds with priority: they win over any widget's binding of the same key."""
+    return {binding.key for binding in _bindings_of(app) if binding.priority}
+
+
+def _widget_sources(screen: Screen[object]) -> list[tuple[str, DOMNode]]:
+    """One source per kind of widget: the focused one and its containers first, Textual's own widgets last."""
     focused = screen.focused
-    seen_types: set[type] = set()
-    widgets: list[Widget] = []
+    ordered: list[Widget] = []
     if focused is not None:
-        widgets.extend(node for node in focused.ancestors_with_self if isinstance(node, Widget))
-    widgets.extend(screen.walk_children(Widget))
-    for widget in widgets:
+        ordered.extend(node for node in focused.ancestors_with_self if isinstance(node, Widget))
+    others = list(screen.walk_children(Widget))
+    ordered.extend(w for w in others if not type(w).__module__.startswith("textual."))
+    ordered.extend(w for w in others if type(w).__module__.startswith("textual."))
+    seen_types: set[type] = set()
+    sources: list[tuple[str, DOMNode]] = []
+    for widget in ordered:
         if isinstance(widget, Screen) or type(widget) in seen_types or not widget._bindings.key_to_bindings:
             continue
         seen_types.add(type(widget))
         suffix = " (focused)" if widget is focused else ""
         sources.append((group_title(widget) + suffix, widget))
+    return sources
 
+
+def collect_key_groups(screen: Screen[object]) -> list[KeyGroup]:
+    """The bindings in force on `screen`: app, focused widget, screen, other widgets; deduplicated.
+
+    A key the app binds with priority is listed only with the app: nothing else receives it.
+    """
+    app = screen.app
+    widget_sources = _widget_sources(screen)
+    focus_chain = screen.focused.ancestors_with_self if screen.focused is not None else []
+    chain = [source for source in widget_sources if source[1] in focus_chain]
+    rest = [source for source in widget_sources if source not in chain]
+    sources: list[tuple[str, DOMNode]] = [
+        ("Everywhere", app),
+        *chain,
+        (f"Screen: {group_title(screen)}", screen),
+        *rest,
+    ]
+    shadowed = _shadowing_keys(app)
     shown: set[tuple[str, str]] = set()
     groups: list[KeyGroup] = []
     for title, node in sources:
         group = KeyGroup(title)
-        by_meaning: dict[tuple[str, str], KeyEntry] = {}
+        by_meaning: dict[str, KeyEntry] = {}
         for binding in _bindings_of(node):
+            if node is not app and binding.key in shadowed:
+                continue
             description = _description(binding)
             key = app.get_key_display(binding)
             if (key, description) in shown:
                 continue
             shown.add((key, description))
-            entry = by_meaning.get((binding.action, description))
+            # one line per action in a group: `↓ / j  Scroll down` (the first description wins)
+            entry = by_meaning.get(binding.action)
             if entry is None:
-                entry = by_meaning[(binding.action, description)] = KeyEntry([], description, binding.action)
+                entry = by_meaning[binding.action] = KeyEntry([], description, binding.action)
                 group.entries.append(entry)
             if key not in entry.keys:
                 entry.keys.append(key)

@@ -16,6 +16,7 @@ from typing import ClassVar
 
 from rich.style import Style
 from rich.text import Text
+from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
@@ -68,6 +69,12 @@ class EventFeed(ScrollView, can_focus=True):
     """Change events as lines of text, never markup; `apply()` each update, `preload()` history at start."""
 
     HELP_GROUP = "Events pane"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "scroll_down", "Scroll down", show=False),
+        Binding("k", "scroll_up", "Scroll up", show=False),
+        Binding("g", "scroll_home", "Oldest event", show=False),
+        Binding("G", "scroll_end", "Newest event", show=False),
+    ]
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "event-feed--time",
         "event-feed--error",

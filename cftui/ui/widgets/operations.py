@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
+from typing import ClassVar
 
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Log, Static
@@ -172,6 +174,12 @@ class OperationsPane(VerticalScroll):
     """Every watched operation, in the order they were first seen; `apply()` each `MonitorUpdate`."""
 
     HELP_GROUP = "Operations pane"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "scroll_down", "Scroll down", show=False),
+        Binding("k", "scroll_up", "Scroll up", show=False),
+        Binding("g", "scroll_home", "First operation", show=False),
+        Binding("G", "scroll_end", "Last operation", show=False),
+    ]
     DEFAULT_CSS = """
     OperationsPane {
         height: 1fr;
