@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from cftui.api.models import Project, Resource
+from cftui.api.sanitize import one_line
 from cftui.headless.output import fit_cell, format_money, format_time, plain_table
 from cftui.headless.status_report import ProjectReport, StatusReport, shown_resources
 
@@ -95,7 +96,7 @@ def _money(project_or_resource: Project | Resource) -> str:
 
 
 def _heading(report: StatusReport) -> str:
-    return f"CloudForge status at {format_time(report.generated_at)} from {report.api_url}"
+    return f"CloudForge status at {format_time(report.generated_at)} from {one_line(report.api_url)}"
 
 
 # --- plain text (a pipe: no colour, no box drawing) -----------------------------------------------------
