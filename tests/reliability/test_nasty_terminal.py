@@ -1,0 +1,117 @@
+"""The simulator's --nasty world through the whole stack, in a real terminal, every byte captured.
+
+Hostile names, tags, configuration values, statuses, operation logs and event summaries are shown: in the
+project list, the resource tree, the detail screen, the events feed and notifications, the operations pane.
+Not one of the data's escape sequences may reach the terminal (they must appear as visible `\\x1b` text
+instead), no markup in the data may be interpreted, and the app must still be running and answering keys.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.reliability.dashboard import running_dashboard
+from tests.reliability.hostile import leaked_sequences
+from tests.reliability.terminal import running_terminal
+from tests.simproc import SimServer, running_sim, wait_for
+
+pytestmark = pytest.mark.tmux
+
+
+def _resources(sim: SimServer, project_id: str) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    for page in range(1, 100):
+        batch = sim.get(f"projects/{project_id}/resources", per_page=100, page=page).json()["data"]
+        items += batch
+        if len(batch) < 100:
+            return items
+    return items
+
+
+def _first(resources: list[dict[str, Any]], marker: str) -> dict[str, Any]:
+    return next(r for r in resources if marker in r["name"])
+
+
+def test_nasty_world_is_shown_literally_and_obeyed_nowhere(tmp_path: Path) -> None:
+    with running_sim("--seed", "7", "--static", "--nasty", "--plan", "enterprise") as sim:
+        projects = sim.get("projects", per_page=100).json()["data"]
+        hostile_project = next(p for p in projects if "\x1b" in p["name"])
+        focused = max((p for p in projects if p["status"] == "active"), key=lambda p: p["monthly_cost"])
+        clicker = _first(_resources(sim, hostile_project["id"]), "[@click=app.quit]")
+        focused_resources = _resources(sim, focused["id"])
+        bold = _first(focused_resources, "[bold red]x[/]")
+
+        with running_dashboard(sim.base_url, sim.read_key, tmp_path) as run:
+            terminal = run.terminal
+            terminal.wait_for_text("hostile-project", timeout=30)
+            # markup in a name is text: the brackets are on screen, nothing was made bold or swallowed
+            terminal.wait_for_text("[bold red]x[/]", timeout=30)
+            title_before = terminal._tmux("display-message", "-p", "-t", terminal.session, "#{pane_title}")
+
+            # detail of the first hostile resource: every field, configuration and tags, escapes made visible
+            terminal.send_keys("2")
+            for _ in range(3):
+                terminal.send_keys("Down")
+            terminal.send_keys("Enter")
+            detail = terminal.wait_for_text("Configuration", timeout=15)
+            assert "\\x1b" in detail or "\\x9" in detail or "\\u20" in detail, detail
+            terminal.send_keys("Escape")
+            terminal.wait_for_no_text("Configuration", timeout=10)
+
+            # hostile names in events, notifications and the operations pane
+            sim.control("POST", "mutate", {"action": "set_status", "resource_id": bold["id"], "status": "error"})
+            operation = {
+                "action": "start_operation",
+                "resource_id": bold["id"],
+                "type": "update_resource",
+                "outcome": "failed",
+                "duration_s": 5,
+            }
+            sim.control("POST", "mutate", operation)
+            sim.control("POST", "advance", {"seconds": 10})
+            terminal.wait_for_text(re.compile(r"error.*\[bold red\]x\[/\]|\[bold red\]x\[/\].*error"), timeout=30)
+
+            # the project whose name carries an escape, and a resource named like a click action
+            sim.control("POST", "mutate", {"action": "set_status", "resource_id": clicker["id"], "status": "error"})
+            terminal.send_keys("1")
+            for _ in range(len(projects)):
+                terminal.send_keys("j")
+            terminal.wait_for_text("[@click=app.qui", timeout=30)
+            run.assert_responsive()
+
+            wait_for(lambda: terminal.is_alive(), timeout=1)
+            output = terminal.output()
+            title_after = terminal._tmux("display-message", "-p", "-t", terminal.session, "#{pane_title}")
+
+    assert leaked_sequences(output) == []
+    assert b"\x1b[2J" not in output  # the data's clear-screen (the app itself never sends one)
+    assert output.count(b"\x1b[?1049h") <= 1  # the app's own switch to the alternate screen, once at most
+    assert b"\x08space" not in output  # a raw backspace from a name
+    assert "pwned" not in title_after and title_after == title_before
+
+
+def test_the_checks_catch_a_client_that_prints_api_text_raw() -> None:
+    """Control: a careless client printing the same world raw is caught by the very same checks."""
+    with running_sim("--seed", "7", "--static", "--nasty", "--plan", "enterprise") as sim:
+        careless = (
+            "import httpx, sys, time\n"
+            f"h = {{'Authorization': 'Bearer {sim.read_key}'}}\n"
+            f"projects = httpx.get('{sim.base_url}/projects', headers=h, params={{'per_page': 100}}).json()['data']\n"
+            "for p in projects:\n"
+            f"    for r in httpx.get('{sim.base_url}/projects/' + p['id'] + '/resources', headers=h,"
+            " params={'per_page': 100}).json()['data']:\n"
+            "        print(r['name'], r.get('region'), r.get('tags'))\n"
+            "sys.stdout.flush(); print('done'); time.sleep(30)\n"
+        )
+        with running_terminal([sys.executable, "-c", careless], width=120, height=40) as terminal:
+            terminal.wait_for_text("done", timeout=30)
+            output = terminal.output()
+            title = terminal._tmux("display-message", "-p", "-t", terminal.session, "#{pane_title}")
+    assert leaked_sequences(output), "the detector must see raw hostile sequences"
+    assert b"\x1b[2J" in output
+    assert "pwned" in title  # the raw OSC 2 really retitled the terminal
