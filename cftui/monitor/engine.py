@@ -121,6 +121,8 @@ class Monitor:
         """Follow this project resource by resource (None: only the project list and the sweep)."""
         if project_id == self._focused:
             return
+        if self._focused:
+            self._due.pop(f"resources:{self._focused}", None)
         self._focused = project_id
         self._store.pinned = {project_id} if project_id else set()
         self._tracker.set_tracked({project_id} if project_id else set())
@@ -339,7 +341,8 @@ class Monitor:
             self._due[f"op:{operation_id}"] = 0.0
         self._store.drop_operations(self._operations.trim_finished())
         self._pending_samples.extend(result.samples)
-        self._publish(result.events, result.changed, result.new_log_lines)
+        if result.events or result.changed or result.new_log_lines:
+            self._publish(result.events, result.changed, result.new_log_lines)  # a quiet sweep repaints nothing
         self._schedule_flush()
         return ok
 

@@ -131,9 +131,11 @@ class Jobs:
             self._checks[f"check:{project_id}:{resource_id}"] = (project_id, resource_id)
         for resource in listed.items:
             self._store.replace_resource(project_id, resource.id, resource, at)
-        self._store.set_problem_count(project_id, len(self._tracker.known_errors(project_id)))
+        count = len(self._tracker.known_errors(project_id))
+        changed = {"problems"} if self._store.problem_counts.get(project_id) != count else set()
+        self._store.set_problem_count(project_id, count)
         self._discover(listed.items, project_id)
-        return JobResult(events, {"problems"}, {}, [])
+        return JobResult(events, changed, {}, [])
 
     async def _check(self, key: str, project_id: str, resource_id: str) -> JobResult:
         resource = await self._client.get_resource(project_id, resource_id)

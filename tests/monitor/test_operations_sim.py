@@ -10,13 +10,23 @@ import pytest
 from cftui.monitor import time_left
 from cftui.monitor.state import ConnectionStatus
 from tests.monitor.helpers import api_get, control, eventually, make_client, mutate, running_monitor
+from tests.simproc import running_sim
 
-SIM = ("--seed", "9", "--static", "--plan", "enterprise", "--projects", "3", "--resources", "8")
+SIM = ("--seed", "9", "--static", "--plan", "enterprise", "--projects", "4", "--resources", "8")
+
+
+@pytest.fixture(scope="module")
+def shared_sim():
+    with running_sim(*SIM) as server:
+        yield server
 
 
 @pytest.fixture
-def sim(sim_factory):
-    return sim_factory(*SIM)
+def sim(shared_sim):
+    """One simulator for the module: each test works on its own project and leaves no faults behind."""
+    shared_sim.control("DELETE", "faults")
+    yield shared_sim
+    shared_sim.control("DELETE", "faults")
 
 
 async def test_a_watched_operation_is_followed_to_its_end_with_each_log_line_once(sim) -> None:
@@ -74,7 +84,7 @@ async def test_an_unknown_operation_id_is_dropped_and_said_so(sim) -> None:
 
 
 async def test_an_operation_that_ended_before_we_looked_is_shown_but_is_not_news(sim) -> None:
-    resource = api_get(sim, f"projects/{api_get(sim, 'projects')[0]['id']}/resources")[0]
+    resource = api_get(sim, f"projects/{api_get(sim, 'projects')[1]['id']}/resources")[0]
     started = await mutate(sim, action="start_operation", resource_id=resource["id"], outcome="failed", duration_s=5)
     await control(sim, "POST", "advance", {"seconds": 30})
     async with running_monitor(sim, interval=30, watch_operations=[started["operation_id"]]) as (monitor, recorder):
