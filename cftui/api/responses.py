@@ -151,6 +151,11 @@ def error_from_response(
         kind = one_line(response.headers.get("Content-Type", "no content type"))[:60]
         message = f"the server sent a non-JSON error page ({kind})" + (f": {snippet}" if snippet else "")
         request_id = header_id or sent_request_id
+    if 300 <= status < 400:
+        # never followed: a redirect could carry the key elsewhere, even to plain http
+        location = one_line(response.headers.get("Location", "nowhere"))[:200]
+        code = "redirect"
+        message = f"the server redirects to {location}; cftui does not follow redirects, check the API URL"
     common = {"code": code, "status": status, "request_id": request_id, "method": method, "path": path}
     error_class = error_class_for(status)
     if error_class is RateLimited:

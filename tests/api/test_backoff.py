@@ -131,3 +131,15 @@ async def test_rate_limit_headers_are_tracked_from_every_response(server: Hostil
         await client.get_project("p1")  # Remaining was 0: the client waits for Reset before sending
     assert [e.until for e in recorder.events if isinstance(e, RateLimitWait)] == [info.reset_at]
     assert 25 < recorder.waits[0] <= 31
+
+
+async def test_redirects_are_not_followed(server: HostileServer) -> None:
+    location = "http://elsewhere.example.com/v2/projects/p1"
+    server.answer("/projects/p1", Canned(status=301, body=b"", headers={"Location": location}))
+    start = len(server.seen)
+    async with client_for(server, Recorder(), RetryPolicy()) as client:
+        with pytest.raises(ApiError) as caught:
+            await client.get_project("p1")
+    assert caught.value.code == "redirect" and caught.value.status == 301
+    assert f"redirects to {location}; cftui does not follow redirects" in str(caught.value)
+    assert len(server.seen) - start == 1
