@@ -22,7 +22,7 @@ import httpx
 from cftui import __version__
 from cftui.api.client_events import ClientEvent, ClientListener, RateLimitWait, RequestFinished, RetryScheduled
 from cftui.api.errors import ApiError, RateLimited, Unreachable, ValidationFailed
-from cftui.api.keys import ApiKey, KeyPolicyError, check_api_url
+from cftui.api.keys import ApiKey, KeyPolicyError, check_api_url, proxy_for
 from cftui.api.models import Operation, Project, Resource
 from cftui.api.pagination import ListResult, collect_pages
 from cftui.api.ratelimit import RateLimitInfo, parse_rate_limit
@@ -89,7 +89,7 @@ class CloudForgeClient:
         self._rate = RateLimitInfo()
         self._api_version: str | None = None
         limits = httpx.Limits(max_connections=self._max_concurrency, max_keepalive_connections=self._max_concurrency)
-        inner = transport or httpx.AsyncHTTPTransport(limits=limits, retries=0)
+        inner = transport or httpx.AsyncHTTPTransport(limits=limits, retries=0, proxy=proxy_for(self._base_url))
         self._http = httpx.AsyncClient(
             base_url=self._base_url + "/",
             transport=ReadOnlyTransport(inner),

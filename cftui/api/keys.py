@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import urllib.request
 from typing import Literal
 from urllib.parse import urlsplit
 
@@ -136,3 +137,15 @@ def check_api_url(url: str, *, source: str = "the API URL") -> str:
             "use https://, or a loopback address (127.0.0.1, localhost) for a local simulator."
         )
     return url.strip().rstrip("/")
+
+
+def proxy_for(base_url: str) -> str | None:
+    """The proxy from `HTTPS_PROXY`/`HTTP_PROXY` for this API's host, unless `NO_PROXY` or loopback exempts it.
+
+    Through a proxy an https:// request is tunnelled (CONNECT), so the key stays inside TLS.
+    """
+    parts = urlsplit(base_url)
+    host = parts.hostname or ""
+    if not host or is_loopback_host(host) or urllib.request.proxy_bypass(host):
+        return None
+    return urllib.request.getproxies().get(parts.scheme) or None
