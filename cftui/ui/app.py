@@ -46,6 +46,9 @@ MEDIUM_ORDER = ("projects", "operations", "resources", "events")
 WIDE_ORDER = ("projects", "resources", "operations", "events")
 WIDE_FROM = 170
 CLOSE_TIMEOUT_S = 5.0
+DASHBOARD_ONLY_ACTIONS = frozenset(
+    {"start_filter", "toggle_problems_only", "cycle_sort", "toggle_archived", "show_pane", "leave_filter"}
+)
 PANE_TITLES = {"projects": "Projects", "resources": "Resources", "operations": "Operations", "events": "Events"}
 
 
@@ -132,6 +135,7 @@ class CloudForgeApp(DashboardActions, App[int]):
         with Container(id="main"):
             with Vertical(id="projects-pane", classes="pane -active"):
                 yield ProjectList(id="projects")
+                yield Static(id="projects-empty")
                 yield Input(placeholder="filter projects by name, id or status", id="projects-filter")
             with Vertical(id="operations-pane", classes="pane"):
                 yield OperationsPane(id="operations", now=self.now)
@@ -177,6 +181,11 @@ class CloudForgeApp(DashboardActions, App[int]):
         if current != wanted:
             for pane_id in wanted[1:]:
                 main.move_child(main.query_one(f"#{pane_id}"), after=main.children[-1])
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Keys that act on the dashboard's panes do nothing (and leave the footer) while another screen is up."""
+        on_dashboard = not self.screen_stack or self.screen is self.screen_stack[0]
+        return on_dashboard or action not in DASHBOARD_ONLY_ACTIONS
 
     def pane_widget(self, pane: str) -> Widget:
         return self.query_one(f"#{pane}")
@@ -308,6 +317,7 @@ class CloudForgeApp(DashboardActions, App[int]):
         if projects.filter_text:
             title += f" · /{one_line(projects.filter_text)}"
         self._set_title("projects", title)
+        self._show_empty_projects(shown)
         tree = self.query_one(ResourceTree)
         title = "2 Resources"
         if tree.project_id is not None:
@@ -317,6 +327,21 @@ class CloudForgeApp(DashboardActions, App[int]):
         self._set_title("resources", title)
         self._set_title("operations", "3 Operations")
         self._set_title("events", "4 Events")
+
+    def _show_empty_projects(self, shown: int) -> None:
+        """Say why the list is empty, rather than showing a blank table."""
+        note = self.query_one("#projects-empty", Static)
+        snapshot = self.latest_snapshot
+        if shown:
+            text = ""
+        elif snapshot is None or snapshot.projects is None:
+            text = f"No data yet from {self.info.host}: the status line above says why."
+        elif self.query_one(ProjectList).filter_text:
+            text = "No project matches the filter (Escape clears it)."
+        else:
+            text = "No projects (archived ones show with a)."
+        note.display = bool(text)
+        note.update(Content(text))
 
     def _set_title(self, pane: str, title: str) -> None:
         # the active pane is marked in words too, for terminals without colour

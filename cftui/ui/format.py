@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from rich.cells import cell_len, set_cell_size
+
 from cftui.api.sanitize import one_line
 
 __all__ = [
@@ -18,6 +20,8 @@ __all__ = [
     "clock_time",
     "countdown",
     "duration",
+    "fit",
+    "fit_right",
     "money",
     "one_line",
     "operation_badge",
@@ -161,8 +165,21 @@ def progress_bar(percent: int | float | None, width: int = 20) -> str:
 
 
 def truncate(text: str, width: int) -> str:
-    """Cut to `width` characters with an ellipsis (after flattening to one line)."""
+    """Cut to `width` terminal cells with an ellipsis (after flattening to one line); wide characters count 2."""
     flat = one_line(text)
     if width <= 0:
         return ""
-    return flat if len(flat) <= width else flat[: max(0, width - 1)] + "…"
+    if cell_len(flat) <= width:
+        return flat
+    return set_cell_size(flat, width - 1) + "…"
+
+
+def fit(text: str, width: int) -> str:
+    """Exactly `width` cells: truncated with an ellipsis, or padded with spaces on the right."""
+    cut = truncate(text, width)
+    return cut + " " * max(0, width - cell_len(cut))
+
+
+def fit_right(text: str, width: int) -> str:
+    cut = truncate(text, width)
+    return " " * max(0, width - cell_len(cut)) + cut

@@ -197,3 +197,99 @@ def status_event(rid: str, name: str, old: str, new: str, pid: str = "proj_shop"
         severity=Severity.ERROR if new == "error" else Severity.INFO,
         summary=f"{name}: {old} -> {new}",
     )
+
+
+# --- hostile data, as the simulator's --nasty world serves it (sanitised by the same function as the client) ---
+
+NASTY_NAMES = [
+    "[bold red]alert[/] db",
+    "[@click=app.quit]click me",
+    "oops [/] x",
+    "list[int]",
+    "web\x1b]2;pwned\x07-1",
+    "cache\x1b[2J\x1b[31m-red",
+    "invoice\u202egpj.exe",
+    "数据库-🚀-サーバー",
+    "n" * 120 + "[b]" + "m" * 177,
+]
+
+
+def nasty_snapshot(now: datetime = NOW) -> Snapshot:
+    raw_projects = [
+        {
+            "id": f"proj_n{i}",
+            "name": name,
+            "status": status,
+            "monthly_cost": cost,
+            "resource_count": "12",
+            "unknown": {"nested": ["[red]x[/]"]},
+        }
+        for i, (name, status, cost) in enumerate(
+            [
+                (NASTY_NAMES[0], "active", "1234.5"),
+                (NASTY_NAMES[1], "active", 99.99),
+                (NASTY_NAMES[4], "degraded", 5),
+                (NASTY_NAMES[7], "active", "12"),
+                ("normal-project", "active", 10),
+            ]
+        )
+    ]
+    projects = tuple(Project.model_validate(sanitize_tree(p)) for p in raw_projects)
+    items = []
+    for index, name in enumerate(NASTY_NAMES):
+        payload = {
+            "id": f"res_n{index}",
+            "type": ["compute_instance", "quantum_annealer", "vpc", "function"][index % 4],
+            "name": name,
+            "status": ["running", "error", "hibernating", "degraded", "provisioning"][index % 5],
+            "provider": "aws",
+            "region": ["us-east-1", "[link=https://x]eu[/link]", "\x1b[31mred"][index % 3],
+            "configuration": {"[b]key": "\x1b]2;t\x07", "size": "42"},
+            "tags": {"env": "[dim]prod", "\u202eowner": "x"},
+            "monthly_cost": ["12.5", 7, "n/a"][index % 3],
+        }
+        items.append(Resource.model_validate(sanitize_tree(payload)))
+    event = ChangeEvent(
+        kind=EventKind.RESOURCE_STATUS_CHANGED,
+        at=now,
+        subject_id="res_n1",
+        subject_name=items[1].name,
+        project_id="proj_n0",
+        old="running",
+        new="error",
+        severity=Severity.ERROR,
+        summary=f"{items[1].name}: running -> error",
+    )
+    snapshot = replace(
+        healthy_snapshot(now),
+        projects=Fetched(projects, now - timedelta(seconds=1)),
+        resources={"proj_n0": Fetched(tuple(items), now - timedelta(seconds=1))},
+        project_costs={},
+        problem_counts={"proj_n0": 4},
+        focused_project_id="proj_n0",
+    )
+    _NASTY_EVENTS[:] = [event]
+    return snapshot
+
+
+_NASTY_EVENTS: list[ChangeEvent] = []
+
+
+def state_updates(name: str, now: datetime = NOW) -> list[MonitorUpdate]:
+    """The updates that put the dashboard in one of its main states (for snapshots and screenshots)."""
+    if name == "healthy":
+        return [update(healthy_snapshot(now))]
+    if name == "stale_offline":
+        return [update(stale_offline_snapshot(now))]
+    if name == "auth_failed":
+        return [update(auth_failed_snapshot(now))]
+    if name == "operation_running":
+        _snapshot, op_update = operation_snapshot(now)
+        return [op_update]
+    if name == "nasty":
+        snap = nasty_snapshot(now)
+        return [update(snap, events=tuple(_NASTY_EVENTS))]
+    raise KeyError(name)
+
+
+STATES = ("healthy", "stale_offline", "auth_failed", "operation_running", "nasty")

@@ -20,7 +20,7 @@ from textual.widgets.tree import TreeNode
 from cftui.api.models import OTHER_CATEGORY, RESOURCE_CATEGORIES, Resource
 from cftui.monitor.state import Fetched, MonitorUpdate, Snapshot
 from cftui.ui.filters import ResourceFilter
-from cftui.ui.format import money, one_line, status_badge, status_severity, truncate
+from cftui.ui.format import fit, fit_right, money, one_line, status_badge, status_severity
 from cftui.ui.messages import ResourceOpened
 
 HIGHLIGHT_SECONDS = 4.0
@@ -40,15 +40,15 @@ class NodeRef:
 
 
 def resource_label(resource: Resource, name_width: int, highlighted: bool = False) -> Text:
-    badge = truncate(status_badge(resource.status), BADGE_WIDTH).ljust(BADGE_WIDTH)
+    badge = fit(status_badge(resource.status), BADGE_WIDTH)
     where = "/".join(one_line(part) for part in (resource.provider, resource.region) if part) or "—"
     label = Text(no_wrap=True, overflow="ellipsis")
     label.append(badge, style=SEVERITY_STYLES.get(status_severity(resource.status), ""))
     label.append(" ")
-    label.append(truncate(resource.name or resource.id, name_width).ljust(name_width))
+    label.append(fit(resource.name or resource.id, name_width))
     label.append(" ")
-    label.append(truncate(where, WHERE_WIDTH).ljust(WHERE_WIDTH), style="dim")
-    label.append(money(resource.monthly_cost).rjust(COST_WIDTH))
+    label.append(fit(where, WHERE_WIDTH), style="dim")
+    label.append(fit_right(money(resource.monthly_cost), COST_WIDTH))
     if highlighted:
         label.stylize("reverse")
     return label

@@ -16,11 +16,13 @@ from textual.content import Content
 from textual.widgets import Static
 
 from cftui.monitor.state import ConnectionStatus, MonitorUpdate, Snapshot
-from cftui.ui.format import age, clock_time, countdown, duration, one_line
+from cftui.ui.format import age, clock_time, countdown, duration, one_line, truncate
 
 KEY_BADGES = {"read": "READ-ONLY", "test": "TEST", "live": "LIVE"}
 # Data older than this many effective intervals is called STALE.
 STALE_FACTOR = 3.0
+# the error sentence is cut so the whole line still fits in three rows at 80 columns
+ERROR_WIDTH = 110
 
 Part = str | tuple[str, str]
 
@@ -59,7 +61,7 @@ def _state_parts(snapshot: Snapshot | None, info: ConnectionInfo, now: datetime)
         return [(f"◌ connecting to {info.host}…", "bold $warning")]
     conn = snapshot.connection
     status = conn.status
-    error = one_line(conn.last_error or "")
+    error = truncate(conn.last_error or "", ERROR_WIDTH)
     retry = f", retry {countdown(conn.next_attempt_at, now)}" if conn.next_attempt_at else ""
     if status is ConnectionStatus.AUTH_FAILED:
         request = f" (request {one_line(conn.request_id)})" if conn.request_id else ""

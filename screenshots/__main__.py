@@ -1,0 +1,3 @@
+from screenshots.make import main
+
+raise SystemExit(main())

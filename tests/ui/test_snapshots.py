@@ -1,0 +1,43 @@
+"""Snapshots of the main states at 80x24 and 120x40, fed the same `MonitorUpdate`s the engine posts.
+
+The clock is frozen (`tests.ui.builders.NOW`), so ages and countdowns are the same on every run. Update the
+stored SVGs with `pytest tests/ui/test_snapshots.py --snapshot-update` after a deliberate change, and look at them.
+"""
+
+from __future__ import annotations
+
+import pytest
+from textual.pilot import Pilot
+
+from cftui.ui.app import CloudForgeApp
+from tests.ui.builders import INFO, STATES, clock, state_updates
+
+SIZES = [(80, 24), (120, 40)]
+
+
+def feeder(state: str, keys: tuple[str, ...] = ()):
+    async def run_before(pilot: Pilot) -> None:
+        app = pilot.app
+        assert isinstance(app, CloudForgeApp)
+        for one in state_updates(state):
+            app.feed(one)
+        await pilot.pause()
+        for key in keys:
+            await pilot.press(key)
+        await pilot.pause()
+
+    return run_before
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("state", STATES)
+def test_main_states(snap_compare, state: str, size: tuple[int, int]) -> None:
+    # at 80x24 one pane shows at a time: the operation state is shown on its pane
+    keys = ("3",) if state == "operation_running" and size == (80, 24) else ()
+    app = CloudForgeApp(INFO, now=clock)
+    assert snap_compare(app, terminal_size=size, run_before=feeder(state, keys))
+
+
+def test_nasty_tree_at_80x24(snap_compare) -> None:
+    app = CloudForgeApp(INFO, now=clock)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=feeder("nasty", ("2",)))
