@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import timedelta
+
+from textual.widgets import Static
 
 from cftui.ui.widgets.operations import OperationsPane, timing_text
 from tests.ui.panes_world import (
@@ -105,6 +108,9 @@ async def test_log_lines_stream_once_each_in_order() -> None:
 async def test_completion_and_failure_are_announced_once_with_severity() -> None:
     app = PanesApp()
     async with app.run_test(size=SIZE, notifications=True) as pilot:
+        pane = app.query_one(OperationsPane)
+        pane.expect("op_a")
+        pane.expect("op_b")
         running_a = operation("op_a", rid="res_web1")
         running_b = operation("op_b", rid="res_web1", otype="restart")
         app.feed(update(world(running_a, running_b)))
@@ -221,3 +227,49 @@ async def test_an_update_that_changes_nothing_repaints_nothing() -> None:
         await asyncio.sleep(0)
         await pilot.pause()
         assert repaints == []
+
+
+async def test_operations_found_on_resources_are_shown_quietly_and_capped() -> None:
+    app = PanesApp()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        pane = app.query_one(OperationsPane)
+        pane.expect("op_mine")
+        background = [operation(f"op_bg{i:02d}") for i in range(14)]
+        app.feed(update(world(operation("op_mine"), *background)))
+        await pilot.pause()
+        assert pane.watched_ids[0] == "op_mine"
+        assert len(pane.watched_ids) == 1 + 10
+        overflow = pane.query_one("#operations-overflow", Static)
+        assert overflow.display and str(overflow.content) == "4 more operations running on resources are not shown."
+        card = pane.card("op_bg00")
+        assert card is not None and "(found on a resource)" in rendered_text(card.header)
+        ended = [operation(f"op_bg{i:02d}", status="completed", progress=100) for i in range(14)]
+        app.feed(update(world(operation("op_mine", status="failed", progress=70), *ended)))
+        await pilot.pause()
+        notes = list(app._notifications)
+        assert [n.title for n in notes] == ["Operation failed"]  # only the one the user asked for
+        assert not overflow.display
+
+
+async def test_an_operation_the_api_does_not_know_stops_waiting() -> None:
+    app = PanesApp()
+    async with app.run_test(size=SIZE) as pilot:
+        pane = app.query_one(OperationsPane)
+        pane.expect("op_nope")
+        sentence = "Operation op_nope was not found (request req_1); it is no longer watched."
+        snap = replace(world(), operation_errors={"op_nope": sentence})
+        app.feed(update(snap))
+        await pilot.pause()
+        card = pane.card("op_nope")
+        assert card is not None and card.is_finished
+        assert "✖ not found" in rendered_text(card.header)
+        assert "was not found (request req_1)" in rendered_text(card.progress)
+
+
+async def test_watch_op_ids_from_the_command_line_count_as_asked_for() -> None:
+    app = PanesApp()
+    app.initial_watches = ("op_cli",)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        app.feed(update(world(operation("op_cli", status="completed", progress=100))))
+        await pilot.pause()
+        assert [n.title for n in app._notifications] == ["Operation completed"]

@@ -1,173 +1,40 @@
 """The Operations pane: each watched operation with its progress, status, timing and streaming log.
 
-One `OperationCard` per operation, created once and updated in place: the header and bar only when the
-operation changed, the log only with lines it has not shown (`MonitorUpdate.new_log_lines`, each once, in order),
-and the timing line once a second while the operation runs. A finished operation stops ticking, so a pane of
-finished operations writes nothing to the terminal.
+One `OperationCard` per operation (see `operation_card.py`), created once and updated in place; the log gets only
+the lines it has not shown (`MonitorUpdate.new_log_lines`, each once, in order) and the timing line ticks once a
+second while an operation runs. A pane of finished operations writes nothing to the terminal.
+
+Operations the user asked for (`w`, `--watch-op`, the palette: `expect()`) are announced when they end. The
+monitor also follows operations it finds on resources; those get a card too (at most
+`MAX_BACKGROUND_CARDS` at a time, the rest counted in a line) and their end goes to the events feed only.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import Log, Static
+from textual.widgets import Static
 
-from cftui.api.models import Operation, OperationLog, Resource
+from cftui.api.models import Operation, Resource
 from cftui.api.sanitize import one_line
 from cftui.monitor.state import MonitorUpdate, Snapshot
-from cftui.ui.format import clock_time, countdown, duration, operation_badge, progress_bar, status_severity
+from cftui.ui.widgets.operation_card import OperationCard, completed_at, failure_reason, timing_text
 
-LOG_LINES_PER_OPERATION = 500
-MAX_FINISHED_CARDS = 20  # older finished operations leave the pane; running ones always stay
+__all__ = ["OperationCard", "OperationsPane", "completed_at", "failure_reason", "timing_text"]
+
+MAX_FINISHED_CARDS = 20  # older finished operations leave the pane; running ones stay
+MAX_BACKGROUND_CARDS = 10  # operations found on resources, not asked for: enough to see what is going on
 NAME_WIDTH = 60
-
-
-def _parse_time(value: object) -> datetime | None:
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-    if isinstance(value, str) and value:
-        try:
-            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            return None
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-    return None
-
-
-def completed_at(operation: Operation) -> datetime | None:
-    """The end time the API reports (`completed_at` is an extra field, not in the reference's example)."""
-    return _parse_time(operation.extra_fields.get("completed_at"))
-
-
-def failure_reason(operation: Operation) -> str | None:
-    """The `error` message of a failed operation (an extra field), flattened to one line."""
-    error = operation.extra_fields.get("error")
-    if isinstance(error, dict):
-        error = error.get("message") or error.get("code")
-    return one_line(str(error)) if error else None
-
-
-def timing_text(operation: Operation, now: datetime, finished_seen_at: datetime | None = None) -> str:
-    """`elapsed 1m 05s · left in 2m 00s (ETA 14:30:00)`; for an ended operation, how long it took."""
-    started = operation.started_at
-    if operation.is_finished:
-        end = completed_at(operation) or finished_seen_at or now
-        took = duration(end - started) if started else "—"
-        return f"took {took} · ended {clock_time(end)}"
-    if started is None:
-        return "queued, not started yet"
-    elapsed = f"elapsed {duration(now - started)}"
-    eta = operation.estimated_completion
-    if eta is None:
-        return f"{elapsed} · time left unknown"
-    left = countdown(eta, now)
-    left_text = "due now" if left == "now" else f"left {left}"
-    return f"{elapsed} · {left_text} (ETA {clock_time(eta)})"
 
 
 def _truncate(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
-
-
-class OperationCard(Vertical):
-    """One operation: header (status, type, resource), progress bar + timing, error, and its log."""
-
-    DEFAULT_CSS = """
-    OperationCard {
-        height: auto;
-        margin-bottom: 1;
-        padding: 0 1;
-        border-left: tall $primary;
-    }
-    OperationCard.-failed { border-left: tall $error; }
-    OperationCard.-completed { border-left: tall $success; }
-    OperationCard.-cancelled { border-left: tall $foreground-muted; }
-    OperationCard > .op-header { text-style: bold; }
-    OperationCard > .op-error { color: $error; height: auto; }
-    OperationCard > Log {
-        height: auto;
-        max-height: 8;
-        background: $surface;
-        scrollbar-size-vertical: 1;
-    }
-    """
-
-    def __init__(self, operation_id: str) -> None:
-        super().__init__(classes="-pending")
-        self.operation_id = operation_id
-        self.operation: Operation | None = None
-        self.resource_name: str | None = None
-        self.finished_seen_at: datetime | None = None
-        self.announced = False
-        self.lines_written = 0
-        # children are built now so that updates may arrive before the card is mounted
-        self.header = Static(Content(f"◌ waiting  {one_line(operation_id)}"), classes="op-header")
-        self.progress = Static(Content("waiting for the first answer from the API"), classes="op-progress")
-        self.error = Static(Content(""), classes="op-error")
-        self.error.display = False
-        self.log_view = Log(max_lines=LOG_LINES_PER_OPERATION, auto_scroll=True, classes="op-log")
-        self._header_text = ""
-        self._progress_text = ""
-
-    def compose(self) -> ComposeResult:
-        yield self.header
-        yield self.progress
-        yield self.error
-        yield self.log_view
-
-    @property
-    def is_finished(self) -> bool:
-        return self.operation is not None and self.operation.is_finished
-
-    def show(self, operation: Operation, now: datetime) -> None:
-        """Update header, bar and state classes for a changed operation (only what differs is repainted)."""
-        self.operation = operation
-        if operation.is_finished and self.finished_seen_at is None:
-            self.finished_seen_at = now
-        for status in ("pending", "in_progress", "completed", "failed", "cancelled", "unknown"):
-            self.set_class(status == self._status_class(operation), f"-{status}")
-        resource = f" on {self.resource_name}" if self.resource_name else ""
-        target = one_line(operation.resource_id or "")
-        header = (
-            f"{operation_badge(operation.status)}  {one_line(operation.type)}{resource}"
-            f"  {one_line(operation.id)}{'  ' + target if target else ''}"
-        )
-        if header != self._header_text:
-            self._header_text = header
-            self.header.update(Content(header))
-            self.header.set_classes(f"op-header status--{status_severity(operation.status)}")
-        reason = failure_reason(operation) if operation.status == "failed" else None
-        if reason:
-            self.error.update(Content(f"error: {reason}"))
-        self.error.display = bool(reason)
-        self.tick(now)
-
-    @staticmethod
-    def _status_class(operation: Operation) -> str:
-        known = ("pending", "in_progress", "completed", "failed", "cancelled")
-        return operation.status if operation.status in known else "unknown"
-
-    def tick(self, now: datetime) -> None:
-        """Refresh the bar and the timing text; nothing is repainted when the text is unchanged."""
-        operation = self.operation
-        if operation is None:
-            return
-        text = f"{progress_bar(operation.clamped_progress)}  {timing_text(operation, now, self.finished_seen_at)}"
-        if text != self._progress_text:
-            self._progress_text = text
-            self.progress.update(Content(text))
-
-    def write_logs(self, lines: Iterable[OperationLog]) -> None:
-        rendered = [f"{clock_time(line.timestamp)}  {one_line(line.message)}" for line in lines]
-        if rendered:
-            self.lines_written += len(rendered)
-            self.log_view.write_lines(rendered)
 
 
 class OperationsPane(VerticalScroll):
@@ -184,7 +51,7 @@ class OperationsPane(VerticalScroll):
     OperationsPane {
         height: 1fr;
     }
-    OperationsPane > #operations-empty {
+    OperationsPane > #operations-empty, OperationsPane > #operations-overflow {
         color: $text-muted;
         padding: 0 1;
     }
@@ -200,14 +67,21 @@ class OperationsPane(VerticalScroll):
         super().__init__(id=id, classes=classes)
         self._now = now
         self._cards: dict[str, OperationCard] = {}
+        self._requested: set[str] = set()
         self._empty = Static(Content("No operations watched. Press w to watch one by its id."), id="operations-empty")
+        self._overflow = Static(Content(""), id="operations-overflow")
+        self._overflow.display = False
+        self._overflow_text = ""
 
     def compose(self) -> ComposeResult:
         yield self._empty
         yield from self._cards.values()  # cards made by apply() before this pane was mounted
+        yield self._overflow
 
     def on_mount(self) -> None:
         self.border_title = "Operations"
+        # the ids given with --watch-op were asked for by the user as much as those typed after `w`
+        self._requested.update(getattr(self.app, "initial_watches", ()) or ())
         self.set_interval(1.0, self._tick)
 
     # --- the contract with the app -----------------------------------------------------------------------
@@ -220,30 +94,44 @@ class OperationsPane(VerticalScroll):
         return self._cards.get(operation_id)
 
     def expect(self, operation_id: str) -> None:
-        """Show a card at once for an operation just asked for, before the monitor's first answer about it."""
-        self._card_for(operation_id)
+        """The user asked for this operation: show its card at once, before the monitor's first answer."""
+        self._requested.add(operation_id)
+        card = self._cards.get(operation_id)
+        if card is None:
+            self._card_for(operation_id)
+        elif not card.requested:
+            card.requested = True  # found on a resource earlier, now wanted: it will be announced
+            card.remove_class("-background")
 
     def apply(self, update: MonitorUpdate) -> None:
         snapshot = update.snapshot
         now = self.now()
+        not_shown = 0
         for operation_id, fetched in snapshot.operations.items():
-            card = self._card_for(operation_id)
             operation = fetched.value
+            card = self._cards.get(operation_id)
+            if card is None:
+                if operation_id not in self._requested and self._background_cards() >= MAX_BACKGROUND_CARDS:
+                    not_shown += 0 if operation.is_finished else 1
+                    continue
+                card = self._card_for(operation_id)
             if card.resource_name is None and operation.resource_id:
                 card.resource_name = self._resource_name(snapshot, operation.resource_id)
             if card.operation != operation:
                 card.show(operation, now)
                 if operation.is_finished and not card.announced:
                     card.announced = True
-                    self._announce(card, operation)
+                    if card.requested:
+                        self._announce(card, operation)
             lines = update.new_log_lines.get(operation_id)
             if lines:
                 card.write_logs(lines)
-        for operation_id, lines in update.new_log_lines.items():
-            # lines can arrive for an operation the snapshot does not carry (yet); keep them, in order
-            if operation_id not in snapshot.operations and lines:
-                self._card_for(operation_id).write_logs(lines)
+        for operation_id, sentence in snapshot.operation_errors.items():
+            card = self._cards.get(operation_id)
+            if card is not None:
+                card.show_missing(sentence)  # the app shows the monitor's note; the card stops waiting
         self._forget_old_finished()
+        self._show_overflow(not_shown)
 
     # --- internals ---------------------------------------------------------------------------------------
 
@@ -251,27 +139,42 @@ class OperationsPane(VerticalScroll):
         clock = self._now or getattr(self.app, "now", None)
         return clock() if callable(clock) else datetime.now(UTC)
 
+    def _background_cards(self) -> int:
+        return sum(1 for card in self._cards.values() if not card.requested and not card.is_finished)
+
     def _card_for(self, operation_id: str) -> OperationCard:
         card = self._cards.get(operation_id)
         if card is None:
-            card = self._cards[operation_id] = OperationCard(operation_id)
+            card = OperationCard(operation_id, requested=operation_id in self._requested)
+            self._cards[operation_id] = card
             self._empty.display = False
             if self.is_attached:
-                self.mount(card)
+                self.mount(card, before=self._overflow)
         return card
 
     def _forget_old_finished(self) -> None:
-        finished = [op_id for op_id, card in self._cards.items() if card.is_finished]
+        # operations found on resources leave first, then the oldest the user asked for
+        finished = sorted(
+            (op_id for op_id, card in self._cards.items() if card.is_finished),
+            key=lambda op_id: self._cards[op_id].requested,
+        )
         for op_id in finished[: max(0, len(finished) - MAX_FINISHED_CARDS)]:
             card = self._cards.pop(op_id)
             if card.is_attached:
                 card.remove()
         self._empty.display = not self._cards
 
+    def _show_overflow(self, not_shown: int) -> None:
+        text = f"{not_shown} more operations running on resources are not shown." if not_shown else ""
+        if text != self._overflow_text:
+            self._overflow_text = text
+            self._overflow.update(Content(text))
+            self._overflow.display = bool(text)
+
     def _tick(self) -> None:
         now = self.now()
         for card in self._cards.values():
-            if card.operation is not None and not card.operation.is_finished:
+            if card.operation is not None and not card.is_finished:
                 card.tick(now)
 
     @staticmethod

@@ -1,0 +1,175 @@
+"""One operation in the Operations pane: header (status, type, resource), progress bar and timing, error, log.
+
+A card is created once and updated in place: the header and bar only when the operation changed, the log only
+with lines it has not shown, and the timing line once a second while the operation runs (`tick`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.widgets import Log, Static
+
+from cftui.api.models import Operation, OperationLog
+from cftui.api.sanitize import one_line
+from cftui.ui.format import clock_time, countdown, duration, operation_badge, progress_bar, status_severity
+
+LOG_LINES_PER_OPERATION = 500
+
+
+def _parse_time(value: object) -> datetime | None:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if isinstance(value, str) and value:
+        try:
+            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return None
+
+
+def completed_at(operation: Operation) -> datetime | None:
+    """The end time the API reports (`completed_at` is an extra field, not in the reference's example)."""
+    return _parse_time(operation.extra_fields.get("completed_at"))
+
+
+def failure_reason(operation: Operation) -> str | None:
+    """The `error` message of a failed operation (an extra field), flattened to one line."""
+    error = operation.extra_fields.get("error")
+    if isinstance(error, dict):
+        error = error.get("message") or error.get("code")
+    return one_line(str(error)) if error else None
+
+
+def timing_text(operation: Operation, now: datetime, finished_seen_at: datetime | None = None) -> str:
+    """`elapsed 1m 05s · left in 2m 00s (ETA 14:30:00)`; for an ended operation, how long it took."""
+    started = operation.started_at
+    if operation.is_finished:
+        end = completed_at(operation) or finished_seen_at or now
+        took = duration(end - started) if started else "—"
+        return f"took {took} · ended {clock_time(end)}"
+    if started is None:
+        return "queued, not started yet"
+    elapsed = f"elapsed {duration(now - started)}"
+    eta = operation.estimated_completion
+    if eta is None:
+        return f"{elapsed} · time left unknown"
+    left = countdown(eta, now)
+    left_text = "due now" if left == "now" else f"left {left}"
+    return f"{elapsed} · {left_text} (ETA {clock_time(eta)})"
+
+
+class OperationCard(Vertical):
+    """One operation: header (status, type, resource), progress bar + timing, error, and its log."""
+
+    DEFAULT_CSS = """
+    OperationCard {
+        height: auto;
+        margin-bottom: 1;
+        padding: 0 1;
+        border-left: tall $primary;
+    }
+    OperationCard.-failed { border-left: tall $error; }
+    OperationCard.-completed { border-left: tall $success; }
+    OperationCard.-cancelled { border-left: tall $foreground-muted; }
+    OperationCard.-background { border-left: outer $foreground-muted; }
+    OperationCard > .op-header { text-style: bold; }
+    OperationCard > .op-error { color: $error; height: auto; }
+    OperationCard > Log {
+        height: auto;
+        max-height: 8;
+        background: $surface;
+        scrollbar-size-vertical: 1;
+    }
+    """
+
+    def __init__(self, operation_id: str, *, requested: bool = True) -> None:
+        super().__init__(classes="-pending" if requested else "-pending -background")
+        self.operation_id = operation_id
+        self.requested = requested  # the user asked for it (w, --watch-op, palette), not found on a resource
+        self.operation: Operation | None = None
+        self.missing: str | None = None  # why the monitor stopped watching it (e.g. the API does not know it)
+        self.resource_name: str | None = None
+        self.finished_seen_at: datetime | None = None
+        self.announced = False
+        self.lines_written = 0
+        # children are built now so that updates may arrive before the card is mounted
+        self.header = Static(Content(f"◌ waiting  {one_line(operation_id)}"), classes="op-header")
+        self.progress = Static(Content("waiting for the first answer from the API"), classes="op-progress")
+        self.error = Static(Content(""), classes="op-error")
+        self.error.display = False
+        self.log_view = Log(max_lines=LOG_LINES_PER_OPERATION, auto_scroll=True, classes="op-log")
+        self._header_text = ""
+        self._progress_text = ""
+
+    def compose(self) -> ComposeResult:
+        yield self.header
+        yield self.progress
+        yield self.error
+        yield self.log_view
+
+    @property
+    def is_finished(self) -> bool:
+        return self.missing is not None or (self.operation is not None and self.operation.is_finished)
+
+    def show_missing(self, sentence: str) -> None:
+        """The monitor gave up on this operation (404): say so instead of waiting forever."""
+        if sentence == self.missing:
+            return
+        self.missing = sentence
+        self.set_class(True, "-failed")
+        self._header_text = f"✖ not found  {one_line(self.operation_id)}"
+        self.header.update(Content(self._header_text))
+        self.header.set_classes("op-header status--error")
+        self._progress_text = one_line(sentence)
+        self.progress.update(Content(self._progress_text))
+
+    def show(self, operation: Operation, now: datetime) -> None:
+        """Update header, bar and state classes for a changed operation (only what differs is repainted)."""
+        self.operation = operation
+        if operation.is_finished and self.finished_seen_at is None:
+            self.finished_seen_at = now
+        for status in ("pending", "in_progress", "completed", "failed", "cancelled", "unknown"):
+            self.set_class(status == self._status_class(operation), f"-{status}")
+        resource = f" on {self.resource_name}" if self.resource_name else ""
+        target = one_line(operation.resource_id or "")
+        origin = "" if self.requested else "  (found on a resource)"
+        header = (
+            f"{operation_badge(operation.status)}  {one_line(operation.type)}{resource}"
+            f"  {one_line(operation.id)}{'  ' + target if target else ''}{origin}"
+        )
+        if header != self._header_text:
+            self._header_text = header
+            self.header.update(Content(header))
+            self.header.set_classes(f"op-header status--{status_severity(operation.status)}")
+        reason = failure_reason(operation) if operation.status == "failed" else None
+        if reason:
+            self.error.update(Content(f"error: {reason}"))
+        self.error.display = bool(reason)
+        self.tick(now)
+
+    @staticmethod
+    def _status_class(operation: Operation) -> str:
+        known = ("pending", "in_progress", "completed", "failed", "cancelled")
+        return operation.status if operation.status in known else "unknown"
+
+    def tick(self, now: datetime) -> None:
+        """Refresh the bar and the timing text; nothing is repainted when the text is unchanged."""
+        operation = self.operation
+        if operation is None:
+            return
+        text = f"{progress_bar(operation.clamped_progress)}  {timing_text(operation, now, self.finished_seen_at)}"
+        if text != self._progress_text:
+            self._progress_text = text
+            self.progress.update(Content(text))
+
+    def write_logs(self, lines: Iterable[OperationLog]) -> None:
+        rendered = [f"{clock_time(line.timestamp)}  {one_line(line.message)}" for line in lines]
+        if rendered:
+            self.lines_written += len(rendered)
+            self.log_view.write_lines(rendered)
