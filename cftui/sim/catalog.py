@@ -104,7 +104,7 @@ COST_CENTERS = ("cc-1001", "cc-1002", "cc-2040", "cc-3300")
 
 
 def _hex(rng: random.Random, length: int) -> str:
-    return "".join(rng.choice("0123456789abcdef") for _ in range(length))
+    return f"{rng.getrandbits(4 * length):0{length}x}"
 
 
 def _compute(rng: random.Random, provider: str) -> dict[str, Any]:

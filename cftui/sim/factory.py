@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 from typing import Any
 
@@ -102,6 +103,13 @@ def make_hostile(resource: Resource, rng: random.Random) -> None:
         resource.cost_as_string = True
 
 
+TYPES = tuple(catalog.TYPE_WEIGHTS)
+TYPE_CUMULATIVE_WEIGHTS = tuple(itertools.accumulate(catalog.TYPE_WEIGHTS.values()))
+
+
+def weighted_types(rng: random.Random, count: int) -> list[str]:
+    return rng.choices(TYPES, cum_weights=TYPE_CUMULATIVE_WEIGHTS, k=count)
+
+
 def weighted_type(rng: random.Random) -> str:
-    types = list(catalog.TYPE_WEIGHTS)
-    return rng.choices(types, weights=list(catalog.TYPE_WEIGHTS.values()))[0]
+    return weighted_types(rng, 1)[0]

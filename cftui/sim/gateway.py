@@ -19,6 +19,7 @@ from starlette.datastructures import Headers
 from cftui.sim.errors import error_body
 from cftui.sim.keys import is_read_only, is_well_formed, mask_key
 from cftui.sim.ratelimit import Verdict
+from cftui.sim.serialize import iso_ms
 
 if TYPE_CHECKING:
     from cftui.sim.state import Simulator
@@ -62,10 +63,6 @@ def _bearer(headers: Headers) -> str | None:
     if scheme.lower() != "bearer" or not is_well_formed(token):
         return None
     return token
-
-
-def _iso_ms(timestamp: float) -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(timestamp)) + f".{int(timestamp % 1 * 1000):03d}Z"
 
 
 class Reply:
@@ -134,7 +131,7 @@ class Gateway:
         finally:
             self.sim.stats.in_flight -= 1
             self.sim.stats.record(
-                at=_iso_ms(time.time()),
+                at=iso_ms(time.time()),
                 method=scope["method"],
                 path=scope["path"],
                 query=scope.get("query_string", b"").decode("latin-1"),

@@ -7,10 +7,11 @@ world on every run.
 from __future__ import annotations
 
 import calendar
+import itertools
 import random
 
 from cftui.sim import catalog, nasty
-from cftui.sim.factory import make_project, make_resource, weighted_type
+from cftui.sim.factory import make_project, make_resource, weighted_types
 from cftui.sim.model import Project
 from cftui.sim.world import World
 
@@ -20,6 +21,8 @@ RESOURCES_RANGE = (20, 200)
 EPOCH = calendar.timegm((2024, 1, 8, 9, 0, 0, 0, 0, 0))  # the oldest project's creation
 SPAN_SECONDS = 400 * 24 * 3600
 STATUS_WEIGHTS = {"running": 84, "stopped": 9, "error": 4, "pending": 3}
+STATUSES = tuple(STATUS_WEIGHTS)
+STATUS_CUMULATIVE_WEIGHTS = tuple(itertools.accumulate(STATUS_WEIGHTS.values()))
 HOSTILE_SHARE = 0.15
 
 
@@ -35,7 +38,7 @@ def generate_world(world: World, *, projects: int = DEFAULT_PROJECTS, resources:
         project = make_project(
             world,
             rng,
-            name=nasty.nasty_text(rng, "hostile-project"),
+            name=nasty.HOSTILE_PROJECT_NAME,
             description=nasty.nasty_text(rng, "description"),
             tags=nasty.nasty_tags(rng, {"environment": "production"}),
             created_at=EPOCH + rng.uniform(0, SPAN_SECONDS),
@@ -85,18 +88,17 @@ def _fill_project(
     hostile_share: float = HOSTILE_SHARE,
     journal: bool = False,
 ) -> None:
-    statuses = list(STATUS_WEIGHTS)
-    weights = list(STATUS_WEIGHTS.values())
     archived = project.status == "archived"
-    # Cover every type in projects big enough, then fill by weight.
+    # Cover every type in projects big enough, then fill by weight (drawn in bulk: 100k resources must be quick).
     types = list(catalog.RESOURCE_TYPES) if count >= len(catalog.RESOURCE_TYPES) else []
-    types += [weighted_type(rng) for _ in range(count - len(types))]
+    types += weighted_types(rng, count - len(types))
+    statuses = rng.choices(STATUSES, cum_weights=STATUS_CUMULATIVE_WEIGHTS, k=count)
     counters: dict[str, int] = {}
-    for resource_type in types:
+    for resource_type, drawn_status in zip(types, statuses, strict=True):
         stem = rng.choice(catalog.NAME_STEMS[resource_type])
         counters[stem] = counters.get(stem, 0) + 1
         created = project.created_at + rng.uniform(0, SPAN_SECONDS / 2)
-        status = "stopped" if archived and rng.random() < 0.8 else rng.choices(statuses, weights)[0]
+        status = "stopped" if archived and rng.random() < 0.8 else drawn_status
         resource = make_resource(
             world,
             project,

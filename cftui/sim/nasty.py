@@ -15,6 +15,9 @@ BIDI = ("\u202etxt.exe", "\u2066isolated\u2069", "\u202dforced\u202c", "line\u20
 WIDE = ("数据库服务器", "🔥🚀💾", "ｆｕｌｌｗｉｄｔｈ", "e\u0301\u0301\u0301 zalgo", "👩‍👩‍👧‍👦 family")
 HOSTILE_PIECES = MARKUP + ESCAPES + C1_CONTROLS + BIDI + WIDE
 
+# The extra project of a --nasty world: markup, an escape that retitles the terminal, a bidi override, emoji.
+HOSTILE_PROJECT_NAME = "[bold red]prod[/] \x1b]2;pwned\x07\u202eyrtsudni 🔥 [@click=app.quit]x"
+
 UNKNOWN_STATUSES = ("degraded", "hibernating", "[blink]zombie[/]", "migrating\x1b[2J")
 UNKNOWN_TYPES = ("quantum_accelerator", "gpu_cluster", "[red]mainframe[/]", "edge\x1b]2;type\x07node")
 NASTY_OPERATION_TYPES = ("[bold]reboot[/]", "snapshot\x1b[2J", "migrate_\u202eresource")

@@ -17,13 +17,13 @@ from cftui.sim import params
 from cftui.sim.errors import invalid, not_found
 from cftui.sim.factory import make_resource
 from cftui.sim.faults import Faults
-from cftui.sim.gateway import _iso_ms
 from cftui.sim.generate import add_generated_projects
 from cftui.sim.journal import Change
 from cftui.sim.keys import mask_key
 from cftui.sim.model import Project, Resource
 from cftui.sim.operations import OPERATION_KINDS, cancel_operation, start_operation
 from cftui.sim.respond import reply, simulator
+from cftui.sim.serialize import iso_ms
 from cftui.sim.state import Simulator
 from cftui.sim.world import MAX_JUMP_SECONDS
 
@@ -33,7 +33,7 @@ MAX_ADDED_RESOURCES = 200_000
 def change_payload(change: Change) -> dict[str, Any]:
     return {
         "seq": change.seq,
-        "at": _iso_ms(change.at),
+        "at": iso_ms(change.at),
         "kind": change.kind,
         "project_id": change.project_id,
         "resource_id": change.resource_id,
@@ -48,7 +48,7 @@ async def state(request: Request) -> Response:
     world = sim.world
     return reply(
         {
-            "now": _iso_ms(world.clock.wall_now()),
+            "now": iso_ms(world.clock.wall_now()),
             "world_time": round(world.clock.world_now(), 3),
             "speed": world.clock.speed,
             "static": world.static,

@@ -15,6 +15,11 @@ def iso(timestamp: float) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(timestamp))
 
 
+def iso_ms(timestamp: float) -> str:
+    """ISO 8601 UTC with milliseconds, for the control endpoint's journal and stats."""
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(timestamp)) + f".{int(timestamp % 1 * 1000):03d}Z"
+
+
 def project_payload(project: Project) -> dict[str, Any]:
     payload: dict[str, Any] = {
         "id": project.id,

@@ -7,7 +7,6 @@ listening on it) never miss anything. All of it runs on the server's single even
 from __future__ import annotations
 
 import random
-import string
 from collections.abc import Iterator
 from typing import Any
 
@@ -15,7 +14,6 @@ from cftui.sim.clock import Scheduler, WorldClock
 from cftui.sim.journal import Journal
 from cftui.sim.model import Operation, Project, Resource
 
-ID_ALPHABET = string.ascii_lowercase + string.digits
 # `/_sim/advance` and lazy catch-up never process more than this much world time in one go.
 MAX_JUMP_SECONDS = 7 * 24 * 3600
 
@@ -47,7 +45,7 @@ class World:
         self._resource_ids: list[str] = []  # for picking one at random in O(1)
         self._resource_positions: dict[str, int] = {}
         self._ids: set[str] = set()
-        self.organization_id = "org_" + "".join(random.Random(f"{seed}:org").choices(ID_ALPHABET, k=6))
+        self.organization_id = f"org_{random.Random(f'{seed}:org').getrandbits(24):06x}"
         # The world time being processed, and the real time it corresponds to (timestamps of changes).
         self.current_world = 0.0
         self.current_wall = self.clock.wall_now()
@@ -81,9 +79,10 @@ class World:
         self.scheduler.schedule(self.current_world + delay, action)
 
     # --- ids and lookups ------------------------------------------------------------------------------------
-    def new_id(self, prefix: str, rng: random.Random, length: int = 8) -> str:
+    def new_id(self, prefix: str, rng: random.Random, length: int = 10) -> str:
+        """`prefix` + `length` hex digits (like the reference's `res_123abc`), unique in this world."""
         while True:
-            candidate = prefix + "".join(rng.choices(ID_ALPHABET, k=length))
+            candidate = f"{prefix}{rng.getrandbits(4 * length):0{length}x}"
             if candidate not in self._ids:
                 self._ids.add(candidate)
                 return candidate
