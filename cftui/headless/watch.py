@@ -11,6 +11,7 @@ from cftui.headless.durations import duration_argument
 from cftui.headless.exit_codes import ExitCode
 
 COMMAND = "watch"
+TERMINATED = 128 + 15  # the shell's code for "ended by SIGTERM"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -42,10 +43,14 @@ def run(args: argparse.Namespace) -> int:
     except CommandFailed as failure:
         say_error(COMMAND, str(failure))
         return ExitCode.FAILURE
+    except asyncio.CancelledError:  # SIGTERM: the display was closed on the way out (cursor shown again)
+        say_error(COMMAND, "Stopped by SIGTERM before every operation ended.")
+        return TERMINATED
 
 
 async def _watch(settings, operation_ids: list[str], *, limit: float | None) -> int:
     import asyncio
+    import signal
 
     from cftui.api.client import CloudForgeClient
     from cftui.api.keys import KeyPolicyError
@@ -55,6 +60,9 @@ async def _watch(settings, operation_ids: list[str], *, limit: float | None) -> 
     from cftui.headless.watch_follow import follow, still_running
     from cftui.headless.watch_track import OperationTracker
 
+    this_task = asyncio.current_task()
+    assert this_task is not None
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, this_task.cancel)
     trackers = {op_id: OperationTracker(op_id) for op_id in operation_ids}
     if is_terminal():
         from rich.console import Console

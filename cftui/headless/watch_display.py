@@ -17,7 +17,8 @@ from rich.text import Text
 
 from cftui.api.models import Operation
 from cftui.api.sanitize import one_line
-from cftui.headless.output import format_time, say_error
+from cftui.headless.output import format_time, say_error, silence_stdout
+from cftui.headless.session import CommandFailed
 from cftui.headless.watch_track import OperationTracker, describe_end, format_seconds, time_left
 
 END_STYLES = {"completed": "bold green", "failed": "bold red", "cancelled": "bold yellow"}
@@ -40,8 +41,12 @@ class PlainWatchDisplay:
     def show(self, operation: Operation, now: datetime) -> None:
         lines = self.trackers[operation.id].update(operation, now)
         if lines:
-            self.out.write("".join(line + "\n" for line in lines))
-            self.out.flush()
+            try:
+                self.out.write("".join(line + "\n" for line in lines))
+                self.out.flush()
+            except BrokenPipeError:
+                silence_stdout()
+                raise CommandFailed("stdout was closed, so cftui stopped following (outcome not known).") from None
 
     def note(self, sentence: str) -> None:
         say_error(self.command, sentence)

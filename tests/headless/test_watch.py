@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import re
+import shlex
+import signal
 import subprocess
-import threading
 from collections.abc import Iterator
 
 import pytest
 
 from tests.headless.hostile import assert_no_raw_controls
-from tests.headless.runner import child_env, command, run_in_terminal, run_piped
+from tests.headless.runner import child_env, command, run_in_terminal, run_piped, run_together, start_piped
 from tests.headless.simworld import running_resource_ids, start_operation
-from tests.simproc import LIVE_KEY, READ_KEY, SimServer, running_sim, wait_for
+from tests.simproc import READ_KEY, SimServer, running_sim, wait_for
 
 LINE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ op_\S+ .+$")
 
@@ -38,70 +39,61 @@ def resource_id(free_resources: Iterator[str]) -> str:
 
 def watch(sim: SimServer, *args: str, key: str = READ_KEY, terminal: bool = False):
     runner = run_in_terminal if terminal else run_piped
-    return runner("watch", *args, "--api-url", sim.base_url, key=key)
+    return lambda: runner("watch", *args, "--api-url", sim.base_url, key=key)
 
 
-def test_completed_operation_on_a_pipe_exits_0_with_a_line_per_change(sim: SimServer, resource_id: str) -> None:
-    op_id = start_operation(sim, resource_id, "completed", 60)
-    done = watch(sim, op_id)
-    assert done.code == 0, done.stderr
-    lines = done.stdout.splitlines()
+def test_outcomes_on_a_pipe_and_on_a_terminal(sim: SimServer, free_resources: Iterator[str]) -> None:
+    def start(outcome: str, duration_s: float = 60) -> str:
+        return start_operation(sim, next(free_resources), outcome, duration_s)
+
+    alone = start("completed", 3600)  # it waits, in progress, until the test moves the world's clock on
+    following = start_piped("watch", alone, "--api-url", sim.base_url)
+    good, bad, drawn_good, drawn_bad = (start(o) for o in ("completed", "failed", "completed", "failed"))
+    piped_two, drawn, drawn_failed = run_together(
+        watch(sim, good, bad), watch(sim, drawn_good, terminal=True), watch(sim, drawn_bad, terminal=True)
+    )
+    following.wait_for_line(rf"{alone} progress \d+%")
+    sim.control("POST", "advance", {"seconds": 3600})
+
+    # a pipe: one plain line per change, exit 0 when it completed
+    assert following.wait() == 0, following.err
+    lines = following.stdout.splitlines()
     assert lines and all(LINE.match(line) for line in lines), lines
-    assert "\x1b" not in done.stdout
-    assert lines[0].endswith(f"{op_id} update_resource on {resource_id}: in_progress") or "pending" in lines[0]
-    assert any(f"{op_id} log: " in line for line in lines)
-    assert any(re.search(rf"{op_id} progress \d+%", line) for line in lines)
-    assert lines[-1].endswith(f"{op_id} completed")
+    assert "\x1b" not in following.stdout
+    assert re.search(rf" {alone} update_resource on res_\w+(: (pending|in_progress))?$", lines[0]), lines[0]
+    assert any(f"{alone} log: " in line for line in lines)
+    assert any(re.search(rf"{alone} progress \d+%", line) for line in lines)
+    assert lines[-1].endswith(f"{alone} completed")
+
+    # one failed of two: exit 1, both followed to their end
+    assert piped_two.code == 1, piped_two.stderr
+    assert any(line.endswith(f"{good} completed") for line in piped_two.stdout.splitlines())
+    assert re.search(rf"{bad} failed(: .+)?$", piped_two.stdout, re.MULTILINE)
+
+    # a terminal: a progress bar, then the outcome
+    assert drawn.code == 0, drawn.stderr
+    assert "━" in drawn.stdout and "100%" in drawn.stdout and "completed" in drawn.stdout
+    assert_no_raw_controls(drawn.stdout, allow_sgr=True)
+    assert drawn_failed.code == 1 and "failed" in drawn_failed.stdout
 
 
-def test_one_failed_of_two_exits_1(sim: SimServer, free_resources: Iterator[str]) -> None:
-    good = start_operation(sim, next(free_resources), "completed", 30)
-    bad = start_operation(sim, next(free_resources), "failed", 30)
-    done = watch(sim, good, bad)
-    assert done.code == 1, done.stderr
-    assert any(line.endswith(f"{good} completed") for line in done.stdout.splitlines())
-    assert re.search(rf"{bad} failed(: .+)?$", done.stdout, re.MULTILINE)
+def test_unknown_operation_and_timeout_exit_2(sim: SimServer, resource_id: str) -> None:
+    long_one = start_operation(sim, resource_id, "completed", 86_400)
+    unknown, timed_out = run_together(watch(sim, "op_doesnotexist"), watch(sim, long_one, "--timeout", "2s"))
+    assert unknown.code == 2 and unknown.stdout == ""
+    assert unknown.stderr.count("\n") == 1 and unknown.stderr.startswith("cftui watch: ")
+    assert "op_doesnotexist" in unknown.stderr and "request req_" in unknown.stderr
 
-
-def test_terminal_shows_progress_bar_and_exit_codes(
-    sim: SimServer, resource_id: str, free_resources: Iterator[str]
-) -> None:
-    op_id = start_operation(sim, resource_id, "completed", 40)
-    done = watch(sim, op_id, terminal=True)
-    assert done.code == 0, done.stderr
-    assert "━" in done.stdout and "100%" in done.stdout and "completed" in done.stdout
-    assert "log" not in done.stdout.split(op_id)[0]  # the display starts with the operation, not noise
-    assert_no_raw_controls(done.stdout, allow_sgr=True)
-    failed = watch(sim, start_operation(sim, next(free_resources), "failed", 40), terminal=True)
-    assert failed.code == 1 and "failed" in failed.stdout
-
-
-def test_unknown_operation_exits_2_with_one_sentence(sim: SimServer) -> None:
-    done = watch(sim, "op_doesnotexist")
-    assert done.code == 2 and done.stdout == ""
-    assert done.stderr.count("\n") == 1 and done.stderr.startswith("cftui watch: ")
-    assert "op_doesnotexist" in done.stderr and "request req_" in done.stderr
-
-
-def test_timeout_exits_2_naming_what_still_runs(sim: SimServer, resource_id: str) -> None:
-    op_id = start_operation(sim, resource_id, "completed", 86_400)
-    done = watch(sim, op_id, "--timeout", "2s")
-    assert done.code == 2
-    assert f"Timed out after 2 s; still running: {op_id} (" in done.stderr
-    assert f"{op_id} update_resource" in done.stdout  # it did follow it until then
-
-
-def test_live_key_refused_and_shown_masked(sim: SimServer) -> None:
-    done = watch(sim, "op_x", key=LIVE_KEY)
-    assert done.code == 2 and "live key" in done.stderr
-    assert LIVE_KEY not in done.stderr and "cf_live_…live" in done.stderr
+    assert timed_out.code == 2
+    assert f"Timed out after 2 s; still running: {long_one} (" in timed_out.stderr
+    assert f"{long_one} update_resource" in timed_out.stdout  # it did follow it until then
 
 
 def test_revoked_key_exits_2_with_request_id(sim: SimServer, resource_id: str) -> None:
     op_id = start_operation(sim, resource_id, "completed", 60)
     sim.control("POST", "faults", {"revoked_keys": [READ_KEY]})
     try:
-        done = watch(sim, op_id)
+        done = watch(sim, op_id)()
     finally:
         sim.control("DELETE", "faults")
     assert done.code == 2
@@ -117,32 +109,39 @@ def test_revoked_key_exits_2_with_request_id(sim: SimServer, resource_id: str) -
 def test_trouble_is_ridden_out_with_a_message(sim: SimServer, resource_id: str, fault: dict, said: str) -> None:
     op_id = start_operation(sim, resource_id, "completed", 60)
     sim.control("POST", "faults", fault)
-    process = subprocess.Popen(
-        command("watch", op_id, "--api-url", sim.base_url),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=child_env(READ_KEY),
-    )
-    notes: list[str] = []
-    out: list[str] = []
-    readers = [
-        threading.Thread(target=lambda: notes.extend(process.stderr), daemon=True),  # type: ignore[arg-type]
-        threading.Thread(target=lambda: out.extend(process.stdout), daemon=True),  # type: ignore[arg-type]
-    ]
+    following = start_piped("watch", op_id, "--api-url", sim.base_url)
     try:
-        for reader in readers:
-            reader.start()
-        wait_for(lambda: notes, timeout=30, message="a note about the outage on stderr")
+        wait_for(lambda: following.err, timeout=30, message="a note about the trouble on stderr")
     finally:
         sim.control("DELETE", "faults")
-    try:
-        assert process.wait(timeout=60) == 0, notes
-    finally:
-        process.kill()
-    for reader in readers:
-        reader.join(10)
+    assert following.wait() == 0, following.err
+    notes, out = following.err, following.out
     assert notes[0].startswith("cftui watch: ") and said in notes[0], notes
     assert "request" in notes[0] or "error_rate" not in fault  # a server error names its request id
     assert out[-1].rstrip("\n").endswith(f"{op_id} completed")
     assert any("answers again" in note for note in notes)
+
+
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)], ids=["ctrl-c", "sigterm"])
+def test_interrupted_on_a_terminal_shows_the_cursor_again(
+    sim: SimServer, resource_id: str, signum: int, code: int
+) -> None:
+    op_id = start_operation(sim, resource_id, "completed", 86_400)
+    done = run_in_terminal(
+        "watch", op_id, "--api-url", sim.base_url, interrupt_when=lambda out: "━" in out, interrupt_with=signum
+    )
+    assert done.code == code
+    assert done.stdout.rstrip().endswith("\x1b[?25h")  # rich's display closed: the cursor is back
+    assert "Traceback" not in done.stderr
+
+
+def test_closed_pipe_stops_following(sim: SimServer, resource_id: str) -> None:
+    op_id = start_operation(sim, resource_id, "completed", 600)
+    pipeline = " ".join(shlex.quote(part) for part in command("watch", op_id, "--api-url", sim.base_url))
+    script = f'{pipeline} | head -n 1; echo "cftui exit ${{PIPESTATUS[0]}}" >&2'
+    done = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=60, env=child_env(READ_KEY))
+    assert done.stdout.startswith("20") and op_id in done.stdout
+    assert done.stderr.splitlines() == [
+        "cftui watch: stdout was closed, so cftui stopped following (outcome not known).",
+        "cftui exit 2",
+    ]
