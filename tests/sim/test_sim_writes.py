@@ -178,6 +178,7 @@ def test_project_lifecycle_and_refused_delete(sim: SimServer) -> None:
     }
     created = call(sim, "POST", "projects", key=TEST_KEY, json=body)
     assert created.status_code == 201
+    assert_common_headers(created)
     project = created.json()["data"]
     assert {"id", "name", "status", "created_at"} <= set(project)
     assert project["status"] == "active" and project["resource_count"] == 0 and project["monthly_cost"] == 0
