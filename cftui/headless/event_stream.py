@@ -27,16 +27,20 @@ class EventStream:
         self.format_line = jsonl_line if output_format == "jsonl" else text_line
         self.out = sys.stdout if out is None else out
         self.stop = asyncio.Event()
+        self.closed = False  # the reader of stdout went away
         self.refused: str | None = None  # the key was refused: the sentence to end with
         self.last_connection: ConnectionStatus | None = None
 
     def write(self, events: list[ChangeEvent] | tuple[ChangeEvent, ...]) -> None:
-        if not events or self.stop.is_set():
+        # Events published while stopping are still printed: the history keeps them, and --since replays must
+        # match what was shown.
+        if not events or self.closed:
             return
         try:
             self.out.write("".join(self.format_line(event) + "\n" for event in events))
             self.out.flush()  # a reader downstream sees each event as it happens
         except BrokenPipeError:
+            self.closed = True
             silence_stdout()
             self.stop.set()
 
