@@ -117,7 +117,8 @@ class RequestWindow:
     def can_spend(self, cost: float, reserved: float, budget_rate: float) -> bool:
         """Whether a job of `cost` requests may start now, with `reserved` requests already in flight."""
         self._refill()
-        if self.used_last_minute() + reserved + cost > budget_rate:
+        # one request of headroom: the server counts a request when it answers, we when the answer arrives
+        if self.used_last_minute() + reserved + cost > max(1.0, budget_rate - 1.0):
             return False
         return self._tokens - reserved >= min(cost, self._capacity)
 
@@ -128,7 +129,7 @@ class RequestWindow:
         need = min(cost, self._capacity) + reserved - self._tokens
         if need > 0 and self._rate_per_second > 0:
             waits.append(need / self._rate_per_second)
-        over = self.used_last_minute() + reserved + cost - budget_rate
+        over = self.used_last_minute() + reserved + cost - max(1.0, budget_rate - 1.0)
         if over > 0 and self._sent:
             index = min(len(self._sent) - 1, max(0, math.ceil(over) - 1))
             waits.append(self._sent[index] + 60.0 - self._clock())

@@ -32,11 +32,18 @@ UPDATE_FIELDS = ("name", "type", "provider", "region", "configuration", "tags")
 PROJECT_UPDATE_FIELDS = ("name", "status", "description", "tags", "resource_count")
 
 
-def cost_changed(old: Decimal | None, new: Decimal | None) -> bool:
+# A project's total moves when any of its resources does: a dollar is news there, however big the total.
+PROJECT_COST_CHANGE_ENOUGH = Decimal("1.00")
+
+
+def cost_changed(old: Decimal | None, new: Decimal | None, *, enough: Decimal | None = None) -> bool:
+    """Worth an event: at least a cent, and at least 0.1% (or at least `enough`, when given)."""
     if old is None or new is None:
         return old is not new
     delta = abs(new - old)
-    return delta >= COST_CHANGE_MIN_ABSOLUTE and (old == 0 or delta / abs(old) >= COST_CHANGE_MIN_RELATIVE)
+    if delta < COST_CHANGE_MIN_ABSOLUTE:
+        return False
+    return old == 0 or delta / abs(old) >= COST_CHANGE_MIN_RELATIVE or (enough is not None and delta >= enough)
 
 
 def status_severity(new: str) -> Severity:
@@ -179,7 +186,7 @@ class ChangeTracker:
         if project.id not in self._reported_project_cost or project.id in self._tracked:
             # first sight, or followed resource by resource (those events tell the story)
             self._reported_project_cost[project.id] = cost
-        elif cost_changed(self._reported_project_cost[project.id], cost):
+        elif cost_changed(self._reported_project_cost[project.id], cost, enough=PROJECT_COST_CHANGE_ENOUGH):
             old = self._reported_project_cost[project.id]
             self._reported_project_cost[project.id] = cost
             events.append(
