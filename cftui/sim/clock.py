@@ -58,13 +58,7 @@ class Scheduler:
     def schedule(self, world_time: float, action: Callable[[], None]) -> None:
         heapq.heappush(self._heap, _Entry(world_time, next(self._counter), action))
 
-    def next_time(self) -> float | None:
-        return self._heap[0].world_time if self._heap else None
-
     def pop_due(self, world_time: float) -> _Entry | None:
         if self._heap and self._heap[0].world_time <= world_time:
             return heapq.heappop(self._heap)
         return None
-
-    def __len__(self) -> int:
-        return len(self._heap)

@@ -17,14 +17,15 @@ from cftui.sim.state import Simulator
 GRACEFUL_SHUTDOWN_SECONDS = 1.0
 # Messages uvicorn logs for things the simulator does on purpose (dropped connections, hung requests cancelled
 # at shutdown); they are not errors here.
-DROPPED_MESSAGE = "ASGI callable returned without completing response"
+EXPECTED_MESSAGES = ("ASGI callable returned without completing response", "timeout graceful shutdown exceeded")
 
 
 class _ExpectedNoise(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if record.exc_info and isinstance(record.exc_info[1], asyncio.CancelledError):
             return False
-        return not record.getMessage().startswith(DROPPED_MESSAGE)
+        message = record.getMessage()
+        return not any(expected in message for expected in EXPECTED_MESSAGES)
 
 
 class _Server(uvicorn.Server):

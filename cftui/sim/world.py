@@ -7,7 +7,6 @@ listening on it) never miss anything. All of it runs on the server's single even
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 from typing import Any
 
 from cftui.sim.clock import Scheduler, WorldClock
@@ -91,9 +90,6 @@ class World:
         if not self._resource_ids:
             return None
         return self.resources[self._resource_ids[rng.randrange(len(self._resource_ids))]]
-
-    def iter_resources(self) -> Iterator[Resource]:
-        return iter(self.resources.values())
 
     # --- projects -------------------------------------------------------------------------------------------
     def add_project(self, project: Project, *, journal: bool = True) -> None:
