@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -368,3 +369,20 @@ def test_settings_repr_masks_the_key(tmp_path: Path) -> None:
     for text in (repr(settings), str(settings), repr(settings.api_key), str(settings.api_key), f"{settings}"):
         assert READ not in text
         assert "cf_read_…3f9a" in text
+
+
+def test_settings_copy_and_replace_keep_the_key_masked(tmp_path: Path) -> None:
+    settings = Settings.load(None, env_for(tmp_path, CLOUDFORGE_API_KEY=READ))
+    as_dict = dataclasses.asdict(settings)
+    assert as_dict["api_key"] is settings.api_key and READ not in repr(as_dict)
+    faster = dataclasses.replace(settings, interval=1.0)
+    assert faster.interval == 1.0 and faster.api_key.reveal() == READ
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        settings.interval = 2.0  # type: ignore[misc]
+
+
+def test_load_reads_the_process_environment_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CLOUDFORGE_API_KEY", TEST)
+    monkeypatch.setenv("CLOUDFORGE_API_URL", "http://127.0.0.1:1/v2")
+    settings = Settings.load()
+    assert settings.api_key.kind == "test" and settings.api_url == "http://127.0.0.1:1/v2"
