@@ -242,7 +242,7 @@ async def test_operations_found_on_resources_are_shown_quietly_and_capped() -> N
         overflow = pane.query_one("#operations-overflow", Static)
         assert overflow.display and str(overflow.content) == "4 more operations running on resources are not shown."
         card = pane.card("op_bg00")
-        assert card is not None and "(found on a resource)" in rendered_text(card.header)
+        assert card is not None and "op_bg00 · res_web1 · found on a resource" in rendered_text(card.ids)
         ended = [operation(f"op_bg{i:02d}", status="completed", progress=100) for i in range(14)]
         app.feed(update(world(operation("op_mine", status="failed", progress=70), *ended)))
         await pilot.pause()

@@ -157,7 +157,7 @@ class EventFeed(ScrollView, can_focus=True):
         strip = self._cache.get(key)
         if strip is None:
             text = self._line(self._events[index])
-            text.stylize_before(self.rich_style)
+            text.style = self.rich_style  # the base style covers the padding too, not only the words
             text.truncate(width, overflow="ellipsis", pad=True)
             strip = Strip(text.render(self.app.console), width)
             self._cache[key] = strip

@@ -16,7 +16,8 @@ from textual.widgets import Log, Static
 
 from cftui.api.models import Operation, OperationLog
 from cftui.api.sanitize import one_line
-from cftui.ui.format import clock_time, countdown, duration, operation_badge, progress_bar, status_severity
+from cftui.monitor.operations import time_left
+from cftui.ui.format import clock_time, duration, operation_badge, progress_bar, status_severity
 
 LOG_LINES_PER_OPERATION = 500
 
@@ -47,7 +48,7 @@ def failure_reason(operation: Operation) -> str | None:
 
 
 def timing_text(operation: Operation, now: datetime, finished_seen_at: datetime | None = None) -> str:
-    """`elapsed 1m 05s · left in 2m 00s (ETA 14:30:00)`; for an ended operation, how long it took."""
+    """`elapsed 1m 05s · left in 2m 00s` (to `estimated_completion`); for an ended operation, how long it took."""
     started = operation.started_at
     if operation.is_finished:
         end = completed_at(operation) or finished_seen_at or now
@@ -59,9 +60,16 @@ def timing_text(operation: Operation, now: datetime, finished_seen_at: datetime 
     eta = operation.estimated_completion
     if eta is None:
         return f"{elapsed} · time left unknown"
-    left = countdown(eta, now)
-    left_text = "due now" if left == "now" else f"left {left}"
-    return f"{elapsed} · {left_text} (ETA {clock_time(eta)})"
+    left = time_left(operation, now)
+    seconds = left.total_seconds() if left is not None else 0.0
+    return f"{elapsed} · " + ("due now" if seconds <= 0 else f"left in {duration(seconds + 0.999)}")
+
+
+def progress_text(operation: Operation) -> str:
+    """`[█████░░░] 45%  ETA 14:05:00`: the bar, its figure, and when the API expects the end."""
+    eta = operation.estimated_completion
+    suffix = f"  ETA {clock_time(eta)}" if eta is not None and not operation.is_finished else ""
+    return f"{progress_bar(operation.clamped_progress)}{suffix}"
 
 
 class OperationCard(Vertical):
@@ -79,12 +87,14 @@ class OperationCard(Vertical):
     OperationCard.-cancelled { border-left: tall $foreground-muted; }
     OperationCard.-background { border-left: outer $foreground-muted; }
     OperationCard > .op-header { text-style: bold; }
+    OperationCard > .op-ids { color: $text-muted; }
     OperationCard > .op-error { color: $error; height: auto; }
     OperationCard > Log {
         height: auto;
         max-height: 8;
         background: $surface;
         scrollbar-size-vertical: 1;
+        scrollbar-size-horizontal: 0;
     }
     """
 
@@ -99,19 +109,29 @@ class OperationCard(Vertical):
         self.announced = False
         self.lines_written = 0
         # children are built now so that updates may arrive before the card is mounted
-        self.header = Static(Content(f"◌ waiting  {one_line(operation_id)}"), classes="op-header")
+        self.header = Static(Content("◌ waiting"), classes="op-header")
+        self.ids = Static(Content(one_line(operation_id)), classes="op-ids")
         self.progress = Static(Content("waiting for the first answer from the API"), classes="op-progress")
+        self.timing = Static(Content(""), classes="op-timing")
         self.error = Static(Content(""), classes="op-error")
         self.error.display = False
         self.log_view = Log(max_lines=LOG_LINES_PER_OPERATION, auto_scroll=True, classes="op-log")
-        self._header_text = ""
-        self._progress_text = ""
+        self._shown: dict[str, str] = {}  # what each line shows now: a line is repainted only when it changes
 
     def compose(self) -> ComposeResult:
         yield self.header
+        yield self.ids
         yield self.progress
+        yield self.timing
         yield self.error
         yield self.log_view
+
+    def _set(self, name: str, widget: Static, text: str) -> bool:
+        if self._shown.get(name) == text:
+            return False
+        self._shown[name] = text
+        widget.update(Content(text))
+        return True
 
     @property
     def is_finished(self) -> bool:
@@ -123,11 +143,10 @@ class OperationCard(Vertical):
             return
         self.missing = sentence
         self.set_class(True, "-failed")
-        self._header_text = f"✖ not found  {one_line(self.operation_id)}"
-        self.header.update(Content(self._header_text))
+        self._set("header", self.header, "✖ not found")
         self.header.set_classes("op-header status--error")
-        self._progress_text = one_line(sentence)
-        self.progress.update(Content(self._progress_text))
+        self._set("progress", self.progress, one_line(sentence))
+        self._set("timing", self.timing, "")
 
     def show(self, operation: Operation, now: datetime) -> None:
         """Update header, bar and state classes for a changed operation (only what differs is repainted)."""
@@ -137,16 +156,15 @@ class OperationCard(Vertical):
         for status in ("pending", "in_progress", "completed", "failed", "cancelled", "unknown"):
             self.set_class(status == self._status_class(operation), f"-{status}")
         resource = f" on {self.resource_name}" if self.resource_name else ""
-        target = one_line(operation.resource_id or "")
-        origin = "" if self.requested else "  (found on a resource)"
-        header = (
-            f"{operation_badge(operation.status)}  {one_line(operation.type)}{resource}"
-            f"  {one_line(operation.id)}{'  ' + target if target else ''}{origin}"
-        )
-        if header != self._header_text:
-            self._header_text = header
-            self.header.update(Content(header))
+        if self._set(
+            "header", self.header, f"{operation_badge(operation.status)}  {one_line(operation.type)}{resource}"
+        ):
             self.header.set_classes(f"op-header status--{status_severity(operation.status)}")
+        target = one_line(operation.resource_id or "")
+        ids = " · ".join(
+            part for part in (one_line(operation.id), target, "" if self.requested else "found on a resource") if part
+        )
+        self._set("ids", self.ids, ids)
         reason = failure_reason(operation) if operation.status == "failed" else None
         if reason:
             self.error.update(Content(f"error: {reason}"))
@@ -159,14 +177,12 @@ class OperationCard(Vertical):
         return operation.status if operation.status in known else "unknown"
 
     def tick(self, now: datetime) -> None:
-        """Refresh the bar and the timing text; nothing is repainted when the text is unchanged."""
+        """Refresh the bar and the timing line; nothing is repainted when their text is unchanged."""
         operation = self.operation
         if operation is None:
             return
-        text = f"{progress_bar(operation.clamped_progress)}  {timing_text(operation, now, self.finished_seen_at)}"
-        if text != self._progress_text:
-            self._progress_text = text
-            self.progress.update(Content(text))
+        self._set("progress", self.progress, progress_text(operation))
+        self._set("timing", self.timing, timing_text(operation, now, self.finished_seen_at))
 
     def write_logs(self, lines: Iterable[OperationLog]) -> None:
         rendered = [f"{clock_time(line.timestamp)}  {one_line(line.message)}" for line in lines]

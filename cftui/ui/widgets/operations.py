@@ -24,9 +24,9 @@ from textual.widgets import Static
 from cftui.api.models import Operation, Resource
 from cftui.api.sanitize import one_line
 from cftui.monitor.state import MonitorUpdate, Snapshot
-from cftui.ui.widgets.operation_card import OperationCard, completed_at, failure_reason, timing_text
+from cftui.ui.widgets.operation_card import OperationCard, completed_at, failure_reason, progress_text, timing_text
 
-__all__ = ["OperationCard", "OperationsPane", "completed_at", "failure_reason", "timing_text"]
+__all__ = ["OperationCard", "OperationsPane", "completed_at", "failure_reason", "progress_text", "timing_text"]
 
 MAX_FINISHED_CARDS = 20  # older finished operations leave the pane; running ones stay
 MAX_BACKGROUND_CARDS = 10  # operations found on resources, not asked for: enough to see what is going on
@@ -102,6 +102,8 @@ class OperationsPane(VerticalScroll):
         elif not card.requested:
             card.requested = True  # found on a resource earlier, now wanted: it will be announced
             card.remove_class("-background")
+            if card.operation is not None:
+                card.show(card.operation, self.now())
 
     def apply(self, update: MonitorUpdate) -> None:
         snapshot = update.snapshot
