@@ -110,7 +110,7 @@ def collect_key_groups(screen: Screen[object]) -> list[KeyGroup]:
     sources: list[tuple[str, DOMNode]] = [
         ("Everywhere", app),
         *chain,
-        (f"Screen: {group_title(screen)}", screen),
+        ("This screen" if type(screen) is Screen else group_title(screen), screen),
         *rest,
     ]
     shadowed = _shadowing_keys(app)
