@@ -8,9 +8,14 @@ when the settings or the key are refused.
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from cftui.headless.durations import duration_argument
 from cftui.headless.exit_codes import ExitCode
+
+if TYPE_CHECKING:
+    from cftui.config import Settings
+
 
 COMMAND = "events"
 
@@ -52,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
         return ExitCode.OK
 
 
-async def _stream(settings, output_format: str, since_seconds: float | None) -> int:
+async def _stream(settings: Settings, output_format: str, since_seconds: float | None) -> int:
     from cftui.headless.event_stream import EventStream
     from cftui.headless.session import open_monitor
 

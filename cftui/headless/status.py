@@ -6,8 +6,14 @@ Exit codes: 0 nothing in `error`, 1 something in `error`, 2 the answer is not kn
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from cftui.headless.exit_codes import ExitCode
+
+if TYPE_CHECKING:
+    from cftui.config import Settings
+    from cftui.headless.status_report import StatusReport
+
 
 COMMAND = "status"
 
@@ -53,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     return ExitCode.OK if report.healthy else ExitCode.TROUBLE
 
 
-async def _collect(settings, wanted: tuple[str, ...], problems_only: bool):
+async def _collect(settings: Settings, wanted: tuple[str, ...], problems_only: bool) -> StatusReport:
     """Two passes of the monitor: the project list, then every resource of the selected projects."""
     from datetime import UTC, datetime
 
@@ -91,7 +97,7 @@ async def _collect(settings, wanted: tuple[str, ...], problems_only: bool):
     )
 
 
-def _print(report, output_format: str) -> None:
+def _print(report: StatusReport, output_format: str) -> None:
     import json
     import sys
 

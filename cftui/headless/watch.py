@@ -6,9 +6,14 @@ Exit codes: 0 all completed, 1 one failed or was cancelled, 2 settings/key/API f
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from cftui.headless.durations import duration_argument
 from cftui.headless.exit_codes import ExitCode
+
+if TYPE_CHECKING:
+    from cftui.config import Settings
+
 
 COMMAND = "watch"
 TERMINATED = 128 + 15  # the shell's code for "ended by SIGTERM"
@@ -48,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
         return TERMINATED
 
 
-async def _watch(settings, operation_ids: list[str], *, limit: float | None) -> int:
+async def _watch(settings: Settings, operation_ids: list[str], *, limit: float | None) -> int:
     import asyncio
     import signal
 
