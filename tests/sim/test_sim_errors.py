@@ -145,3 +145,9 @@ def test_every_error_response_carries_the_common_headers(static_sim: SimServer) 
     assert [response.status_code for response in responses] == [401, 403, 404, 400]
     for response in responses:
         assert_common_headers(response)
+
+
+def test_read_key_may_head(static_sim: SimServer) -> None:
+    response = client().head(f"{static_sim.base_url}/projects", headers={"Authorization": f"Bearer {READ_KEY}"})
+    assert response.status_code == 200 and response.content == b""
+    assert_common_headers(response)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import socket
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -21,15 +22,19 @@ SECRET = "s3cret-for-tests"
 class Receiver:
     """A loopback HTTP server that keeps every POST it gets (headers and raw body)."""
 
-    def __init__(self) -> None:
+    def __init__(self, failures: int = 0) -> None:
+        """`failures`: how many POSTs to answer with 500 before accepting (to exercise retries)."""
         self.received: list[tuple[dict[str, str], bytes]] = []
         received = self.received
+        left = [failures]
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 received.append(({k.lower(): v for k, v in self.headers.items()}, body))
-                self.send_response(204)
+                failing = left[0] > 0
+                left[0] -= 1
+                self.send_response(500 if failing else 204)
                 self.end_headers()
 
             def log_message(self, *args: Any) -> None:
@@ -132,3 +137,28 @@ def test_webhook_registry_and_validation(static_sim: SimServer) -> None:
     assert call(static_sim, "GET", f"webhooks/{hook['id']}").json()["data"]["url"] == "http://localhost:9/hook"
     assert call(static_sim, "DELETE", f"webhooks/{hook['id']}", key=TEST_KEY).status_code == 204
     assert_error(call(static_sim, "GET", f"webhooks/{hook['id']}"), 404, "resource_not_found")
+
+
+def test_failed_deliveries_are_retried_a_bounded_number_of_times(sim_factory: Any) -> None:
+    sim = sim_factory("--static", "--seed", "23")
+    flaky = Receiver(failures=2)
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        dead_url = f"http://127.0.0.1:{closed.getsockname()[1]}/hook"  # nothing listens once closed
+    try:
+        flaky_hook = register(sim, flaky.url, ["resource.status_changed"]).json()["data"]
+        dead_hook = register(sim, dead_url, ["resource.status_changed"]).json()["data"]
+        project = call(sim, "GET", "projects").json()["data"][0]
+        resource = call(sim, "GET", f"projects/{project['id']}/resources").json()["data"][0]
+        sim.control("POST", "mutate", {"action": "set_status", "resource_id": resource["id"], "status": "error"})
+
+        def deliveries(hook_id: str) -> dict[str, int]:
+            return call(sim, "GET", f"webhooks/{hook_id}").json()["data"]["deliveries"]
+
+        wait_for(lambda: deliveries(flaky_hook["id"])["delivered"] == 1, timeout=20, message="retried delivery")
+        assert len(flaky.received) == 3  # two 500s, then accepted
+        assert len({json.loads(body)["id"] for _, body in flaky.received}) == 1  # the same event each time
+        wait_for(lambda: deliveries(dead_hook["id"])["failed"] == 1, timeout=20, message="given up")
+        assert call(sim, "GET", "projects").status_code == 200  # the API never waited for any of it
+    finally:
+        flaky.close()
