@@ -43,6 +43,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     faults.add_argument("--hang-seconds", type=float, default=600.0, help="how long a hung request hangs")
     faults.add_argument("--drop-rate", type=float, default=0.0, help="share of connections dropped mid-response")
     faults.add_argument("--truncate-rate", type=float, default=0.0, help="share of 2xx bodies cut short")
+    faults.add_argument(
+        "--revoked-key", action="append", default=[], metavar="KEY", help="answer 401 to this key (repeatable)"
+    )
+    faults.add_argument(
+        "--rate-limit-storm-seconds", type=float, default=0.0, help="when > 0, every request is 429 with that Reset"
+    )
     parser.add_argument("--access-log", action="store_true", help="log every request to stderr")
 
 
@@ -75,6 +81,8 @@ def _fault_settings(args: argparse.Namespace) -> dict[str, Any]:
         "hang_seconds": args.hang_seconds,
         "drop_rate": args.drop_rate,
         "truncate_rate": args.truncate_rate,
+        "revoked_keys": list(args.revoked_key),
+        "rate_limit_storm_seconds": args.rate_limit_storm_seconds,
     }
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
+from cftui.sim.keys import mask_key
+
 PROXY_STATUSES = (500, 502, 503, 504)
 RATES = ("error_rate", "hang_rate", "drop_rate", "truncate_rate")
 
@@ -23,6 +25,10 @@ class Faults:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    def shown(self) -> dict[str, Any]:
+        """The faults as the control endpoint shows them: revoked keys masked, like every key anywhere."""
+        return {**self.to_dict(), "revoked_keys": [mask_key(key) for key in self.revoked_keys]}
 
     def merged(self, changes: Any) -> Faults:
         """A copy with `changes` applied; ValueError naming the field when a value is not acceptable."""

@@ -59,14 +59,14 @@ async def state(request: Request) -> Response:
             "resources": len(world.resources),
             "operations": len(world.operations),
             "last_seq": world.journal.last_seq,
-            "faults": sim.faults.to_dict(),
+            "faults": sim.faults.shown(),
             "keys": sorted(mask_key(key) or "" for key in sim.keys),
         }
     )
 
 
 async def get_faults(request: Request) -> Response:
-    return reply(simulator(request).faults.to_dict())
+    return reply(simulator(request).faults.shown())
 
 
 async def set_faults(request: Request) -> Response:
@@ -76,13 +76,13 @@ async def set_faults(request: Request) -> Response:
         sim.faults = sim.faults.merged(body)
     except ValueError as exc:
         raise invalid(str(exc)) from None
-    return reply(sim.faults.to_dict())
+    return reply(sim.faults.shown())
 
 
 async def clear_faults(request: Request) -> Response:
     sim = simulator(request)
     sim.faults = Faults()
-    return reply(sim.faults.to_dict())
+    return reply(sim.faults.shown())
 
 
 async def advance(request: Request) -> Response:

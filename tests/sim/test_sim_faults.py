@@ -119,7 +119,11 @@ def test_faults_never_apply_to_the_control_endpoint(sim: SimServer) -> None:
 
 
 def test_faults_from_flags(sim_factory: object) -> None:
-    server = sim_factory("--static", "--error-rate", "1", "--error-status", "503", "--latency-ms", "1")  # type: ignore[operator]
+    flags = ["--error-rate", "1", "--error-status", "503", "--latency-ms", "1", "--revoked-key", TEST_KEY]
+    server = sim_factory("--static", *flags, "--rate-limit-storm-seconds", "0")  # type: ignore[operator]
     faults = server.control("GET", "state")["faults"]
     assert faults["error_rate"] == 1 and faults["error_status"] == 503 and faults["latency_ms"] == 1
+    assert faults["revoked_keys"] == ["cf_test_…test"]  # shown masked, like every key
     assert call(server, "GET", "projects").status_code == 503
+    server.control("POST", "faults", {"error_rate": 0})
+    assert_error(call(server, "GET", "projects", key=TEST_KEY), 401, "authentication_failed", "revoked")

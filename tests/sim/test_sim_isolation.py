@@ -26,3 +26,9 @@ def test_simulator_imports_nothing_from_the_client_side() -> None:
     for path in files:
         for name in imported_modules(path):
             assert not any(name == bad or name.startswith(bad + ".") for bad in FORBIDDEN), f"{path.name}: {name}"
+
+
+def test_cli_default_seed_is_the_generators() -> None:
+    from cftui.sim import cli, generate
+
+    assert cli.DEFAULT_SEED == generate.DEFAULT_SEED
