@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from textual.widgets import Static
 
-from cftui.ui.widgets.operations import OperationsPane, timing_text
+from cftui.ui.widgets.operations import OperationCard, OperationsPane, timing_text
 from tests.ui.panes_world import (
     NASTY_RAW,
     T0,
@@ -273,3 +273,19 @@ async def test_watch_op_ids_from_the_command_line_count_as_asked_for() -> None:
         app.feed(update(world(operation("op_cli", status="completed", progress=100))))
         await pilot.pause()
         assert [n.title for n in app._notifications] == ["Operation completed"]
+
+
+async def test_operations_asked_for_come_first() -> None:
+    app = PanesApp()
+    async with app.run_test(size=SIZE) as pilot:
+        pane = app.query_one(OperationsPane)
+        app.feed(update(world(operation("op_bg1"), operation("op_bg2"))))
+        await pilot.pause()
+        pane.expect("op_new")
+        pane.expect("op_bg2")  # found on a resource first, then asked for
+        await pilot.pause()
+        shown = [card.operation_id for card in pane.query(OperationCard)]
+        assert shown == ["op_new", "op_bg2", "op_bg1"]
+        assert pane.watched_ids == ("op_new", "op_bg2", "op_bg1")
+        card = pane.card("op_bg2")
+        assert card is not None and "found on a resource" not in rendered_text(card.ids)

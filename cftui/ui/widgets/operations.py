@@ -88,7 +88,9 @@ class OperationsPane(VerticalScroll):
 
     @property
     def watched_ids(self) -> tuple[str, ...]:
-        return tuple(self._cards)
+        """Every operation with a card, in the order the cards are shown (asked for first)."""
+        requested = [op_id for op_id, card in self._cards.items() if card.requested]
+        return (*requested, *(op_id for op_id, card in self._cards.items() if not card.requested))
 
     def card(self, operation_id: str) -> OperationCard | None:
         return self._cards.get(operation_id)
@@ -98,10 +100,16 @@ class OperationsPane(VerticalScroll):
         self._requested.add(operation_id)
         card = self._cards.get(operation_id)
         if card is None:
-            self._card_for(operation_id)
+            card = self._card_for(operation_id)
+            if self.is_attached:
+                self.call_after_refresh(self.scroll_to_widget, card, animate=False)
         elif not card.requested:
+            first_background = next((c for c in self._cards.values() if not c.requested), None)
             card.requested = True  # found on a resource earlier, now wanted: it will be announced
             card.remove_class("-background")
+            self._cards[operation_id] = self._cards.pop(operation_id)  # last of the asked-for ones, as on screen
+            if self.is_attached and first_background is not None and first_background is not card:
+                self.move_child(card, before=first_background)
             if card.operation is not None:
                 card.show(card.operation, self.now())
 
@@ -147,11 +155,15 @@ class OperationsPane(VerticalScroll):
     def _card_for(self, operation_id: str) -> OperationCard:
         card = self._cards.get(operation_id)
         if card is None:
-            card = OperationCard(operation_id, requested=operation_id in self._requested)
+            requested = operation_id in self._requested
+            card = OperationCard(operation_id, requested=requested)
+            # the operations the user asked for come first, above those found on resources
+            first_background = next((c for c in self._cards.values() if not c.requested), None)
             self._cards[operation_id] = card
             self._empty.display = False
             if self.is_attached:
-                self.mount(card, before=self._overflow)
+                anchor = first_background if requested and first_background is not None else self._overflow
+                self.mount(card, before=anchor)
         return card
 
     def _forget_old_finished(self) -> None:
