@@ -289,3 +289,19 @@ async def test_operations_asked_for_come_first() -> None:
         assert pane.watched_ids == ("op_new", "op_bg2", "op_bg1")
         card = pane.card("op_bg2")
         assert card is not None and "found on a resource" not in rendered_text(card.ids)
+
+
+async def test_the_resource_name_fills_in_when_its_project_loads() -> None:
+    app = PanesApp()
+    async with app.run_test(size=SIZE) as pilot:
+        pane = app.query_one(OperationsPane)
+        pane.expect("op_1")
+        op = operation("op_1")
+        app.feed(update(snapshot(operations=[op])))
+        await pilot.pause()
+        card = pane.card("op_1")
+        assert card is not None and "update_resource on" not in rendered_text(card.header)
+        loaded = world(op)
+        app.feed(replace(update(loaded), changed=frozenset({"resources:proj_a"})))
+        await pilot.pause()
+        assert "update_resource on web-1" in rendered_text(card.header)

@@ -117,6 +117,8 @@ class OperationsPane(VerticalScroll):
         snapshot = update.snapshot
         now = self.now()
         not_shown = 0
+        # a resource's name is looked up when its card is new, or when resources arrived since (it may be in them)
+        resources_changed = any(key.startswith("resources:") for key in update.changed)
         for operation_id, fetched in snapshot.operations.items():
             operation = fetched.value
             card = self._cards.get(operation_id)
@@ -125,9 +127,11 @@ class OperationsPane(VerticalScroll):
                     not_shown += 0 if operation.is_finished else 1
                     continue
                 card = self._card_for(operation_id)
-            if card.resource_name is None and operation.resource_id:
+            named_now = False
+            if card.resource_name is None and operation.resource_id and (card.operation is None or resources_changed):
                 card.resource_name = self._resource_name(snapshot, operation.resource_id)
-            if card.operation != operation:
+                named_now = card.resource_name is not None and card.operation is not None
+            if card.operation != operation or named_now:
                 card.show(operation, now)
                 if operation.is_finished and not card.announced:
                     card.announced = True
