@@ -15,13 +15,13 @@ This module does no I/O; the engine feeds it and forwards what it returns.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from cftui.api.models import RESOURCE_STATUSES, Operation, Project, Resource
-from cftui.monitor import summaries
-from cftui.monitor.events import ChangeEvent, EventKind, Severity
+from cftui.api.models import Operation, Project, Resource
+from cftui.monitor import event_factory as make
+from cftui.monitor.events import ChangeEvent, EventKind
 
 # A cost change smaller than both of these is noise (a rounding wobble), not news.
 COST_CHANGE_MIN_ABSOLUTE = Decimal("0.01")
@@ -44,12 +44,6 @@ def cost_changed(old: Decimal | None, new: Decimal | None, *, enough: Decimal | 
     if delta < COST_CHANGE_MIN_ABSOLUTE:
         return False
     return old == 0 or delta / abs(old) >= COST_CHANGE_MIN_RELATIVE or (enough is not None and delta >= enough)
-
-
-def status_severity(new: str) -> Severity:
-    if new == "error":
-        return Severity.ERROR
-    return Severity.WARNING if new not in RESOURCE_STATUSES else Severity.INFO
 
 
 @dataclass(slots=True)
@@ -115,11 +109,11 @@ class ChangeTracker:
         for project in current.values():
             old = previous.get(project.id) if previous is not None else None
             if previous is not None and old is None:
-                events.append(self._project_event(EventKind.PROJECT_CREATED, project, at, f"{project.name} created"))
+                events.append(make.project_event(EventKind.PROJECT_CREATED, project, at, f"{project.name} created"))
                 events.extend(self._project_cost_events(project, at))
             elif old is not None:
                 events.extend(
-                    _fold_count_and_cost(
+                    make.fold_count_and_cost(
                         self._project_field_events(old, project, at) + self._project_cost_events(project, at)
                     )
                 )
@@ -128,7 +122,7 @@ class ChangeTracker:
         if previous is not None:
             for project_id, old in previous.items():
                 if project_id not in current:
-                    events.append(self._project_event(EventKind.PROJECT_DELETED, old, at, f"{old.name} deleted"))
+                    events.append(make.project_event(EventKind.PROJECT_DELETED, old, at, f"{old.name} deleted"))
                     self._forget_project(project_id)
         return events
 
@@ -142,10 +136,6 @@ class ChangeTracker:
         for rid in [rid for rid, known in self._known.items() if known.project_id == project_id]:
             del self._known[rid]
 
-    def _project_event(self, kind: EventKind, project: Project, at: datetime, summary: str) -> ChangeEvent:
-        severity = Severity.WARNING if kind is EventKind.PROJECT_DELETED else Severity.INFO
-        return ChangeEvent(kind, at, project.id, project.name, project.id, severity=severity, summary=summary)
-
     def _project_field_events(self, old: Project, new: Project, at: datetime) -> list[ChangeEvent]:
         # The resource count of a tracked project moves with its resource events: not news twice.
         fields = [
@@ -153,35 +143,13 @@ class ChangeTracker:
             for f in PROJECT_UPDATE_FIELDS
             if getattr(old, f) != getattr(new, f) and not (f == "resource_count" and new.id in self._tracked)
         ]
-        if not fields:
-            return []
-        if fields == ["resource_count"]:
-            summary = f"{new.name}: {old.resource_count} -> {new.resource_count} resources"
-            old_text, new_text = str(old.resource_count), str(new.resource_count)
-        elif fields == ["status"]:
-            summary = summaries.status_sentence(new.name, old.status, new.status)
-            old_text, new_text = old.status, new.status
-        else:
-            summary, old_text, new_text = summaries.fields_sentence(new.name, fields), None, None
-        return [
-            ChangeEvent(
-                EventKind.PROJECT_UPDATED,
-                at,
-                new.id,
-                new.name,
-                new.id,
-                old=old_text,
-                new=new_text,
-                summary=summary,
-                data={"fields": fields},
-            )
-        ]
+        return [make.project_updated(old, new, fields, at)] if fields else []
 
     def _threshold_for(self, project: Project) -> Decimal | None:
         return self._thresholds.get(project.id, self._thresholds.get(project.name))
 
     def _project_cost_events(self, project: Project, at: datetime) -> list[ChangeEvent]:
-        events: list[ChangeEvent] = []
+        found: list[ChangeEvent] = []
         cost = project.monthly_cost
         if project.id not in self._reported_project_cost or project.id in self._tracked:
             # first sight, or followed resource by resource (those events tell the story)
@@ -189,41 +157,15 @@ class ChangeTracker:
         elif cost_changed(self._reported_project_cost[project.id], cost, enough=PROJECT_COST_CHANGE_ENOUGH):
             old = self._reported_project_cost[project.id]
             self._reported_project_cost[project.id] = cost
-            events.append(
-                ChangeEvent(
-                    EventKind.COST_CHANGED,
-                    at,
-                    project.id,
-                    project.name,
-                    project.id,
-                    old=_text(old),
-                    new=_text(cost),
-                    summary=summaries.cost_sentence(project.name, old, cost),
-                    data={"level": "project"},
-                )
-            )
+            found.append(make.cost_changed_event(project.id, project.name, project.id, old, cost, "project", at))
         threshold = self._threshold_for(project)
         if threshold is not None and cost is not None:
             if cost > threshold and project.id not in self._over_threshold:
                 self._over_threshold.add(project.id)
-                events.append(
-                    ChangeEvent(
-                        EventKind.COST_THRESHOLD_EXCEEDED,
-                        at,
-                        project.id,
-                        project.name,
-                        project.id,
-                        old=_text(threshold),
-                        new=_text(cost),
-                        severity=Severity.WARNING,
-                        summary=f"{project.name}: {summaries.money(cost)} a month is above the "
-                        f"{summaries.money(threshold)} threshold",
-                        data={"threshold": str(threshold)},
-                    )
-                )
+                found.append(make.threshold_exceeded(project, cost, threshold, at))
             elif cost <= threshold:
                 self._over_threshold.discard(project.id)  # re-armed
-        return events
+        return found
 
     # --- full resource lists -------------------------------------------------------------------------------
 
@@ -236,10 +178,10 @@ class ChangeTracker:
             old = baseline.get(resource.id) if baseline is not None else None
             known = self._known.get(resource.id)
             if baseline is not None and old is None and known is None:
-                events.append(self._created(project_id, resource, at))
+                events.append(make.created(project_id, resource, at))
             else:
                 if known is not None and known.status != resource.status:
-                    events.append(self._status_changed(project_id, resource, known.status, at))
+                    events.append(make.status_changed(project_id, resource, known.status, at))
                 if old is not None:
                     events.extend(self._field_events(project_id, old, resource, at))
             if baseline is not None and resource.id in self._reported_resource_cost:
@@ -250,11 +192,11 @@ class ChangeTracker:
         if baseline is not None:
             for rid, old in baseline.items():
                 if rid not in current:
-                    events.append(self._deleted(project_id, rid, old.name, at))
+                    events.append(make.deleted(project_id, rid, old.name, at))
         # a resource that was known only through the sweep and is gone now was deleted as well
         for rid in [rid for rid, k in self._known.items() if k.project_id == project_id and rid not in current]:
             if baseline is None or rid not in baseline:
-                events.append(self._deleted(project_id, rid, self._known[rid].name, at))
+                events.append(make.deleted(project_id, rid, self._known[rid].name, at))
             self._known.pop(rid, None)
             self._reported_resource_cost.pop(rid, None)
         if project_id in self._tracked:
@@ -268,58 +210,9 @@ class ChangeTracker:
         self._swept.add(project_id)
         return events
 
-    def _created(self, project_id: str, resource: Resource, at: datetime) -> ChangeEvent:
-        return ChangeEvent(
-            EventKind.RESOURCE_CREATED,
-            at,
-            resource.id,
-            resource.name,
-            project_id,
-            new=resource.status,
-            severity=status_severity(resource.status) if resource.status == "error" else Severity.INFO,
-            summary=f"{resource.name} created ({resource.type}, {resource.status})",
-            data={"type": resource.type},
-        )
-
-    def _deleted(self, project_id: str, resource_id: str, name: str, at: datetime) -> ChangeEvent:
-        return ChangeEvent(
-            EventKind.RESOURCE_DELETED,
-            at,
-            resource_id,
-            name,
-            project_id,
-            severity=Severity.WARNING,
-            summary=f"{name or resource_id} deleted",
-        )
-
-    def _status_changed(self, project_id: str, resource: Resource, old: str | None, at: datetime) -> ChangeEvent:
-        return ChangeEvent(
-            EventKind.RESOURCE_STATUS_CHANGED,
-            at,
-            resource.id,
-            resource.name,
-            project_id,
-            old=old,
-            new=resource.status,
-            severity=status_severity(resource.status),
-            summary=summaries.status_sentence(resource.name, old, resource.status),
-        )
-
     def _field_events(self, project_id: str, old: Resource, new: Resource, at: datetime) -> list[ChangeEvent]:
         fields = [f for f in UPDATE_FIELDS if getattr(old, f) != getattr(new, f)]
-        if not fields:
-            return []
-        return [
-            ChangeEvent(
-                EventKind.RESOURCE_UPDATED,
-                at,
-                new.id,
-                new.name,
-                project_id,
-                summary=summaries.fields_sentence(new.name, fields),
-                data={"fields": fields},
-            )
-        ]
+        return [make.resource_updated(project_id, new, fields, at)] if fields else []
 
     def _resource_cost_events(self, project_id: str, resource: Resource, at: datetime) -> list[ChangeEvent]:
         old = self._reported_resource_cost.get(resource.id)
@@ -327,17 +220,7 @@ class ChangeTracker:
             return []
         self._reported_resource_cost[resource.id] = resource.monthly_cost
         return [
-            ChangeEvent(
-                EventKind.COST_CHANGED,
-                at,
-                resource.id,
-                resource.name,
-                project_id,
-                old=_text(old),
-                new=_text(resource.monthly_cost),
-                summary=summaries.cost_sentence(resource.name, old, resource.monthly_cost),
-                data={"level": "resource"},
-            )
+            make.cost_changed_event(resource.id, resource.name, project_id, old, resource.monthly_cost, "resource", at)
         ]
 
     # --- the problem sweep ----------------------------------------------------------------------------------
@@ -354,9 +237,9 @@ class ChangeTracker:
         for resource in current.values():
             known = self._known.get(resource.id)
             if known is not None and known.status != "error":
-                events.append(self._status_changed(project_id, resource, known.status, at))
+                events.append(make.status_changed(project_id, resource, known.status, at))
             elif known is None and had_baseline and resource.id not in previous:
-                events.append(self._status_changed(project_id, resource, None, at))
+                events.append(make.status_changed(project_id, resource, None, at))
             self._known[resource.id] = _Known(project_id, resource.name, resource.status)
         left = {rid for rid in previous if rid not in current}
         self._error_sets[project_id] = set(current)
@@ -371,7 +254,7 @@ class ChangeTracker:
         events: list[ChangeEvent] = []
         if resource is None:
             if known is not None:
-                events.append(self._deleted(project_id, resource_id, known.name, at))
+                events.append(make.deleted(project_id, resource_id, known.name, at))
             self._known.pop(resource_id, None)
             self._error_sets.get(project_id, set()).discard(resource_id)
             baseline = self._full.get(project_id)
@@ -379,7 +262,7 @@ class ChangeTracker:
                 baseline.pop(resource_id, None)
             return events
         if known is not None and known.status != resource.status:
-            events.append(self._status_changed(project_id, resource, known.status, at))
+            events.append(make.status_changed(project_id, resource, known.status, at))
         errors = self._error_sets.setdefault(project_id, set())
         if resource.status == "error":
             errors.add(resource_id)
@@ -409,71 +292,18 @@ class ChangeTracker:
                 self._announced_terminal.add(operation.id)  # finished before we looked: old news
                 return []
             self._announced_terminal.add(operation.id)
-            return [self._operation_event(operation, previous, name, at)]
+            return [make.operation_event(operation, previous, name, self._project_of(operation), at)]
         if previous is None:
-            return [self._operation_event(operation, None, name, at)] if from_resource else []
+            return (
+                [make.operation_event(operation, None, name, self._project_of(operation), at)] if from_resource else []
+            )
         if previous.progress != operation.progress or previous.status != operation.status:
-            return [self._operation_event(operation, previous, name, at)]
+            return [make.operation_event(operation, previous, name, self._project_of(operation), at)]
         return []
 
     def forget_operation(self, operation_id: str) -> None:
         self._operations.pop(operation_id, None)
 
-    def _operation_event(
-        self, operation: Operation, previous: Operation | None, name: str, at: datetime
-    ) -> ChangeEvent:
-        if operation.status == "completed":
-            kind, severity = EventKind.OPERATION_COMPLETED, Severity.INFO
-        elif operation.is_finished:
-            kind = EventKind.OPERATION_FAILED
-            severity = Severity.ERROR if operation.status == "failed" else Severity.WARNING
-        else:
-            kind, severity = EventKind.OPERATION_PROGRESS, Severity.INFO
-        data: dict[str, object] = {"type": operation.type, "status": operation.status}
-        if operation.progress is not None:
-            data["progress"] = operation.clamped_progress
-        if operation.resource_id:
-            data["resource_id"] = operation.resource_id
-        if previous is None and not operation.is_finished:
-            data["started"] = True
-        project_id = self._known[operation.resource_id].project_id if operation.resource_id in self._known else None
-        return ChangeEvent(
-            kind,
-            at,
-            operation.id,
-            name or operation.type,
-            project_id,
-            old=_progress_text(previous) if previous is not None else None,
-            new=operation.status if operation.is_finished else _progress_text(operation),
-            severity=severity,
-            summary=summaries.operation_sentence(operation, name),
-            data=data,
-        )
-
-
-def _text(value: Decimal | None) -> str | None:
-    return None if value is None else str(value)
-
-
-def _progress_text(operation: Operation) -> str:
-    return f"{operation.status} {operation.clamped_progress}%"
-
-
-def _fold_count_and_cost(events: list[ChangeEvent]) -> list[ChangeEvent]:
-    """An untracked project whose resource count and cost moved together had resources created or deleted:
-    one event says it ("3 -> 4 resources, $10.00 -> $12.00 a month"), not two."""
-    updated = next((e for e in events if e.kind is EventKind.PROJECT_UPDATED), None)
-    cost = next((e for e in events if e.kind is EventKind.COST_CHANGED and e.data.get("level") == "project"), None)
-    if updated is None or cost is None or updated.data.get("fields") != ["resource_count"]:
-        return events
-    merged = replace(
-        updated,
-        summary=f"{updated.summary}, {summaries.money(_decimal(cost.old))} -> "
-        f"{summaries.money(_decimal(cost.new))} a month",
-        data={**updated.data, "cost_old": cost.old, "cost_new": cost.new},
-    )
-    return [merged if e is updated else e for e in events if e is not cost]
-
-
-def _decimal(text: str | None) -> Decimal | None:
-    return None if text is None else Decimal(text)
+    def _project_of(self, operation: Operation) -> str | None:
+        known = self._known.get(operation.resource_id or "")
+        return known.project_id if known else None

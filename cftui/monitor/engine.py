@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -25,9 +24,11 @@ from cftui.monitor import budget as budget_maths
 from cftui.monitor.connection import ConnectionTracker
 from cftui.monitor.diff import ChangeTracker
 from cftui.monitor.events import ChangeEvent
-from cftui.monitor.history import History, SampleRow
+from cftui.monitor.history import History
+from cftui.monitor.history_feed import HistoryFeed
 from cftui.monitor.jobs import JobResult, Jobs
 from cftui.monitor.operations import BACKGROUND_PERIOD, OperationRegistry, WatchedOperation
+from cftui.monitor.scheduler import IDLE_WAIT, JobQueue
 from cftui.monitor.state import ConnectionStatus, CostSample, MonitorUpdate, RateBudget, Snapshot
 from cftui.monitor.store import DataStore
 
@@ -39,7 +40,6 @@ Listener = Callable[[MonitorUpdate], None]
 
 MAX_IN_FLIGHT = 3
 MAX_RECENT_EVENTS = 500
-IDLE_WAIT = 1.0  # the loop re-plans at least this often
 
 
 def _now() -> datetime:
@@ -64,7 +64,6 @@ class Monitor:
     ) -> None:
         self._client = client
         self._owns_client = owns_client
-        self._history = history
         self._budget = max(0.01, min(1.0, budget))
         self._requested_interval = max(0.2, interval)
         self._listeners: list[Listener] = []
@@ -79,9 +78,7 @@ class Monitor:
         self._store = DataStore()
         self._jobs = Jobs(client, self._tracker, self._store, self._operations)
         self._recent: deque[ChangeEvent] = deque(maxlen=MAX_RECENT_EVENTS)
-        self._pending_samples: list[SampleRow] = []
-        self._pending_events: list[ChangeEvent] = []
-        self._flush_task: asyncio.Task[None] | None = None
+        self._feed = HistoryFeed(history, self._on_history_news)
         self._history_loaded = False
         self._focused: str | None = None
         self._paused = False
@@ -92,8 +89,7 @@ class Monitor:
             operation_periods=[],
             sweep_count=0,
         )
-        self._due: dict[str, float] = {}  # job key -> monotonic time it is due
-        self._in_flight: dict[str, float] = {}  # job key -> requests reserved for it
+        self._queue = JobQueue()
         self._wake = asyncio.Event()
         self._stopping = False
         self._done = asyncio.Event()
@@ -122,27 +118,27 @@ class Monitor:
         if project_id == self._focused:
             return
         if self._focused:
-            self._due.pop(f"resources:{self._focused}", None)
+            self._queue.forget(f"resources:{self._focused}")
         self._focused = project_id
         self._store.pinned = {project_id} if project_id else set()
         self._tracker.set_tracked({project_id} if project_id else set())
         if project_id:
-            self._due[f"resources:{project_id}"] = 0.0
+            self._queue.due_now(f"resources:{project_id}")
         self._publish((), changed={"focus"})
         self._wake.set()
 
     def watch_operation(self, operation_id: str) -> None:
         if self._operations.watch(operation_id, from_user=True):
             self._store.operation_errors.pop(operation_id, None)
-        self._due[f"op:{operation_id}"] = 0.0
+        self._queue.due_now(f"op:{operation_id}")
         self._wake.set()
 
     def refresh_now(self) -> None:
         """Put the focused project and the project list next in line (also retries a refused key at once)."""
         self._connection.retry_now()
-        self._due["projects"] = 0.0
+        self._queue.due_now("projects")
         if self._focused:
-            self._due[f"resources:{self._focused}"] = 0.0
+            self._queue.due_now(f"resources:{self._focused}")
         self._wake.set()
 
     def set_paused(self, paused: bool) -> None:
@@ -171,7 +167,7 @@ class Monitor:
             if self._tasks:
                 await asyncio.gather(*self._tasks, return_exceptions=True)
             with contextlib.suppress(Exception):
-                await asyncio.shield(self._flush_history())
+                await asyncio.shield(self._feed.flush())
             self._done.set()
 
     async def stop(self) -> None:
@@ -183,9 +179,7 @@ class Monitor:
         """Stop, and close the history (and the client, when this monitor made it)."""
         await self.stop()
         self._unsubscribe()
-        await self._flush_history()
-        if self._history is not None:
-            await self._history.aclose()
+        await self._feed.aclose()
         if self._owns_client:
             await self._client.aclose()
 
@@ -203,7 +197,7 @@ class Monitor:
         self._tracker.set_tracked(set(named) | ({self._focused} if self._focused else set()))
         self._store.pinned = set(named) | ({self._focused} if self._focused else set())
         if not await self._run_job("projects"):
-            await self._flush_history()
+            await self._feed.flush()
             return self._snapshot
         keys = [f"resources:{pid}" for pid in named]
         keys += [f"sweep:{pid}" for pid in self._store.project_ids() if pid not in named]
@@ -211,21 +205,21 @@ class Monitor:
         await asyncio.gather(*(self._run_job(key) for key in self._jobs.check_keys()))
         operation_keys = [f"op:{w.operation_id}" for w in self._operations.active()]
         await asyncio.gather(*(self._run_job(key) for key in operation_keys))
-        await self._flush_history()
+        await self._feed.flush()
         return self._snapshot
 
     async def resource_cost_history(self, resource_id: str) -> list[CostSample]:
-        if self._history is not None:
-            await self._flush_history()
-            return await self._history.resource_costs(resource_id)
+        if self._feed.history is not None:
+            await self._feed.flush()
+            return await self._feed.history.resource_costs(resource_id)
         return list(self._store.resource_costs.get(resource_id, ()))
 
     async def recent_events(self, limit: int = 200, since: datetime | None = None) -> list[ChangeEvent]:
         """The latest events, oldest first: from the history when kept, else from this run's memory."""
-        if self._history is not None:
-            await self._flush_history()
-            stored = await self._history.recent_events(limit, since)
-            if stored or self._history.problem is None:
+        if self._feed.history is not None:
+            await self._feed.flush()
+            stored = await self._feed.history.recent_events(limit, since)
+            if stored or self._feed.problem is None:
                 return stored
         events = [e for e in self._recent if since is None or e.at > since]
         return events[-limit:] if limit else []
@@ -233,7 +227,6 @@ class Monitor:
     # --- the loop --------------------------------------------------------------------------------------------
 
     async def _loop(self) -> None:
-        self._due.setdefault("projects", 0.0)
         while not self._stopping:
             self._replan()
             wait = self._start_due_jobs()
@@ -253,29 +246,16 @@ class Monitor:
         )
         limit = 1 if probing else MAX_IN_FLIGHT  # after failures, one request finds out if it is over
         rate = self._budget_rate()
-        while len(self._in_flight) < limit:
-            key, due_in = self._next_job()
+        while self._queue.running < limit:
+            key, due_in = self._queue.next_due(self._candidates())
             if key is None:
                 return due_in
             cost = float(self._jobs.cost_of(key))
-            reserved = sum(self._in_flight.values())
+            reserved = self._queue.reserved
             if not self._window.can_spend(cost, reserved, rate):
                 return self._window.seconds_until_spendable(cost, reserved, rate)
             self._start(key, cost)
         return IDLE_WAIT
-
-    def _next_job(self) -> tuple[str | None, float]:
-        """The most urgent due job not already running, or (None, seconds until the next one is due)."""
-        now = time.monotonic()
-        soonest = IDLE_WAIT
-        for key in self._candidates():
-            if key in self._in_flight:
-                continue
-            due = self._due.get(key, 0.0)
-            if due <= now:
-                return key, 0.0
-            soonest = min(soonest, due - now)
-        return None, soonest
 
     def _candidates(self) -> list[str]:
         """Job keys in priority order."""
@@ -289,31 +269,30 @@ class Monitor:
         sweep = self._jobs.next_sweep_project(exclude=self._tracker.tracked)
         if sweep is not None:
             keys.append(f"sweep:{sweep}")
-            self._due[f"sweep:{sweep}"] = self._jobs.last_sweep_start + self._plan.sweep_spacing
+            self._queue.due_at(f"sweep:{sweep}", self._jobs.last_sweep_start + self._plan.sweep_spacing)
         return keys
 
     def _start(self, key: str, cost: float) -> None:
-        self._in_flight[key] = cost
+        self._queue.start(key, cost)
         task = asyncio.create_task(self._run_job(key), name=f"cftui-monitor {key}")
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
     def _reschedule(self, key: str) -> None:
-        now = time.monotonic()
         if key.startswith("op:"):
             watched = self._operations.watched.get(key[3:])
             if watched is not None and not watched.finished:
-                self._due[key] = now + max(self._operation_wish(watched), self._plan.operation_period)
+                self._queue.due_in(key, max(self._operation_wish(watched), self._plan.operation_period))
             else:
-                self._due.pop(key, None)
+                self._queue.forget(key)
         elif key == "projects" or key.startswith("resources:"):
-            self._due[key] = now + self._plan.effective_interval
+            self._queue.due_in(key, self._plan.effective_interval)
         else:
-            self._due.pop(key, None)
+            self._queue.forget(key)
 
     async def _run_job(self, key: str) -> bool:
         """Run one job, fold its result in, publish. True when it succeeded."""
-        self._in_flight.setdefault(key, float(self._jobs.cost_of(key)))
+        self._queue.start(key, float(self._jobs.cost_of(key)))
         ok = False
         try:
             try:
@@ -332,18 +311,17 @@ class Monitor:
             self._store.note(f"Internal error while refreshing {key}: {error!r}")
             result = JobResult(changed={"notes"})
         finally:
-            self._in_flight.pop(key, None)
+            self._queue.finish(key)
             self._reschedule(key)
             self._wake.set()
         if ok:
             self._connection.on_success()
         for operation_id in self._jobs.take_discovered_operations():
-            self._due[f"op:{operation_id}"] = 0.0
+            self._queue.due_now(f"op:{operation_id}")
         self._store.drop_operations(self._operations.trim_finished())
-        self._pending_samples.extend(result.samples)
+        self._feed.add(result.samples, ())
         if result.events or result.changed or result.new_log_lines:
             self._publish(result.events, result.changed, result.new_log_lines)  # a quiet sweep repaints nothing
-        self._schedule_flush()
         return ok
 
     # --- budget and plan -------------------------------------------------------------------------------------
@@ -385,7 +363,7 @@ class Monitor:
 
     def _build_snapshot(self) -> Snapshot:
         info = self._client.rate_limit
-        history_problem = self._history.problem if self._history is not None else None
+        history_problem = self._feed.problem
         views = self._store.views()
         return replace(
             self._snapshot,
@@ -411,11 +389,14 @@ class Monitor:
         events: Iterable[ChangeEvent],
         changed: Iterable[str] = (),
         new_log_lines: dict | None = None,
+        *,
+        record: bool = True,
     ) -> None:
         events = tuple(events)
         self._snapshot = self._build_snapshot()
         self._recent.extend(events)
-        self._pending_events.extend(events)
+        if record and events:
+            self._feed.add((), events)
         update = MonitorUpdate(self._snapshot, events, dict(new_log_lines or {}), frozenset(changed))
         for listener in tuple(self._listeners):
             try:
@@ -429,33 +410,17 @@ class Monitor:
         if self._history_loaded:
             return
         self._history_loaded = True
-        if self._history is None:
+        if self._feed.history is None:
             return
-        series = await self._history.project_costs()
+        series, events, news = await self._feed.load(MAX_RECENT_EVENTS)
         self._store.load_project_costs(series)
-        for event in await self._history.recent_events(MAX_RECENT_EVENTS):
-            self._recent.append(event)
-        for notice in self._history.notices:
-            self._store.note(notice)
-        self._publish((), changed={"history"})
+        self._recent.extend(events)
+        for sentence in news:
+            self._store.note(sentence)
+        self._publish((), changed={"history"}, record=False)
 
-    def _schedule_flush(self) -> None:
-        if self._history is None:
-            self._pending_events.clear()
-            self._pending_samples.clear()
-            return
-        if (self._pending_events or self._pending_samples) and (self._flush_task is None or self._flush_task.done()):
-            self._flush_task = asyncio.create_task(self._flush_history(), name="cftui-monitor history")
-
-    async def _flush_history(self) -> None:
-        if self._history is None:
-            return
-        while self._pending_events or self._pending_samples:
-            samples, self._pending_samples = self._pending_samples, []
-            events, self._pending_events = self._pending_events, []
-            problem_before = self._history.problem
-            await self._history.write(samples, events)
-            if self._history.problem != problem_before:
-                if self._history.problem:
-                    self._store.note(self._history.problem)
-                self._publish((), changed={"history"})
+    def _on_history_news(self, sentences: list[str]) -> None:
+        for sentence in sentences:
+            self._store.note(sentence)
+        if self._history_loaded:
+            self._publish((), changed={"history"}, record=False)
