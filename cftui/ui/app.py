@@ -47,8 +47,17 @@ WIDE_ORDER = ("projects", "resources", "operations", "events")
 WIDE_FROM = 170
 CLOSE_TIMEOUT_S = 5.0
 DASHBOARD_ONLY_ACTIONS = frozenset(
-    {"start_filter", "toggle_problems_only", "cycle_sort", "toggle_archived", "show_pane", "leave_filter"}
+    {
+        "start_filter",
+        "toggle_problems_only",
+        "cycle_sort",
+        "toggle_archived",
+        "show_pane",
+        "leave_filter",
+        "ask_watch_operation",
+    }
 )
+TYPABLE_ACTIONS = frozenset({"start_filter", "show_pane", "ask_watch_operation"})
 PANE_TITLES = {"projects": "Projects", "resources": "Resources", "operations": "Operations", "events": "Events"}
 
 
@@ -79,22 +88,23 @@ class CloudForgeApp(DashboardActions, App[int]):
         Binding("q", "quit", "Quit"),
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
         Binding("question_mark", "show_help", "Help"),
-        Binding("slash", "start_filter", "Filter"),
+        # priority: keys typed right after these must reach the widget they focus (see check_action)
+        Binding("slash", "start_filter", "Filter", priority=True),
         Binding("r", "refresh_now", "Refresh"),
         Binding("p", "toggle_pause", "Pause"),
         Binding("plus", "change_interval(1)", "Slower", show=False),
         Binding("minus", "change_interval(-1)", "Faster", show=False),
         Binding("y", "copy_selected_id", "Copy id"),
-        Binding("w", "ask_watch_operation", "Watch op"),
+        Binding("w", "ask_watch_operation", "Watch op", priority=True),
         Binding("e", "toggle_problems_only", "Problems"),
         Binding("s", "cycle_sort", "Sort"),
         Binding("a", "toggle_archived", "Archived", show=False),
         Binding("tab", "next_pane", "Next pane", show=False, priority=True),
         Binding("shift+tab", "previous_pane", "Previous pane", show=False, priority=True),
-        Binding("1", "show_pane('projects')", "Projects pane", show=False),
-        Binding("2", "show_pane('resources')", "Resources pane", show=False),
-        Binding("3", "show_pane('operations')", "Operations pane", show=False),
-        Binding("4", "show_pane('events')", "Events pane", show=False),
+        Binding("1", "show_pane('projects')", "Projects pane", show=False, priority=True),
+        Binding("2", "show_pane('resources')", "Resources pane", show=False, priority=True),
+        Binding("3", "show_pane('operations')", "Operations pane", show=False, priority=True),
+        Binding("4", "show_pane('events')", "Events pane", show=False, priority=True),
         Binding("escape", "leave_filter", "Leave / clear the filter", show=False),
     ]
 
@@ -124,6 +134,7 @@ class CloudForgeApp(DashboardActions, App[int]):
         self._problems_only = False
         self._pending_resource: tuple[str, str] | None = None
         self._accepting_updates = False
+        self._empty_note: str | None = None
         self._notes_seen: set[str] = set()
         self._unsubscribe: Callable[[], object] | None = None
 
@@ -184,8 +195,12 @@ class CloudForgeApp(DashboardActions, App[int]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Keys that act on the dashboard's panes do nothing (and leave the footer) while another screen is up."""
+        if action not in DASHBOARD_ONLY_ACTIONS:
+            return True
         on_dashboard = not self.screen_stack or self.screen is self.screen_stack[0]
-        return on_dashboard or action not in DASHBOARD_ONLY_ACTIONS
+        # while a filter box has the keyboard, `/` and digits are text, not commands
+        typing = isinstance(self.focused, Input) and action in TYPABLE_ACTIONS
+        return on_dashboard and not typing
 
     def pane_widget(self, pane: str) -> Widget:
         return self.query_one(f"#{pane}")
@@ -340,8 +355,10 @@ class CloudForgeApp(DashboardActions, App[int]):
             text = "No project matches the filter (Escape clears it)."
         else:
             text = "No projects (archived ones show with a)."
-        note.display = bool(text)
-        note.update(Content(text))
+        if text != self._empty_note:
+            self._empty_note = text  # only a change of the note may touch the layout
+            note.display = bool(text)
+            note.update(Content(text))
 
     def _set_title(self, pane: str, title: str) -> None:
         # the active pane is marked in words too, for terminals without colour

@@ -156,5 +156,19 @@ class StatusLine(Static):
             content = Content.assemble(("✖ MONITOR STOPPED: ", "bold $error"), self._worker_error, "  │ ", content)
         if self._shown is not None and content.plain == self._shown.plain and content.spans == self._shown.spans:
             return  # nothing changed: write nothing to the terminal
+        height = self._rows(content)
+        previous_height = self._rows(self._shown) if self._shown is not None else -1
         self._shown = content
-        self.update(content)
+        # only a change in this widget's height needs a new layout (which would repaint everything below it);
+        # otherwise just this line is repainted
+        self.update(content, layout=height != previous_height)
+
+    def _rows(self, content: Content) -> int:
+        """The rows this content takes, within the min/max height the styles allow."""
+        lines = len(content.wrap(max(1, self.content_size.width)))
+        low, high = self.styles.min_height, self.styles.max_height
+        if low is not None and low.is_cells:
+            lines = max(lines, int(low.value))
+        if high is not None and high.is_cells:
+            lines = min(lines, int(high.value))
+        return lines
