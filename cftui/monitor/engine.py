@@ -145,14 +145,22 @@ class Monitor:
         """Pause polling of projects and resources. Watched operations keep being followed to their end."""
         if paused != self._paused:
             self._paused = paused
+            if not paused:
+                self._bring_forward(0.0)  # back from a pause: look at once
             self._publish((), changed={"paused"})
             self._wake.set()
 
     def set_interval(self, seconds: float) -> None:
         self._requested_interval = max(0.2, float(seconds))
         self._replan()
+        self._bring_forward(self._plan.effective_interval)  # a shorter interval applies now, not after the old one
         self._publish((), changed={"interval"})
         self._wake.set()
+
+    def _bring_forward(self, seconds: float) -> None:
+        self._queue.due_within("projects", seconds)
+        if self._focused:
+            self._queue.due_within(f"resources:{self._focused}", seconds)
 
     async def run(self) -> None:
         """Poll until `stop()` or cancellation. API trouble shows in `snapshot.connection`, never as an exception."""

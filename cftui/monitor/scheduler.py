@@ -43,6 +43,10 @@ class JobQueue:
         else:
             self._due[key] = self._clock() + seconds
 
+    def due_within(self, key: str, seconds: float) -> None:
+        """Bring the job forward so that it runs within `seconds` (never pushes it back)."""
+        self._due[key] = min(self._due.get(key, 0.0), self._clock() + seconds)
+
     def forget(self, key: str) -> None:
         self._due.pop(key, None)
 
