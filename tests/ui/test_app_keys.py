@@ -1,0 +1,225 @@
+"""Keys, layouts and states of the dashboard, fed with `MonitorUpdate`s built from real model objects.
+
+(Behaviour that depends on live data is tested against the simulator in `test_app_live.py`.)
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+from textual.command import CommandPalette
+
+from cftui.monitor.state import ConnectionState, ConnectionStatus, Fetched, RateBudget
+from cftui.ui.app import CloudForgeApp
+from cftui.ui.screens.help import HelpScreen
+from cftui.ui.widgets.event_feed import EventFeed
+from cftui.ui.widgets.project_list import ProjectList, sparkline
+from cftui.ui.widgets.resource_tree import ResourceTree
+from cftui.ui.widgets.status_line import status_content
+from tests.ui.builders import (
+    INFO,
+    NASTY_NAMES,
+    NOW,
+    clock,
+    healthy_snapshot,
+    resource,
+    state_updates,
+    status_event,
+    update,
+)
+
+
+def app() -> CloudForgeApp:
+    return CloudForgeApp(INFO, now=clock)
+
+
+def status(snapshot) -> str:
+    return status_content(snapshot, INFO, NOW).plain
+
+
+def test_status_line_states() -> None:
+    healthy = healthy_snapshot()
+    assert status(None).startswith("◌ connecting to 127.0.0.1:8765…")
+    text = status(healthy)
+    for part in (
+        "● OK",
+        "data 3s ago",
+        "rate 742/1000 reset in 18s",
+        "every 5s",
+        "READ-ONLY cf_read_…3f9a",
+        "profile oncall",
+        "API 2.15.3",
+    ):
+        assert part in text
+    old = replace(healthy, projects=Fetched(healthy.projects.value, NOW - timedelta(seconds=16)))
+    assert "▲ STALE" in status(old) and "data 16s ago" in status(old)
+    assert "▲ STALE" not in status(replace(old, effective_interval=10.0))  # 3 x the effective interval
+    assert "⏸ PAUSED" in status(replace(old, paused=True))
+    stretched = replace(healthy, requested_interval=2.0, effective_interval=12.0)
+    assert "every 12s (stretched by budget; asked 2s)" in status(stretched)
+    limited = replace(
+        healthy,
+        connection=ConnectionState(
+            status=ConnectionStatus.RATE_LIMITED, rate_limited_until=NOW + timedelta(seconds=42)
+        ),
+    )
+    assert "⏸ RATE LIMITED until 14:04:09 (in 42s)" in status(limited)
+    offline = state_updates("stale_offline")[0].snapshot
+    assert "✖ OFFLINE, retry in 12s" in status(offline) and "data 4m ago" in status(offline)
+    auth = state_updates("auth_failed")[0].snapshot
+    assert "✖ AUTH FAILED (request req_8f2a01c9)" in status(auth)
+    test_key = replace(INFO, key_kind="test", key_masked="cf_test_…abcd")
+    assert "TEST cf_test_…abcd" in status_content(healthy, test_key, NOW).plain
+    degraded = replace(healthy, connection=ConnectionState(status=ConnectionStatus.DEGRADED, last_error="HTTP 503"))
+    assert "▲ DEGRADED" in status(degraded) and "HTTP 503" in status(degraded)
+    no_rate = replace(healthy, rate=RateBudget())
+    assert "rate" not in status(no_rate)
+
+
+def test_sparkline_scales_between_min_and_max() -> None:
+    samples = healthy_snapshot().project_costs["proj_shop"]
+    line = sparkline(samples)
+    assert len(line) == 8 and set(line) <= set("▁▂▃▄▅▆▇█")
+    assert "▁" in line and "█" in line
+    assert sparkline(()) == ""
+
+
+async def test_narrow_layout_shows_one_pane_and_number_keys_switch() -> None:
+    dashboard = app()
+    async with dashboard.run_test(size=(80, 24)) as pilot:
+        dashboard.feed(state_updates("healthy")[0])
+        await pilot.pause()
+        assert dashboard.screen.has_class("-narrow")
+        shown = [
+            p
+            for p in ("projects", "resources", "operations", "events")
+            if dashboard.query_one(f"#{p}-pane").display and dashboard.query_one(f"#{p}-pane").size.height
+        ]
+        assert shown == ["projects"]
+        for key, pane in (("2", "resources"), ("3", "operations"), ("4", "events"), ("1", "projects")):
+            await pilot.press(key)
+            await pilot.pause()
+            assert dashboard.active_pane == pane
+            assert dashboard.query_one(f"#{pane}-pane").region.height > 10
+            assert dashboard.query_one("#status").region.y == 0  # the status line stays
+        await pilot.press("tab")
+        assert dashboard.active_pane == "resources"
+        await pilot.press("shift+tab", "shift+tab")
+        assert dashboard.active_pane == "events"
+        assert "▶ 4 Events" in str(dashboard.query_one("#events-pane").border_title)
+
+
+async def test_wide_layouts_show_every_pane() -> None:
+    for size, layout in (((120, 40), "-medium"), ((200, 60), "-wide")):
+        dashboard = app()
+        async with dashboard.run_test(size=size) as pilot:
+            dashboard.feed(state_updates("healthy")[0])
+            await pilot.pause()
+            assert dashboard.screen.has_class(layout)
+            for pane in ("projects", "resources", "operations", "events"):
+                region = dashboard.query_one(f"#{pane}-pane").region
+                assert region.width > 30 and region.height > 8, (size, pane, region)
+
+
+async def test_help_palette_and_theme() -> None:
+    dashboard = app()
+    async with dashboard.run_test(size=(120, 40)) as pilot:
+        dashboard.feed(state_updates("healthy")[0])
+        await pilot.press("question_mark")
+        assert isinstance(dashboard.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.press("ctrl+p")
+        assert isinstance(dashboard.screen, CommandPalette)
+        await pilot.press("escape")
+        dashboard.action_set_theme("cftui-high-contrast")
+        assert dashboard.theme == "cftui-high-contrast"
+        dashboard.action_set_theme("no-such-theme")
+        assert dashboard.theme == "cftui-high-contrast"
+
+
+async def test_project_list_edits_cells_in_place() -> None:
+    """A cost change updates that cell; the other rows' cells are the same objects (nothing rebuilt)."""
+    dashboard = app()
+    async with dashboard.run_test(size=(120, 40)) as pilot:
+        snapshot = healthy_snapshot()
+        dashboard.feed(update(snapshot))
+        await pilot.pause()
+        table = dashboard.query_one(ProjectList)
+        before = {key: table.get_row(key) for key in table.shown_ids}
+        old = snapshot.projects.value[3]
+        cheap = old.model_copy(update={"monthly_cost": old.monthly_cost + 1})
+        projects = (*snapshot.projects.value[:3], cheap, *snapshot.projects.value[4:])
+        dashboard.feed(update(replace(snapshot, projects=Fetched(projects, NOW))))
+        await pilot.pause()
+        after = {key: table.get_row(key) for key in table.shown_ids}
+        assert after["proj_ml"][4].plain == "$641.00"
+        for key in ("proj_shop", "proj_data", "proj_stage"):
+            assert all(a is b for a, b in zip(before[key], after[key], strict=True))
+
+
+async def test_tree_updates_rows_in_place_and_highlights_changes() -> None:
+    dashboard = app()
+    async with dashboard.run_test(size=(120, 40)) as pilot:
+        snapshot = healthy_snapshot()
+        dashboard.feed(update(snapshot))
+        await pilot.pause()
+        tree = dashboard.query_one(ResourceTree)
+        items = snapshot.resources["proj_shop"].value
+        assert tree.shown_count == len(items) and not any(tree.is_highlighted(r.id) for r in items)
+        broken = items[5].model_copy(update={"status": "error"})
+        added = resource("res_new", "vpc", "vpc-extra", cost="1.00")
+        changed = (*items[:5], broken, *items[6:-1], added)  # one changed, one deleted, one added
+        resources = {"proj_shop": Fetched(changed, NOW)}
+        event = status_event(broken.id, broken.name, "running", "error")
+        dashboard.feed(update(replace(snapshot, resources=resources), events=(event,)))
+        await pilot.pause()
+        rows = tree.row_texts()
+        assert "✖ error" in rows[broken.id] and tree.is_highlighted(broken.id)
+        assert "res_new" in rows and tree.is_highlighted("res_new")
+        assert items[-1].id not in rows
+        assert not tree.is_highlighted(items[0].id)
+        assert [e.subject_id for e in dashboard.query_one(EventFeed).events] == [broken.id]
+
+
+async def test_nasty_data_stays_text_and_the_app_keeps_running() -> None:
+    dashboard = app()
+    async with dashboard.run_test(size=(120, 40)) as pilot:
+        for one in state_updates("nasty"):
+            dashboard.feed(one)
+        await pilot.press("2", "a", "j", "j", "enter")
+        await pilot.pause()
+        assert dashboard.is_running
+        names = [
+            dashboard.query_one(ProjectList).get_row_at(i)[0].plain
+            for i in range(dashboard.query_one(ProjectList).row_count)
+        ]
+        assert "[bold red]alert[/] db" in names
+        assert any(name.startswith("[@click=app.quit]") for name in names)
+        assert "web\\x1b]2;pwned\\x07-1" in names
+        rows = "\n".join(dashboard.query_one(ResourceTree).row_texts().values())
+        assert "oops [/] x" in rows and "list[int]" in rows and "\x1b" not in rows
+        assert "? hibernating" in rows and "? degraded" in rows
+        assert len(NASTY_NAMES) == dashboard.query_one(ResourceTree).shown_count
+
+
+async def test_jump_to_resource_and_copy_its_id() -> None:
+    dashboard = app()
+    async with dashboard.run_test(size=(120, 40)) as pilot:
+        snapshot = healthy_snapshot()
+        dashboard.feed(update(snapshot))
+        await pilot.pause()
+        target = snapshot.resources["proj_shop"].value[7]
+        dashboard.action_jump_to_resource("proj_shop", target.id)
+        await pilot.pause()
+        await pilot.pause()
+        tree = dashboard.query_one(ResourceTree)
+        assert dashboard.active_pane == "resources"
+        assert tree.selected_resource() is not None and tree.selected_resource().id == target.id
+        await pilot.press("y")
+        assert dashboard.clipboard == target.id
+        await pilot.press("1", "y")
+        assert dashboard.clipboard == "proj_shop"
+        dashboard.action_jump_to_project("proj_stage")
+        await pilot.pause()
+        assert dashboard.query_one(ProjectList).selected_project_id == "proj_stage"
