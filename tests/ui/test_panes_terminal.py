@@ -1,0 +1,77 @@
+"""The dashboard in a real terminal (tmux, every byte captured): OSC 52 copy, NO_COLOR, the help screen.
+
+These check what reaches the terminal, which Pilot cannot see: the clipboard escape sequence, and that under
+NO_COLOR every colour the app writes is a grey.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import sys
+
+import pytest
+
+from tests.reliability.terminal import running_terminal
+from tests.simproc import SimServer
+
+pytestmark = pytest.mark.tmux
+
+OSC_52 = re.compile(rb"\x1b\]52;c;([A-Za-z0-9+/=]*)\x07")
+TRUECOLOUR = re.compile(rb"\x1b\[([0-9;]*)m")
+
+
+# tmux does not announce 24-bit colour: ask for it, so every colour is written as r;g;b and can be checked
+TRUECOLOUR_ENV = {"COLORTERM": "truecolor"}
+
+
+def dashboard(sim: SimServer) -> list[str]:
+    return [sys.executable, "-m", "cftui", "--api-url", sim.base_url, "--no-history"]
+
+
+def colours_written(output: bytes) -> list[tuple[int, int, int]]:
+    """Every 24-bit colour in the SGR sequences the app wrote (foreground 38;2 and background 48;2)."""
+    found = []
+    for match in TRUECOLOUR.finditer(output):
+        parts = match.group(1).split(b";")
+        for index, part in enumerate(parts[:-4]):
+            if part in (b"38", b"48") and parts[index + 1] == b"2":
+                found.append(tuple(int(v) for v in parts[index + 2 : index + 5]))
+    return found
+
+
+def test_y_copies_the_selected_project_id_with_osc_52(static_sim: SimServer) -> None:
+    projects = static_sim.get("projects", per_page=100).json()["data"]
+    ids = {p["id"] for p in projects}
+    env = {"CLOUDFORGE_API_KEY": static_sim.read_key}
+    with running_terminal(dashboard(static_sim), width=120, height=40, env=env) as terminal:
+        terminal.wait_for_text("Projects", timeout=20)
+        terminal.wait_for_screen(lambda screen: any(p["name"] in screen for p in projects), timeout=20)
+        terminal.send_keys("y")
+        screen = terminal.wait_for_text("Copied project id", timeout=10)
+        copies = OSC_52.findall(terminal.output())
+        assert len(copies) == 1
+        copied = base64.b64decode(copies[0]).decode()
+        assert copied in ids
+        assert copied in screen  # the notification shows it too, for terminals that ignore OSC 52
+
+
+def test_no_color_writes_only_greys_and_statuses_still_read(static_sim: SimServer) -> None:
+    env = {"CLOUDFORGE_API_KEY": static_sim.read_key, "NO_COLOR": "1", **TRUECOLOUR_ENV}
+    with running_terminal(dashboard(static_sim), width=120, height=40, env=env) as terminal:
+        screen = terminal.wait_for_text("● running", timeout=20)
+        assert "● active" in screen  # the status is a glyph and a word, readable without colour
+        terminal.send_keys("?")
+        terminal.wait_for_text("Everywhere", timeout=10)
+        colours = colours_written(terminal.output())
+        assert colours, "the app draws with 24-bit colours: there must be some to check"
+        assert all(r == g == b for r, g, b in colours), {c for c in colours if len(set(c)) > 1}
+
+
+def test_colour_is_there_without_no_color(static_sim: SimServer) -> None:
+    # the check above means something only if colours are written when NO_COLOR is absent
+    env = {"CLOUDFORGE_API_KEY": static_sim.read_key, **TRUECOLOUR_ENV}
+    with running_terminal(dashboard(static_sim), width=120, height=40, env=env) as terminal:
+        terminal.wait_for_text("● running", timeout=20)
+        colours = colours_written(terminal.output())
+        assert any(len({r, g, b}) > 1 for r, g, b in colours)
