@@ -8,7 +8,7 @@ from datetime import datetime
 
 from tests.monitor.helpers import control, eventually, running_monitor
 
-WINDOW_SECONDS = 15.0
+WINDOW_SECONDS = 12.0
 
 
 async def test_starter_plan_with_20_projects_stays_inside_half_the_limit(sim_factory) -> None:
@@ -42,3 +42,36 @@ async def test_starter_plan_with_20_projects_stays_inside_half_the_limit(sim_fac
     assert len(sweeps) >= 0.3 * budget_per_minute * elapsed / 60.0 * 0.7, "the sweep keeps its share"
     assert len({r["path"] for r in sweeps}) == len(sweeps), "each sweep request looks at another project"
     assert recorder.events, "a sped-up world produced events"
+
+
+async def test_it_slows_down_when_another_tool_drains_the_shared_key(sim_factory) -> None:
+    sim = sim_factory("--seed", "3", "--static", "--projects", "4", "--resources", "10", "--plan", "starter")
+    async with running_monitor(sim, interval=1.0, budget=0.5) as (monitor, _):
+        await eventually(lambda: monitor.snapshot.rate.limit == 100, message="the plan learned")
+        assert monitor.snapshot.rate.budget_per_minute == 50.0
+        # another tool on the same key spends the bucket down to a handful of requests
+        remaining = await asyncio.to_thread(_drain, sim, 8)
+        assert remaining <= 8
+        low = await eventually(
+            lambda: (b := monitor.snapshot.rate.budget_per_minute) is not None and b < 50.0 and b,
+            message="the budget shrinks",
+        )
+        assert low <= 50.0 * 12 / 20, "in proportion to what is left below a fifth of the limit"
+        # the key refills (100 a minute) faster than the slowed monitor spends: it comes back up
+        await eventually(lambda: monitor.snapshot.rate.budget_per_minute == 50.0, within=30, message="recovered")
+    stats = await control(sim, "GET", "stats")
+    monitor_429s = [r for r in stats["recent"] if r["status"] == 429 and "per_page=100" in r["query"]]
+    assert monitor_429s == [], "the monitor itself never hit the limit"
+
+
+def _drain(sim, leave: int) -> int:
+    """Spend the read key's bucket until at most `leave` requests remain; return what remains."""
+    import httpx
+
+    headers = {"Authorization": f"Bearer {sim.read_key}"}
+    with httpx.Client(base_url=sim.base_url, headers=headers, timeout=5) as http:
+        while True:
+            response = http.get("/projects/none-such")  # a 404 still spends a request
+            remaining = int(response.headers["X-RateLimit-Remaining"])
+            if remaining <= leave or response.status_code == 429:
+                return remaining
