@@ -1,6 +1,6 @@
-"""The dashboard in a real terminal (tmux, every byte captured): OSC 52 copy, NO_COLOR, the help screen.
+"""The dashboard in a real terminal (tmux, every byte captured): OSC 52 copy, NO_COLOR, the bell.
 
-These check what reaches the terminal, which Pilot cannot see: the clipboard escape sequence, and that under
+These check what reaches the terminal, which Pilot cannot see: the clipboard escape sequence, the BEL, and that under
 NO_COLOR every colour the app writes is a grey.
 """
 
@@ -75,3 +75,26 @@ def test_colour_is_there_without_no_color(static_sim: SimServer) -> None:
         terminal.wait_for_text("● running", timeout=20)
         colours = colours_written(terminal.output())
         assert any(len({r, g, b}) > 1 for r, g, b in colours)
+
+
+OSC = re.compile(rb"\x1b\][^\x07\x1b]*(\x07|\x1b\\)")
+
+
+def test_a_resource_going_to_error_rings_the_bell_when_enabled(sim_factory, tmp_path) -> None:
+    sim = sim_factory("--seed", "8", "--static", "--plan", "enterprise", "--projects", "3", "--resources", "15")
+    config = tmp_path / "config.toml"
+    config.write_text("bell = true\n")
+    config.chmod(0o600)
+    projects = [p for p in sim.get("projects", per_page=100).json()["data"] if p["status"] == "active"]
+    first = max(projects, key=lambda p: p["monthly_cost"])  # the project the dashboard opens on
+    victim = next(
+        r for r in sim.get(f"projects/{first['id']}/resources", per_page=100).json()["data"] if r["status"] == "running"
+    )
+    env = {"CLOUDFORGE_API_KEY": sim.read_key, "CFTUI_CONFIG": str(config)}
+    with running_terminal(dashboard(sim), width=120, height=40, env=env) as terminal:
+        terminal.wait_for_text(victim["name"], timeout=20)
+        assert b"\x07" not in OSC.sub(b"", terminal.output())  # no bell before anything went wrong
+        sim.control("POST", "mutate", {"action": "set_status", "resource_id": victim["id"], "status": "error"})
+        terminal.wait_for_text("went to error", timeout=20)
+        bells = OSC.sub(b"", terminal.output()).count(b"\x07")
+        assert bells == 1
