@@ -109,3 +109,41 @@ async def sim_advance(sim, seconds: float) -> None:
     from tests.monitor.helpers import control
 
     await control(sim, "POST", "advance", {"seconds": seconds})
+
+
+async def test_in_a_living_world_no_event_is_invented_or_repeated(sim_factory) -> None:
+    sim = sim_factory("--seed", "17", "--speed", "25", "--plan", "enterprise", "--projects", "3", "--resources", "40")
+    focused = api_get(sim, "projects")[0]["id"]
+    async with running_monitor(sim, interval=0.3, budget=1.0) as (monitor, recorder):
+        monitor.focus_project(focused)
+        await eventually(lambda: focused in monitor.snapshot.resources)
+        start = await last_seq(sim)
+        first = len(recorder.events)
+        await eventually(
+            lambda: sum(e.project_id == focused for e in recorder.events[first:]) >= 8,
+            within=40,
+            message="the world changes on its own",
+        )
+    events = [e for e in recorder.events[first:] if e.project_id == focused]
+    changes = await journal(sim, start - 50)
+    by_resource: dict[tuple[str, str], list[dict]] = {}
+    for change in changes:
+        by_resource.setdefault((change["kind"], change["resource_id"] or ""), []).append(change)
+    for event in events:
+        if event.kind in (EventKind.RESOURCE_STATUS_CHANGED, EventKind.COST_CHANGED):
+            candidates = by_resource.get((event.kind.value, event.subject_id), [])
+            assert any(_same(c["new"], event.new) for c in candidates), f"no change in the world for {event}"
+        elif event.kind in (EventKind.RESOURCE_CREATED, EventKind.RESOURCE_DELETED):
+            assert by_resource.get((event.kind.value, event.subject_id)), f"invented: {event}"
+    statuses: dict[str, list[str]] = {}
+    for event in recorder.of("resource.status_changed"):
+        statuses.setdefault(event.subject_id, []).append(event.new)
+    for resource_id, news in statuses.items():
+        assert all(a != b for a, b in itertools.pairwise(news)), f"{resource_id} reported twice: {news}"
+
+
+def _same(journal_value: object, event_value: str | None) -> bool:
+    """A journal value (a status, or a cost as a JSON number) equals an event's text."""
+    if isinstance(journal_value, int | float):
+        return event_value is not None and Decimal(str(journal_value)) == Decimal(event_value)
+    return journal_value == event_value
