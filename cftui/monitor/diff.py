@@ -303,6 +303,7 @@ class ChangeTracker:
 
     def forget_operation(self, operation_id: str) -> None:
         self._operations.pop(operation_id, None)
+        self._announced_terminal.discard(operation_id)
 
     def _project_of(self, operation: Operation) -> str | None:
         known = self._known.get(operation.resource_id or "")

@@ -326,7 +326,10 @@ class Monitor:
             self._connection.on_success()
         for operation_id in self._jobs.take_discovered_operations():
             self._queue.due_now(f"op:{operation_id}")
-        self._store.drop_operations(self._operations.trim_finished())
+        dropped = self._operations.trim_finished()
+        self._store.drop_operations(dropped)
+        for operation_id in dropped:
+            self._tracker.forget_operation(operation_id)
         self._feed.add(result.samples, ())
         if result.events or result.changed or result.new_log_lines:
             self._publish(result.events, result.changed, result.new_log_lines)  # a quiet sweep repaints nothing

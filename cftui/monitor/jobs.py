@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -22,6 +23,9 @@ from cftui.monitor.store import DataStore
 
 if TYPE_CHECKING:
     from cftui.api.client import CloudForgeClient
+
+
+MAX_ENDED_REMEMBERED = 1000
 
 
 def _now() -> datetime:
@@ -50,6 +54,8 @@ class Jobs:
         self.last_sweep_start = -math.inf
         self._discovered: list[str] = []
         self._missing_operations: set[str] = set()
+        # ended operations, remembered (boundedly) so that a resource still naming one does not revive it
+        self._ended_operations: OrderedDict[str, None] = OrderedDict()
 
     # --- bookkeeping for the scheduler -------------------------------------------------------------------
 
@@ -163,6 +169,10 @@ class Jobs:
         watched.next_period(operation)
         watched.last = operation
         watched.finished = operation.is_finished
+        if watched.finished:
+            self._ended_operations[operation_id] = None
+            while len(self._ended_operations) > MAX_ENDED_REMEMBERED:
+                self._ended_operations.popitem(last=False)
         self._store.set_operation(operation, at)
         new_lines = {operation_id: lines} if lines else {}
         return JobResult(events, {f"operation:{operation_id}"}, new_lines, [])
@@ -170,7 +180,7 @@ class Jobs:
     def _discover(self, resources: list[Resource] | tuple[Resource, ...], project_id: str) -> None:
         for resource in resources:
             operation_id = resource.operation_id
-            if not operation_id or operation_id in self._missing_operations:
+            if not operation_id or operation_id in self._missing_operations or operation_id in self._ended_operations:
                 continue
             if self._operations.watch(operation_id, from_user=False, project_id=project_id, resource_id=resource.id):
                 self._discovered.append(operation_id)
