@@ -118,7 +118,9 @@ class RequestWindow:
         """Whether a job of `cost` requests may start now, with `reserved` requests already in flight."""
         self._refill()
         # one request of headroom: the server counts a request when it answers, we when the answer arrives
-        if self.used_last_minute() + reserved + cost > max(1.0, budget_rate - 1.0):
+        cap = max(1.0, budget_rate - 1.0)
+        cost = min(cost, cap)  # a list of more pages than a minute allows still goes, once the minute is free
+        if self.used_last_minute() + reserved + cost > cap:
             return False
         return self._tokens - reserved >= min(cost, self._capacity)
 
@@ -129,7 +131,8 @@ class RequestWindow:
         need = min(cost, self._capacity) + reserved - self._tokens
         if need > 0 and self._rate_per_second > 0:
             waits.append(need / self._rate_per_second)
-        over = self.used_last_minute() + reserved + cost - max(1.0, budget_rate - 1.0)
+        cap = max(1.0, budget_rate - 1.0)
+        over = self.used_last_minute() + reserved + min(cost, cap) - cap
         if over > 0 and self._sent:
             index = min(len(self._sent) - 1, max(0, math.ceil(over) - 1))
             waits.append(self._sent[index] + 60.0 - self._clock())

@@ -124,3 +124,18 @@ def test_time_left_counts_down_to_the_estimate() -> None:
     assert time_left(_operation("in_progress", 5, 0, now - timedelta(seconds=5)), now) == timedelta(0)
     assert time_left(_operation("in_progress", 5, 0, None), now) is None
     assert time_left(_operation("completed", 100, 0, now + timedelta(seconds=5)), now) is None
+
+
+def test_a_job_bigger_than_the_whole_budget_still_goes_once_the_minute_is_free() -> None:
+    now = [0.0]
+    window = RequestWindow(clock=lambda: now[0])
+    window.configure(5.0)
+    window.start_full()
+    assert window.can_spend(12, 0, 5.0), "an empty minute lets a 12-page list go rather than starve forever"
+    for _ in range(12):
+        window.record()
+    assert not window.can_spend(1, 0, 5.0)
+    now[0] += 61.0
+    assert not window.can_spend(1, 0, 5.0), "the pacing bucket remembers the overdraft"
+    now[0] += 100.0  # twelve requests at five a minute: about two and a half minutes in all
+    assert window.can_spend(1, 0, 5.0)
