@@ -167,6 +167,7 @@ class CloudForgeApp(DashboardActions, App[int]):
             self._unsubscribe = self.monitor.add_listener(self._on_monitor_update)
             for op_id in self.initial_watches:
                 self.monitor.watch_operation(op_id)
+                self.query_one(OperationsPane).expect(op_id)  # a card at once, before the first answer
             self._preload_events()
             self._run_monitor()
 

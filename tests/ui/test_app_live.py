@@ -21,6 +21,17 @@ def world_sim() -> Iterator[SimServer]:
         yield sim
 
 
+def start_operation(sim: SimServer, resource_id: str, duration_s: int = 600) -> str:
+    body = {
+        "action": "start_operation",
+        "resource_id": resource_id,
+        "type": "update_resource",
+        "outcome": "completed",
+        "duration_s": duration_s,
+    }
+    return sim.control("POST", "mutate", body)["operation_id"]
+
+
 def sim_projects(sim: SimServer) -> list[dict]:
     return sim.get("projects", per_page=100).json()["data"]
 
@@ -166,6 +177,25 @@ async def test_watching_an_operation_shows_it_in_the_operations_pane(world_sim: 
         assert app.active_pane == "operations"
 
 
+async def test_watch_op_flag_follows_an_operation_from_the_start(world_sim: SimServer) -> None:
+    project = sim_projects(world_sim)[0]["id"]
+    target = world_sim.get(f"projects/{project}/resources", per_page=5).json()["data"][0]["id"]
+    op_id = start_operation(world_sim, target, duration_s=2)
+    app = live_app(world_sim, interval=0.3, watch_op=[op_id])
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        pane = app.query_one(OperationsPane)
+        assert op_id in pane.watched_ids  # a card before the first answer
+        await until(pilot, lambda: op_id in app.latest_snapshot.operations if app.latest_snapshot else False)
+        world_sim.control("POST", "advance", {"seconds": 30})
+        await until(
+            pilot,
+            lambda: app.latest_snapshot.operations[op_id].value.status == "completed",
+            timeout=20,
+            what="the operation completes",
+        )
+        await until(pilot, lambda: any("completed" in str(n.message) for n in app._notifications), timeout=10)
+
+
 async def test_pause_and_interval_keys_reach_the_monitor(static_sim: SimServer) -> None:
     app = live_app(static_sim, interval=5.0)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -232,3 +262,16 @@ async def test_nasty_world_renders_as_text(sim_factory) -> None:
         visible = screen_text + cells
         assert "\x1b" not in visible and "\u202e" not in visible
         assert "[" in visible  # brackets stayed text
+
+
+async def test_a_failing_monitor_becomes_a_visible_state_not_a_traceback(static_sim: SimServer) -> None:
+    app = live_app(static_sim)
+
+    async def broken_run() -> None:
+        raise RuntimeError("engine bug")
+
+    app.monitor.run = broken_run  # a bug inside the engine, as the worker would meet it
+    async with app.run_test(size=(120, 40)) as pilot:
+        text = await until(pilot, lambda: "MONITOR STOPPED" in app.status_text() and app.status_text())
+        assert "RuntimeError: engine bug" in text
+        assert app.is_running

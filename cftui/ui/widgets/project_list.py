@@ -13,7 +13,9 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.binding import Binding, BindingType
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable
+from textual.widgets.data_table import ColumnKey, RowKey
 
 from cftui.api.models import Project
 from cftui.monitor.state import CostSample, MonitorUpdate, Snapshot
@@ -188,13 +190,23 @@ class ProjectList(DataTable[Text]):
                         cell = _cell(col, after)
                         if col == "name":
                             self._name_cells[pid] = cell
-                        self.update_cell(pid, col, cell)
+                        self._set_cell(pid, col, cell)
             self._rows[pid] = row
         current = [row_key.value for row_key in self._row_order()]
         if current != wanted_ids:
             self._reorder(wanted_ids)
         self._order = wanted_ids
         self._post_selection()
+
+    def _set_cell(self, project_id: str, column: str, cell: Text) -> None:
+        """`update_cell` without its whole-table repaint: only the cell's region is refreshed, and only if visible.
+
+        `DataTable.update_cell` (Textual 8.2.8, pinned) calls `refresh()` on the whole table, which repaints every
+        visible row for one changed cost; this does the same bookkeeping and refreshes the one cell.
+        """
+        self._data[RowKey(project_id)][ColumnKey(column)] = cell
+        self._update_count += 1  # the table's render caches are keyed on this
+        self.refresh_coordinate(Coordinate(self.get_row_index(project_id), self.get_column_index(column)))
 
     def _row_order(self) -> list:
         return [row.key for row in self.ordered_rows]
