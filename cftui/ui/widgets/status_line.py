@@ -1,9 +1,10 @@
 """The status line: always answers "can I trust what I see?".
 
-Connection state first (the thing that matters at 3 a.m.), then data age, rate budget, refresh interval, key
-badge, host, profile and API version. It is never blank: before the first answer it says who it is connecting
-to; after a failure it keeps the last data's age. `tick()` runs once a second and repaints only this widget,
-and only when the text actually changed.
+Two rows. The state row: connection state first (the thing that matters at 3 a.m.), then data age, rate budget
+and refresh interval; it ticks once a second (the age must move) and is the only thing repainted then. The source
+row: key badge, host, profile and API version; it changes rarely. Never blank: before the first answer it says who
+it is connecting to; after a failure it keeps the last data's age. A row is repainted only when its text changed,
+and the layout is redone only when its height changed (a new layout repaints everything below it).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from textual.app import ComposeResult
+from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Static
 
@@ -91,40 +94,76 @@ def _key_badge(info: ConnectionInfo) -> Part:
     return (badge, style)
 
 
-def status_content(snapshot: Snapshot | None, info: ConnectionInfo, now: datetime) -> Content:
-    """The whole status line for one moment. Pure: the same inputs give the same text."""
-    sep = (" · ", "$text-muted")
+SEP: Part = (" · ", "$text-muted")
+
+
+def state_content(snapshot: Snapshot | None, info: ConnectionInfo, now: datetime) -> Content:
+    """What changes: connection state, data age, rate budget, interval (the row that ticks)."""
     parts: list[Part] = [*_state_parts(snapshot, info, now)]
     if snapshot is not None:
         fetched = _data_age(snapshot)
-        parts += [sep, "data ", (age(fetched, now), "bold")]
+        parts += [SEP, "data ", (age(fetched, now), "bold")]
         rate = snapshot.rate
         if rate.limit is not None:
             remaining = "?" if rate.remaining is None else str(rate.remaining)
             reset = f" reset {countdown(rate.reset_at, now)}" if rate.reset_at else ""
-            parts += [sep, f"rate {remaining}/{rate.limit}{reset}"]
+            parts += [SEP, f"rate {remaining}/{rate.limit}{reset}"]
         interval = f"every {_interval_text(snapshot.effective_interval)}"
         if snapshot.interval_stretched:
-            parts += [
-                sep,
-                (f"{interval} (stretched by budget; asked {_interval_text(snapshot.requested_interval)})", "$warning"),
-            ]
+            asked = _interval_text(snapshot.requested_interval)
+            parts += [SEP, (f"{interval} (stretched by budget; asked {asked})", "$warning")]
         else:
-            parts += [sep, interval]
-    parts += [sep, _key_badge(info), f" {info.key_masked}", sep, info.host]
-    if info.demo:
-        parts += [" ", ("DEMO", "bold $accent")]
-    if info.profile:
-        parts += [sep, f"profile {one_line(info.profile)}"]
-    if snapshot is not None and snapshot.history_problem:
-        parts += [sep, ("history not saved", "$warning")]
-    if snapshot is not None and snapshot.api_version:
-        parts += [sep, f"API {one_line(snapshot.api_version)}"]
+            parts += [SEP, interval]
     return Content.assemble(*(p for p in parts if p))
 
 
-class StatusLine(Static):
-    """One or two lines at the top of the screen; see the module docstring."""
+def source_content(snapshot: Snapshot | None, info: ConnectionInfo) -> Content:
+    """Where the data comes from: key badge, host, profile, API version (the row that rarely changes)."""
+    parts: list[Part] = [_key_badge(info), f" {info.key_masked}", SEP, info.host]
+    if info.demo:
+        parts += [" ", ("DEMO", "bold $accent")]
+    if info.profile:
+        parts += [SEP, f"profile {one_line(info.profile)}"]
+    if snapshot is not None and snapshot.history_problem:
+        parts += [SEP, ("history not saved", "$warning")]
+    if snapshot is not None and snapshot.api_version:
+        parts += [SEP, f"API {one_line(snapshot.api_version)}"]
+    return Content.assemble(*(p for p in parts if p))
+
+
+def status_content(snapshot: Snapshot | None, info: ConnectionInfo, now: datetime) -> Content:
+    """The whole status line for one moment, as one text. Pure: the same inputs give the same text."""
+    return Content.assemble(state_content(snapshot, info, now), SEP, source_content(snapshot, info))
+
+
+class StatusRow(Static):
+    """One part of the status line; repaints only when its text changes, relayouts only when its height does."""
+
+    shown: Content | None = None
+
+    def show(self, content: Content) -> None:
+        shown = self.shown
+        if shown is not None and content.plain == shown.plain and content.spans == shown.spans:
+            return  # nothing changed: write nothing to the terminal
+        height = self._rows(content)
+        previous = self._rows(shown) if shown is not None else -1
+        self.shown = content
+        # a new layout would repaint everything below; only a change of height needs one
+        self.update(content, layout=height != previous)
+
+    def _rows(self, content: Content) -> int:
+        """The rows this content takes, within the min/max height the styles allow."""
+        lines = len(content.wrap(max(1, self.content_size.width)))
+        low, high = self.styles.min_height, self.styles.max_height
+        if low is not None and low.is_cells:
+            lines = max(lines, int(low.value))
+        if high is not None and high.is_cells:
+            lines = min(lines, int(high.value))
+        return lines
+
+
+class StatusLine(Vertical):
+    """The state row (ticks once a second) above the source row (changes rarely); see the module docstring."""
 
     def __init__(self, info: ConnectionInfo, now: Callable[[], datetime], **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
@@ -132,11 +171,17 @@ class StatusLine(Static):
         self._now = now
         self._snapshot: Snapshot | None = None
         self._worker_error: str | None = None
-        self._shown: Content | None = None
+        self._state = StatusRow(id="status-state")
+        self._source = StatusRow(id="status-source")
+        self._text = ""
+
+    def compose(self) -> ComposeResult:
+        yield self._state
+        yield self._source
 
     def on_mount(self) -> None:
         self._repaint()
-        self.set_interval(1.0, self._repaint, name="status-line-tick")
+        self.set_interval(1.0, self._tick, name="status-line-tick")
 
     def apply(self, update: MonitorUpdate) -> None:
         self._snapshot = update.snapshot
@@ -148,27 +193,17 @@ class StatusLine(Static):
         self._repaint()
 
     def current_text(self) -> str:
-        return self._shown.plain if self._shown is not None else ""
+        return self._text
 
-    def _repaint(self) -> None:
-        content = status_content(self._snapshot, self.info, self._now())
+    def _tick(self) -> None:
+        self._repaint(source=False)
+
+    def _repaint(self, source: bool = True) -> None:
+        state = state_content(self._snapshot, self.info, self._now())
         if self._worker_error:
-            content = Content.assemble(("✖ MONITOR STOPPED: ", "bold $error"), self._worker_error, "  │ ", content)
-        if self._shown is not None and content.plain == self._shown.plain and content.spans == self._shown.spans:
-            return  # nothing changed: write nothing to the terminal
-        height = self._rows(content)
-        previous_height = self._rows(self._shown) if self._shown is not None else -1
-        self._shown = content
-        # only a change in this widget's height needs a new layout (which would repaint everything below it);
-        # otherwise just this line is repainted
-        self.update(content, layout=height != previous_height)
-
-    def _rows(self, content: Content) -> int:
-        """The rows this content takes, within the min/max height the styles allow."""
-        lines = len(content.wrap(max(1, self.content_size.width)))
-        low, high = self.styles.min_height, self.styles.max_height
-        if low is not None and low.is_cells:
-            lines = max(lines, int(low.value))
-        if high is not None and high.is_cells:
-            lines = min(lines, int(high.value))
-        return lines
+            state = Content.assemble(("✖ MONITOR STOPPED: ", "bold $error"), self._worker_error, SEP, state)
+        self._state.show(state)
+        if source:
+            self._source.show(source_content(self._snapshot, self.info))
+        source_text = self._source.shown.plain if self._source.shown is not None else ""
+        self._text = f"{state.plain} · {source_text}"
