@@ -109,6 +109,8 @@ class Jobs:
                 del self._checks[key]
         for project_id in [p for p in self._swept_at if p not in present]:
             del self._swept_at[project_id]
+            self._pages.pop(f"sweep:{project_id}", None)
+            self._pages.pop(f"resources:{project_id}", None)
         return JobResult(events, {"projects"}, {}, samples)
 
     async def _resources(self, project_id: str) -> JobResult:
@@ -129,6 +131,7 @@ class Jobs:
         if project_id in self._tracker.tracked:
             return JobResult()  # focused meanwhile: its full list covers it
         listed = await self._client.list_resources(project_id, status="error")
+        self._pages[f"sweep:{project_id}"] = listed.pages
         at = _now()
         if project_id in self._tracker.tracked:
             return JobResult()
