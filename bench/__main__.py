@@ -1,4 +1,7 @@
-"""`python -m bench NAME [options]`: run one benchmark. Add yours to BENCHMARKS (module with `main(argv) -> int`)."""
+"""`python -m bench NAME [options]`: run one benchmark. Add yours to BENCHMARKS (module with `main(argv) -> int`).
+
+`python -m bench` alone runs `report`: every benchmark, one Markdown table (see bench/report.py).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
     "monitor": ("bench.monitor_bench", "the live monitor on a Starter plan: requests, 429s, change-to-event delay"),
     "compare": ("bench.compare", "cftui against naive pollers, watch+curl and a bare Textual app"),
     "ui": ("bench.ui_bench", "the dashboard at 1,000 projects x 100 resources: first data, big tree, keys, bytes"),
+    "report": ("bench.report", "every benchmark above, one Markdown table with each figure beside its baseline"),
 }
 
 
@@ -19,7 +23,9 @@ def usage() -> str:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] in ("-h", "--help") or argv[0] not in BENCHMARKS:
+    if not argv:
+        argv = ["report"]  # `python -m bench` runs everything
+    if argv[0] in ("-h", "--help") or argv[0] not in BENCHMARKS:
         print(usage(), file=sys.stderr if argv and argv[0] not in ("-h", "--help") else sys.stdout)
         return 0 if argv and argv[0] in ("-h", "--help") else 2
     module = importlib.import_module(BENCHMARKS[argv[0]][0])

@@ -346,9 +346,16 @@ def run_comparisons(sizes: Sizes, parts: list[str] | None = None) -> list[Row]:
     return rows
 
 
-def markdown_table(rows: list[Row]) -> str:
-    lines = ["| area | measure | cftui | baseline | baseline is | how |", "|---|---|---|---|---|---|"]
-    lines += [f"| {r.area} | {r.metric} | {r.cftui} | {r.baseline} | {r.baseline_name} | {r.note} |" for r in rows]
+def cell(text: str) -> str:
+    """A Markdown table cell: a `|` inside (as in `curl | jq`) must not end the cell."""
+    return text.replace("|", "\\|")
+
+
+def markdown_table(rows: list[Row], header: str = "| area | measure | cftui | baseline | baseline is | how |") -> str:
+    lines = [header, "|---|---|---|---|---|---|"]
+    for r in rows:
+        cells = (r.area, r.metric, r.cftui, r.baseline, r.baseline_name, r.note)
+        lines.append("| " + " | ".join(cell(c) for c in cells) + " |")
     return "\n".join(lines)
 
 

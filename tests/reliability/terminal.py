@@ -86,15 +86,22 @@ class Terminal:
         return self
 
     def _find_app_pid(self, shell_pid: int, timeout: float = 5.0) -> int:
-        """The command's own pid: the launcher shell's child (the shell itself if the command ended at once)."""
+        """The command's own pid: the launcher shell's child running the command (not the shell's `sleep`).
+
+        Falls back to the shell's pid if the command ended before it could be seen.
+        """
+        wanted = os.path.basename(self.command[0])
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             for stat in Path("/proc").glob("[0-9]*/stat"):
                 try:
                     fields = stat.read_text().rsplit(")", 1)[1].split()
-                except OSError:
+                    if int(fields[1]) != shell_pid:  # fields[1] is the parent pid
+                        continue
+                    argv0 = (stat.parent / "cmdline").read_bytes().split(b"\0", 1)[0].decode()
+                except (OSError, ValueError):
                     continue
-                if int(fields[1]) == shell_pid:  # fields[1] is the parent pid
+                if os.path.basename(argv0) == wanted:
                     return int(stat.parent.name)
             if self._status_file.exists():
                 break
