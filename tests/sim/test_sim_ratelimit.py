@@ -42,7 +42,9 @@ def test_starter_plan_bucket_headers_and_429(sim_factory: Any) -> None:
     # At the Reset second, the next request is accepted.
     wait_for(lambda: time.time() >= reset, timeout=5)
     accepted_again = call(server, "GET", "projects")
+    late_s = max(0.0, time.time() - reset)  # a loaded machine may answer well after the Reset second
     assert accepted_again.status_code == 200
-    assert int(accepted_again.headers["x-ratelimit-remaining"]) <= 2  # the bucket is still nearly empty
+    # the bucket is still nearly empty: at most what refilled since Reset (one token every 0.6 s)
+    assert int(accepted_again.headers["x-ratelimit-remaining"]) <= 2 + math.ceil(late_s * 100 / 60)
     stats = server.control("GET", "stats")
     assert stats["by_status"]["429"] >= 1
