@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -77,3 +80,25 @@ def heal(sim: SimServer) -> None:
     for project in projects(sim):
         for resource in resources(sim, project["id"], status="error"):
             set_status(sim, resource["id"], "running")
+
+
+@contextlib.contextmanager
+def moving(sim: SimServer, every_s: float = 0.5) -> Iterator[None]:
+    """Change the world ourselves while the block runs (a static world moves only when told): the first active
+    project goes archived and back, over and over, so a watcher sees events however late its first poll comes."""
+    project_id = next(p["id"] for p in projects(sim) if p["status"] == "active")
+    stop = threading.Event()
+
+    def toggle() -> None:
+        status = "archived"
+        while not stop.wait(every_s):
+            sim.control("POST", "mutate", {"action": "set_project_status", "project_id": project_id, "status": status})
+            status = "active" if status == "archived" else "archived"
+
+    worker = threading.Thread(target=toggle, daemon=True)
+    worker.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        worker.join(10)

@@ -1,4 +1,5 @@
-"""`cftui events` as a real child process against a moving simulated world: formats, signals, pipes, history."""
+"""`cftui events` as a real child process against a simulated world the tests move: formats, signals, pipes,
+history."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import pytest
 
 from cftui.monitor.events import EventKind
 from tests.headless.runner import Streaming, child_env, command, run_piped, start_piped
+from tests.headless.simworld import moving
 from tests.simproc import READ_KEY, SimServer, running_sim
 
 KINDS = "|".join(re.escape(kind.value) for kind in EventKind)
@@ -22,8 +24,8 @@ JSON_KEYS = {"kind", "at", "subject_id", "subject_name", "project_id", "old", "n
 
 @pytest.fixture(scope="module")
 def world() -> Iterator[SimServer]:
-    # happenings every few world seconds, and a fast world clock: events arrive within a few polls
-    with running_sim("--seed", "11", "--speed", "30", "--plan", "enterprise") as server:
+    # static: nothing changes unless a test moves it (`moving`), so no test hopes for the world to move in time
+    with running_sim("--seed", "11", "--static", "--plan", "enterprise") as server:
         yield server
 
 
@@ -33,7 +35,8 @@ def stream(sim: SimServer, *args: str) -> Streaming:
 
 def test_text_lines_then_sigterm_and_replay_from_history_then_ctrl_c(world: SimServer) -> None:
     live = stream(world)
-    seen = live.lines(3)
+    with moving(world):
+        seen = live.lines(3)
     assert all(TEXT_LINE.match(line) for line in seen), seen
     assert live.stop(signal.SIGTERM) == 0
     assert not any("Traceback" in line for line in live.err), live.err
@@ -53,7 +56,10 @@ def test_jsonl_flushes_each_line_and_a_closed_pipe_ends_quietly(world: SimServer
     pipeline = " ".join(shlex.quote(part) for part in command("events", "--api-url", world.base_url,
                                                               "--interval", "1", "--format", "jsonl"))  # fmt: skip
     script = f'{pipeline} | head -n 1; echo "cftui exit ${{PIPESTATUS[0]}}" >&2'
-    done = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=90, env=child_env(READ_KEY))
+    with moving(world):
+        done = subprocess.run(
+            ["bash", "-c", script], capture_output=True, text=True, timeout=90, env=child_env(READ_KEY)
+        )
     first = json.loads(done.stdout)
     assert set(first) == JSON_KEYS and first["kind"] in {kind.value for kind in EventKind}
     assert re.match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$", first["at"])

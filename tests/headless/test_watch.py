@@ -79,13 +79,13 @@ def test_outcomes_on_a_pipe_and_on_a_terminal(sim: SimServer, free_resources: It
 
 def test_unknown_operation_and_timeout_exit_2(sim: SimServer, resource_id: str) -> None:
     long_one = start_operation(sim, resource_id, "completed", 86_400)
-    unknown, timed_out = run_together(watch(sim, "op_doesnotexist"), watch(sim, long_one, "--timeout", "2s"))
+    unknown, timed_out = run_together(watch(sim, "op_doesnotexist"), watch(sim, long_one, "--timeout", "5s"))
     assert unknown.code == 2 and unknown.stdout == ""
     assert unknown.stderr.count("\n") == 1 and unknown.stderr.startswith("cftui watch: ")
     assert "op_doesnotexist" in unknown.stderr and "request req_" in unknown.stderr
 
     assert timed_out.code == 2
-    assert f"Timed out after 2 s; still running: {long_one} (" in timed_out.stderr
+    assert f"Timed out after 5 s; still running: {long_one} (" in timed_out.stderr
     assert f"{long_one} update_resource" in timed_out.stdout  # it did follow it until then
 
 
