@@ -169,6 +169,8 @@ def truncate(text: str, width: int) -> str:
     flat = one_line(text)
     if width <= 0:
         return ""
+    if flat.isascii():  # one cell per character: the common case, and much cheaper
+        return flat if len(flat) <= width else flat[: width - 1] + "…"
     if cell_len(flat) <= width:
         return flat
     return set_cell_size(flat, width - 1) + "…"
@@ -177,9 +179,13 @@ def truncate(text: str, width: int) -> str:
 def fit(text: str, width: int) -> str:
     """Exactly `width` cells: truncated with an ellipsis, or padded with spaces on the right."""
     cut = truncate(text, width)
-    return cut + " " * max(0, width - cell_len(cut))
+    return cut + " " * max(0, width - _cells(cut))
 
 
 def fit_right(text: str, width: int) -> str:
     cut = truncate(text, width)
-    return " " * max(0, width - cell_len(cut)) + cut
+    return " " * max(0, width - _cells(cut)) + cut
+
+
+def _cells(text: str) -> int:
+    return len(text) if text.isascii() else cell_len(text)

@@ -223,3 +223,57 @@ async def test_jump_to_resource_and_copy_its_id() -> None:
         dashboard.action_jump_to_project("proj_stage")
         await pilot.pause()
         assert dashboard.query_one(ProjectList).selected_project_id == "proj_stage"
+
+
+async def test_vim_keys_in_the_tree_and_the_list() -> None:
+    dashboard = app()
+    async with dashboard.run_test(size=(120, 40)) as pilot:
+        dashboard.feed(update(healthy_snapshot()))
+        await pilot.pause()
+        projects = dashboard.query_one(ProjectList)
+        await pilot.press("j", "j")
+        assert projects.selected_project_id == projects.shown_ids[2]
+        await pilot.press("k")
+        assert projects.selected_project_id == projects.shown_ids[1]
+        await pilot.press("G")
+        assert projects.selected_project_id == projects.shown_ids[-1]
+        await pilot.press("g")
+        assert projects.selected_project_id == projects.shown_ids[0]
+        tree = dashboard.query_one(ResourceTree)
+        await pilot.press("2", "j", "j")  # Compute -> compute_instance -> first resource
+        assert tree.selected_resource() is not None
+        await pilot.press("h")  # from a resource: to its type
+        assert tree.cursor_node.data.kind == "type"
+        await pilot.press("h")  # collapse the type
+        assert not tree.cursor_node.is_expanded
+        await pilot.press("l")
+        assert tree.cursor_node.is_expanded
+        await pilot.press("G")
+        assert tree.cursor_line == tree.last_line
+        await pilot.press("g")
+        assert tree.cursor_line == 0
+
+
+async def test_the_detail_follows_live_changes_and_says_when_the_resource_is_gone() -> None:
+    dashboard = app()
+    async with dashboard.run_test(size=(120, 40)) as pilot:
+        snapshot = healthy_snapshot()
+        dashboard.feed(update(snapshot))
+        await pilot.pause()
+        await pilot.press("2", "j", "j", "enter")
+        await pilot.pause()
+        screen = dashboard.screen
+        chosen = screen.resource
+        fields = lambda: str(screen.query_one("#detail-fields").render())  # noqa: E731
+        assert "● running" in fields() or "✖ error" in fields()
+        items = snapshot.resources["proj_shop"].value
+        moved = tuple(r.model_copy(update={"status": "stopped"}) if r.id == chosen.id else r for r in items)
+        dashboard.feed(update(replace(snapshot, resources={"proj_shop": Fetched(moved, NOW)})))
+        await pilot.pause()
+        assert "■ stopped" in fields()
+        gone = tuple(r for r in items if r.id != chosen.id)
+        dashboard.feed(update(replace(snapshot, resources={"proj_shop": Fetched(gone, NOW)})))
+        await pilot.pause()
+        assert "no longer in the project" in fields()
+        await pilot.press("escape")
+        assert dashboard.screen is dashboard.screen_stack[0]
