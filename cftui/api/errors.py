@@ -120,7 +120,7 @@ class ValidationFailed(ApiError):
     default_code = "validation_error"
 
     def lead(self) -> str:
-        return f"Request refused as invalid: {self.method} {self.path}"
+        return f"Request refused as invalid: {self.method} {self.path}".rstrip()
 
 
 class RateLimited(ApiError):

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from cftui.api.client import CloudForgeClient
-from cftui.api.errors import ApiError, AuthenticationFailed, Forbidden, NotFound, RateLimited
+from cftui.api.errors import ApiError, AuthenticationFailed, Forbidden, NotFound, RateLimited, ValidationFailed
 from cftui.api.models import Operation
 from cftui.headless.session import CommandFailed, api_failure
 from cftui.headless.trouble import TroubleNotes
@@ -52,7 +52,8 @@ async def _poll(client: CloudForgeClient, op_id: str, notes: TroubleNotes) -> Op
         return await client.get_operation(op_id)
     except NotFound as error:
         raise CommandFailed(api_failure(error).rstrip(".") + f": there is no operation {op_id}.") from None
-    except (AuthenticationFailed, Forbidden) as error:
+    except (AuthenticationFailed, Forbidden, ValidationFailed) as error:
+        # none of these mends itself: an invalid id (refused before sending, or by the API) is not waited out
         raise CommandFailed(api_failure(error)) from None
     except ApiError as error:
         now = datetime.now(UTC)

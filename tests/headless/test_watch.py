@@ -79,10 +79,16 @@ def test_outcomes_on_a_pipe_and_on_a_terminal(sim: SimServer, free_resources: It
 
 def test_unknown_operation_and_timeout_exit_2(sim: SimServer, resource_id: str) -> None:
     long_one = start_operation(sim, resource_id, "completed", 86_400)
-    unknown, timed_out = run_together(watch(sim, "op_doesnotexist"), watch(sim, long_one, "--timeout", "5s"))
+    unknown, invalid, timed_out = run_together(
+        watch(sim, "op_doesnotexist"), watch(sim, ".."), watch(sim, long_one, "--timeout", "5s")
+    )
     assert unknown.code == 2 and unknown.stdout == ""
     assert unknown.stderr.count("\n") == 1 and unknown.stderr.startswith("cftui watch: ")
     assert "op_doesnotexist" in unknown.stderr and "request req_" in unknown.stderr
+    # an id that cannot be one is refused at once, not retried forever
+    assert invalid.code == 2 and invalid.stdout == ""
+    assert invalid.stderr.count("\n") == 1 and "'..' is not a valid CloudForge id" in invalid.stderr
+    assert "trying again" not in invalid.stderr
 
     assert timed_out.code == 2
     assert f"Timed out after 5 s; still running: {long_one} (" in timed_out.stderr
