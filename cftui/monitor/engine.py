@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from cftui.api.client_events import ClientEvent, RequestFinished
-from cftui.api.errors import ApiError, NotFound
+from cftui.api.errors import ApiError, NotFound, ValidationFailed
 from cftui.monitor import budget as budget_maths
 from cftui.monitor.connection import ConnectionTracker
 from cftui.monitor.diff import ChangeTracker
@@ -305,8 +305,8 @@ class Monitor:
         try:
             try:
                 result = await self._jobs.run(key)
-            except NotFound as error:
-                result = self._jobs.not_found(key, error)  # re-raises when a 404 means an outage
+            except (NotFound, ValidationFailed) as error:
+                result = self._jobs.not_found(key, error)  # re-raises when it means an outage
             ok = True
         except ApiError as error:
             result = JobResult()

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from cftui.api.errors import NotFound
+from cftui.api.errors import NotFound, ValidationFailed
 from cftui.api.models import OperationLog, Resource
+from cftui.api.sanitize import one_line
 from cftui.monitor.diff import ChangeTracker
 from cftui.monitor.events import ChangeEvent
 from cftui.monitor.history import SampleRow
@@ -190,7 +191,10 @@ class Jobs:
 
     # --- a 404 is an answer, not an outage ------------------------------------------------------------------------
 
-    def not_found(self, key: str, error: NotFound) -> JobResult:
+    def not_found(self, key: str, error: NotFound | ValidationFailed) -> JobResult:
+        """A 404, or an operation id refused as invalid (before sending, or by a 400): an answer, not an outage."""
+        if isinstance(error, ValidationFailed) and not key.startswith("op:"):
+            raise error
         if key.startswith("op:"):
             operation_id = key.removeprefix("op:")
             self._operations.forget(operation_id)
@@ -198,7 +202,8 @@ class Jobs:
             self._tracker.forget_operation(operation_id)
             self._store.operations.pop(operation_id, None)
             reference = f" (request {error.request_id})" if error.request_id else ""
-            sentence = f"Operation {operation_id} was not found{reference}; it is no longer watched."
+            problem = "was not found" if isinstance(error, NotFound) else "is not a valid operation id"
+            sentence = f"Operation {one_line(operation_id)} {problem}{reference}; it is no longer watched."
             self._store.operation_errors[operation_id] = sentence
             self._store.note(sentence)
             return JobResult([], {f"operation:{operation_id}", "notes"}, {}, [])

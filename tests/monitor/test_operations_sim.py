@@ -83,6 +83,15 @@ async def test_an_unknown_operation_id_is_dropped_and_said_so(sim) -> None:
         assert not any("op_doesnotexist" in p for p in paths)
 
 
+async def test_an_invalid_operation_id_is_dropped_without_an_outage(sim) -> None:
+    # ".." cannot be a path segment: the client refuses it before sending (a ValidationFailed, not a 404)
+    async with running_monitor(sim, interval=30, watch_operations=[".."]) as (monitor, _):
+        reason = await eventually(lambda: monitor.snapshot.operation_errors.get(".."), message="refused id")
+        assert "not a valid operation id" in reason and "no longer watched" in reason
+        await eventually(lambda: monitor.snapshot.projects is not None, message="projects still polled")
+        assert monitor.snapshot.connection.status is ConnectionStatus.OK, "a bad id is not an outage"
+
+
 async def test_an_operation_that_ended_before_we_looked_is_shown_but_is_not_news(sim) -> None:
     resource = api_get(sim, f"projects/{api_get(sim, 'projects')[1]['id']}/resources")[0]
     started = await mutate(sim, action="start_operation", resource_id=resource["id"], outcome="failed", duration_s=5)
