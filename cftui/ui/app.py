@@ -44,6 +44,7 @@ PANES = ("projects", "resources", "operations", "events")
 # grid fill order: medium is 2 columns (projects over resources | operations over events); wide is 3 columns
 MEDIUM_ORDER = ("projects", "operations", "resources", "events")
 WIDE_ORDER = ("projects", "resources", "operations", "events")
+MEDIUM_FROM = 110  # below this the project table (about 66 columns) and a side column do not both fit
 WIDE_FROM = 170
 CLOSE_TIMEOUT_S = 5.0
 DASHBOARD_ONLY_ACTIONS = frozenset(
@@ -83,7 +84,7 @@ class CloudForgeApp(DashboardActions, App[int]):
     TITLE = "cftui"
     CSS_PATH: ClassVar = _css_paths()
     COMMANDS = App.COMMANDS | DASHBOARD_PROVIDERS
-    HORIZONTAL_BREAKPOINTS: ClassVar = [(0, "-narrow"), (100, "-medium"), (WIDE_FROM, "-wide")]
+    HORIZONTAL_BREAKPOINTS: ClassVar = [(0, "-narrow"), (MEDIUM_FROM, "-medium"), (WIDE_FROM, "-wide")]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit"),
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
