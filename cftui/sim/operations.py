@@ -158,6 +158,7 @@ def _finish(world: World, operation: Operation, kind: str, failure: str | None) 
         old={"status": "in_progress"},
         new={"status": operation.status, "progress": operation.progress, "error": operation.error},
     )
+    world.operation_ended(operation)
     if resource is not None:
         _apply_outcome(world, operation, kind, resource, succeeded=failure is None)
 
@@ -195,3 +196,4 @@ def cancel_operation(world: World, operation: Operation, reason: str) -> None:
         operation_id=operation.id,
         new={"status": "cancelled", "error": reason},
     )
+    world.operation_ended(operation)

@@ -7,6 +7,7 @@ listening on it) never miss anything. All of it runs on the server's single even
 from __future__ import annotations
 
 import random
+from collections import deque
 from typing import Any
 
 from cftui.sim.clock import Scheduler, WorldClock
@@ -15,6 +16,9 @@ from cftui.sim.model import Operation, Project, Resource
 
 # `/_sim/advance` and lazy catch-up never process more than this much world time in one go.
 MAX_JUMP_SECONDS = 7 * 24 * 3600
+# Ended operations stay readable (GET /operations/{id}) until this many newer ones have ended: a living world
+# starts operations for as long as it runs, and a demo left open for days must not grow without bound.
+MAX_ENDED_OPERATIONS = 10_000
 
 
 def dollars(cents: int) -> float:
@@ -41,6 +45,7 @@ class World:
         self.projects: dict[str, Project] = {}
         self.resources: dict[str, Resource] = {}
         self.operations: dict[str, Operation] = {}
+        self._ended_operations: deque[str] = deque()  # oldest first, for forgetting the oldest
         self._resource_ids: list[str] = []  # for picking one at random in O(1)
         self._resource_positions: dict[str, int] = {}
         self._ids: set[str] = set()
@@ -78,6 +83,12 @@ class World:
         self.scheduler.schedule(self.current_world + delay, action)
 
     # --- ids and lookups ------------------------------------------------------------------------------------
+    def operation_ended(self, operation: Operation) -> None:
+        """Remember that `operation` ended; forget the oldest ended ones beyond MAX_ENDED_OPERATIONS."""
+        self._ended_operations.append(operation.id)
+        while len(self._ended_operations) > MAX_ENDED_OPERATIONS:
+            self.operations.pop(self._ended_operations.popleft(), None)
+
     def new_id(self, prefix: str, rng: random.Random, length: int = 10) -> str:
         """`prefix` + `length` hex digits (like the reference's `res_123abc`), unique in this world."""
         while True:
