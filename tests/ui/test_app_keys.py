@@ -277,3 +277,20 @@ async def test_the_detail_follows_live_changes_and_says_when_the_resource_is_gon
         assert "no longer in the project" in fields()
         await pilot.press("escape")
         assert dashboard.screen is dashboard.screen_stack[0]
+
+
+async def test_keys_typed_into_a_filter_are_text_not_commands() -> None:
+    dashboard = app()
+    async with dashboard.run_test(size=(120, 40)) as pilot:
+        dashboard.feed(update(healthy_snapshot()))
+        await pilot.pause()
+        await pilot.press("2", "slash", *"tag:team:w2/q")
+        assert dashboard.active_pane == "resources"  # neither `2` nor `w` nor `/` acted
+        assert dashboard.screen is dashboard.screen_stack[0] and dashboard.is_running
+        assert dashboard.query_one("#resources-filter").value == "tag:team:w2/q"
+        assert dashboard.query_one(ResourceTree).shown_count == 0
+        await pilot.press("escape")  # the filter box is left, the filter stays
+        assert dashboard.focused is dashboard.query_one(ResourceTree)
+        assert dashboard.query_one("#resources-filter").value == "tag:team:w2/q"
+        await pilot.press("escape")  # and now it is cleared
+        assert dashboard.query_one(ResourceTree).shown_count == len(healthy_snapshot().resources["proj_shop"].value)
