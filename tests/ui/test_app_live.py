@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
 
 import pytest
 
+from cftui.ui.messages import ResourceOpened
 from cftui.ui.screens.detail import ResourceDetailScreen
 from cftui.ui.widgets.operations import OperationsPane
 from cftui.ui.widgets.project_list import ProjectList
@@ -275,3 +277,23 @@ async def test_a_failing_monitor_becomes_a_visible_state_not_a_traceback(static_
         text = await until(pilot, lambda: "MONITOR STOPPED" in app.status_text() and app.status_text())
         assert "RuntimeError: engine bug" in text
         assert app.is_running
+
+
+async def test_detail_chart_draws_the_cost_history_the_monitor_kept(world_sim: SimServer) -> None:
+    app = live_app(world_sim, interval=0.3)
+    async with app.run_test(size=(120, 40)) as pilot:
+        tree = app.query_one(ResourceTree)
+        await until(pilot, lambda: tree.shown_count > 0, timeout=20)
+        target = next(iter(tree.row_texts()))
+        world_sim.control("POST", "mutate", {"action": "set_cost", "resource_id": target, "monthly_cost": 4321.5})
+        await until(pilot, lambda: "$4,321.50" in tree.row_texts().get(target, ""), timeout=20)
+        app.post_message(ResourceOpened(tree.project_id, target))
+        opened = lambda: isinstance(app.screen, ResourceDetailScreen) and app.screen.query("#detail-chart-note")  # noqa: E731
+        await until(pilot, opened)
+        note = app.screen.query_one("#detail-chart-note")
+        chart = app.screen.query_one("#detail-chart")
+        # two costs seen (before and after the change): a line, not the "one sample so far" note
+        await until(pilot, lambda: len(chart.samples) >= 2, timeout=10)
+        assert str(note.render()) == ""
+        assert chart.samples[-1].monthly_cost == Decimal("4321.5")
+        assert chart.samples[0].monthly_cost != chart.samples[-1].monthly_cost

@@ -87,7 +87,10 @@ def operation_lines(operation: Operation | None, operation_id: str | None, now: 
 class CostChart(PlotextPlot):
     """The resource's monthly cost over time, as observed by cftui."""
 
+    samples: tuple[CostSample, ...] = ()
+
     def show(self, samples: Sequence[CostSample]) -> None:
+        self.samples = tuple(samples)
         plt = self.plt
         plt.clear_data()
         plt.clear_figure()
