@@ -38,6 +38,18 @@ def format_time(moment: datetime | None) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def format_seconds(seconds: float) -> str:
+    """A short duration: `45s`, `4m05s`, `2h03m`."""
+    whole = round(seconds)
+    if whole < 60:
+        return f"{whole}s"
+    minutes, secs = divmod(whole, 60)
+    if minutes < 60:
+        return f"{minutes}m{secs:02d}s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h{minutes:02d}m"
+
+
 def format_money(value: Decimal | None) -> str | None:
     """Exact cents as a string ("12500.00"), or None when the API gave no usable number."""
     if value is None:

@@ -17,9 +17,10 @@ from rich.text import Text
 
 from cftui.api.models import Operation
 from cftui.api.sanitize import one_line
-from cftui.headless.output import format_time, say_error, silence_stdout
+from cftui.headless.output import format_seconds, format_time, say_error, silence_stdout
 from cftui.headless.session import CommandFailed
-from cftui.headless.watch_track import OperationTracker, describe_end, format_seconds, time_left
+from cftui.headless.watch_track import OperationTracker, describe_end
+from cftui.monitor.operations import time_left
 
 END_STYLES = {"completed": "bold green", "failed": "bold red", "cancelled": "bold yellow"}
 
@@ -69,11 +70,11 @@ class _TimeLeftColumn(ProgressColumn):
     """Counts down to the API's `estimated_completion` (rich's own estimate knows nothing of it)."""
 
     def render(self, task: Task) -> Text:
-        eta: datetime | None = task.fields.get("eta")
-        if task.finished or eta is None:
+        operation: Operation | None = task.fields.get("operation")
+        left = None if task.finished or operation is None else time_left(operation, datetime.now(UTC))
+        if left is None:
             return Text("")
-        left = max(0.0, (eta - datetime.now(UTC)).total_seconds())
-        return Text(f"{format_seconds(left)} left", style="cyan")
+        return Text(f"{format_seconds(left.total_seconds())} left", style="cyan")
 
 
 class LiveWatchDisplay:
@@ -95,7 +96,7 @@ class LiveWatchDisplay:
         )
         self.tasks: dict[str, TaskID] = {
             op_id: self.progress.add_task(
-                "", total=100, label=one_line(op_id), percent="", state="waiting", state_style="dim", eta=None
+                "", total=100, label=one_line(op_id), percent="", state="waiting", state_style="dim", operation=None
             )
             for op_id in trackers
         }
@@ -127,7 +128,7 @@ class LiveWatchDisplay:
             percent=f"{operation.clamped_progress:3d}%",
             state=one_line(status),
             state_style=END_STYLES.get(operation.status, "yellow"),
-            eta=operation.estimated_completion if time_left(operation, now) is not None else None,
+            operation=operation,
         )
 
     def note(self, sentence: str) -> None:

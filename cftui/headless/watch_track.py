@@ -8,27 +8,10 @@ from datetime import datetime
 
 from cftui.api.models import Operation, OperationLog
 from cftui.api.sanitize import one_line
-from cftui.headless.output import format_time
+from cftui.headless.output import format_seconds, format_time
+from cftui.monitor.operations import time_left
 
 SUCCESS_STATUSES = frozenset({"completed"})
-
-
-def time_left(operation: Operation, now: datetime) -> float | None:
-    """Seconds until the API's estimated completion (never negative), or None when it gives none."""
-    if operation.estimated_completion is None or operation.is_finished:
-        return None
-    return max(0.0, (operation.estimated_completion - now).total_seconds())
-
-
-def format_seconds(seconds: float) -> str:
-    whole = round(seconds)
-    if whole < 60:
-        return f"{whole}s"
-    minutes, secs = divmod(whole, 60)
-    if minutes < 60:
-        return f"{minutes}m{secs:02d}s"
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}h{minutes:02d}m"
 
 
 def failure_reason(operation: Operation) -> str | None:
@@ -89,7 +72,7 @@ class OperationTracker:
         progressed = previous is None or previous.progress != operation.progress
         if progressed and not operation.is_finished and operation.progress is not None:
             left = time_left(operation, now)
-            eta = f" (about {format_seconds(left)} left)" if left is not None else ""
+            eta = f" (about {format_seconds(left.total_seconds())} left)" if left is not None else ""
             lines.append(f"{stamp} {prefix} progress {operation.clamped_progress}%{eta}")
         if operation.is_finished and (previous is None or not previous.is_finished):
             lines.append(f"{stamp} {prefix} {one_line(describe_end(operation))}")
