@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -27,7 +26,7 @@ from cftui.monitor.events import ChangeEvent
 from cftui.monitor.history import History
 from cftui.monitor.history_feed import HistoryFeed
 from cftui.monitor.jobs import JobResult, Jobs
-from cftui.monitor.operations import BACKGROUND_PERIOD, OperationRegistry, WatchedOperation
+from cftui.monitor.operations import OperationRegistry
 from cftui.monitor.scheduler import IDLE_WAIT, JobQueue
 from cftui.monitor.state import ConnectionStatus, CostSample, MonitorUpdate, RateBudget, Snapshot
 from cftui.monitor.store import DataStore
@@ -77,8 +76,7 @@ class Monitor:
             self._operations.watch(operation_id, from_user=True)
         self._store = DataStore()
         self._jobs = Jobs(client, self._tracker, self._store, self._operations)
-        self._recent: deque[ChangeEvent] = deque(maxlen=MAX_RECENT_EVENTS)
-        self._feed = HistoryFeed(history, self._on_history_news)
+        self._feed = HistoryFeed(history, self._on_history_news, recent_limit=MAX_RECENT_EVENTS)
         self._history_loaded = False
         self._focused: str | None = None
         self._paused = False
@@ -217,20 +215,11 @@ class Monitor:
         return self._snapshot
 
     async def resource_cost_history(self, resource_id: str) -> list[CostSample]:
-        if self._feed.history is not None:
-            await self._feed.flush()
-            return await self._feed.history.resource_costs(resource_id)
-        return list(self._store.resource_costs.get(resource_id, ()))
+        return await self._feed.resource_costs(resource_id, self._store.resource_costs.get(resource_id, ()))
 
     async def recent_events(self, limit: int = 200, since: datetime | None = None) -> list[ChangeEvent]:
         """The latest events, oldest first: from the history when kept, else from this run's memory."""
-        if self._feed.history is not None:
-            await self._feed.flush()
-            stored = await self._feed.history.recent_events(limit, since)
-            if stored or self._feed.problem is None:
-                return stored
-        events = [e for e in self._recent if since is None or e.at > since]
-        return events[-limit:] if limit else []
+        return await self._feed.recent_events(limit, since)
 
     # --- the loop --------------------------------------------------------------------------------------------
 
@@ -290,7 +279,7 @@ class Monitor:
         if key.startswith("op:"):
             watched = self._operations.watched.get(key[3:])
             if watched is not None and not watched.finished:
-                self._queue.due_in(key, max(self._operation_wish(watched), self._plan.operation_period))
+                self._queue.due_in(key, max(watched.wish(self._focused), self._plan.operation_period))
             else:
                 self._queue.forget(key)
         elif key == "projects" or key.startswith("resources:"):
@@ -326,10 +315,7 @@ class Monitor:
             self._connection.on_success()
         for operation_id in self._jobs.take_discovered_operations():
             self._queue.due_now(f"op:{operation_id}")
-        dropped = self._operations.trim_finished()
-        self._store.drop_operations(dropped)
-        for operation_id in dropped:
-            self._tracker.forget_operation(operation_id)
+        self._jobs.trim_finished_operations()
         self._feed.add(result.samples, ())
         if result.events or result.changed or result.new_log_lines:
             self._publish(result.events, result.changed, result.new_log_lines)  # a quiet sweep repaints nothing
@@ -352,15 +338,9 @@ class Monitor:
             budget_rate=rate,
             requested_interval=self._requested_interval,
             core_cost=0 if self._paused else core,
-            operation_periods=[self._operation_wish(w) for w in self._operations.active()],
+            operation_periods=[w.wish(self._focused) for w in self._operations.active()],
             sweep_count=0 if self._paused else sweep_count,
         )
-
-    def _operation_wish(self, watched: WatchedOperation) -> float:
-        """Operations the user asked for or that run in the focused project are followed closely."""
-        if watched.from_user or (watched.project_id is not None and watched.project_id == self._focused):
-            return watched.period
-        return max(watched.period, BACKGROUND_PERIOD)
 
     # --- client events ----------------------------------------------------------------------------------------
 
@@ -405,7 +385,7 @@ class Monitor:
     ) -> None:
         events = tuple(events)
         self._snapshot = self._build_snapshot()
-        self._recent.extend(events)
+        self._feed.recent.extend(events)
         if record and events:
             self._feed.add((), events)
         update = MonitorUpdate(self._snapshot, events, dict(new_log_lines or {}), frozenset(changed))
@@ -423,9 +403,8 @@ class Monitor:
         self._history_loaded = True
         if self._feed.history is None:
             return
-        series, events, news = await self._feed.load(MAX_RECENT_EVENTS)
+        series, news = await self._feed.load()
         self._store.load_project_costs(series)
-        self._recent.extend(events)
         for sentence in news:
             self._store.note(sentence)
         self._publish((), changed={"history"}, record=False)

@@ -1,13 +1,17 @@
-"""Between the engine and its `History`: what waits to be written, one writer task at a time, and what to tell.
+"""The monitor's memory: what waits to be written to its `History`, and what was seen, to read it back.
 
-Writes happen after the listeners have been told, on the history's own thread; the engine never waits for the
-disk. A problem with the file (or a notice such as "moved aside") is handed back as sentences to show.
+Writes happen after the listeners have been told, one writer task at a time on the history's own thread; the
+engine never waits for the disk. A problem with the file (or a notice such as "moved aside") is handed back as
+sentences to show. Reading back (recent events, a resource's costs) prefers the file and falls back to this
+run's memory when there is no history, or it cannot be read.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from collections.abc import Callable, Iterable
+from datetime import datetime
 
 from cftui.monitor.events import ChangeEvent
 from cftui.monitor.history import History, SampleRow
@@ -15,8 +19,9 @@ from cftui.monitor.state import CostSample
 
 
 class HistoryFeed:
-    def __init__(self, history: History | None, on_news: Callable[[list[str]], None]) -> None:
+    def __init__(self, history: History | None, on_news: Callable[[list[str]], None], *, recent_limit: int) -> None:
         self.history = history
+        self.recent: deque[ChangeEvent] = deque(maxlen=recent_limit)  # this run's latest events, bounded
         self._on_news = on_news  # called with new sentences (maybe none) when the history's state changed
         self._samples: list[SampleRow] = []
         self._events: list[ChangeEvent] = []
@@ -27,13 +32,31 @@ class HistoryFeed:
     def problem(self) -> str | None:
         return self.history.problem if self.history is not None else None
 
-    async def load(self, recent_limit: int) -> tuple[dict[str, tuple[CostSample, ...]], list[ChangeEvent], list[str]]:
-        """The cost series and recent events kept from earlier runs, and sentences to show (a file moved aside)."""
+    async def load(self) -> tuple[dict[str, tuple[CostSample, ...]], list[str]]:
+        """The cost series kept from earlier runs (their recent events join `recent`), and sentences to show (a
+        file moved aside)."""
         if self.history is None:
-            return {}, [], []
+            return {}, []
         series = await self.history.project_costs()
-        events = await self.history.recent_events(recent_limit)
-        return series, events, self._news(self.history.problem)
+        self.recent.extend(await self.history.recent_events(self.recent.maxlen or 0))
+        return series, self._news(self.history.problem)
+
+    async def recent_events(self, limit: int, since: datetime | None) -> list[ChangeEvent]:
+        """The latest events, oldest first: from the history when kept, else from this run's memory."""
+        if self.history is not None:
+            await self.flush()
+            stored = await self.history.recent_events(limit, since)
+            if stored or self.problem is None:
+                return stored
+        events = [e for e in self.recent if since is None or e.at > since]
+        return events[-limit:] if limit else []
+
+    async def resource_costs(self, resource_id: str, in_memory: Iterable[CostSample]) -> list[CostSample]:
+        """A resource's cost samples: from the history when kept, else the ones this run saw (`in_memory`)."""
+        if self.history is not None:
+            await self.flush()
+            return await self.history.resource_costs(resource_id)
+        return list(in_memory)
 
     def add(self, samples: Iterable[SampleRow], events: Iterable[ChangeEvent]) -> None:
         if self.history is None:

@@ -181,6 +181,13 @@ class Jobs:
         new_lines = {operation_id: lines} if lines else {}
         return JobResult(events, {f"operation:{operation_id}"}, new_lines, [])
 
+    def trim_finished_operations(self) -> None:
+        """Keep memory bounded: the oldest ended operations leave the registry, the store and the tracker."""
+        dropped = self._operations.trim_finished()
+        self._store.drop_operations(dropped)
+        for operation_id in dropped:
+            self._tracker.forget_operation(operation_id)
+
     def _discover(self, resources: list[Resource] | tuple[Resource, ...], project_id: str) -> None:
         for resource in resources:
             operation_id = resource.operation_id

@@ -43,6 +43,12 @@ class WatchedOperation:
             self.period = min(STALLED_MAX_PERIOD, self.period * STALL_BACKOFF)
         return self.period
 
+    def wish(self, focused_project_id: str | None) -> float:
+        """Seconds between polls: close for one the user asked for or in the focused project, calm otherwise."""
+        if self.from_user or (self.project_id is not None and self.project_id == focused_project_id):
+            return self.period
+        return max(self.period, BACKGROUND_PERIOD)
+
     def take_new_lines(self, operation: Operation) -> tuple[OperationLog, ...]:
         """Log lines not delivered before, in order. Logs only grow; if a server shortens them, start over."""
         logs = operation.logs
