@@ -44,9 +44,9 @@ SHOTS = (
 
 async def take(shot: Shot, folder: Path) -> Path:
     from cftui.ui.app import CloudForgeApp
-    from tests.ui.builders import INFO, clock, state_updates
+    from tests.ui.builders import INFO, clock, cost_history, state_updates
 
-    app = CloudForgeApp(INFO, now=clock)
+    app = CloudForgeApp(INFO, now=clock, cost_history=cost_history)
     async with app.run_test(size=shot.size) as pilot:
         for update in state_updates(shot.state):
             app.feed(update)

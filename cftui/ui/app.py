@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -24,7 +24,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
-from cftui.monitor.state import MonitorUpdate, Snapshot
+from cftui.monitor.state import CostSample, MonitorUpdate, Snapshot
 from cftui.ui.actions import DashboardActions
 from cftui.ui.commands import DASHBOARD_PROVIDERS
 from cftui.ui.filters import parse_filter
@@ -40,6 +40,7 @@ from cftui.ui.widgets.status_line import ConnectionInfo, StatusLine
 if TYPE_CHECKING:
     from cftui.monitor import Monitor
 
+CostHistory = Callable[[str], Awaitable[list[CostSample]]]
 PANES = ("projects", "resources", "operations", "events")
 # grid fill order: medium is 2 columns (projects over resources | operations over events); wide is 3 columns
 MEDIUM_ORDER = ("projects", "operations", "resources", "events")
@@ -118,6 +119,7 @@ class CloudForgeApp(DashboardActions, App[int]):
         bell: bool = False,
         watch_operations: tuple[str, ...] = (),
         theme: str | None = None,
+        cost_history: CostHistory | None = None,
     ) -> None:
         super().__init__()
         register_themes(self)
@@ -128,6 +130,8 @@ class CloudForgeApp(DashboardActions, App[int]):
         self.now = now
         self.bell_on_error = bell
         self.initial_watches = watch_operations
+        # where the detail screen's chart reads a resource's costs: the monitor's history, unless given
+        self.cost_history: CostHistory = cost_history or self._monitor_cost_history
         self.latest_snapshot: Snapshot | None = None
         self.active_pane = "projects"
         self._filter_target = "projects"
@@ -203,6 +207,11 @@ class CloudForgeApp(DashboardActions, App[int]):
         # while a filter box has the keyboard, `/` and digits are text, not commands
         typing = isinstance(self.focused, Input) and action in TYPABLE_ACTIONS
         return on_dashboard and not typing
+
+    async def _monitor_cost_history(self, resource_id: str) -> list[CostSample]:
+        if self.monitor is None:
+            return []
+        return list(await self.monitor.resource_cost_history(resource_id))
 
     def pane_widget(self, pane: str) -> Widget:
         return self.query_one(f"#{pane}")

@@ -293,3 +293,16 @@ def state_updates(name: str, now: datetime = NOW) -> list[MonitorUpdate]:
 
 
 STATES = ("healthy", "stale_offline", "auth_failed", "operation_running", "nasty")
+
+
+async def cost_history(resource_id: str) -> list[CostSample]:
+    """A day of a resource's monthly cost, as the monitor's history would return it (for the detail chart)."""
+    known = {r.id: r.monthly_cost for fetched in healthy_snapshot().resources.values() for r in fetched.value}
+    now_cost = known.get(resource_id) or Decimal(100)
+    samples = [
+        CostSample(
+            NOW - timedelta(hours=24 - hour), now_cost - Decimal(12) + Decimal((hour * 7) % 11) + Decimal(hour) / 4
+        )
+        for hour in range(24)
+    ]
+    return [*samples, CostSample(NOW, now_cost)]

@@ -10,7 +10,7 @@ import pytest
 from textual.pilot import Pilot
 
 from cftui.ui.app import CloudForgeApp
-from tests.ui.builders import INFO, STATES, clock, state_updates
+from tests.ui.builders import INFO, STATES, clock, cost_history, state_updates
 
 SIZES = [(80, 24), (120, 40)]
 
@@ -41,3 +41,8 @@ def test_main_states(snap_compare, state: str, size: tuple[int, int]) -> None:
 def test_nasty_tree_at_80x24(snap_compare) -> None:
     app = CloudForgeApp(INFO, now=clock)
     assert snap_compare(app, terminal_size=(80, 24), run_before=feeder("nasty", ("2",)))
+
+
+def test_detail_with_cost_chart_at_120x40(snap_compare) -> None:
+    app = CloudForgeApp(INFO, now=clock, cost_history=cost_history)
+    assert snap_compare(app, terminal_size=(120, 40), run_before=feeder("healthy", ("2", "j", "j", "j", "enter")))

@@ -97,10 +97,12 @@ class CostChart(PlotextPlot):
         plt.title("monthly cost over time (as observed)")
         if len(samples) >= 1:
             start = samples[0].at
-            xs = [(s.at - start).total_seconds() / 60 for s in samples]
+            span_minutes = (samples[-1].at - start).total_seconds() / 60
+            unit, per = ("hours", 3600) if span_minutes > 180 else ("minutes", 60)
+            xs = [(s.at - start).total_seconds() / per for s in samples]
             ys = [float(s.monthly_cost) for s in samples]
             plt.plot(xs, ys, marker="braille")
-            plt.xlabel("minutes since first sample")
+            plt.xlabel(f"{unit} since the first sample")
         self.refresh()
 
 
@@ -185,10 +187,8 @@ class ResourceDetailScreen(Screen[None]):
 
     @work(exclusive=True, group="cost-history", exit_on_error=False)
     async def _load_history(self) -> None:
-        monitor = getattr(self.app, "monitor", None)
-        samples: list[CostSample] = []
-        if monitor is not None:
-            samples = list(await monitor.resource_cost_history(self.resource.id))
+        source = getattr(self.app, "cost_history", None)
+        samples: list[CostSample] = list(await source(self.resource.id)) if callable(source) else []
         if not samples and self.resource.monthly_cost is not None:
             samples = [CostSample(at=self._now(), monthly_cost=self.resource.monthly_cost)]
         self.query_one(CostChart).show(samples)
