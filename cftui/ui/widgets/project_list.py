@@ -107,10 +107,10 @@ class ProjectList(DataTable[Text]):
         if (
             before is not None
             and snapshot.projects is before.projects
-            and snapshot.project_costs is before.project_costs
-            and snapshot.problem_counts is before.problem_counts
+            and snapshot.problem_counts == before.problem_counts
+            and snapshot.project_costs == before.project_costs  # unchanged tuples compare by identity: cheap
         ):
-            return  # nothing this list shows has changed
+            return  # nothing this list shows has changed: skip the O(projects) pass
         self._sync()
 
     def cycle_sort(self) -> str:
