@@ -51,14 +51,7 @@ def start_operation(
     )
     world.operations[operation.id] = operation
     resource.operation_id = operation.id
-    world.journal.record(
-        "operation.started",
-        world.current_wall,
-        project_id=resource.project_id,
-        resource_id=resource.id,
-        operation_id=operation.id,
-        new={"type": operation.type, "status": "pending"},
-    )
+    _record(world, "operation.started", operation, new={"type": operation.type, "status": "pending"})
     _schedule_course(world, operation, kind, rng, duration, hostile)
     return operation
 
@@ -123,14 +116,19 @@ def _step(world: World, operation: Operation, kind: str, message: str, progress:
             world.set_status(resource, "pending", operation_id=operation.id)
     operation.progress = max(operation.progress, progress)
     operation.logs.append(LogLine(world.current_wall, message))
+    new = {"status": operation.status, "progress": operation.progress, "message": message}
+    _record(world, "operation.progress", operation, old=old, new=new)
+
+
+def _record(world: World, kind: str, operation: Operation, *, old: Any = None, new: Any = None) -> None:
     world.journal.record(
-        "operation.progress",
+        kind,
         world.current_wall,
         project_id=operation.project_id,
         resource_id=operation.resource_id,
         operation_id=operation.id,
         old=old,
-        new={"status": operation.status, "progress": operation.progress, "message": message},
+        new=new,
     )
 
 
@@ -149,15 +147,8 @@ def _finish(world: World, operation: Operation, kind: str, failure: str | None) 
     else:
         operation.status, operation.error = "failed", failure
         operation.logs.append(LogLine(world.current_wall, f"Error: {failure}"))
-    world.journal.record(
-        f"operation.{operation.status}",
-        world.current_wall,
-        project_id=operation.project_id,
-        resource_id=operation.resource_id,
-        operation_id=operation.id,
-        old={"status": "in_progress"},
-        new={"status": operation.status, "progress": operation.progress, "error": operation.error},
-    )
+    new = {"status": operation.status, "progress": operation.progress, "error": operation.error}
+    _record(world, f"operation.{operation.status}", operation, old={"status": "in_progress"}, new=new)
     world.operation_ended(operation)
     if resource is not None:
         _apply_outcome(world, operation, kind, resource, succeeded=failure is None)
@@ -188,12 +179,5 @@ def cancel_operation(world: World, operation: Operation, reason: str) -> None:
     resource = world.resources.get(operation.resource_id)
     if resource is not None and resource.operation_id == operation.id:
         resource.operation_id = None
-    world.journal.record(
-        "operation.cancelled",
-        world.current_wall,
-        project_id=operation.project_id,
-        resource_id=operation.resource_id,
-        operation_id=operation.id,
-        new={"status": "cancelled", "error": reason},
-    )
+    _record(world, "operation.cancelled", operation, new={"status": "cancelled", "error": reason})
     world.operation_ended(operation)

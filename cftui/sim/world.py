@@ -83,6 +83,19 @@ class World:
         self.scheduler.schedule(self.current_world + delay, action)
 
     # --- ids and lookups ------------------------------------------------------------------------------------
+    def _record_resource(
+        self, kind: str, resource: Resource, operation_id: str | None, *, old: Any = None, new: Any = None
+    ) -> None:
+        self.journal.record(
+            kind,
+            self.current_wall,
+            project_id=resource.project_id,
+            resource_id=resource.id,
+            operation_id=operation_id,
+            old=old,
+            new=new,
+        )
+
     def operation_ended(self, operation: Operation) -> None:
         """Remember that `operation` ended; forget the oldest ended ones beyond MAX_ENDED_OPERATIONS."""
         self._ended_operations.append(operation.id)
@@ -134,14 +147,7 @@ class World:
         self._resource_positions[resource.id] = len(self._resource_ids)
         self._resource_ids.append(resource.id)
         if journal:
-            self.journal.record(
-                "resource.created",
-                self.current_wall,
-                project_id=project.id,
-                resource_id=resource.id,
-                operation_id=operation_id,
-                new=resource_summary(resource),
-            )
+            self._record_resource("resource.created", resource, operation_id, new=resource_summary(resource))
 
     def remove_resource(self, resource: Resource, *, operation_id: str | None = None) -> None:
         project = self.projects[resource.project_id]
@@ -153,14 +159,7 @@ class World:
         if last != resource.id:
             self._resource_ids[position] = last
             self._resource_positions[last] = position
-        self.journal.record(
-            "resource.deleted",
-            self.current_wall,
-            project_id=project.id,
-            resource_id=resource.id,
-            operation_id=operation_id,
-            old=resource_summary(resource),
-        )
+        self._record_resource("resource.deleted", resource, operation_id, old=resource_summary(resource))
 
     def set_status(self, resource: Resource, status: str, *, operation_id: str | None = None) -> None:
         if resource.status == status:
@@ -168,15 +167,7 @@ class World:
         old = resource.status
         resource.status = status
         resource.updated_at = self.current_wall
-        self.journal.record(
-            "resource.status_changed",
-            self.current_wall,
-            project_id=resource.project_id,
-            resource_id=resource.id,
-            operation_id=operation_id,
-            old=old,
-            new=status,
-        )
+        self._record_resource("resource.status_changed", resource, operation_id, old=old, new=status)
 
     def set_cost(self, resource: Resource, cents: int, *, operation_id: str | None = None) -> None:
         cents = max(0, cents)
@@ -186,15 +177,7 @@ class World:
         resource.cost_cents = cents
         resource.updated_at = self.current_wall
         self.projects[resource.project_id].cost_cents += cents - old
-        self.journal.record(
-            "cost.changed",
-            self.current_wall,
-            project_id=resource.project_id,
-            resource_id=resource.id,
-            operation_id=operation_id,
-            old=dollars(old),
-            new=dollars(cents),
-        )
+        self._record_resource("cost.changed", resource, operation_id, old=dollars(old), new=dollars(cents))
 
     def update_resource(self, resource: Resource, patch: dict[str, Any], *, operation_id: str | None = None) -> None:
         """Apply a name/configuration/tags patch (configuration and tags merge key by key; null removes a key)."""
@@ -215,12 +198,4 @@ class World:
         if not new:
             return
         resource.updated_at = self.current_wall
-        self.journal.record(
-            "resource.updated",
-            self.current_wall,
-            project_id=resource.project_id,
-            resource_id=resource.id,
-            operation_id=operation_id,
-            old=old,
-            new=new,
-        )
+        self._record_resource("resource.updated", resource, operation_id, old=old, new=new)
