@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+import pytest
 
 from cftui.api.client import CloudForgeClient
 from cftui.api.keys import ApiKey
@@ -18,7 +19,7 @@ from cftui.api.retry import RetryPolicy
 from cftui.monitor import Monitor
 from cftui.monitor.events import ChangeEvent
 from cftui.monitor.state import MonitorUpdate
-from tests.simproc import SimServer
+from tests.simproc import SimServer, running_sim
 
 FAST_RETRIES = RetryPolicy(base_s=0.05, cap_s=0.2, attempts=3, rate_limit_jitter_s=0.05)
 
@@ -100,3 +101,20 @@ def api_get(sim: SimServer, path: str, **params: Any) -> Any:
     )
     response.raise_for_status()
     return response.json()["data"]
+
+
+def module_sim_fixtures(*flags: str) -> tuple[Any, Any]:
+    """`shared_sim` (one simulator with `flags` for the module) and `sim` (it, with no faults before or after)."""
+
+    @pytest.fixture(scope="module")
+    def shared_sim() -> Any:
+        with running_sim(*flags) as server:
+            yield server
+
+    @pytest.fixture
+    def sim(shared_sim: SimServer) -> Any:
+        shared_sim.control("DELETE", "faults")
+        yield shared_sim
+        shared_sim.control("DELETE", "faults")
+
+    return shared_sim, sim

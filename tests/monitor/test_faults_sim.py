@@ -2,27 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
-
 from cftui.monitor.state import ConnectionStatus
-from tests.monitor.helpers import control, eventually, running_monitor
-from tests.simproc import running_sim
+from tests.monitor.helpers import control, eventually, module_sim_fixtures, running_monitor
 
 SIM = ("--seed", "5", "--static", "--plan", "enterprise", "--projects", "3", "--resources", "10")
 
 
-@pytest.fixture(scope="module")
-def shared_sim():
-    with running_sim(*SIM) as server:
-        yield server
-
-
-@pytest.fixture
-def sim(shared_sim):
-    """One simulator for the module; every test leaves it without faults."""
-    shared_sim.control("DELETE", "faults")
-    yield shared_sim
-    shared_sim.control("DELETE", "faults")
+shared_sim, sim = module_sim_fixtures(*SIM)  # one simulator for the module, left without faults
 
 
 async def _healthy(monitor) -> None:

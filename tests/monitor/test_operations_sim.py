@@ -5,28 +5,22 @@ from __future__ import annotations
 import itertools
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
 from cftui.monitor import time_left
 from cftui.monitor.state import ConnectionStatus
-from tests.monitor.helpers import api_get, control, eventually, make_client, mutate, running_monitor
-from tests.simproc import running_sim
+from tests.monitor.helpers import (
+    api_get,
+    control,
+    eventually,
+    make_client,
+    module_sim_fixtures,
+    mutate,
+    running_monitor,
+)
 
 SIM = ("--seed", "9", "--static", "--plan", "enterprise", "--projects", "4", "--resources", "8")
 
 
-@pytest.fixture(scope="module")
-def shared_sim():
-    with running_sim(*SIM) as server:
-        yield server
-
-
-@pytest.fixture
-def sim(shared_sim):
-    """One simulator for the module: each test works on its own project and leaves no faults behind."""
-    shared_sim.control("DELETE", "faults")
-    yield shared_sim
-    shared_sim.control("DELETE", "faults")
+shared_sim, sim = module_sim_fixtures(*SIM)  # one simulator for the module, left without faults
 
 
 async def test_a_watched_operation_is_followed_to_its_end_with_each_log_line_once(sim) -> None:
