@@ -285,7 +285,13 @@ def _run_key_command(command: str | list[str], label: str) -> str:
     shown = shlex.join(argv)
     try:
         done = subprocess.run(
-            argv, capture_output=True, text=True, timeout=KEY_COMMAND_TIMEOUT_S, stdin=subprocess.DEVNULL, check=False
+            argv,
+            capture_output=True,
+            text=True,
+            errors="replace",  # bytes that are not text become U+FFFD: then "not a key", never a traceback
+            timeout=KEY_COMMAND_TIMEOUT_S,
+            stdin=subprocess.DEVNULL,
+            check=False,
         )
     except FileNotFoundError:
         raise ConfigError(f"{source} could not run: {argv[0]!r} was not found.") from None

@@ -306,6 +306,12 @@ def test_key_command_that_prints_nothing(tmp_path: Path) -> None:
     assert "printed nothing" in message
 
 
+def test_key_command_printing_bytes_that_are_not_text_is_a_clear_error(tmp_path: Path) -> None:
+    code = "import sys; sys.stdout.buffer.write(bytes([0xff, 0xfe]) + b'\\n'); sys.stderr.buffer.write(b'\\xff')"
+    message = load_error(None, command_profile(tmp_path, python_command(code)))
+    assert "not a CloudForge API key" in message and "api_key_command" in message
+
+
 def test_key_command_stderr_is_masked(tmp_path: Path) -> None:
     code = f"import sys; sys.stderr.write('bad key {LIVE}\\n'); sys.exit(1)"
     message = load_error(None, command_profile(tmp_path, python_command(code)))
