@@ -11,7 +11,7 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from cftui.api.errors import NotFound, ValidationFailed
 from cftui.api.models import OperationLog, Resource
@@ -26,11 +26,21 @@ if TYPE_CHECKING:
     from cftui.api.client import CloudForgeClient
 
 
+V = TypeVar("V")
 MAX_ENDED_REMEMBERED = 1000
+MAX_OPERATION_ERRORS = 50  # why an operation is no longer watched: the latest ones are enough to show
 
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _remember(memory: dict[str, V], key: str, value: V, limit: int) -> None:
+    """Set `key` as the newest entry of `memory`, forgetting the oldest beyond `limit` (dicts keep order)."""
+    memory.pop(key, None)
+    memory[key] = value
+    while len(memory) > limit:
+        del memory[next(iter(memory))]
 
 
 @dataclass(slots=True)
@@ -54,7 +64,7 @@ class Jobs:
         self._swept_at: dict[str, float] = {}
         self.last_sweep_start = -math.inf
         self._discovered: list[str] = []
-        self._missing_operations: set[str] = set()
+        self._missing_operations: OrderedDict[str, None] = OrderedDict()  # ids that answered 404, bounded
         # ended operations, remembered (boundedly) so that a resource still naming one does not revive it
         self._ended_operations: OrderedDict[str, None] = OrderedDict()
 
@@ -174,9 +184,7 @@ class Jobs:
         watched.last = operation
         watched.finished = operation.is_finished
         if watched.finished:
-            self._ended_operations[operation_id] = None
-            while len(self._ended_operations) > MAX_ENDED_REMEMBERED:
-                self._ended_operations.popitem(last=False)
+            _remember(self._ended_operations, operation_id, None, MAX_ENDED_REMEMBERED)
         self._store.set_operation(operation, at)
         new_lines = {operation_id: lines} if lines else {}
         return JobResult(events, {f"operation:{operation_id}"}, new_lines, [])
@@ -205,13 +213,13 @@ class Jobs:
         if key.startswith("op:"):
             operation_id = key.removeprefix("op:")
             self._operations.forget(operation_id)
-            self._missing_operations.add(operation_id)
+            _remember(self._missing_operations, operation_id, None, MAX_ENDED_REMEMBERED)
             self._tracker.forget_operation(operation_id)
             self._store.operations.pop(operation_id, None)
             reference = f" (request {error.request_id})" if error.request_id else ""
             problem = "was not found" if isinstance(error, NotFound) else "is not a valid operation id"
             sentence = f"Operation {one_line(operation_id)} {problem}{reference}; it is no longer watched."
-            self._store.operation_errors[operation_id] = sentence
+            _remember(self._store.operation_errors, operation_id, sentence, MAX_OPERATION_ERRORS)
             self._store.note(sentence)
             return JobResult([], {f"operation:{operation_id}", "notes"}, {}, [])
         if key in self._checks:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
+import time
 from datetime import UTC, datetime, timedelta
 
 from cftui.monitor import time_left
@@ -75,6 +77,28 @@ async def test_an_unknown_operation_id_is_dropped_and_said_so(sim) -> None:
         await eventually(lambda: monitor.snapshot.projects and monitor.snapshot.projects.fetched_at != moment)
         paths = [r["path"] for r in (await control(sim, "GET", "stats"))["recent"]]
         assert not any("op_doesnotexist" in p for p in paths)
+
+
+async def test_reasons_for_dropped_operations_stay_bounded(sim) -> None:
+    from cftui.monitor.jobs import MAX_OPERATION_ERRORS
+
+    missing = [f"op_missing{index:03d}" for index in range(MAX_OPERATION_ERRORS + 10)]
+    await control(sim, "DELETE", "stats")
+
+    async def asked_for_all() -> bool:
+        recent = (await control(sim, "GET", "stats"))["recent"]
+        return sum("/operations/" in r["path"] for r in recent) >= len(missing)
+
+    async with running_monitor(sim, interval=30, watch_operations=missing) as (monitor, _):
+        deadline = time.monotonic() + 30
+        while not await asked_for_all():
+            assert time.monotonic() < deadline, "every missing operation asked for within 30 s"
+            await asyncio.sleep(0.2)
+        await eventually(lambda: missing[-1] in monitor.snapshot.operation_errors)
+        errors = monitor.snapshot.operation_errors
+        assert len(errors) == MAX_OPERATION_ERRORS
+        assert all("no longer watched" in sentence for sentence in errors.values())
+        assert monitor.snapshot.connection.status is ConnectionStatus.OK
 
 
 async def test_an_invalid_operation_id_is_dropped_without_an_outage(sim) -> None:
