@@ -102,3 +102,4 @@ def moving(sim: SimServer, every_s: float = 0.5) -> Iterator[None]:
     finally:
         stop.set()
         worker.join(10)
+        sim.control("POST", "mutate", {"action": "set_project_status", "project_id": project_id, "status": "active"})

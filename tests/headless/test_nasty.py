@@ -15,7 +15,7 @@ import pytest
 from cftui.api.sanitize import one_line, sanitize_text
 from tests.headless.hostile import assert_no_raw_controls
 from tests.headless.runner import run_in_terminal, run_piped, run_together
-from tests.headless.simworld import projects, resources, start_on_any
+from tests.headless.simworld import moving, projects, resources, start_on_any
 from tests.simproc import SimServer, running_sim
 
 MARKUP_LIKE = ("[/]", "[bold", "[@click", "list[int]", "[i]", "[red]")
@@ -74,10 +74,11 @@ def test_watch_logs_from_a_hostile_resource(nasty: SimServer, hostile_project: d
 
 
 def test_events_on_a_terminal_until_ctrl_c(nasty: SimServer) -> None:
-    done = run_in_terminal(
-        "events", "--api-url", nasty.base_url, "--interval", "1",
-        interrupt_when=lambda output: output.count("\n") >= 5, timeout=90,
-    )  # fmt: skip
+    with moving(nasty):  # hostile happenings come on their own; this makes sure some events come at all
+        done = run_in_terminal(
+            "events", "--api-url", nasty.base_url, "--interval", "1",
+            interrupt_when=lambda output: output.count("\n") >= 5, timeout=90,
+        )  # fmt: skip
     assert done.code == 0, done.stderr
     lines = [line for line in done.stdout.replace("\r", "").splitlines() if line]
     assert len(lines) >= 5
