@@ -104,8 +104,8 @@ def test_502_storm_with_a_proxy_page(healthy: DashboardRun, world: SimServer, fo
 
 
 def test_truncated_json(healthy: DashboardRun, world: SimServer, focused: dict[str, Any]) -> None:
-    status = ride_out(healthy, world, focused, 2, {"truncate_rate": 1.0}, r"DEGRADED|malformed|JSON")
-    assert "JSON" in status
+    status = ride_out(healthy, world, focused, 2, {"truncate_rate": 1.0}, r"DEGRADED")
+    assert re.search(r"[Mm]alformed|JSON", status), status
 
 
 def test_429_storm(healthy: DashboardRun, world: SimServer, focused: dict[str, Any]) -> None:
