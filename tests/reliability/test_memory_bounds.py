@@ -19,7 +19,8 @@ from cftui.monitor.state import Fetched, MonitorUpdate, Snapshot
 from cftui.ui.widgets.project_list import COLUMNS, ProjectList
 
 PROJECTS = 8
-UPDATES = 150
+UPDATES = 40
+PAINT_PAUSE = 0.3  # longer than any coalescing of updates the list may do, as between two polls
 START = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 
 
@@ -48,7 +49,7 @@ async def test_project_list_render_caches_do_not_keep_stale_frames() -> None:
         table = app.query_one(ProjectList)
         for step in range(UPDATES):
             table.apply(MonitorUpdate(snapshot=snapshot_at(step), changed=frozenset({"projects"})))
-            await pilot.pause()  # let it paint, as it would between polls
+            await pilot.pause(PAINT_PAUSE)  # let it paint, as it would between polls
         visible_cells = (PROJECTS + 1) * len(COLUMNS)  # the rows and the header
         # generous: twice what one screen needs (cursor and zebra variants) — stale frames blow far past it
         assert len(table._cell_render_cache) <= 2 * visible_cells, len(table._cell_render_cache)
