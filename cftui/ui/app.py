@@ -223,8 +223,9 @@ class CloudForgeApp(DashboardActions, App[int]):
         self.post_message(MonitorUpdated(update))
 
     def feed(self, update: MonitorUpdate) -> None:
-        """Apply an update now: what tests and screenshots use instead of a live monitor."""
+        """Apply an update now, completely: what tests and screenshots use instead of a live monitor."""
         self._apply(update)
+        self.query_one(ProjectList).flush()
 
     def on_monitor_updated(self, message: MonitorUpdated) -> None:
         self._apply(message.update)

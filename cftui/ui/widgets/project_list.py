@@ -7,6 +7,7 @@ bounded (`MAX_ROWS`); past that the user narrows it with `/`.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import ClassVar
@@ -14,6 +15,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.coordinate import Coordinate
+from textual.timer import Timer
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, RowKey
 
@@ -23,6 +25,7 @@ from cftui.ui.format import money, status_badge, truncate
 from cftui.ui.messages import ProjectOpened, ProjectSelected
 
 MAX_ROWS = 2_000
+SYNC_EVERY_S = 0.25
 SPARK_BARS = "▁▂▃▄▅▆▇█"
 SPARK_POINTS = 8
 NAME_WIDTH = 24
@@ -92,6 +95,11 @@ class ProjectList(DataTable[Text]):
         self._rows: dict[str, Row] = {}
         self._order: list[str] = []
         self._name_cells: dict[str, Text] = {}
+        # project id -> (project, problems, cost samples, row): the inputs are held, so identity checks are sound
+        self._row_cache: dict[str, tuple[Project, int, Sequence[CostSample], Row]] = {}
+        self._last_sync = 0.0
+        self._sync_timer: Timer | None = None
+        self._chosen_cache: tuple[tuple[Project, ...], tuple[str, str, bool], dict | None, list[Project]] | None = None
         self.total_matching = 0
         self._selected: str | None = None
 
@@ -111,7 +119,19 @@ class ProjectList(DataTable[Text]):
             and snapshot.project_costs == before.project_costs  # unchanged tuples compare by identity: cheap
         ):
             return  # nothing this list shows has changed: skip the O(projects) pass
-        self._sync()
+        # At scale the monitor publishes many updates a second; the list follows at most SYNC_EVERY_S apart
+        # (the first data and the user's own actions go through at once).
+        wait = SYNC_EVERY_S - (time.monotonic() - self._last_sync)
+        if wait <= 0 or not self._rows:
+            self._sync()
+        elif self._sync_timer is None:
+            self._sync_timer = self.set_timer(wait, self.flush)
+
+    def flush(self) -> None:
+        """Apply the latest snapshot now if an update is waiting."""
+        if self._sync_timer is not None:
+            self._sync_timer.stop()
+            self._sync()
 
     def cycle_sort(self) -> str:
         self.sort_mode = SORT_MODES[(SORT_MODES.index(self.sort_mode) + 1) % len(SORT_MODES)]
@@ -148,29 +168,56 @@ class ProjectList(DataTable[Text]):
 
     # --- keeping the table in step -----------------------------------------------------------------------
 
+    def _chosen(self, snapshot: Snapshot, projects: tuple[Project, ...]) -> list[Project]:
+        """The projects to show, in order; recomputed only when what decides it changed."""
+        key = (self.sort_mode, self.filter_text, self.show_archived)
+        problems = snapshot.problem_counts if self.sort_mode == "problems" else None
+        cached = self._chosen_cache
+        if cached is not None and cached[0] is projects and cached[1] == key and cached[2] == problems:
+            return cached[3]
+        needle = self.filter_text.casefold()
+        chosen = [
+            project
+            for project in projects
+            if (self.show_archived or not project.is_archived)
+            and (not needle or needle in f"{project.name} {project.id} {project.status}".casefold())
+        ]
+        if self.sort_mode == "name":
+            chosen.sort(key=lambda p: (p.name.casefold(), p.id))
+        elif self.sort_mode == "problems":
+            counts = snapshot.problem_counts
+            chosen.sort(key=lambda p: (-counts.get(p.id, 0), -(p.monthly_cost or Decimal(0)), p.id))
+        else:
+            chosen.sort(key=lambda p: (-(p.monthly_cost or Decimal(0)), p.id))
+        self._chosen_cache = (projects, key, dict(problems) if problems is not None else None, chosen)
+        return chosen
+
     def _wanted(self) -> list[tuple[str, Row]]:
         snapshot = self._snapshot
         if snapshot is None or snapshot.projects is None:
             return []
-        needle = self.filter_text.casefold()
-        chosen: list[tuple[Project, int]] = []
-        for project in snapshot.projects.value:
-            if project.is_archived and not self.show_archived:
-                continue
-            if needle and needle not in f"{project.name} {project.id} {project.status}".casefold():
-                continue
-            chosen.append((project, snapshot.problem_counts.get(project.id, 0)))
-        if self.sort_mode == "name":
-            chosen.sort(key=lambda pair: (pair[0].name.casefold(), pair[0].id))
-        elif self.sort_mode == "problems":
-            chosen.sort(key=lambda pair: (-pair[1], -(pair[0].monthly_cost or Decimal(0)), pair[0].id))
-        else:
-            chosen.sort(key=lambda pair: (-(pair[0].monthly_cost or Decimal(0)), pair[0].id))
+        projects = snapshot.projects.value
+        chosen = self._chosen(snapshot, projects)
         self.total_matching = len(chosen)
-        costs = snapshot.project_costs
-        return [(p.id, project_row(p, problems, costs.get(p.id, ()))) for p, problems in chosen[:MAX_ROWS]]
+        costs, counts = snapshot.project_costs, snapshot.problem_counts
+        if len(self._row_cache) > 2 * len(projects) + 100:  # projects went away: forget them
+            known = {p.id for p in projects}
+            self._row_cache = {pid: entry for pid, entry in self._row_cache.items() if pid in known}
+        return [(p.id, self._row(p, counts.get(p.id, 0), costs.get(p.id, ()))) for p in chosen[:MAX_ROWS]]
+
+    def _row(self, project: Project, problems: int, samples: Sequence[CostSample]) -> Row:
+        """The row's text, reused while its inputs are the very same objects (updates come many times a second
+        at scale, and usually change a handful of projects)."""
+        cached = self._row_cache.get(project.id)
+        if cached is not None and cached[0] is project and cached[1] == problems and cached[2] is samples:
+            return cached[3]
+        row = project_row(project, problems, samples)
+        self._row_cache[project.id] = (project, problems, samples, row)
+        return row
 
     def _sync(self) -> None:
+        self._sync_timer = None
+        self._last_sync = time.monotonic()
         wanted = self._wanted()
         wanted_ids = [pid for pid, _ in wanted]
         wanted_set = set(wanted_ids)
@@ -192,8 +239,7 @@ class ProjectList(DataTable[Text]):
                             self._name_cells[pid] = cell
                         self._set_cell(pid, col, cell)
             self._rows[pid] = row
-        current = [row_key.value for row_key in self._row_order()]
-        if current != wanted_ids:
+        if wanted_ids != self._order and [key.value for key in self._row_order()] != wanted_ids:
             self._reorder(wanted_ids)
         self._order = wanted_ids
         self._post_selection()
