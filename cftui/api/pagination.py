@@ -70,12 +70,21 @@ async def collect_pages(
         size = first.meta.per_page if first.meta and first.meta.per_page else per_page
         last_page = min(MAX_PAGES, math.ceil(total / max(1, size)))
         limiter = asyncio.Semaphore(max(1, concurrency))
+        # A page that comes back short ends the list, whatever `total` said: a server whose total is wrong (or
+        # hostile) costs at most the requests already in flight, not thousands of empty pages.
+        short_pages = [1] if len(first.items) < size else []
 
-        async def bounded(page: int) -> _Page:
+        async def bounded(page: int) -> _Page | None:
             async with limiter:
-                return _parse_page(await fetch_page(page), model, path, page)
+                if short_pages and page > min(short_pages):
+                    return None
+                parsed = _parse_page(await fetch_page(page), model, path, page)
+                if len(parsed.items) < size:
+                    short_pages.append(page)
+                return parsed
 
-        pages += await _all_or_nothing([bounded(page) for page in range(2, last_page + 1)])
+        fetched = await _all_or_nothing([bounded(page) for page in range(2, last_page + 1)])
+        pages += [page for page in fetched if page is not None]
     else:
         page_number, latest = 1, first
         seen = {getattr(item, "id", None) for item in first.items}
@@ -90,7 +99,7 @@ async def collect_pages(
     return ListResult(items=_unique(pages), total=total, pages=sum(page.attempts for page in pages))
 
 
-async def _all_or_nothing(coroutines: list[Awaitable[_Page]]) -> list[_Page]:
+async def _all_or_nothing(coroutines: list[Awaitable[_Page | None]]) -> list[_Page | None]:
     """Run concurrently; on the first failure cancel the rest (no requests left running) and raise it."""
     tasks = [asyncio.ensure_future(coroutine) for coroutine in coroutines]
     try:

@@ -185,6 +185,22 @@ async def test_pages_after_the_first_are_fetched_concurrently_within_the_bound()
     assert server.max_in_flight == 3  # overlapping, never more than the bound
 
 
+async def test_a_total_that_overstates_the_list_ends_at_the_first_short_page() -> None:
+    def respond(query: dict[str, str]) -> Canned:
+        page = int(query.get("page", "1"))
+        items = [{"id": f"res_{i}", "name": f"r{i}"} for i in range((page - 1) * 100, min(page * 100, 250))]
+        body = {"data": items, "meta": {"page": page, "per_page": 100, "total": 1_000_000}}
+        return Canned(body=json.dumps(body).encode())
+
+    with hostile_server() as server:
+        server.answer("/projects/p/resources", respond)
+        async with CloudForgeClient(server.base_url, ApiKey.parse("cf_read_" + "a" * 24), max_concurrency=3) as c:
+            result = await c.list_resources("p")
+    assert [r.id for r in result.items] == [f"res_{i}" for i in range(250)]
+    assert result.total == 1_000_000  # as reported
+    assert len(server.seen) <= 3 + 3, "at most the requests in flight when page 3 came back short"
+
+
 async def test_list_without_meta_follows_full_pages() -> None:
     with hostile_server() as server:
         server.answer("/projects/p/resources", paged(total=None))
