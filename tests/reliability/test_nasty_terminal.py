@@ -18,7 +18,7 @@ import pytest
 from cftui.api.sanitize import one_line
 from tests.reliability.dashboard import running_dashboard
 from tests.reliability.hostile import leaked_sequences
-from tests.reliability.terminal import running_terminal
+from tests.reliability.terminal import Terminal, TerminalError, running_terminal
 from tests.simproc import SimServer, running_sim
 
 pytestmark = pytest.mark.tmux
@@ -37,6 +37,19 @@ def _resources(sim: SimServer, project_id: str) -> list[dict[str, Any]]:
 def _shown(text: str, width: int = 12) -> str:
     """How the start of an API string appears on screen: sanitised, flattened, cut short like a table cell."""
     return one_line(text)[:width]
+
+
+def open_first_detail(terminal: Terminal) -> str:
+    """Focus the tree and walk down to the first resource row; Enter on a group row only folds it (undo that)."""
+    terminal.send_keys("2")
+    for _ in range(8):
+        terminal.send_keys("Down")
+        terminal.send_keys("Enter")
+        try:
+            return terminal.wait_for_text("Configuration", timeout=3)
+        except TerminalError:
+            terminal.send_keys("Enter")  # that was a category or type row: unfold it again
+    return terminal.wait_for_text("Configuration", timeout=10)
 
 
 MARKUP_ON_SCREEN = re.compile(r"\[bold red\]|\[@click=|\[link=|oops \[/\]|list\[int\]|\[blink\]|\[i\]note")
@@ -59,11 +72,7 @@ def test_nasty_world_is_shown_literally_and_obeyed_nowhere(tmp_path: Path) -> No
             title_before = terminal._tmux("display-message", "-p", "-t", terminal.session, "#{pane_title}")
 
             # detail of the first resource in the tree: every field, configuration and tags, escapes made visible
-            terminal.send_keys("2")
-            for _ in range(3):
-                terminal.send_keys("Down")
-            terminal.send_keys("Enter")
-            detail = terminal.wait_for_text("Configuration", timeout=15)
+            detail = open_first_detail(terminal)
             assert "\\x" in detail or "\\u20" in detail or MARKUP_ON_SCREEN.search(detail), detail
             terminal.send_keys("Escape")
             terminal.wait_for_no_text("Configuration", timeout=10)
