@@ -18,7 +18,6 @@ from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Vertical
-from textual.content import Content
 from textual.css.query import NoMatches
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
@@ -26,6 +25,7 @@ from textual.worker import Worker, WorkerState
 
 from cftui.monitor.state import CostSample, MonitorUpdate, Snapshot
 from cftui.ui.actions import DashboardActions
+from cftui.ui.chrome import PaneChrome
 from cftui.ui.commands import DASHBOARD_PROVIDERS
 from cftui.ui.filters import parse_filter
 from cftui.ui.format import one_line
@@ -41,7 +41,6 @@ if TYPE_CHECKING:
     from cftui.monitor import Monitor
 
 CostHistory = Callable[[str], Awaitable[list[CostSample]]]
-PANES = ("projects", "resources", "operations", "events")
 # grid fill order: medium is 2 columns (projects over resources | operations over events); wide is 3 columns
 MEDIUM_ORDER = ("projects", "operations", "resources", "events")
 WIDE_ORDER = ("projects", "resources", "operations", "events")
@@ -60,7 +59,6 @@ DASHBOARD_ONLY_ACTIONS = frozenset(
     }
 )
 TYPABLE_ACTIONS = frozenset({"start_filter", "show_pane", "ask_watch_operation"})
-PANE_TITLES = {"projects": "Projects", "resources": "Resources", "operations": "Operations", "events": "Events"}
 
 
 def styles_dir() -> Path:
@@ -79,7 +77,7 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class CloudForgeApp(DashboardActions, App[int]):
+class CloudForgeApp(DashboardActions, PaneChrome, App[int]):
     """The dashboard. `monitor=None` runs it on updates fed by `feed()` (tests, screenshots)."""
 
     TITLE = "cftui"
@@ -314,70 +312,6 @@ class CloudForgeApp(DashboardActions, App[int]):
         tree = self.query_one(ResourceTree)
         if tree.project_id == project_id and tree.select_resource(resource_id):
             self._pending_resource = None
-
-    # --- panes and titles ---------------------------------------------------------------------------------
-
-    def _render_tabs(self) -> None:
-        parts: list[str | tuple[str, str]] = []
-        for number, pane in enumerate(PANES, start=1):
-            label = f" {number} {PANE_TITLES[pane]} "
-            parts.append((label, "reverse bold") if pane == self.active_pane else label)
-            parts.append(" ")
-        self.query_one("#pane-tabs", Static).update(Content.assemble(*parts))
-
-    def set_active_pane(self, pane: str) -> None:
-        self.active_pane = pane
-        for name in PANES:
-            self.query_one(f"#{name}-pane").set_class(name == pane, "-active")
-        self._render_tabs()
-        self._retitle()
-        self.set_focus(self.pane_widget(pane))  # at once: keys already queued must reach it
-
-    def _retitle(self) -> None:
-        projects = self.query_one(ProjectList)
-        shown = len(projects.shown_ids)
-        matching = projects.total_matching
-        title = f"1 Projects · {shown}" + (f" of {matching}" if matching > shown else "")
-        title += f" · by {projects.sort_mode}"
-        if projects.show_archived:
-            title += " · with archived"
-        if projects.filter_text:
-            title += f" · /{one_line(projects.filter_text)}"
-        self._set_title("projects", title)
-        self._show_empty_projects(shown)
-        tree = self.query_one(ResourceTree)
-        title = "2 Resources"
-        if tree.project_id is not None:
-            title += f" · {one_line(tree.project_name or tree.project_id)[:40]} · {tree.shown_count}"
-            if tree.filter.active:
-                title += f" of {tree.total_resources} · {one_line(tree.filter.describe())[:40]}"
-        self._set_title("resources", title)
-        self._set_title("operations", "3 Operations")
-        self._set_title("events", "4 Events")
-
-    def _show_empty_projects(self, shown: int) -> None:
-        """Say why the list is empty, rather than showing a blank table."""
-        note = self.query_one("#projects-empty", Static)
-        snapshot = self.latest_snapshot
-        if shown:
-            text = ""
-        elif snapshot is None or snapshot.projects is None:
-            text = f"No data yet from {self.info.host}: the status line above says why."
-        elif self.query_one(ProjectList).filter_text:
-            text = "No project matches the filter (Escape clears it)."
-        else:
-            text = "No projects (archived ones show with a)."
-        if text != self._empty_note:
-            self._empty_note = text  # only a change of the note may touch the layout
-            note.display = bool(text)
-            note.update(Content(text))
-
-    def _set_title(self, pane: str, title: str) -> None:
-        # the active pane is marked in words too, for terminals without colour
-        title = f"▶ {title}" if pane == self.active_pane else title
-        container = self.query_one(f"#{pane}-pane")
-        if container.border_title != title:
-            container.border_title = Content(title)
 
     def apply_resource_filter(self) -> None:
         self.query_one(ResourceTree).set_filter(
