@@ -269,12 +269,14 @@ class ResourceTree(Tree[NodeRef]):
                 ),
                 None,
             )
-            cat_node = self.root.add(category, NodeRef("category", category), before=before, expand=True)
+            label = Text(one_line(category))
+            cat_node = self.root.add(label, NodeRef("category", category), before=before, expand=True)
             self._groups[(category,)] = cat_node
         type_node = self._groups.get((category, rtype))
         if type_node is None:
             before = next((n for n in cat_node.children if n.data and n.data.key > rtype), None)
-            type_node = cat_node.add(one_line(rtype), NodeRef("type", rtype), before=before, expand=True)
+            # Text, never str: a plain str label is parsed as markup, and a type named `oops [/] x` would crash
+            type_node = cat_node.add(Text(one_line(rtype)), NodeRef("type", rtype), before=before, expand=True)
             self._groups[(category, rtype)] = type_node
         return type_node
 
