@@ -225,6 +225,7 @@ class ProjectList(DataTable[Text]):
             self.remove_row(pid)
             del self._rows[pid]
             self._name_cells.pop(pid, None)
+        cells_changed = False
         for pid, row in wanted:
             old = self._rows.get(pid)
             if old is None:
@@ -238,7 +239,10 @@ class ProjectList(DataTable[Text]):
                         if col == "name":
                             self._name_cells[pid] = cell
                         self._set_cell(pid, col, cell)
+                        cells_changed = True
             self._rows[pid] = row
+        if cells_changed:
+            self._renders_changed()
         if wanted_ids != self._order and [key.value for key in self._row_order()] != wanted_ids:
             self._reorder(wanted_ids)
         self._order = wanted_ids
@@ -251,8 +255,20 @@ class ProjectList(DataTable[Text]):
         visible row for one changed cost; this does the same bookkeeping and refreshes the one cell.
         """
         self._data[RowKey(project_id)][ColumnKey(column)] = cell
-        self._update_count += 1  # the table's render caches are keyed on this
         self.refresh_coordinate(Coordinate(self.get_row_index(project_id), self.get_column_index(column)))
+
+    def _renders_changed(self) -> None:
+        """Once per pass that changed cells: move the table's render caches on, and drop what they held.
+
+        Those caches are keyed on `_update_count`; a bump alone makes every entry stale, yet the stale ones
+        would stay until LRU eviction reaches them (10,000 cells, 1,000 rows and lines), so a dashboard whose
+        costs drift would keep filling them for hours. Only the refreshed cells are drawn again.
+        """
+        self._update_count += 1
+        self._cell_render_cache.clear()
+        self._row_render_cache.clear()
+        self._row_renderable_cache.clear()
+        self._line_cache.clear()
 
     def _row_order(self) -> list:
         return [row.key for row in self.ordered_rows]
