@@ -12,6 +12,9 @@ import socket
 import sys
 from typing import Any
 
+MAX_SPEED = 100_000
+MAX_WORLD_RESOURCES = 1_000_000  # ten times the documented 100,000-resource scale
+MAX_RANDOM_RESOURCES = 200  # the most a project gets when --resources is not given (see generate.py)
 DEFAULT_SEED = 20240220  # also in cftui.sim.generate; repeated here to keep start-up imports light
 PLANS = ("starter", "professional", "enterprise")
 
@@ -63,10 +66,13 @@ def _problems(args: argparse.Namespace) -> str | None:
     bad = [mask_key(key) or "" for key in args.key if not is_well_formed(key)]
     if bad:
         return f"--key must look like cf_read_/cf_test_/cf_live_ followed by 8-128 letters or digits: {bad}"
-    if not args.speed > 0:
-        return "--speed must be greater than 0"
+    if not 0 < args.speed <= MAX_SPEED:  # also refuses nan and inf, which would spin the world forever
+        return f"--speed must be greater than 0 and at most {MAX_SPEED:,}"
     if args.projects < 0 or (args.resources is not None and args.resources < 0):
         return "--projects and --resources must not be negative"
+    most_resources = args.projects * (args.resources if args.resources is not None else MAX_RANDOM_RESOURCES)
+    if most_resources > MAX_WORLD_RESOURCES:
+        return f"--projects x --resources must be at most {MAX_WORLD_RESOURCES:,} (a world must fit in memory)"
     if not 0 <= args.port <= 65535:
         return "--port must be between 0 and 65535"
     return None

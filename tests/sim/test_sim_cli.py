@@ -99,6 +99,11 @@ def _swallow(action: Any) -> None:
     [
         (["--key", "not-a-key"], "--key"),
         (["--speed", "0"], "--speed"),
+        (["--speed", "inf"], "--speed"),
+        (["--speed", "nan"], "--speed"),
+        (["--hang-seconds", "nan"], "hang_seconds"),
+        (["--rate-limit-storm-seconds", "inf"], "rate_limit_storm_seconds"),
+        (["--projects", "100000000"], "--projects"),
         (["--error-rate", "3"], "error_rate"),
         (["--error-status", "418"], "error_status"),
     ],

@@ -39,6 +39,15 @@ def test_faults_merge_and_clear(sim: SimServer) -> None:
     assert cleared["latency_ms"] == 0 and cleared["error_rate"] == 0 and cleared["revoked_keys"] == []
 
 
+@pytest.mark.parametrize("value", ["Infinity", "NaN", "-Infinity"])
+def test_a_fault_that_is_not_a_finite_number_is_refused(sim: SimServer, value: str) -> None:
+    # Python's JSON reads these literals; a hang of Infinity seconds would never end
+    body = f'{{"hang_seconds": {value}}}'
+    answer = httpx.post(f"{sim.root_url}/_sim/faults", content=body, timeout=10)
+    assert answer.status_code == 400 and "hang_seconds" in answer.text
+    assert sim.control("GET", "faults")["hang_seconds"] == 600.0
+
+
 def test_latency_delays_responses(sim: SimServer) -> None:
     set_faults(sim, latency_ms=400)
     started = time.monotonic()
