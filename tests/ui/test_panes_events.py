@@ -258,3 +258,35 @@ async def test_vim_keys_scroll_the_feed() -> None:
         await pilot.press("G")
         await until(pilot, lambda: feed.is_vertical_scroll_end)
         assert rendered_text(feed).rstrip().endswith("event number 99")
+
+
+async def test_a_new_line_in_a_full_feed_repaints_a_line_not_the_pane() -> None:
+    """One event costs about one line of terminal output: the pane is repainted whole only now and then."""
+    app = PanesApp(max_events=200)
+    async with app.run_test(size=(80, 24)) as pilot:
+        feed = app.query_one(EventFeed)
+        events = numbered(400)
+        app.feed(update(EMPTY, events=events[:250]))  # full, following the newest, and past the bound
+        await until(pilot, lambda: feed.is_vertical_scroll_end and feed.max_scroll_y > 0)
+        height = feed.scrollable_content_region.height
+        full_repaints: set[int] = set()  # the events after which the whole pane was repainted
+        line_repaints: set[int] = set()
+        current = [0]
+        plain_refresh = feed.refresh
+
+        def counting_refresh(*regions: object, **kwargs: object) -> object:
+            (line_repaints if regions else full_repaints).add(current[0])
+            return plain_refresh(*regions, **kwargs)
+
+        feed.refresh = counting_refresh  # type: ignore[method-assign]
+        for index, event in enumerate(events[250:], start=250):
+            current[0] = index
+            app.feed(update(EMPTY, events=[event]))
+            await pilot.pause()
+            assert f"event number {index}" in rendered_text(feed)  # the newest line is always in view
+            assert feed.is_vertical_scroll_end
+        added = len(events) - 250
+        # one full repaint per half pane of new lines (and per chunk of old ones let go), not one per line
+        assert len(full_repaints) <= added // (height // 2) + added // (200 // 4) + 2, (len(full_repaints), height)
+        assert len(line_repaints) >= added // 2
+        assert len(feed.events) == 200

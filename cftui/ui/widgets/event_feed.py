@@ -6,6 +6,8 @@ many resources broke at once) and rings the terminal bell when the user enabled 
 The feed keeps at most `max_lines` events and draws them when painted, at the pane's width of that moment (a
 line longer than the pane ends in an ellipsis), so a feed that was hidden or resized never shows stale cuts.
 History loaded at start (`preload`) counts towards the same bound.
+A new line costs about one line of terminal output: it lands in empty room below the newest line; when that room
+runs out, the view jumps so the newest line sits mid-pane (the only full repaint, once per half pane of lines).
 """
 
 from __future__ import annotations
@@ -104,8 +106,12 @@ class EventFeed(ScrollView, can_focus=True):
     ) -> None:
         super().__init__(id=id, classes=classes)
         self.max_lines = max(1, max_lines)
-        self._events: deque[ChangeEvent] = deque(maxlen=self.max_lines)
+        # up to `max_lines + _slack` are drawn; the oldest are let go in chunks, not one per new line, so the
+        # lines on screen do not all move (and repaint) for every event once the feed is full
+        self._slack = self.max_lines // 4
+        self._events: deque[ChangeEvent] = deque()
         self._first_number = 0  # the running number of the oldest event held: keys the line cache
+        self._room_to = 0  # the virtual height reserved below the newest line (see `_add`)
         self._cache: LRUCache[tuple[int, int], Strip] = LRUCache(1024)
         self._following = True  # the view sticks to the newest line until the reader scrolls away
         self._bell = bell
@@ -114,13 +120,13 @@ class EventFeed(ScrollView, can_focus=True):
 
     @property
     def events(self) -> tuple[ChangeEvent, ...]:
-        """The events the feed currently holds, oldest first (never more than `max_lines`)."""
-        return tuple(self._events)
+        """The newest `max_lines` events, oldest first (older ones still on screen are about to go)."""
+        return tuple(self._events)[-self.max_lines :]
 
     @property
     def line_texts(self) -> list[str]:
-        """Every line the feed holds, as plain text, uncut (oldest first)."""
-        return [event_line_text(event) for event in self._events]
+        """The lines of `events`, as plain text, uncut (oldest first)."""
+        return [event_line_text(event) for event in self.events]
 
     def preload(self, events: Sequence[ChangeEvent]) -> None:
         """Show history from before this session; no notification or bell for old news."""
@@ -143,6 +149,7 @@ class EventFeed(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         self._cache.clear()
+        self._room_to = 0
         self.virtual_size = Size(self.scrollable_content_region.width, len(self._events))
         if self._following:
             self.call_after_refresh(self.scroll_end, animate=False, immediate=True, x_axis=False)
@@ -166,26 +173,54 @@ class EventFeed(ScrollView, can_focus=True):
     # --- internals ---------------------------------------------------------------------------------------
 
     def _add(self, events: Sequence[ChangeEvent]) -> None:
+        """Append events, writing to the terminal only what must change.
+
+        A line that lands in the visible window repaints that line alone. When the newest lines would run past
+        the bottom, the view jumps so the newest line sits mid-pane with empty room below it: the next lines
+        fill that room one line each, instead of every new line scrolling (and repainting) the whole pane.
+        """
         recent = list(events)[-self.max_lines :]  # older ones would be dropped at once
         if not recent:
             return
-        dropped = max(0, len(self._events) + len(recent) - self.max_lines)
         self._events.extend(recent)
-        self._first_number += dropped
+        dropped = 0
+        if len(self._events) > self.max_lines + self._slack:
+            dropped = len(self._events) - self.max_lines
+            for _ in range(dropped):
+                self._events.popleft()
+            self._first_number += dropped
         if not self.size.height:
             return  # hidden (another tab at 80x24): drawn when shown, see on_resize
+        count, height = len(self._events), self.scrollable_content_region.height
+        first_new = count - len(recent)
         # keep the user's place when they scrolled back to read
         follow = self._following = self.is_vertical_scroll_end
-        self.virtual_size = Size(self.scrollable_content_region.width, len(self._events))
-        if follow:
-            self.scroll_end(animate=False, immediate=False, x_axis=False)
+        top = max(0, self.scroll_offset.y - dropped)  # the same lines, after the drop
+        if follow and (dropped or count > top + height):
+            top = 0 if count <= height else count - max(1, height // 2)
+            self._room_to = top + height
+            self._resize_virtual(count)
+            self.scroll_to(y=top, animate=False, immediate=True)
             self.refresh()
-        elif dropped:
+            return
+        self._resize_virtual(count)
+        if dropped:
             # the lines under the reader moved up by `dropped`: follow them so the same lines stay in view
-            self.scroll_to(y=max(0, self.scroll_offset.y - dropped), animate=False, immediate=False)
+            self.scroll_to(y=top, animate=False, immediate=True)
             self.refresh()
-        elif len(self._events) - len(recent) < self.scroll_offset.y + self.scrollable_content_region.height:
-            self.refresh()  # the new lines land inside the visible window
+        elif first_new < top + height:
+            self.refresh_lines(first_new, min(len(recent), top + height - first_new))
+
+    def action_scroll_end(self) -> None:
+        """`G`/End: the newest line at the very bottom (the room kept below it by `_add` is given up)."""
+        self._room_to = 0
+        self._resize_virtual(len(self._events))
+        super().action_scroll_end()
+
+    def _resize_virtual(self, count: int) -> None:
+        size = Size(self.scrollable_content_region.width, max(count, self._room_to))
+        if size != self.virtual_size:
+            self.virtual_size = size
 
     def _line(self, event: ChangeEvent) -> Text:
         text = Text(no_wrap=True, end="")
