@@ -44,14 +44,21 @@ def test_status_line_states() -> None:
     text = status(healthy)
     for part in (
         "● OK",
-        "data 3s ago",
-        "rate 742/1000 reset in 18s",
+        "data <10s old",
+        "rate ≥70% of 1000",
         "every 5s",
         "READ-ONLY cf_read_…3f9a",
         "profile oncall",
         "API 2.15.3",
     ):
         assert part in text
+    # fresh data (under two intervals) and a plentiful budget: the text does not move from second to second
+    later = [status_content(healthy, INFO, NOW + timedelta(seconds=s)).plain for s in range(7)]
+    assert len(set(later)) == 1, later
+    aging = replace(healthy, projects=Fetched(healthy.projects.value, NOW - timedelta(seconds=12)))
+    assert "data 12s ago" in status(aging) and "▲ STALE" not in status(aging)  # older than 2 intervals: ticks
+    low = replace(healthy, rate=replace(healthy.rate, remaining=42))
+    assert "rate 42/1000 reset in 18s" in status(low)  # running low: exact, with its countdown
     old = replace(healthy, projects=Fetched(healthy.projects.value, NOW - timedelta(seconds=16)))
     assert "▲ STALE" in status(old) and "data 16s ago" in status(old)
     assert "▲ STALE" not in status(replace(old, effective_interval=10.0))  # 3 x the effective interval

@@ -1,7 +1,9 @@
 """The status line: always answers "can I trust what I see?".
 
 Two rows. The state row: connection state first (the thing that matters at 3 a.m.), then data age, rate budget
-and refresh interval; it ticks once a second (the age must move) and is the only thing repainted then. The source
+and refresh interval; it is looked at once a second but repainted only when its text changes: fresh data shows
+its age as a bucket (`<10s old`) and a plentiful budget in 10% steps, so an idle dashboard writes nothing; the
+age ticks once the data is older than two intervals, and countdowns (retry, rate limit, reset) tick. The source
 row: key badge, host, profile and API version; it changes rarely. Never blank: before the first answer it says who
 it is connecting to; after a failure it keeps the last data's age. A row is repainted only when its text changed,
 and the layout is redone only when its height changed (a new layout repaints everything below it).
@@ -9,6 +11,7 @@ and the layout is redone only when its height changed (a new layout repaints eve
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,12 +21,16 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Static
 
-from cftui.monitor.state import ConnectionStatus, MonitorUpdate, Snapshot
+from cftui.monitor.state import ConnectionStatus, MonitorUpdate, RateBudget, Snapshot
 from cftui.ui.format import age, clock_time, countdown, duration, one_line, truncate
 
 KEY_BADGES = {"read": "READ-ONLY", "test": "TEST", "live": "LIVE"}
 # Data older than this many effective intervals is called STALE.
 STALE_FACTOR = 3.0
+# Data younger than this many effective intervals is fresh: its age is a bucket that does not tick.
+FRESH_FACTOR = 2.0
+# Above this share of the limit left, the rate budget is shown in 10% steps (it moves with every request).
+RATE_PLENTY = 0.25
 # the error sentence is cut so the whole line still fits in three rows at 80 columns
 ERROR_WIDTH = 110
 
@@ -56,6 +63,30 @@ def is_stale(snapshot: Snapshot, now: datetime) -> bool:
     if fetched is None or snapshot.paused:
         return False
     return (now - fetched).total_seconds() > STALE_FACTOR * max(snapshot.effective_interval, 1.0)
+
+
+def data_age_text(snapshot: Snapshot, now: datetime) -> str:
+    """`<10s old` while the data is fresh (within 2 intervals: it does not tick, so an idle dashboard writes
+    nothing); the exact, ticking `42s ago` once it is older, which is when the age matters."""
+    fetched = _data_age(snapshot)
+    if fetched is None:
+        return "never"
+    fresh = FRESH_FACTOR * max(snapshot.effective_interval, 1.0)
+    if (now - fetched).total_seconds() < fresh:
+        bound = f"{math.ceil(fresh)}s" if fresh < 60 else f"{math.ceil(fresh / 60)}m"
+        return f"<{bound} old"
+    return age(fetched, now)
+
+
+def rate_text(rate: RateBudget, now: datetime) -> str:
+    """Plenty left: `rate ≥70% of 1000` (moves in 10% steps, not with every request). Running low: the exact
+    `rate 42/1000 reset in 18s`, ticking, because then something is happening."""
+    if rate.remaining is not None and rate.limit and rate.remaining >= RATE_PLENTY * rate.limit:
+        share = min(100, int(rate.remaining * 10 // rate.limit) * 10)
+        return f"rate ≥{share}% of {rate.limit}"
+    remaining = "?" if rate.remaining is None else str(rate.remaining)
+    reset = f" reset {countdown(rate.reset_at, now)}" if rate.reset_at else ""
+    return f"rate {remaining}/{rate.limit}{reset}"
 
 
 def _state_parts(snapshot: Snapshot | None, info: ConnectionInfo, now: datetime) -> list[Part]:
@@ -101,13 +132,9 @@ def state_content(snapshot: Snapshot | None, info: ConnectionInfo, now: datetime
     """What changes: connection state, data age, rate budget, interval (the row that ticks)."""
     parts: list[Part] = [*_state_parts(snapshot, info, now)]
     if snapshot is not None:
-        fetched = _data_age(snapshot)
-        parts += [SEP, "data ", (age(fetched, now), "bold")]
-        rate = snapshot.rate
-        if rate.limit is not None:
-            remaining = "?" if rate.remaining is None else str(rate.remaining)
-            reset = f" reset {countdown(rate.reset_at, now)}" if rate.reset_at else ""
-            parts += [SEP, f"rate {remaining}/{rate.limit}{reset}"]
+        parts += [SEP, "data ", (data_age_text(snapshot, now), "bold")]
+        if snapshot.rate.limit is not None:
+            parts += [SEP, rate_text(snapshot.rate, now)]
         interval = f"every {_interval_text(snapshot.effective_interval)}"
         if snapshot.interval_stretched:
             asked = _interval_text(snapshot.requested_interval)
