@@ -84,22 +84,27 @@ def heal(sim: SimServer) -> None:
 
 @contextlib.contextmanager
 def moving(sim: SimServer, every_s: float = 0.5) -> Iterator[None]:
-    """Change the world ourselves while the block runs (a static world moves only when told): the first active
-    project goes archived and back, over and over, so a watcher sees events however late its first poll comes."""
+    """Change the world ourselves while the block runs (a static world moves only when told): one resource's
+    monthly cost rises by $25 at every step, so its project's total never comes back to a value already seen
+    (a poll always finds news, whatever its timing) and a watcher sees events however late its first poll comes."""
     project_id = next(p["id"] for p in projects(sim) if p["status"] == "active")
+    resource = resources(sim, project_id)[0]
+    start_cost = float(resource["monthly_cost"])
     stop = threading.Event()
 
-    def toggle() -> None:
-        status = "archived"
-        while not stop.wait(every_s):
-            sim.control("POST", "mutate", {"action": "set_project_status", "project_id": project_id, "status": status})
-            status = "active" if status == "archived" else "archived"
+    def set_cost(cost: float) -> None:
+        sim.control("POST", "mutate", {"action": "set_cost", "resource_id": resource["id"], "monthly_cost": cost})
 
-    worker = threading.Thread(target=toggle, daemon=True)
+    def raise_cost() -> None:
+        step = 0
+        while not stop.wait(every_s):
+            step += 1
+            set_cost(round(start_cost + 25 * step, 2))
+
+    worker = threading.Thread(target=raise_cost, daemon=True)
     worker.start()
     try:
         yield
     finally:
         stop.set()
         worker.join(10)
-        sim.control("POST", "mutate", {"action": "set_project_status", "project_id": project_id, "status": "active"})

@@ -74,7 +74,7 @@ def test_watch_logs_from_a_hostile_resource(nasty: SimServer, hostile_project: d
 
 
 def test_events_on_a_terminal_until_ctrl_c(nasty: SimServer) -> None:
-    with moving(nasty):  # hostile happenings come on their own; this makes sure some events come at all
+    with moving(nasty):  # hostile happenings come on their own; this makes sure events come at all
         done = run_in_terminal(
             "events", "--api-url", nasty.base_url, "--interval", "1",
             interrupt_when=lambda output: output.count("\n") >= 5, timeout=90,
