@@ -55,6 +55,44 @@ class _Known:
     status: str
 
 
+class _KnownResources(dict[str, _Known]):
+    """`_Known` by resource id, indexed by project too: finding one project's resources must not scan every
+    resource of every project (100,000 at scale, once per project swept)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._by_project: dict[str, set[str]] = {}
+
+    def __setitem__(self, resource_id: str, known: _Known) -> None:
+        old = self.get(resource_id)
+        if old is not None and old.project_id != known.project_id:
+            self._unindex(resource_id, old)
+        super().__setitem__(resource_id, known)
+        self._by_project.setdefault(known.project_id, set()).add(resource_id)
+
+    def __delitem__(self, resource_id: str) -> None:
+        known = self[resource_id]
+        super().__delitem__(resource_id)
+        self._unindex(resource_id, known)
+
+    def pop(self, resource_id: str, default: _Known | None = None) -> _Known | None:  # type: ignore[override]
+        if resource_id not in self:
+            return default
+        known = super().pop(resource_id)
+        self._unindex(resource_id, known)
+        return known
+
+    def ids_of(self, project_id: str) -> list[str]:
+        return list(self._by_project.get(project_id, ()))
+
+    def _unindex(self, resource_id: str, known: _Known) -> None:
+        ids = self._by_project.get(known.project_id)
+        if ids is not None:
+            ids.discard(resource_id)
+            if not ids:
+                del self._by_project[known.project_id]
+
+
 class ChangeTracker:
     def __init__(self, cost_thresholds: Mapping[str, Decimal] | None = None) -> None:
         self._thresholds = dict(cost_thresholds or {})
@@ -64,7 +102,7 @@ class ChangeTracker:
         self._tracked: set[str] = set()  # projects whose full resource list is followed
         self._full: dict[str, dict[str, Resource]] = {}  # baselines of tracked projects
         self._reported_resource_cost: dict[str, Decimal | None] = {}
-        self._known: dict[str, _Known] = {}  # by resource id, from every window
+        self._known = _KnownResources()  # by resource id, from every window
         self._swept: set[str] = set()  # projects with an error-set baseline
         self._error_sets: dict[str, set[str]] = {}
         self._operations: dict[str, Operation] = {}
@@ -133,7 +171,7 @@ class ChangeTracker:
         self._swept.discard(project_id)
         for rid in list(self._full.pop(project_id, {})):
             self._reported_resource_cost.pop(rid, None)
-        for rid in [rid for rid, known in self._known.items() if known.project_id == project_id]:
+        for rid in self._known.ids_of(project_id):
             del self._known[rid]
 
     def _project_field_events(self, old: Project, new: Project, at: datetime) -> list[ChangeEvent]:
@@ -182,7 +220,7 @@ class ChangeTracker:
             else:
                 if known is not None and known.status != resource.status:
                     events.append(make.status_changed(project_id, resource, known.status, at))
-                if old is not None:
+                if old is not None and old is not resource:
                     events.extend(self._field_events(project_id, old, resource, at))
             if baseline is not None and resource.id in self._reported_resource_cost:
                 events.extend(self._resource_cost_events(project_id, resource, at))
@@ -194,7 +232,7 @@ class ChangeTracker:
                 if rid not in current:
                     events.append(make.deleted(project_id, rid, old.name, at))
         # a resource that was known only through the sweep and is gone now was deleted as well
-        for rid in [rid for rid, k in self._known.items() if k.project_id == project_id and rid not in current]:
+        for rid in [rid for rid in self._known.ids_of(project_id) if rid not in current]:
             if baseline is None or rid not in baseline:
                 events.append(make.deleted(project_id, rid, self._known[rid].name, at))
             self._known.pop(rid, None)
