@@ -34,6 +34,7 @@ log = logging.getLogger("cftui.api")
 M = TypeVar("M", Project, Resource, Operation)
 USER_AGENT = f"cftui/{__version__}"
 PER_PAGE = 100
+OFF_LOOP_BYTES = 16_384  # bodies at least this large are decoded in a worker thread (a page of resources is ~50 KB)
 # A rate-limit window is a minute; never hold requests longer than that on one observation (clock skew).
 MAX_RATE_WAIT = timedelta(seconds=60)
 # After a 429 whose reset is already past (or missing), still pause this long: never answer a 429 at once.
@@ -253,7 +254,7 @@ class CloudForgeClient:
             request_id = clean_header(response.headers.get("X-Request-ID")) or request_id
             if response.is_success:
                 try:
-                    body = decode_json(response, method="GET", path=_display(path), request_id=request_id)
+                    body = await _decode(response, method="GET", path=_display(path), request_id=request_id)
                 except ApiError as exc:
                     error = exc
             else:
@@ -293,6 +294,14 @@ class CloudForgeClient:
         else:
             reason = f"{type(exc).__name__}: {_first_line(exc)}"
         return Unreachable(reason, request_id=request_id, method="GET", path=_display(path))
+
+
+async def _decode(response: httpx.Response, *, method: str, path: str, request_id: str | None) -> Any:
+    """Decode (and sanitise) a body; a large one in a worker thread, so the event loop (the UI) keeps answering
+    keys while a page of 100 resources is parsed."""
+    if len(response.content) < OFF_LOOP_BYTES:
+        return decode_json(response, method=method, path=path, request_id=request_id)
+    return await asyncio.to_thread(decode_json, response, method=method, path=path, request_id=request_id)
 
 
 def _first_line(exc: BaseException) -> str:

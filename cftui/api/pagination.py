@@ -41,6 +41,17 @@ class _Page:
     attempts: int
 
 
+OFF_LOOP_ITEMS = 20  # pages with at least this many items are validated in a worker thread
+
+
+async def _parse(reply: Reply, model: type[M], path: str, page: int) -> _Page:
+    """Validate a page; a large one in a worker thread, so the event loop (the UI) stays responsive."""
+    data = reply.body.get("data") if isinstance(reply.body, dict) else None
+    if isinstance(data, list) and len(data) >= OFF_LOOP_ITEMS:
+        return await asyncio.to_thread(_parse_page, reply, model, path, page)
+    return _parse_page(reply, model, path, page)
+
+
 def _parse_page(reply: Reply, model: type[M], path: str, page: int) -> _Page:
     body = reply.body
     common = {"method": "GET", "path": path, "request_id": reply.request_id}
@@ -63,7 +74,7 @@ async def collect_pages(
     per_page: int,
     concurrency: int,
 ) -> ListResult[M]:
-    first = _parse_page(await fetch_page(1), model, path, 1)
+    first = await _parse(await fetch_page(1), model, path, 1)
     pages = [first]
     total = first.meta.total if first.meta else None
     if total is not None:
@@ -78,7 +89,7 @@ async def collect_pages(
             async with limiter:
                 if short_pages and page > min(short_pages):
                     return None
-                parsed = _parse_page(await fetch_page(page), model, path, page)
+                parsed = await _parse(await fetch_page(page), model, path, page)
                 if len(parsed.items) < size:
                     short_pages.append(page)
                 return parsed
@@ -90,7 +101,7 @@ async def collect_pages(
         seen = {getattr(item, "id", None) for item in first.items}
         while len(latest.items) >= per_page and page_number < MAX_PAGES:
             page_number += 1
-            latest = _parse_page(await fetch_page(page_number), model, path, page_number)
+            latest = await _parse(await fetch_page(page_number), model, path, page_number)
             pages.append(latest)
             new_ids = {getattr(item, "id", None) for item in latest.items} - seen
             if not new_ids:
