@@ -290,3 +290,28 @@ async def test_a_new_line_in_a_full_feed_repaints_a_line_not_the_pane() -> None:
         assert len(full_repaints) <= added // (height // 2) + added // (200 // 4) + 2, (len(full_repaints), height)
         assert len(line_repaints) >= added // 2
         assert len(feed.events) == 200
+
+
+async def test_a_line_landing_in_an_empty_pane_changes_no_size() -> None:
+    """A new size is a new layout, which repaints every scrollbar on screen: the first lines must not cause one."""
+    app = PanesApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        feed = app.query_one(EventFeed)
+        app.feed(update(EMPTY, events=numbered(2)))
+        await until(pilot, lambda: "event number 1" in rendered_text(feed))
+        sizes = [feed.virtual_size]
+        full_repaints: list[object] = []
+        plain_refresh = feed.refresh
+
+        def counting_refresh(*regions: object, **kwargs: object) -> object:
+            if not regions:
+                full_repaints.append(kwargs)
+            return plain_refresh(*regions, **kwargs)
+
+        feed.refresh = counting_refresh  # type: ignore[method-assign]
+        for event in numbered(5)[2:]:
+            app.feed(update(EMPTY, events=[event]))
+            await pilot.pause()
+            sizes.append(feed.virtual_size)
+        assert "event number 4" in rendered_text(feed)
+        assert len(set(sizes)) == 1 and full_repaints == [], (sizes, full_repaints)

@@ -149,8 +149,10 @@ class EventFeed(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         self._cache.clear()
-        self._room_to = 0
-        self.virtual_size = Size(self.scrollable_content_region.width, len(self._events))
+        # at least a pane of virtual height: a line landing in an empty pane changes no size (a new size means
+        # a new layout, and that repaints every scrollbar on screen)
+        self._room_to = self.scrollable_content_region.height
+        self.virtual_size = Size(self.scrollable_content_region.width, max(len(self._events), self._room_to))
         if self._following:
             self.call_after_refresh(self.scroll_end, animate=False, immediate=True, x_axis=False)
 
@@ -213,7 +215,7 @@ class EventFeed(ScrollView, can_focus=True):
 
     def action_scroll_end(self) -> None:
         """`G`/End: the newest line at the very bottom (the room kept below it by `_add` is given up)."""
-        self._room_to = 0
+        self._room_to = self.scrollable_content_region.height
         self._resize_virtual(len(self._events))
         super().action_scroll_end()
 
