@@ -81,7 +81,9 @@ class DataStore:
     def set_resources(self, project_id: str, resources: tuple[Resource, ...], at: datetime) -> list[SampleRow]:
         self.resources[project_id] = Fetched(resources, at)
         self.resources.move_to_end(project_id)
-        self.problem_counts[project_id] = sum(1 for r in resources if r.is_problem)
+        # Count what the sweep of other projects (`status=error`) can count, so a project's number does not
+        # jump when it gains or loses the focus; unknown statuses show in the tree's problems-only view.
+        self.problem_counts[project_id] = sum(1 for r in resources if r.status == "error")
         self._evict()
         rows = []
         for resource in resources:

@@ -38,3 +38,15 @@ def test_series_and_resource_lists_stay_bounded() -> None:
     assert "keep" in store.resources, "the focused project is never evicted"
     assert f"p{MAX_RESOURCE_LISTS + 4}" in store.resources and "p0" not in store.resources
     assert "r1" not in store.resource_costs, "an evicted list takes its cost series along"
+
+
+def test_a_fetched_project_counts_its_errors_as_the_sweep_does() -> None:
+    # the sweep of unfocused projects can only ask for status=error: a focused project must count the same way
+    store = DataStore()
+    resources = (
+        Resource(id="r1", status="error"),
+        Resource(id="r2", status="degraded"),
+        Resource(id="r3", status="running"),
+    )
+    store.set_resources("p1", resources, AT)
+    assert store.problem_counts["p1"] == 1
