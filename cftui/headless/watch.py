@@ -63,7 +63,9 @@ async def _watch(settings: Settings, operation_ids: list[str], *, limit: float |
     from cftui.headless.session import CommandFailed
     from cftui.headless.watch_display import LiveWatchDisplay, PlainWatchDisplay
     from cftui.headless.watch_follow import follow, still_running
+    from cftui.headless.watch_record import EndRecorder
     from cftui.headless.watch_track import OperationTracker
+    from cftui.monitor.history import History
 
     this_task = asyncio.current_task()
     assert this_task is not None
@@ -79,12 +81,19 @@ async def _watch(settings: Settings, operation_ids: list[str], *, limit: float |
         client = CloudForgeClient(settings.api_url, settings.api_key, key_hint=settings.key_hint)
     except KeyPolicyError as error:
         raise CommandFailed(str(error)) from None
-    async with client:
-        with display:
-            try:
-                async with asyncio.timeout(limit):
-                    await follow(client, operation_ids, display, trackers, budget=settings.budget)
-            except TimeoutError:
-                raise CommandFailed(f"Timed out after {limit:g} s; still running: {still_running(trackers)}.") from None
+    recorder = EndRecorder(History.for_api_url(settings.api_url) if settings.history else None)
+    try:
+        async with client:
+            with display:
+                try:
+                    async with asyncio.timeout(limit):
+                        await follow(
+                            client, operation_ids, display, trackers, budget=settings.budget, on_end=recorder.ended
+                        )
+                except TimeoutError:
+                    still = still_running(trackers)
+                    raise CommandFailed(f"Timed out after {limit:g} s; still running: {still}.") from None
+    finally:
+        await asyncio.shield(recorder.save())  # what did end is history, whatever happened to the rest
     failed = [t for t in trackers.values() if not t.succeeded]
     return ExitCode.TROUBLE if failed else ExitCode.OK

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -68,7 +68,7 @@ async def _poll(client: CloudForgeClient, op_id: str, notes: TroubleNotes) -> Op
 
 async def follow(
     client: CloudForgeClient, operation_ids: Sequence[str], display: Display, trackers: dict[str, OperationTracker],
-    *, budget: float,
+    *, budget: float, on_end: Callable[[Operation, Operation | None, datetime], None] | None = None,
 ) -> None:  # fmt: skip
     """Return once every operation has ended; raise CommandFailed for an unknown id or a refused key."""
     notes = TroubleNotes(display.note)
@@ -82,7 +82,11 @@ async def follow(
                 operation = await _poll(client, op_id, notes)
                 if operation is not None:
                     # the API may answer with its own spelling of the id; we keep following the one asked for
-                    display.show(operation.model_copy(update={"id": op_id}), datetime.now(UTC))
+                    operation = operation.model_copy(update={"id": op_id})
+                    previous, now = trackers[op_id].last, datetime.now(UTC)
+                    display.show(operation, now)
+                    if on_end is not None and operation.is_finished:
+                        on_end(operation, previous, now)
             if any(not trackers[op_id].finished for op_id in operation_ids):
                 await asyncio.sleep(poll_period(client, len(unfinished), budget))
     finally:

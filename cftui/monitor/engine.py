@@ -164,6 +164,7 @@ class Monitor:
         """Poll until `stop()` or cancellation. API trouble shows in `snapshot.connection`, never as an exception."""
         self._stopping = False
         self._done.clear()
+        self._jobs.announce_found_operations = True
         try:
             await self._load_history()
             await self._loop()
@@ -199,6 +200,8 @@ class Monitor:
         """One full pass for `cftui status`: projects, the named projects' resources, the problem sweep of the
         others and the watched operations. As fast as the client's rate-limit handling allows."""
         await self._load_history()
+        if not self._tasks and self._done.is_set():  # not running live: what this pass finds is a baseline
+            self._jobs.announce_found_operations = False
         named = list(dict.fromkeys(project_ids))
         self._tracker.set_tracked(set(named) | ({self._focused} if self._focused else set()))
         self._store.pinned = set(named) | ({self._focused} if self._focused else set())

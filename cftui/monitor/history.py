@@ -285,6 +285,16 @@ class History:
 
         return await self._run(work, [], "read past events")
 
+    async def has_event(self, subject_id: str, kinds: Iterable[str]) -> bool:
+        """Whether an event of one of these kinds about this subject is already stored (to avoid recording twice)."""
+        wanted = set(kinds)
+
+        def work(db: sqlite3.Connection) -> bool:
+            rows = db.execute("SELECT DISTINCT kind FROM events WHERE subject_id = ?", (subject_id,)).fetchall()
+            return any(kind in wanted for (kind,) in rows)
+
+        return await self._run(work, False, "read past events")
+
     async def count_samples(self) -> int:
         return await self._run(lambda db: db.execute("SELECT COUNT(*) FROM cost_samples").fetchone()[0], 0, "count")
 

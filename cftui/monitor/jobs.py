@@ -67,6 +67,9 @@ class Jobs:
         self._missing_operations: OrderedDict[str, None] = OrderedDict()  # ids that answered 404, bounded
         # ended operations, remembered (boundedly) so that a resource still naming one does not revive it
         self._ended_operations: OrderedDict[str, None] = OrderedDict()
+        # False for a one-shot pass (`cftui status`): an operation found there is a baseline, not news, so that
+        # repeated one-shot runs do not each record the same "found an operation" event in the history
+        self.announce_found_operations = True
 
     # --- bookkeeping for the scheduler -------------------------------------------------------------------
 
@@ -178,7 +181,8 @@ class Jobs:
             return JobResult()
         operation = await self._client.get_operation(operation_id)
         at = _now()
-        events = self._tracker.observe_operation(operation, at, from_resource=not watched.from_user)
+        found = not watched.from_user and self.announce_found_operations
+        events = self._tracker.observe_operation(operation, at, from_resource=found)
         lines = watched.take_new_lines(operation)
         watched.next_period(operation)
         watched.last = operation
