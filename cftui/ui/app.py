@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Container, Vertical
+from textual.containers import Vertical
 from textual.css.query import NoMatches
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
@@ -30,6 +30,7 @@ from cftui.ui.commands import DASHBOARD_PROVIDERS
 from cftui.ui.filters import parse_filter
 from cftui.ui.format import one_line
 from cftui.ui.messages import MonitorUpdated, ProjectOpened, ProjectSelected, ResourceOpened
+from cftui.ui.pane_grid import MEDIUM_FROM, WIDE_FROM, PaneGrid
 from cftui.ui.themes import register_themes
 from cftui.ui.widgets.event_feed import EventFeed
 from cftui.ui.widgets.operations import OperationsPane
@@ -41,11 +42,6 @@ if TYPE_CHECKING:
     from cftui.monitor import Monitor
 
 CostHistory = Callable[[str], Awaitable[list[CostSample]]]
-# grid fill order: medium is 2 columns (projects over resources | operations over events); wide is 3 columns
-MEDIUM_ORDER = ("projects", "operations", "resources", "events")
-WIDE_ORDER = ("projects", "resources", "operations", "events")
-MEDIUM_FROM = 110  # below this the project table (about 66 columns) and a side column do not both fit
-WIDE_FROM = 170
 CLOSE_TIMEOUT_S = 5.0
 DASHBOARD_ONLY_ACTIONS = frozenset(
     {
@@ -146,7 +142,7 @@ class CloudForgeApp(DashboardActions, PaneChrome, App[int]):
     def compose(self) -> ComposeResult:
         yield StatusLine(self.info, self.now, id="status")
         yield Static(id="pane-tabs")
-        with Container(id="main"):
+        with PaneGrid(id="main"):
             with Vertical(id="projects-pane", classes="pane -active"):
                 yield ProjectList(id="projects")
                 yield Static(id="projects-empty")
@@ -162,7 +158,6 @@ class CloudForgeApp(DashboardActions, PaneChrome, App[int]):
 
     def on_mount(self) -> None:
         self._render_tabs()
-        self._arrange_panes()
         self._retitle()
         self.query_one(ProjectList).focus()
         self._accepting_updates = True
@@ -182,20 +177,6 @@ class CloudForgeApp(DashboardActions, PaneChrome, App[int]):
         if self.monitor is not None:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self.monitor.aclose(), CLOSE_TIMEOUT_S)
-
-    def on_resize(self) -> None:
-        self._arrange_panes()
-
-    def _arrange_panes(self) -> None:
-        """Put the panes in the order the current layout's grid fills its cells (see styles/app.tcss)."""
-        wide = self.size.width >= WIDE_FROM
-        order = WIDE_ORDER if wide else MEDIUM_ORDER
-        main = self.query_one("#main")
-        current = [child.id for child in main.children]
-        wanted = [f"{pane}-pane" for pane in order]
-        if current != wanted:
-            for pane_id in wanted[1:]:
-                main.move_child(main.query_one(f"#{pane_id}"), after=main.children[-1])
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Keys that act on the dashboard's panes do nothing (and leave the footer) while another screen is up."""
