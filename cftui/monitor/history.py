@@ -9,9 +9,11 @@ fresh one made; a locked file or a failed write (disk full) is recorded in `prob
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
 import logging
+import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterable
@@ -32,6 +34,8 @@ KEEP_SECONDS = 30 * 24 * 3600
 THIN_AFTER_SECONDS = 24 * 3600  # older samples are thinned to one per subject per hour
 THIN_BUCKET_SECONDS = 3600
 MAINTENANCE_EVERY_SECONDS = 3600
+PRIVATE_FILE_MODE = 0o600  # costs and events of someone's infrastructure: for their eyes only
+PRIVATE_DIR_MODE = 0o700
 BUSY_TIMEOUT_MS = 500  # a locked file fails fast: the write is reported and skipped, monitoring goes on
 
 SCHEMA = """
@@ -53,6 +57,19 @@ CREATE TABLE IF NOT EXISTS events (
 );
 CREATE INDEX IF NOT EXISTS events_at ON events (at);
 """
+
+
+def _make_private_dir(directory: Path) -> None:
+    directory.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
+    if directory.stat().st_mode & 0o777 != PRIVATE_DIR_MODE:
+        directory.chmod(PRIVATE_DIR_MODE)
+
+
+def _make_private_files(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        with contextlib.suppress(FileNotFoundError):
+            if os.stat(f"{path}{suffix}").st_mode & 0o777 != PRIVATE_FILE_MODE:
+                os.chmod(f"{path}{suffix}", PRIVATE_FILE_MODE)
 
 
 def default_history_path(api_url: str) -> Path:
@@ -140,7 +157,7 @@ class History:
         return self._db
 
     def _open(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        _make_private_dir(self.path.parent)
         try:
             return self._open_file()
         except sqlite3.DatabaseError as exc:
@@ -157,6 +174,8 @@ class History:
             return self._open_file()
 
     def _open_file(self) -> sqlite3.Connection:
+        # made 0600 before SQLite opens it: SQLite gives its -wal and -shm files the database file's mode
+        os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, PRIVATE_FILE_MODE))
         db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         try:
             db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -169,6 +188,7 @@ class History:
         except sqlite3.Error:
             db.close()
             raise
+        _make_private_files(self.path)  # a file from an older cftui may have been made world-readable
         return db
 
     def _close_db(self) -> None:

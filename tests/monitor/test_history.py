@@ -112,3 +112,33 @@ async def test_a_closed_history_writes_nothing_and_reads_empty(tmp_path: Path) -
 
 def _moved_aside(directory: Path) -> list[Path]:
     return [p for p in directory.iterdir() if ".corrupt-" in p.name]
+
+
+async def test_history_files_are_private_under_a_lenient_umask(tmp_path: Path) -> None:
+    import os
+
+    directory = tmp_path / "state" / "cftui"
+    path = directory / "h.sqlite3"
+    old_umask = os.umask(0o002)  # what many desktops use: files 0664, directories 0775
+    try:
+        history = History(path)
+        assert await history.write([_sample(datetime.now(UTC), "1.00")], [_event(datetime.now(UTC))])
+        modes = {p.name: p.stat().st_mode & 0o777 for p in directory.iterdir()}
+        await history.aclose()
+    finally:
+        os.umask(old_umask)
+    assert directory.stat().st_mode & 0o777 == 0o700
+    assert {"h.sqlite3", "h.sqlite3-wal", "h.sqlite3-shm"} <= set(modes), modes
+    assert set(modes.values()) == {0o600}, modes
+
+
+async def test_an_existing_world_readable_history_is_made_private(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    sqlite3.connect(path).close()
+    path.chmod(0o644)
+    tmp_path.chmod(0o755)
+    history = History(path)
+    assert await history.write([_sample(datetime.now(UTC), "1.00")], [])
+    await history.aclose()
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert tmp_path.stat().st_mode & 0o777 == 0o700
