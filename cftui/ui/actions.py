@@ -13,7 +13,7 @@ from textual.widgets import Input
 
 from cftui.ui.clipboard import copy_id
 from cftui.ui.format import duration, one_line
-from cftui.ui.widgets.operations import OperationCard, OperationsPane
+from cftui.ui.widgets.operations import OperationsPane
 from cftui.ui.widgets.project_list import ProjectList
 from cftui.ui.widgets.resource_tree import ResourceTree
 
@@ -106,11 +106,7 @@ class DashboardActions:
             resource = self.query_one(ResourceTree).selected_resource()
             return (resource.id if resource else None), "resource id"
         if self.active_pane == "operations":
-            focused = self.focused
-            cards = [w for w in (focused.ancestors_with_self if focused else []) if isinstance(w, OperationCard)]
-            watched = self.query_one(OperationsPane).watched_ids
-            chosen = cards[0].operation_id if cards else (watched[0] if len(watched) == 1 else None)
-            return chosen, "operation id"
+            return self.query_one(OperationsPane).selected_operation_id, "operation id"
         return self.query_one(ProjectList).selected_project_id, "project id"
 
     def action_show_help(self: CloudForgeApp) -> None:

@@ -39,6 +39,7 @@ from cftui.ui.widgets.resource_tree import ResourceTree
 from cftui.ui.widgets.status_line import ConnectionInfo, StatusLine
 
 if TYPE_CHECKING:
+    from cftui.api.models import Resource
     from cftui.monitor import Monitor
 
 CostHistory = Callable[[str], Awaitable[list[CostSample]]]
@@ -281,10 +282,18 @@ class CloudForgeApp(DashboardActions, PaneChrome, App[int]):
     def on_resource_opened(self, message: ResourceOpened) -> None:
         from cftui.ui.screens.detail import ResourceDetailScreen
 
-        resource = self.query_one(ResourceTree).resource(message.resource_id)
+        resource = self.query_one(ResourceTree).resource(message.resource_id) or self._loaded_resource(
+            message.project_id, message.resource_id
+        )
         if resource is None:
             return
         self.push_screen(ResourceDetailScreen(message.project_id, resource, now=self.now))
+
+    def _loaded_resource(self, project_id: str, resource_id: str) -> Resource | None:
+        """A resource of any project the monitor has read (the Operations pane opens those too)."""
+        snapshot = self.latest_snapshot
+        fetched = snapshot.resources.get(project_id) if snapshot is not None else None
+        return next((r for r in fetched.value if r.id == resource_id), None) if fetched is not None else None
 
     def _select_pending_resource(self) -> None:
         if self._pending_resource is None:

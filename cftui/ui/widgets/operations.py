@@ -24,6 +24,7 @@ from textual.widgets import Static
 from cftui.api.models import Operation, Resource
 from cftui.api.sanitize import one_line
 from cftui.monitor.state import MonitorUpdate, Snapshot
+from cftui.ui.messages import ResourceOpened
 from cftui.ui.widgets.operation_card import OperationCard, completed_at, failure_reason, progress_text, timing_text
 
 __all__ = ["OperationCard", "OperationsPane", "completed_at", "failure_reason", "progress_text", "timing_text"]
@@ -42,10 +43,13 @@ class OperationsPane(VerticalScroll):
 
     HELP_GROUP = "Operations pane"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j", "scroll_down", "Scroll down", show=False),
-        Binding("k", "scroll_up", "Scroll up", show=False),
-        Binding("g", "scroll_home", "First operation", show=False),
-        Binding("G", "scroll_end", "Last operation", show=False),
+        Binding("j", "select_step(1)", "Next operation", show=False),
+        Binding("down", "select_step(1)", "Next operation", show=False),
+        Binding("k", "select_step(-1)", "Previous operation", show=False),
+        Binding("up", "select_step(-1)", "Previous operation", show=False),
+        Binding("g", "select_end(0)", "First operation", show=False),
+        Binding("G", "select_end(-1)", "Last operation", show=False),
+        Binding("enter", "open_resource", "Open its resource", show=False),
     ]
     DEFAULT_CSS = """
     OperationsPane {
@@ -72,6 +76,8 @@ class OperationsPane(VerticalScroll):
         self._overflow = Static(Content(""), id="operations-overflow")
         self._overflow.display = False
         self._overflow_text = ""
+        self._selected: str | None = None  # the highlighted card: what `y` copies and Enter opens
+        self._snapshot: Snapshot | None = None
 
     def compose(self) -> ComposeResult:
         yield self._empty
@@ -91,6 +97,69 @@ class OperationsPane(VerticalScroll):
         """Every operation with a card, in the order the cards are shown (asked for first)."""
         requested = [op_id for op_id, card in self._cards.items() if card.requested]
         return (*requested, *(op_id for op_id, card in self._cards.items() if not card.requested))
+
+    @property
+    def selected_operation_id(self) -> str | None:
+        return self._selected
+
+    def select(self, operation_id: str | None) -> None:
+        """Highlight one card (or none) and bring it into view."""
+        previous = self._cards.get(self._selected) if self._selected else None
+        if previous is not None:
+            previous.remove_class("-selected")
+        self._selected = operation_id if operation_id in self._cards else None
+        card = self._cards.get(self._selected) if self._selected else None
+        if card is not None:
+            card.add_class("-selected")
+            if card.is_attached:
+                self.scroll_to_widget(card, animate=False)
+
+    def _cards_on_screen(self) -> list[str]:
+        if not self.is_attached:
+            return list(self.watched_ids)
+        return [child.operation_id for child in self.children if isinstance(child, OperationCard)]
+
+    def action_select_step(self, step: int) -> None:
+        order = self._cards_on_screen()
+        if not order:
+            return
+        if self._selected not in order:
+            self.select(order[0] if step > 0 else order[-1])
+            return
+        index = min(max(order.index(self._selected) + step, 0), len(order) - 1)
+        self.select(order[index])
+
+    def action_select_end(self, index: int) -> None:
+        order = self._cards_on_screen()
+        if order:
+            self.select(order[index])
+
+    def action_open_resource(self) -> None:
+        """Enter: the selected operation's resource in the detail screen, when that resource has been loaded."""
+        card = self._cards.get(self._selected) if self._selected else None
+        operation = card.operation if card is not None else None
+        if operation is None or not operation.resource_id:
+            self.app.notify("No operation with a resource selected.", severity="warning", markup=False, timeout=3)
+            return
+        project_id = self._project_of(operation.resource_id)
+        if project_id is None:
+            self.app.notify(
+                f"Resource {one_line(operation.resource_id)} is not loaded: open its project first.",
+                severity="warning",
+                markup=False,
+                timeout=4,
+            )
+            return
+        self.post_message(ResourceOpened(project_id, operation.resource_id))
+
+    def _project_of(self, resource_id: str) -> str | None:
+        snapshot = self._snapshot
+        if snapshot is None:
+            return None
+        for project_id, fetched in snapshot.resources.items():
+            if any(resource.id == resource_id for resource in fetched.value):
+                return project_id
+        return None
 
     def card(self, operation_id: str) -> OperationCard | None:
         return self._cards.get(operation_id)
@@ -112,9 +181,11 @@ class OperationsPane(VerticalScroll):
                 self.move_child(card, before=first_background)
             if card.operation is not None:
                 card.show(card.operation, self.now())
+        self.select(operation_id)  # just asked for: `y` copies it, Enter opens its resource
 
     def apply(self, update: MonitorUpdate) -> None:
         snapshot = update.snapshot
+        self._snapshot = snapshot
         now = self.now()
         not_shown = 0
         # a resource's name is looked up when its card is new, or when resources arrived since (it may be in them)
@@ -146,6 +217,13 @@ class OperationsPane(VerticalScroll):
                 card.show_missing(sentence)  # the app shows the monitor's note; the card stops waiting
         self._forget_old_finished()
         self._show_overflow(not_shown)
+        self._keep_a_selection()
+
+    def _keep_a_selection(self) -> None:
+        """While there are cards one is highlighted (the first, until the user moves): `y` always has an id."""
+        if self._selected not in self._cards:
+            order = self._cards_on_screen()
+            self.select(order[0] if order else None)
 
     # --- internals ---------------------------------------------------------------------------------------
 
@@ -180,6 +258,8 @@ class OperationsPane(VerticalScroll):
             card = self._cards.pop(op_id)
             if card.is_attached:
                 card.remove()
+            if op_id == self._selected:
+                self._selected = None
         self._empty.display = not self._cards
 
     def _show_overflow(self, not_shown: int) -> None:
