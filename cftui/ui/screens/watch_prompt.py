@@ -19,6 +19,7 @@ from textual.widgets import Input, Static
 from cftui.api.sanitize import one_line
 
 # The reference's ids look like `op_789ghi`; allow the characters ids are commonly made of, and a sane length.
+DIALOG_TITLE = "Watch an operation"
 OPERATION_ID = re.compile(r"op_[A-Za-z0-9_-]{1,100}")
 
 
@@ -76,13 +77,13 @@ class WatchOperationScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="watch-dialog"):
-            yield Static(Content("Watch an operation"), id="watch-title")
+            yield Static(Content("Paste an operation id, or a URL that ends with one."), id="watch-title")
             yield Input(value=self._initial, placeholder="op_…", id="watch-input")
             yield Static(Content(""), id="watch-error")
             yield Static(Content("Enter: watch   Escape: cancel"), id="watch-hint")
 
     def on_mount(self) -> None:
-        self.query_one("#watch-dialog").border_title = "w"
+        self.query_one("#watch-dialog").border_title = DIALOG_TITLE
         self.query_one(Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

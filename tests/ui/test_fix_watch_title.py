@@ -1,0 +1,28 @@
+"""The watch dialog says what it is in its border, however it was opened (here: from the command palette)."""
+
+from __future__ import annotations
+
+from textual.command import CommandPalette
+from textual.geometry import Region
+
+from cftui.ui.app import CloudForgeApp
+from cftui.ui.screens.watch_prompt import WatchOperationScreen
+from tests.ui.builders import INFO, clock, healthy_snapshot, update
+from tests.ui.live import until
+
+
+async def test_watch_dialog_opened_from_the_palette_has_a_real_title() -> None:
+    app = CloudForgeApp(INFO, now=clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.feed(update(healthy_snapshot()))
+        await pilot.press("ctrl+p")
+        await until(pilot, lambda: isinstance(app.screen, CommandPalette), what="the palette")
+        await pilot.press(*"watch an operation")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, WatchOperationScreen), what="the watch dialog")
+        await pilot.pause()
+        dialog = app.screen.query_one("#watch-dialog")
+        top_border = "".join(segment.text for segment in dialog.render_lines(Region(0, 0, dialog.size.width, 1))[0])
+        assert "Watch an operation" in top_border, top_border
+        assert "▀ w ▀" not in top_border
