@@ -31,6 +31,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--problems", action="store_true", help="show only projects and resources in error or in an unknown status"
     )
     parser.add_argument(
+        "--archived",
+        action="store_true",
+        help="also report archived projects (left out by default, as on the dashboard; one named with --project "
+        "is always reported)",
+    )
+    parser.add_argument(
         "--format",
         choices=("table", "json"),
         default="table",
@@ -48,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
     if settings is None:
         return ExitCode.FAILURE
     try:
-        report = asyncio.run(_collect(settings, tuple(args.projects), args.problems))
+        report = asyncio.run(_collect(settings, tuple(args.projects), args.problems, args.archived))
     except CommandFailed as failure:
         say_error(COMMAND, str(failure))
         return ExitCode.FAILURE
@@ -59,7 +65,9 @@ def run(args: argparse.Namespace) -> int:
     return ExitCode.OK if report.healthy else ExitCode.TROUBLE
 
 
-async def _collect(settings: Settings, wanted: tuple[str, ...], problems_only: bool) -> StatusReport:
+async def _collect(
+    settings: Settings, wanted: tuple[str, ...], problems_only: bool, include_archived: bool
+) -> StatusReport:
     """Two passes of the monitor: the project list, then every resource of the selected projects."""
     from datetime import UTC, datetime
 
@@ -73,7 +81,7 @@ async def _collect(settings: Settings, wanted: tuple[str, ...], problems_only: b
             if failure := snapshot_failure(first):
                 raise CommandFailed(failure)
             assert first.projects is not None  # snapshot_failure says so otherwise
-            selected = select_projects(first.projects.value, wanted)
+            selected = select_projects(first.projects.value, wanted, include_archived=include_archived)
             snapshot = await monitor.poll_once(tuple(p.id for p in selected))
             if failure := snapshot_failure(snapshot):
                 raise CommandFailed(failure)

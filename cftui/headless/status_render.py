@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich import box
 from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
@@ -12,6 +13,8 @@ from cftui.api.models import Project, Resource
 from cftui.api.sanitize import one_line
 from cftui.headless.output import fit_cell, format_money, format_time, plain_table
 from cftui.headless.status_report import ProjectReport, StatusReport, shown_resources
+from cftui.monitor.summaries import money
+from cftui.ui.format import STATUS_GLYPHS  # the dashboard's glyphs (a pure-text module, no Textual)
 
 SCHEMA = "cftui.status/1"
 STATUS_STYLES = {"running": "green", "active": "green", "stopped": "dim", "pending": "yellow",
@@ -138,21 +141,77 @@ def _status_text(status: str) -> Text:
     return Text(status, style=STATUS_STYLES.get(status, UNKNOWN_STATUS_STYLE))
 
 
-def projects_table(report: StatusReport) -> Table:
-    table = Table(title=Text(_heading(report)), title_justify="left", expand=False)
-    table.add_column("Project", overflow="fold", max_width=40)
-    table.add_column("ID", no_wrap=True)
-    table.add_column("Status")
-    table.add_column("Resources", justify="right")
-    table.add_column("By status", overflow="fold")
-    table.add_column("Problems", justify="right")
-    table.add_column("Monthly cost", justify="right", no_wrap=True)
-    for p in report.projects:
-        problems = Text(str(p.problems), style="bold red" if p.problems else "green")
-        table.add_row(Text(p.project.name), Text(p.project.id), _status_text(p.project.status),
-                      Text(_count(p.resource_count)), Text(by_status_text(p)), problems,
-                      Text(_money(p.project)))  # fmt: skip
+def compact_by_status(report: ProjectReport) -> Text:
+    """`95● 2■ 3✖`: counts with the dashboard's glyphs (a status without one keeps its word: `1 degraded`)."""
+    if report.by_status is None:
+        return Text("unknown", style="dim")
+    parts = []
+    # errors first: when the cell is cut at the right, what matters most is still there
+    ordered = sorted(report.by_status.items(), key=lambda item: item[0] != "error")
+    for status, count in ordered:
+        glyph = STATUS_GLYPHS.get(status)
+        label = f"{count}{glyph}" if glyph else f"{count} {status}"
+        parts.append(Text(label, style=STATUS_STYLES.get(status, UNKNOWN_STATUS_STYLE)))
+    return Text(" ").join(parts) if parts else Text("none", style="dim")
+
+
+def _legend(report: StatusReport) -> Text:
+    """The glyphs used in the table, each with its word (so the table reads without colour too)."""
+    seen = {status for p in report.projects for status in (p.by_status or {}) if status in STATUS_GLYPHS}
+    words = [f"{glyph} {status}" for status, glyph in STATUS_GLYPHS.items() if status in seen]
+    return Text("  ".join(words), style="dim")
+
+
+def _rich_money(value: object) -> str:
+    return money(value, missing="-")  # type: ignore[arg-type]
+
+
+def _widest(cells: list[str], at_least: int) -> int:
+    return max([at_least, *(len(cell) for cell in cells)])
+
+
+WIDE_TABLE = 100  # from this many columns the table also shows project ids and whole header words
+
+
+def projects_table(report: StatusReport, width: int = WIDE_TABLE) -> Table:
+    """One line per project: the name and the counts by status are cut with "…" rather than wrapped, and share
+    what the fixed columns leave. Below WIDE_TABLE columns the ids are left out (a name works with `--project`
+    too) so that 80 columns hold a row."""
+    wide = width >= WIDE_TABLE
+    rows = [
+        (Text(p.project.name), Text(p.project.id), _status_text(p.project.status), Text(_count(p.resource_count)),
+         compact_by_status(p), Text(str(p.problems), style="bold red" if p.problems else "green"),
+         Text(_rich_money(p.project.monthly_cost)))
+        for p in report.projects
+    ]  # fmt: skip
+    headers = ("Project", "ID", "Status", "Resources" if wide else "Res", "By status",
+               "Problems" if wide else "Prob", "Monthly cost")  # fmt: skip
+    natural = [max([len(h), *(row[i].cell_len for row in rows)]) for i, h in enumerate(headers)]
+    shown = [i for i in range(len(headers)) if wide or i != 1]
+    # each column is followed by one cell of padding, and columns are parted by the box's (blank) rule
+    fixed = sum(natural[i] for i in shown if i not in (0, 4)) + 2 * len(shown) - 1
+    name_width, by_status_width = _share(max(0, width - fixed), natural[0], natural[4])
+    table = Table(
+        title=Text(_heading(report)), title_justify="left", caption=_legend(report), caption_justify="left",
+        box=box.SIMPLE_HEAD, show_edge=False, expand=False, padding=(0, 1, 0, 0),
+    )  # fmt: skip
+    for i in shown:
+        flexible = {0: name_width, 4: by_status_width}.get(i)
+        table.add_column(headers[i], justify="right" if i in (3, 5, 6) else "left", no_wrap=True,
+                         overflow="ellipsis", width=flexible if flexible is not None else natural[i])  # fmt: skip
+    for row in rows:
+        table.add_row(*(row[i] for i in shown))
     return table
+
+
+def _share(room: int, name: int, by_status: int) -> tuple[int, int]:
+    """Widths for the name and by-status columns: both whole when they fit, else cut in proportion (3:2), each at
+    least 8 cells wide (the table is then wider than the terminal rather than unreadable)."""
+    name, by_status = min(name, 40), by_status
+    if name + by_status <= room:
+        return name, by_status
+    name_share = max(8, min(name, room * 3 // 5))
+    return name_share, max(8, min(by_status, room - name_share))
 
 
 def resources_table(project: ProjectReport, problems_only: bool) -> Table:
@@ -163,13 +222,14 @@ def resources_table(project: ProjectReport, problems_only: bool) -> Table:
                             ("Operation", "left")):  # fmt: skip
         table.add_column(header, justify=justify, overflow="fold")  # type: ignore[arg-type]
     for r in shown_resources(project, problems_only):
+        cost = Text(_rich_money(r.monthly_cost))
         table.add_row(Text(r.name), Text(r.id), Text(r.type), _status_text(r.status), Text(r.provider or "-"),
-                      Text(r.region or "-"), Text(_money(r)), Text(r.operation_id or "-"))  # fmt: skip
+                      Text(r.region or "-"), cost, Text(r.operation_id or "-"))  # fmt: skip
     return table
 
 
 def render_rich(report: StatusReport, console: Console) -> None:
-    parts: list[Any] = [projects_table(report)]
+    parts: list[Any] = [projects_table(report, console.width)]
     parts += [resources_table(p, report.problems_only) for p in report.projects if p.show_resources]
     parts.append(Text(verdict(report), style="green" if report.healthy else "bold red"))
     console.print(Group(*parts))

@@ -55,11 +55,14 @@ class UnknownProjects(LookupError):
         super().__init__(f"no project has the id or name {names}; run `cftui status` to see them all")
 
 
-def select_projects(projects: Iterable[Project], wanted: Sequence[str]) -> tuple[Project, ...]:
-    """The projects named by id or exact name (a name shared by several selects them all), in listing order."""
+def select_projects(
+    projects: Iterable[Project], wanted: Sequence[str], *, include_archived: bool = True
+) -> tuple[Project, ...]:
+    """The projects named by id or exact name (a name shared by several selects them all), in listing order.
+    With none named: all of them, archived ones only with `include_archived` (a project named is always kept)."""
     projects = tuple(projects)
     if not wanted:
-        return projects
+        return projects if include_archived else tuple(p for p in projects if not p.is_archived)
     missing = [w for w in wanted if not any(w in (p.id, p.name) for p in projects)]
     if missing:
         raise UnknownProjects(missing)

@@ -1,14 +1,24 @@
-"""Short human sentences for change events, and the money format they use."""
+"""Short human sentences for change events, and the one money format every front end uses."""
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from cftui.api.models import Operation
 
+CENT = Decimal("0.01")
 
-def money(value: Decimal | None) -> str:
-    return "?" if value is None else f"${value:,.2f}"
+
+def money(value: Decimal | int | float | None, missing: str = "?") -> str:
+    """`$12,500.00`, `-$3.10` (the sign before the currency); `missing` when the API did not say.
+
+    The single home of cftui's money format: the dashboard, the headless commands and event sentences import it.
+    """
+    if value is None:
+        return missing
+    amount = Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
+    sign = "-" if amount < 0 else ""
+    return f"{sign}${abs(amount):,.2f}"
 
 
 def percent_change(old: Decimal | None, new: Decimal | None) -> str:
