@@ -22,7 +22,17 @@ from textual_plotext import PlotextPlot
 
 from cftui.api.models import Operation, Resource
 from cftui.monitor.state import CostSample, MonitorUpdate
-from cftui.ui.format import age, countdown, money, one_line, operation_badge, progress_bar, status_badge
+from cftui.ui.format import (
+    age,
+    clock_time,
+    countdown,
+    money,
+    one_line,
+    operation_badge,
+    progress_bar,
+    status_badge,
+)
+from cftui.ui.widgets.status_line import StatusLine
 
 LABEL_WIDTH = 16
 
@@ -84,8 +94,29 @@ def operation_lines(operation: Operation | None, operation_id: str | None, now: 
     return lines
 
 
+Y_TICKS = 5
+
+
+def dollar_ticks(values: Sequence[float]) -> tuple[list[float], list[str]]:
+    """Y-axis ticks labelled in dollars (`$1,204.50`), spread evenly over the samples' range."""
+    low, high = min(values), max(values)
+    if high - low < 0.01:
+        return [low], [money(low)]
+    step = (high - low) / (Y_TICKS - 1)
+    ticks = [low + step * i for i in range(Y_TICKS)]
+    return ticks, [money(tick) for tick in ticks]
+
+
+def single_sample_note(samples: Sequence[CostSample]) -> str:
+    """What stands instead of a chart while there is nothing to draw a line through."""
+    if not samples:
+        return "no cost samples yet: the chart starts when cftui has seen this resource's cost"
+    sample = samples[-1]
+    return f"one sample so far: {money(sample.monthly_cost)} at {clock_time(sample.at)} (the chart starts at two)"
+
+
 class CostChart(PlotextPlot):
-    """The resource's monthly cost over time, as observed by cftui."""
+    """The resource's monthly cost over time, as observed by cftui (drawn from two samples on)."""
 
     samples: tuple[CostSample, ...] = ()
 
@@ -95,7 +126,7 @@ class CostChart(PlotextPlot):
         plt.clear_data()
         plt.clear_figure()
         plt.title("monthly cost over time (as observed)")
-        if len(samples) >= 1:
+        if len(samples) >= 2:
             start = samples[0].at
             span_minutes = (samples[-1].at - start).total_seconds() / 60
             unit, per = ("hours", 3600) if span_minutes > 180 else ("minutes", 60)
@@ -103,6 +134,8 @@ class CostChart(PlotextPlot):
             ys = [float(s.monthly_cost) for s in samples]
             plt.plot(xs, ys, marker="braille")
             plt.xlabel(f"{unit} since the first sample")
+            plt.ylabel("monthly cost ($)")
+            plt.yticks(*dollar_ticks(ys))
         self.refresh()
 
 
@@ -115,6 +148,8 @@ class ResourceDetailScreen(Screen[None]):
         Binding("w", "watch_running_operation", "Watch its operation"),
         Binding("j", "scroll_down", "Scroll down", show=False),
         Binding("k", "scroll_up", "Scroll up", show=False),
+        Binding("g", "scroll_top", "Scroll to the top", show=False),
+        Binding("G", "scroll_bottom", "Scroll to the bottom", show=False),
     ]
 
     def __init__(self, project_id: str, resource: Resource, *, now: Callable[[], datetime]) -> None:
@@ -127,6 +162,9 @@ class ResourceDetailScreen(Screen[None]):
         self._ready = False
 
     def compose(self) -> ComposeResult:
+        # the connection state and data age are never hidden: the dashboard's status line, here too
+        app = self.app
+        yield StatusLine(app.info, app.now, id="detail-status") if hasattr(app, "info") else Static(id="detail-status")
         with VerticalScroll(id="detail-body"):
             yield Static(id="detail-fields", classes="detail-section")
             yield Static(id="detail-operation", classes="detail-section")
@@ -139,14 +177,30 @@ class ResourceDetailScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._ready = True
+        snapshot = getattr(self.app, "latest_snapshot", None)
+        if snapshot is not None:
+            self._apply_status(MonitorUpdate(snapshot=snapshot))
         self._show_fields()
         self._load_history()
+
+    def _apply_status(self, update: MonitorUpdate) -> None:
+        status = self.query_one("#detail-status")
+        if isinstance(status, StatusLine):
+            status.apply(update)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`w` is offered only while an operation runs on the resource."""
+        if action == "watch_running_operation":
+            return self.resource.operation_id is not None
+        return True
 
     def selected_id(self) -> tuple[str | None, str]:
         return self.resource.id, "resource id"
 
     def apply(self, update: MonitorUpdate) -> None:
         snapshot = update.snapshot
+        if self._ready:
+            self._apply_status(update)
         fetched = snapshot.resources.get(self.project_id)
         if fetched is not None:
             fresh = next((r for r in fetched.value if r.id == self.resource.id), None)
@@ -169,6 +223,7 @@ class ResourceDetailScreen(Screen[None]):
             return  # on_mount renders whatever arrived before it
         now = self._now()
         resource = self.resource
+        self.refresh_bindings()  # `w` comes and goes with the operation on the resource
         title = f"{one_line(resource.name or resource.id)} · {one_line(resource.type)}"
         self.query_one("#detail-fields").border_title = Content(title + (" · GONE" if self._gone else ""))
         fields = resource_fields(resource, now)
@@ -191,8 +246,10 @@ class ResourceDetailScreen(Screen[None]):
         samples: list[CostSample] = list(await source(self.resource.id)) if callable(source) else []
         if not samples and self.resource.monthly_cost is not None:
             samples = [CostSample(at=self._now(), monthly_cost=self.resource.monthly_cost)]
-        self.query_one(CostChart).show(samples)
-        note = "one sample so far: the chart grows as cftui keeps watching" if len(samples) < 2 else ""
+        chart = self.query_one(CostChart)
+        chart.show(samples)
+        chart.display = len(samples) >= 2
+        note = single_sample_note(samples) if len(samples) < 2 else ""
         self.query_one("#detail-chart-note", Static).update(Content(note))
 
     def action_watch_running_operation(self) -> None:
@@ -209,3 +266,9 @@ class ResourceDetailScreen(Screen[None]):
 
     def action_scroll_up(self) -> None:
         self.query_one("#detail-body", VerticalScroll).scroll_up()
+
+    def action_scroll_top(self) -> None:
+        self.query_one("#detail-body", VerticalScroll).scroll_home(animate=False)
+
+    def action_scroll_bottom(self) -> None:
+        self.query_one("#detail-body", VerticalScroll).scroll_end(animate=False)

@@ -1,0 +1,80 @@
+"""The resource detail keeps the status line, scrolls with g/G, offers `w` only when an operation runs, and says
+"one sample so far" instead of drawing a one-point chart; the chart's y-axis is in dollars."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from textual.widgets import Static
+
+from cftui.monitor.state import Fetched
+from cftui.ui.app import CloudForgeApp
+from cftui.ui.screens.detail import CostChart, ResourceDetailScreen
+from cftui.ui.widgets.status_line import StatusLine
+from tests.ui.builders import INFO, NOW, clock, cost_history, healthy_snapshot, update
+from tests.ui.live import until
+
+
+async def open_detail(app: CloudForgeApp, pilot, size_keys: tuple[str, ...] = ("2", "j", "j", "enter")):
+    await pilot.press(*size_keys)
+    await until(pilot, lambda: isinstance(app.screen, ResourceDetailScreen), what="the detail screen")
+    await pilot.pause()
+    return app.screen
+
+
+async def test_status_line_stays_and_w_only_with_an_operation_and_g_G_scroll() -> None:
+    app = CloudForgeApp(INFO, now=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        snapshot = healthy_snapshot()
+        app.feed(update(snapshot))
+        screen = await open_detail(app, pilot)
+        status = screen.query_one(StatusLine)
+        assert status.display and status.region.height >= 1 and status.region.y == 0
+        assert "● OK" in status.current_text() and "data <10s old" in status.current_text()
+        assert screen.resource.operation_id is None
+        assert "w" not in screen.active_bindings  # not offered in the footer
+        # the status line follows the live data on this screen too
+        paused = replace(snapshot, paused=True)
+        app.feed(update(paused))
+        await pilot.pause()
+        assert "⏸ PAUSED" in status.current_text()
+        body = screen.query_one("#detail-body")
+        assert body.max_scroll_y > 0
+        await pilot.press("G")
+        await until(pilot, lambda: body.scroll_y == body.max_scroll_y, what="scrolled to the bottom")
+        await pilot.press("g")
+        await until(pilot, lambda: body.scroll_y == 0, what="scrolled to the top")
+        # an operation starts on the resource: now `w` is offered
+        items = snapshot.resources["proj_shop"].value
+        running = tuple(
+            r.model_copy(update={"operation_id": "op_abc"}) if r.id == screen.resource.id else r for r in items
+        )
+        app.feed(update(replace(paused, resources={"proj_shop": Fetched(running, NOW)})))
+        await pilot.pause()
+        assert "w" in screen.active_bindings
+
+
+async def test_one_cost_sample_is_a_sentence_not_a_chart() -> None:
+    app = CloudForgeApp(INFO, now=clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.feed(update(healthy_snapshot()))
+        screen = await open_detail(app, pilot)
+        note = screen.query_one("#detail-chart-note", Static)
+        await until(pilot, lambda: str(note.render()).startswith("one sample so far"), what="the note")
+        cost = screen.resource.monthly_cost
+        assert f"one sample so far: ${cost:,.2f} at 14:03:27" in str(note.render())
+        assert not screen.query_one(CostChart).display
+
+
+async def test_the_chart_y_axis_is_in_dollars() -> None:
+    app = CloudForgeApp(INFO, now=clock, cost_history=cost_history)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.feed(update(healthy_snapshot()))
+        screen = await open_detail(app, pilot)
+        chart = screen.query_one(CostChart)
+        await until(pilot, lambda: len(chart.samples) >= 2, what="the samples")
+        await pilot.pause()
+        drawn = str(chart.render())
+        assert "monthly cost ($)" in drawn
+        assert "$" in drawn.replace("monthly cost ($)", "")
+        assert "-1.00" not in drawn
