@@ -22,7 +22,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from cftui.api.keys import ApiKey, KeyPolicyError, check_api_url, mask_key
+from cftui.api.keys import ApiKey, KeyPolicyError, api_url_warning, check_api_url, mask_key
 from cftui.api.sanitize import one_line
 
 __all__ = ["DEFAULT_API_URL", "ApiKey", "ConfigError", "Settings", "config_path", "mask_key"]
@@ -83,6 +83,7 @@ class Settings:
     bell: bool = False
     key_source: str = "CLOUDFORGE_API_KEY"
     config_file: Path | None = None
+    warnings: tuple[str, ...] = ()  # sentences worth telling the user at start (a URL missing /v2)
 
     @property
     def key_hint(self) -> str:
@@ -106,6 +107,7 @@ class Settings:
         secret, key_source = _find_key(flags, env, document, chosen, profile_name, path)
         try:
             api_url = check_api_url(api_url, source=url_source)
+            url_warning = api_url_warning(api_url, source=url_source)
             key = ApiKey.parse(secret, source=key_source, allow_live=allow_live)
         except KeyPolicyError as exc:
             raise ConfigError(str(exc)) from None
@@ -127,6 +129,7 @@ class Settings:
             bell=bool(merged.bell),
             key_source=key_source,
             config_file=path if path.exists() else None,
+            warnings=(url_warning,) if url_warning else (),
         )
 
 
@@ -195,8 +198,9 @@ def _choose_profile(document: ConfigFile, name: str | None, path: Path) -> Profi
         return None
     if name not in document.profiles:
         known = ", ".join(sorted(document.profiles)) or "none"
-        where = f"the config file {path}" if path.exists() else f"{path} (which does not exist)"
-        raise ConfigError(f"Profile '{name}' is not defined in {where}; profiles there: {known}.")
+        if not path.exists():
+            raise ConfigError(f"There is no config file at {path}, so no profile '{name}'.")
+        raise ConfigError(f"Profile '{name}' is not defined in the config file {path}; profiles there: {known}.")
     return document.profiles[name]
 
 

@@ -21,8 +21,8 @@ import httpx
 
 from cftui import __version__
 from cftui.api.client_events import ClientEvent, ClientListener, RateLimitWait, RequestFinished, RetryScheduled
-from cftui.api.errors import ApiError, RateLimited, Unreachable, ValidationFailed
-from cftui.api.keys import ApiKey, KeyPolicyError, check_api_url, proxy_for
+from cftui.api.errors import ApiError, NotFound, RateLimited, Unreachable, ValidationFailed
+from cftui.api.keys import ApiKey, KeyPolicyError, check_api_url, lacks_version, proxy_for
 from cftui.api.models import Operation, Project, Resource
 from cftui.api.pagination import ListResult, collect_pages
 from cftui.api.ratelimit import RateLimitInfo, parse_rate_limit
@@ -268,6 +268,9 @@ class CloudForgeClient:
                 )
                 request_id = error.request_id or request_id
                 retryable = response.status_code in RETRY_STATUSES
+                if isinstance(error, NotFound) and lacks_version(self._base_url):
+                    error.hint = "is the API URL missing /v2?"  # the commonest cause of a 404 on every path
+                    error.args = (error.sentence(),)
         duration = time.monotonic() - started
         status = response.status_code if response is not None else None
         self._emit(RequestFinished("GET", _display(path), status, request_id, _utcnow(), duration, error))

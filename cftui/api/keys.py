@@ -17,7 +17,9 @@ KeyKind = Literal["read", "test", "live"]
 KEY_PREFIXES: dict[str, KeyKind] = {"cf_read_": "read", "cf_test_": "test", "cf_live_": "live"}
 # The reference shows `cf_live_xxxxxxxxxxxxx`: a prefix and a run of letters and digits. We accept a
 # little more (underscore, dash) but nothing that could break a header.
+MIN_KEY_BODY = 8
 _KEY_BODY = re.compile(r"[A-Za-z0-9_-]{8,256}")
+_KEY_CHARS = re.compile(r"[A-Za-z0-9_-]*")
 # Anything that looks like a CloudForge key inside free text, for masking error messages and logs.
 _KEY_IN_TEXT = re.compile(r"cf_(?:read|test|live)_[A-Za-z0-9_-]+")
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
@@ -25,6 +27,14 @@ LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost
 
 class KeyPolicyError(ValueError):
     """A key or URL that cftui will not use. The message is a sentence a person can act on."""
+
+
+def a_number(count: int) -> str:
+    """`a 12`, `an 11`, `an 8`, `an 18000`: the article an English reader says before the number."""
+    digits = str(abs(count))
+    leading_group = digits[: len(digits) % 3 or 3]  # "11" in 11000 ("eleven thousand")
+    vowel_sound = digits.startswith("8") or leading_group in ("11", "18")
+    return f"{'an' if vowel_sound else 'a'} {count}"
 
 
 def _mask(secret: str) -> str:
@@ -59,11 +69,17 @@ class ApiKey:
             raise KeyPolicyError(f"The API key from {source} is empty.")
         kind = next((k for prefix, k in KEY_PREFIXES.items() if secret.startswith(prefix)), None)
         body = secret[len(f"cf_{kind}_") :] if kind else ""
+        if kind is not None and len(body) < MIN_KEY_BODY and _KEY_CHARS.fullmatch(body):
+            raise KeyPolicyError(
+                f"The API key from {source} is too short to be a CloudForge API key: after cf_{kind}_ it has "
+                f"{len(body)} character{'' if len(body) == 1 else 's'}, and keys have at least {MIN_KEY_BODY} "
+                "letters and digits there. Check that it was copied whole."
+            )
         if kind is None or not _KEY_BODY.fullmatch(body):
             raise KeyPolicyError(
-                f"The API key from {source} is not a CloudForge API key (a {len(secret)}-character value): "
+                f"The API key from {source} is not a CloudForge API key ({a_number(len(secret))}-character value): "
                 "keys start with cf_read_ (read-only, what cftui is for), cf_test_ or cf_live_, "
-                "followed by letters and digits."
+                f"followed by at least {MIN_KEY_BODY} letters and digits."
             )
         key = cls(secret, kind, source=source, live_allowed=allow_live)
         key.check_policy()
@@ -137,6 +153,21 @@ def check_api_url(url: str, *, source: str = "the API URL") -> str:
             "use https://, or a loopback address (127.0.0.1, localhost) for a local simulator."
         )
     return url.strip().rstrip("/")
+
+
+def lacks_version(url: str) -> bool:
+    """True when the URL's path does not end in `/v2`: every endpoint of the reference lives under it."""
+    return not urlsplit(url.strip()).path.rstrip("/").endswith("/v2")
+
+
+def api_url_warning(url: str, *, source: str = "the API URL") -> str | None:
+    """A sentence when the URL looks like it is missing `/v2` (it may still be right behind a proxy), else None."""
+    if not lacks_version(url):
+        return None
+    return (
+        f"The API URL {url.strip()} (from {source}) does not end in /v2, as CloudForge API v2 URLs do "
+        "(https://api.cloudforge.novatech.com/v2, or http://127.0.0.1:PORT/v2 for the simulator)."
+    )
 
 
 def proxy_for(base_url: str) -> str | None:

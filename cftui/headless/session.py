@@ -32,10 +32,13 @@ def load_settings(command: str, args: argparse.Namespace) -> Settings | None:
     from cftui.config import ConfigError, Settings
 
     try:
-        return Settings.load(args)
+        settings = Settings.load(args)
     except (ConfigError, KeyPolicyError) as error:
         say_error(command, str(error))
         return None
+    for sentence in settings.warnings:
+        say_error(command, f"warning: {sentence}")
+    return settings
 
 
 def api_failure(error: ApiError) -> str:

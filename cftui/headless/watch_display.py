@@ -106,6 +106,14 @@ class LiveWatchDisplay:
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None):
+        if exc_type is not None:
+            # ended early (an unknown id, a refused key): a "waiting" bar that never got an answer says nothing,
+            # and would sit above the error sentence; bars that did get an answer stay, as a record
+            for op_id, tracker in self.trackers.items():
+                if tracker.last is None:
+                    self.progress.remove_task(self.tasks[op_id])
+            if not self.progress.tasks:
+                self.progress.live.transient = True  # stop() then erases the display instead of leaving it
         self.progress.stop()
 
     def show(self, operation: Operation, now: datetime) -> None:

@@ -15,6 +15,7 @@ from typing import Protocol
 from cftui.api.client import CloudForgeClient
 from cftui.api.errors import ApiError, AuthenticationFailed, Forbidden, NotFound, RateLimited, ValidationFailed
 from cftui.api.models import Operation
+from cftui.headless.output import with_request_id
 from cftui.headless.session import CommandFailed, api_failure
 from cftui.headless.trouble import TroubleNotes
 from cftui.headless.watch_track import OperationTracker
@@ -51,7 +52,8 @@ async def _poll(client: CloudForgeClient, op_id: str, notes: TroubleNotes) -> Op
     try:
         return await client.get_operation(op_id)
     except NotFound as error:
-        raise CommandFailed(api_failure(error).rstrip(".") + f": there is no operation {op_id}.") from None
+        hint = f"; {error.hint}" if error.hint else ""  # "is the API URL missing /v2?"
+        raise CommandFailed(with_request_id(f"There is no operation {op_id}{hint}.", error.request_id)) from None
     except (AuthenticationFailed, Forbidden, ValidationFailed) as error:
         # none of these mends itself: an invalid id (refused before sending, or by the API) is not waited out
         raise CommandFailed(api_failure(error)) from None

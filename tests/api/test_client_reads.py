@@ -216,3 +216,14 @@ async def test_list_without_meta_stops_when_the_server_repeats_itself() -> None:
         async with CloudForgeClient(server.base_url, ApiKey.parse("cf_read_" + "a" * 24)) as client:
             result = await client.list_resources("p")
     assert len(result.items) == 100 and result.pages == 2
+
+
+async def test_a_404_under_a_url_without_v2_asks_whether_v2_is_missing(static_sim: SimServer) -> None:
+    key = ApiKey.parse(static_sim.read_key)
+    async with CloudForgeClient(static_sim.root_url, key) as client:
+        with pytest.raises(NotFound, match=r"is the API URL missing /v2\?$"):
+            await client.list_projects()
+    async with client_for(static_sim) as client:
+        with pytest.raises(NotFound) as caught:
+            await client.get_operation("op_nosuch123")
+    assert "missing /v2" not in str(caught.value)

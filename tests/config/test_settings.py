@@ -177,7 +177,9 @@ def test_live_key_allowed_from_profile(tmp_path: Path) -> None:
 @pytest.mark.parametrize("raw", ["hunter2", "sk_live_abcdefghijklmnopqrs", "cf_read_", "cf_read_short", "cf_admin_x1"])
 def test_not_a_cloudforge_key(tmp_path: Path, raw: str) -> None:
     message = load_error(None, env_for(tmp_path, CLOUDFORGE_API_KEY=raw))
-    assert "not a CloudForge API key" in message
+    # a known prefix with too little after it is called too short; anything else is not a key at all
+    expected = "too short to be a CloudForge API key" if raw.startswith("cf_read_") else "not a CloudForge API key"
+    assert expected in message
     if len(raw) > 8:
         assert raw not in message  # not even a wrong secret is echoed
 
@@ -329,7 +331,7 @@ def test_unknown_profile_lists_the_known_ones(tmp_path: Path) -> None:
 
 def test_profile_named_without_a_config_file(tmp_path: Path) -> None:
     message = load_error(None, env_for(tmp_path, CFTUI_PROFILE="prod", CLOUDFORGE_API_KEY=READ))
-    assert "Profile 'prod'" in message and "does not exist" in message
+    assert message.startswith("There is no config file at ") and message.endswith(", so no profile 'prod'.")
 
 
 def test_bad_toml_names_the_file_and_line(tmp_path: Path) -> None:
@@ -392,3 +394,35 @@ def test_load_reads_the_process_environment_by_default(monkeypatch: pytest.Monke
     monkeypatch.setenv("CLOUDFORGE_API_URL", "http://127.0.0.1:1/v2")
     settings = Settings.load()
     assert settings.api_key.kind == "test" and settings.api_url == "http://127.0.0.1:1/v2"
+
+
+# --- messages a new user meets ------------------------------------------------------------------------
+
+
+def test_a_too_short_key_is_called_too_short() -> None:
+    from cftui.api.keys import ApiKey, KeyPolicyError
+
+    with pytest.raises(KeyPolicyError) as caught:
+        ApiKey.parse("cf_read_abc")
+    message = str(caught.value)
+    assert "too short" in message and "3 characters" in message and "at least 8" in message
+    assert "abc" not in message.replace("cf_read_", "")  # the key itself is not echoed
+
+
+def test_articles_before_numbers() -> None:
+    from cftui.api.keys import ApiKey, KeyPolicyError, a_number
+
+    assert [a_number(n) for n in (1, 8, 11, 12, 18, 80, 110, 800, 11_000, 18_500, 180_000)] == [
+        "a 1", "an 8", "an 11", "a 12", "an 18", "an 80", "a 110", "an 800", "an 11000", "an 18500", "a 180000"
+    ]  # fmt: skip
+    with pytest.raises(KeyPolicyError, match=r"\(an 11-character value\)"):
+        ApiKey.parse("xx_read_abc")
+
+
+def test_an_api_url_without_v2_is_warned_about(tmp_path: Path) -> None:
+    env = env_for(tmp_path, CLOUDFORGE_API_KEY=READ)
+    plain = Settings.load(flags("--api-url", "http://127.0.0.1:8080"), env)
+    (warning,) = plain.warnings
+    assert warning.startswith("The API URL http://127.0.0.1:8080 (from --api-url) does not end in /v2")
+    assert Settings.load(flags("--api-url", "http://127.0.0.1:8080/v2/"), env).warnings == ()
+    assert Settings.load(None, env).warnings == ()  # the default URL

@@ -84,7 +84,7 @@ def test_unknown_operation_and_timeout_exit_2(sim: SimServer, resource_id: str) 
     )
     assert unknown.code == 2 and unknown.stdout == ""
     assert unknown.stderr.count("\n") == 1 and unknown.stderr.startswith("cftui watch: ")
-    assert "op_doesnotexist" in unknown.stderr and "request req_" in unknown.stderr
+    assert "op_doesnotexist" in unknown.stderr and "request id req_" in unknown.stderr
     # an id that cannot be one is refused at once, not retried forever
     assert invalid.code == 2 and invalid.stdout == ""
     assert invalid.stderr.count("\n") == 1 and "'..' is not a valid CloudForge id" in invalid.stderr
@@ -151,3 +151,15 @@ def test_closed_pipe_stops_following(sim: SimServer, resource_id: str) -> None:
         "cftui watch: stdout was closed, so cftui stopped following (outcome not known).",
         "cftui exit 2",
     ]
+
+
+def test_unknown_operation_on_a_terminal_is_one_sentence_after_a_cleared_display(sim: SimServer) -> None:
+    done = run_in_terminal("watch", "op_nosuch123", "--api-url", sim.base_url)
+    assert done.code == 2
+    # the "waiting" bar drawn while the first answer was awaited is erased (cursor up, erase line) before the end
+    after = done.stdout[done.stdout.rindex("waiting") :] if "waiting" in done.stdout else "\x1b[2K"
+    assert "\x1b[2K" in after
+    assert re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", after.split("\x1b[2K", 1)[1]).strip() == ""
+    assert done.stderr.count("\n") == 1, done.stderr
+    assert done.stderr.startswith("cftui watch: There is no operation op_nosuch123 (request id req_")
+    assert done.stderr.count("op_nosuch123") == 1 and "does not exist" not in done.stderr
