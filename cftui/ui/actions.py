@@ -122,16 +122,36 @@ class DashboardActions:
             self.notify("Refreshing now.", markup=False, timeout=2)
 
     def action_toggle_pause(self: CloudForgeApp) -> None:
+        self._set_paused(not self.paused)
+
+    def action_pause(self: CloudForgeApp) -> None:
+        self._set_paused(True)
+
+    def action_resume(self: CloudForgeApp) -> None:
+        self._set_paused(False)
+
+    def _set_paused(self: CloudForgeApp, paused: bool) -> None:
         if self.monitor is None:
             return
-        paused = not (self.latest_snapshot.paused if self.latest_snapshot else False)
         self.monitor.set_paused(paused)
-        self.notify("Paused: no requests until p." if paused else "Resumed.", markup=False, timeout=2)
+        self.note_paused(paused)
+        message = (
+            "Paused: projects and resources are not refreshed (watched operations still are); p resumes."
+            if paused
+            else "Resumed: projects and resources are refreshed again."
+        )
+        self.notify(message, markup=False, timeout=4)
 
     def action_change_interval(self: CloudForgeApp, direction: int) -> None:
         if self.monitor is None:
             return
         current = self.latest_snapshot.requested_interval if self.latest_snapshot else 5.0
+        if direction < 0 and current <= INTERVAL_STEPS[0] + 1e-9:
+            self.notify(f"Refresh every {duration(INTERVAL_STEPS[0])}: that is the minimum.", markup=False, timeout=3)
+            return
+        if direction > 0 and current >= INTERVAL_STEPS[-1] - 1e-9:
+            self.notify(f"Refresh every {duration(INTERVAL_STEPS[-1])}: that is the maximum.", markup=False, timeout=3)
+            return
         if direction > 0:
             wanted = next((s for s in INTERVAL_STEPS if s > current + 1e-9), INTERVAL_STEPS[-1])
         else:

@@ -88,7 +88,9 @@ class CloudForgeApp(DashboardActions, PaneChrome, App[int]):
         # priority: keys typed right after these must reach the widget they focus (see check_action)
         Binding("slash", "start_filter", "Filter", priority=True),
         Binding("r", "refresh_now", "Refresh"),
-        Binding("p", "toggle_pause", "Pause"),
+        # one key, two bindings: the footer shows the one that applies now (see check_action)
+        Binding("p", "pause", "Pause"),
+        Binding("p", "resume", "Resume"),
         Binding("plus", "change_interval(1)", "Slower", show=False),
         Binding("minus", "change_interval(-1)", "Faster", show=False),
         Binding("y", "copy_selected_id", "Copy id"),
@@ -137,6 +139,7 @@ class CloudForgeApp(DashboardActions, PaneChrome, App[int]):
         self._empty_note: str | None = None
         self._notes_seen: set[str] = set()
         self._unsubscribe: Callable[[], object] | None = None
+        self.paused = False
 
     # --- layout -------------------------------------------------------------------------------------------
 
@@ -181,12 +184,20 @@ class CloudForgeApp(DashboardActions, PaneChrome, App[int]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Keys that act on the dashboard's panes do nothing (and leave the footer) while another screen is up."""
+        if action in ("pause", "resume"):
+            return self.paused == (action == "resume")
         if action not in DASHBOARD_ONLY_ACTIONS:
             return True
         on_dashboard = not self.screen_stack or self.screen is self.screen_stack[0]
         # while a filter box has the keyboard, `/` and digits are text, not commands
         typing = isinstance(self.focused, Input) and action in TYPABLE_ACTIONS
         return on_dashboard and not typing
+
+    def note_paused(self, paused: bool) -> None:
+        """The footer offers `p Pause` or `p Resume`, whichever applies."""
+        if paused != self.paused:
+            self.paused = paused
+            self.refresh_bindings()
 
     async def _monitor_cost_history(self, resource_id: str) -> list[CostSample]:
         if self.monitor is None:
@@ -220,6 +231,7 @@ class CloudForgeApp(DashboardActions, PaneChrome, App[int]):
 
     def _dispatch(self, update: MonitorUpdate) -> None:
         self.latest_snapshot = update.snapshot
+        self.note_paused(update.snapshot.paused)
         self._show_notes(update.snapshot)
         self.query_one(StatusLine).apply(update)
         projects = self.query_one(ProjectList)
