@@ -7,9 +7,11 @@ printed; the web stack is imported after that, while early connections wait in t
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import socket
 import sys
+from collections.abc import Mapping
 from typing import Any
 
 MAX_SPEED = 100_000
@@ -17,6 +19,7 @@ MAX_WORLD_RESOURCES = 1_000_000  # ten times the documented 100,000-resource sca
 MAX_RANDOM_RESOURCES = 200  # the most a project gets when --resources is not given (see generate.py)
 DEFAULT_SEED = 20240220  # also in cftui.sim.generate; repeated here to keep start-up imports light
 PLANS = ("starter", "professional", "enterprise")
+KEYS_ENV = "CFTUI_SIM_KEYS"  # comma-separated keys to accept, added to --key
 
 
 class _Stop(Exception):
@@ -29,7 +32,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"world seed (default {DEFAULT_SEED})")
     parser.add_argument("--plan", choices=PLANS, default="starter", help="rate-limit plan (default starter)")
     parser.add_argument(
-        "--key", action="append", default=[], metavar="KEY", help="accept this API key (repeatable); default: demo keys"
+        "--key",
+        action="append",
+        default=[],
+        metavar="KEY",
+        help=f"accept this API key (repeatable; {KEYS_ENV}=K1,K2 also adds keys, unseen by ps); default: demo keys",
     )
     parser.add_argument("--speed", type=float, default=1.0, help="world clock speed relative to real time")
     parser.add_argument("--static", action="store_true", help="no spontaneous happenings (writes still progress)")
@@ -65,7 +72,10 @@ def _problems(args: argparse.Namespace) -> str | None:
 
     bad = [mask_key(key) or "" for key in args.key if not is_well_formed(key)]
     if bad:
-        return f"--key must look like cf_read_/cf_test_/cf_live_ followed by 8-128 letters or digits: {bad}"
+        return (
+            f"--key (and {KEYS_ENV}) must look like cf_read_/cf_test_/cf_live_ followed by 8-128 letters or digits: "
+            f"{bad}"
+        )
     if not 0 < args.speed <= MAX_SPEED:  # also refuses nan and inf, which would spin the world forever
         return f"--speed must be greater than 0 and at most {MAX_SPEED:,}"
     if args.projects < 0 or (args.resources is not None and args.resources < 0):
@@ -108,7 +118,14 @@ def _stop_early(signum: int, frame: Any) -> None:
     raise _Stop
 
 
+def keys_from_environment(environ: Mapping[str, str] | None = None) -> list[str]:
+    """Keys named in CFTUI_SIM_KEYS (comma-separated): unlike --key, they do not show in `ps` to other users."""
+    raw = (os.environ if environ is None else environ).get(KEYS_ENV, "")
+    return [key.strip() for key in raw.split(",") if key.strip()]
+
+
 def run(args: argparse.Namespace) -> int:
+    args.key = [*args.key, *keys_from_environment()]
     problem = _problems(args)
     if problem:
         return _fail(problem)

@@ -25,6 +25,7 @@ START_TIMEOUT_S = 20.0
 STOP_TIMEOUT_S = 5.0
 URL_LINE = re.compile(r"^CloudForge simulator listening on (http://127\.0\.0\.1:\d+/v2)\s*$")
 PR_SET_PDEATHSIG = 1
+SIM_KEYS_ENV = "CFTUI_SIM_KEYS"  # read by `cftui sim` (cftui.sim.cli.KEYS_ENV); kept here to keep imports light
 
 
 class DemoStartError(RuntimeError):
@@ -62,7 +63,8 @@ class DemoSimulator:
         return self.process.pid if self.process is not None else None
 
     def start(self, timeout: float = START_TIMEOUT_S) -> str:
-        command = [sys.executable, "-m", "cftui", "sim", "--port", "0", "--key", self.key, "--plan", self.plan]
+        # the key goes in the environment, not the command line: any user on the machine can read argv with `ps`
+        command = [sys.executable, "-m", "cftui", "sim", "--port", "0", "--plan", self.plan]
         command += self.extra_args
         self.process = subprocess.Popen(
             command,
@@ -72,7 +74,7 @@ class DemoSimulator:
             text=True,
             start_new_session=True,
             preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            env={**os.environ, "PYTHONUNBUFFERED": "1", SIM_KEYS_ENV: self.key},
         )
         first: list[str] = []
         stream = self.process.stdout

@@ -1,0 +1,55 @@
+"""Keys from CFTUI_SIM_KEYS: accepted like --key, and never on the command line (which `ps` shows to everyone)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+
+from cftui.ui.demo import DemoSimulator
+from tests.simproc import TEST_KEY, running_sim
+
+ENV_READ = "cf_read_env0000000000000000keya"
+ENV_TEST = "cf_test_env0000000000000000keyb"
+
+
+def _cmdline(pid: int) -> str:
+    return (Path("/proc") / str(pid) / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+
+
+def _status(url: str, key: str) -> int:
+    return httpx.get(f"{url}/projects", headers={"Authorization": f"Bearer {key}"}, timeout=10).status_code
+
+
+def test_keys_from_the_environment_are_accepted_and_not_in_argv() -> None:
+    with running_sim("--static", keys={}, env={"CFTUI_SIM_KEYS": f" {ENV_READ}, {ENV_TEST} ,"}) as sim:
+        assert _status(sim.base_url, ENV_READ) == 200
+        assert _status(sim.base_url, ENV_TEST) == 200
+        assert _status(sim.base_url, TEST_KEY) == 401  # only the keys given: no demo keys beside them
+        assert "cf_" not in _cmdline(sim.process.pid)
+        assert ENV_READ not in "\n".join(sim.output)  # announced masked, as --key keys are
+
+
+def test_a_malformed_environment_key_is_refused_without_echoing_it() -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "cftui", "sim", "--port", "0"],
+        env={"CFTUI_SIM_KEYS": "cf_read_short!", "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert done.returncode == 2 and "CFTUI_SIM_KEYS" in done.stderr and "short!" not in done.stderr
+
+
+def test_the_demo_passes_its_key_in_the_environment_not_in_argv() -> None:
+    demo = DemoSimulator()
+    url = demo.start()
+    try:
+        assert demo.pid is not None
+        assert demo.key not in _cmdline(demo.pid) and "--key" not in _cmdline(demo.pid)
+        assert _status(url, demo.key) == 200
+    finally:
+        demo.stop()
