@@ -84,6 +84,8 @@ class Settings:
     key_source: str = "CLOUDFORGE_API_KEY"
     config_file: Path | None = None
     warnings: tuple[str, ...] = ()  # sentences worth telling the user at start (a URL missing /v2)
+    # the history file under a stable name instead of the API URL's hash; set by code (the demo), not by users
+    history_name: str | None = None
 
     @property
     def key_hint(self) -> str:
@@ -130,6 +132,7 @@ class Settings:
             key_source=key_source,
             config_file=path if path.exists() else None,
             warnings=(url_warning,) if url_warning else (),
+            history_name=flags.get("history_name") or None,
         )
 
 

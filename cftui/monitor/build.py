@@ -16,7 +16,11 @@ def build_monitor(settings: Settings) -> Monitor:
     from cftui.api.client import CloudForgeClient
 
     client = CloudForgeClient(settings.api_url, settings.api_key, key_hint=settings.key_source)
-    history = History.for_api_url(settings.api_url) if settings.history else None
+    history = None
+    if settings.history and settings.history_name:
+        history = History.named(settings.history_name, settings.api_url)  # a stable file, whatever the URL
+    elif settings.history:
+        history = History.for_api_url(settings.api_url)
     return Monitor(
         client,
         interval=settings.interval,

@@ -14,6 +14,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import sqlite3
 import time
 from collections.abc import Callable, Iterable
@@ -30,6 +31,7 @@ from cftui.monitor.state import CostSample
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
+HISTORY_NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 KEEP_SECONDS = 30 * 24 * 3600
 THIN_AFTER_SECONDS = 24 * 3600  # older samples are thinned to one per subject per hour
 THIN_BUCKET_SECONDS = 3600
@@ -80,6 +82,23 @@ def default_history_path(api_url: str) -> Path:
     return user_state_path("cftui") / f"history-{digest}.sqlite3"
 
 
+def named_history_path(name: str) -> Path:
+    """`<state dir>/cftui/history-<name>.sqlite3`: a history kept under a stable name instead of the URL's hash
+    (the demo's simulator gets a new port, so a new URL, every run)."""
+    from platformdirs import user_state_path
+
+    if not HISTORY_NAME.fullmatch(name):
+        raise ValueError(f"a history name is lower-case letters, digits and dashes, not {name!r}")
+    return user_state_path("cftui") / f"history-{name}.sqlite3"
+
+
+def remove_history_files(path: Path) -> None:
+    """Delete a history database with its -wal and -shm files (those missing are fine)."""
+    for suffix in ("", "-wal", "-shm"):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(f"{path}{suffix}")
+
+
 @dataclass(frozen=True, slots=True)
 class SampleRow:
     level: str
@@ -120,6 +139,10 @@ class History:
     @classmethod
     def for_api_url(cls, api_url: str) -> History:
         return cls(default_history_path(api_url), api_url=api_url)
+
+    @classmethod
+    def named(cls, name: str, api_url: str | None = None) -> History:
+        return cls(named_history_path(name), api_url=api_url)
 
     # --- running work on the history thread --------------------------------------------------------------
 

@@ -25,6 +25,9 @@ START_TIMEOUT_S = 20.0
 STOP_TIMEOUT_S = 5.0
 URL_LINE = re.compile(r"^CloudForge simulator listening on (http://127\.0\.0\.1:\d+/v2)\s*$")
 PR_SET_PDEATHSIG = 1
+# The demo's history lives under this name, not under its URL (a random port every run: a new file every run).
+# It is emptied at each demo start: a fresh simulated world, so yesterday's costs and events would be fiction.
+DEMO_HISTORY_NAME = "demo"
 SIM_KEYS_ENV = "CFTUI_SIM_KEYS"  # read by `cftui sim` (cftui.sim.cli.KEYS_ENV); kept here to keep imports light
 
 
@@ -35,6 +38,13 @@ class DemoStartError(RuntimeError):
 def fresh_read_key() -> str:
     """A new random read-only key, known only to this cftui and its child simulator."""
     return "cf_read_" + secrets.token_hex(12)
+
+
+def clear_demo_history() -> None:
+    """Empty the demo's history file (one file, reused: no pile of files from past demo runs)."""
+    from cftui.monitor.history import named_history_path, remove_history_files
+
+    remove_history_files(named_history_path(DEMO_HISTORY_NAME))
 
 
 def _die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
@@ -63,6 +73,7 @@ class DemoSimulator:
         return self.process.pid if self.process is not None else None
 
     def start(self, timeout: float = START_TIMEOUT_S) -> str:
+        clear_demo_history()
         # the key goes in the environment, not the command line: any user on the machine can read argv with `ps`
         command = [sys.executable, "-m", "cftui", "sim", "--port", "0", "--plan", self.plan]
         command += self.extra_args

@@ -72,7 +72,7 @@ def _signals_end(app: CloudForgeApp) -> Iterator[None]:
 
 def run(args: argparse.Namespace) -> int:
     from cftui.config import ConfigError, Settings
-    from cftui.ui.demo import DemoSimulator, DemoStartError
+    from cftui.ui.demo import DEMO_HISTORY_NAME, DemoSimulator, DemoStartError
 
     demo: DemoSimulator | None = None
     try:
@@ -84,7 +84,8 @@ def run(args: argparse.Namespace) -> int:
             except DemoStartError as error:
                 return _fail(str(error))
             # the demo's own URL and key win over any profile, environment or key file
-            args = argparse.Namespace(**{**vars(args), "api_url": url, "api_key_file": None, "profile": None})
+            args = argparse.Namespace(**{**vars(args), "api_url": url, "api_key_file": None, "profile": None,
+                                         "history_name": DEMO_HISTORY_NAME})  # fmt: skip
             environ["CLOUDFORGE_API_KEY"] = demo.key
             environ.pop("CFTUI_PROFILE", None)
         try:

@@ -38,3 +38,24 @@ async def test_a_built_monitor_polls_and_keeps_its_history_under_the_state_direc
             assert snapshot.requested_interval == 2.5
             assert snapshot.rate.budget_per_minute == 10000 * 0.25
         assert default_history_path(sim.base_url).exists(), "samples were written to the per-API history file"
+
+
+async def test_a_named_history_is_one_file_whatever_the_url_and_the_demo_starts_it_empty(tmp_path: Path) -> None:
+    import argparse
+
+    from cftui.monitor.history import named_history_path
+    from cftui.ui.demo import DEMO_HISTORY_NAME, clear_demo_history
+
+    demo_file = named_history_path(DEMO_HISTORY_NAME)
+    for seed in ("3", "4"):  # two simulators: two ports, two URLs
+        with running_sim("--seed", seed, "--static", "--projects", "1") as sim:
+            args = argparse.Namespace(history_name=DEMO_HISTORY_NAME)
+            settings = Settings.load(args, {"CLOUDFORGE_API_URL": sim.base_url, "CLOUDFORGE_API_KEY": sim.read_key})
+            assert settings.history_name == DEMO_HISTORY_NAME
+            async with build_monitor(settings) as monitor:
+                await monitor.poll_once()
+            assert not default_history_path(sim.base_url).exists()  # not one file per URL
+    files = sorted(p.name for p in demo_file.parent.iterdir())
+    assert files == [demo_file.name], files
+    clear_demo_history()
+    assert not demo_file.exists()

@@ -45,8 +45,15 @@ def test_a_malformed_environment_key_is_refused_without_echoing_it() -> None:
 
 
 def test_the_demo_passes_its_key_in_the_environment_not_in_argv() -> None:
+    from cftui.monitor.history import named_history_path
+    from cftui.ui.demo import DEMO_HISTORY_NAME
+
+    old_history = named_history_path(DEMO_HISTORY_NAME)  # a previous demo run's history (fixture's state dir)
+    old_history.parent.mkdir(parents=True)
+    old_history.write_bytes(b"yesterday")
     demo = DemoSimulator()
     url = demo.start()
+    assert not old_history.exists()  # each demo starts with an empty history
     try:
         assert demo.pid is not None
         assert demo.key not in _cmdline(demo.pid) and "--key" not in _cmdline(demo.pid)
