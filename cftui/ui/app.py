@@ -81,23 +81,24 @@ class CloudForgeApp(DashboardActions, PaneChrome, App[int]):
     CSS_PATH: ClassVar = _css_paths()
     COMMANDS = App.COMMANDS | DASHBOARD_PROVIDERS
     HORIZONTAL_BREAKPOINTS: ClassVar = [(0, "-narrow"), (MEDIUM_FROM, "-medium"), (WIDE_FROM, "-wide")]
+    # footer labels are short; the tooltip is the long form the help screen (`?`) shows
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "quit", "Quit"),
-        Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
-        Binding("question_mark", "show_help", "Help"),
+        Binding("q", "quit", "Quit", tooltip="Quit cftui"),
+        Binding("ctrl+c", "quit", "Quit", show=False, priority=True, tooltip="Quit cftui"),
+        Binding("question_mark", "show_help", "Help", tooltip="Show every key (this list)"),
         # priority: keys typed right after these must reach the widget they focus (see check_action)
-        Binding("slash", "start_filter", "Filter", priority=True),
-        Binding("r", "refresh_now", "Refresh"),
+        Binding("slash", "start_filter", "Filter", priority=True, tooltip="Filter the projects or resources pane"),
+        Binding("r", "refresh_now", "Refresh", tooltip="Refresh now"),
         # one key, two bindings: the footer shows the one that applies now (see check_action)
-        Binding("p", "pause", "Pause"),
-        Binding("p", "resume", "Resume"),
-        Binding("plus", "change_interval(1)", "Slower", show=False),
-        Binding("minus", "change_interval(-1)", "Faster", show=False),
-        Binding("y", "copy_selected_id", "Copy id"),
-        Binding("w", "ask_watch_operation", "Watch op", priority=True),
-        Binding("e", "toggle_problems_only", "Problems"),
-        Binding("s", "cycle_sort", "Sort"),
-        Binding("a", "toggle_archived", "Archived", show=False),
+        Binding("p", "pause", "Pause", tooltip="Pause refreshing projects and resources"),
+        Binding("p", "resume", "Resume", tooltip="Resume refreshing projects and resources"),
+        Binding("plus", "change_interval(1)", "Slower", show=False, tooltip="Refresh less often (5 min at most)"),
+        Binding("minus", "change_interval(-1)", "Faster", show=False, tooltip="Refresh more often (1 s at least)"),
+        Binding("y", "copy_selected_id", "Copy id", tooltip="Copy the selected project, resource or operation id"),
+        Binding("w", "ask_watch_operation", "Watch op", priority=True, tooltip="Watch an operation by its id"),
+        Binding("e", "toggle_problems_only", "Problems", tooltip="Show only resources with problems, or all"),
+        Binding("s", "cycle_sort", "Sort", tooltip="Sort the projects by the next column"),
+        Binding("a", "toggle_archived", "Archived", show=False, tooltip="Show or hide archived projects"),
         Binding("tab", "next_pane", "Next pane", show=False, priority=True),
         Binding("shift+tab", "previous_pane", "Previous pane", show=False, priority=True),
         Binding("1", "show_pane('projects')", "Projects pane", show=False, priority=True),

@@ -52,18 +52,59 @@ def _humanise(name: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _description(binding: Binding) -> str:
-    if binding.description:
-        return binding.description
+# Textual's own bindings that do nothing useful in cftui: its text-selection copy (cftui copies ids with `y`; in a
+# text box ctrl+c is the app's quit, which leaves only super+c, which terminals rarely send) and sideways scrolling
+# in panes that never scroll sideways.
+HIDDEN_ACTIONS = frozenset(
+    {"screen.copy_text", "copy_text", "copy", "scroll_left", "scroll_right", "page_left", "page_right"}
+)
+# sideways cursor moves: hidden in the panes, kept in a text box where they move the text cursor
+SIDEWAYS_CURSOR = frozenset({"cursor_left", "cursor_right"})
+TEXT_BOX_TYPES = ("Input",)
+# What a key does in a given widget, where Textual's word for it says nothing about cftui ("Select").
+DESCRIPTIONS = {
+    ("ProjectList", "select_cursor"): "Open the project's resources",
+    ("ResourceTree", "select_cursor"): "Open the resource's detail (on a group: fold or unfold it)",
+    ("ResourceTree", "toggle_node"): "Fold or unfold a group",
+    ("*", "command_palette"): "Command palette: find a project, resource, operation or action",
+    ("*", "quit"): "Quit cftui",
+}
+GROUP_TITLES = {"Input": "Filter box (while typing)"}
+
+
+def _sentence_case(text: str) -> str:
+    """`Scroll Up` -> `Scroll up`: Textual's descriptions are in title case, cftui's are sentences."""
+    words = text.split(" ")
+    rest = [w.lower() if w[:1].isupper() and w[1:].islower() else w for w in words[1:]]
+    first = words[0][:1].upper() + words[0][1:]
+    return " ".join([first, *rest])
+
+
+def help_description(binding: Binding, node: DOMNode | None = None) -> str:
+    """The help text for a binding: a cftui override, the binding's tooltip (the long form of its footer
+    label), its description, or its action's name."""
+    kind = type(node).__name__ if node is not None else ""
+    override = DESCRIPTIONS.get((kind, binding.action)) or DESCRIPTIONS.get(("*", binding.action))
+    if override:
+        return override
     if binding.tooltip:
-        return binding.tooltip
+        return _sentence_case(binding.tooltip)
+    if binding.description:
+        return _sentence_case(binding.description)
     action = binding.action.split("(", 1)[0].rsplit(".", 1)[-1]
     return _humanise(action)
 
 
+def is_hidden(binding: Binding, node: DOMNode) -> bool:
+    """Textual internals that make no sense here (see HIDDEN_ACTIONS); a text box keeps all its keys."""
+    if binding.action in HIDDEN_ACTIONS:
+        return True
+    return binding.action in SIDEWAYS_CURSOR and type(node).__name__ not in TEXT_BOX_TYPES
+
+
 def group_title(node: DOMNode) -> str:
     """A widget may name its help group with a `HELP_GROUP` class attribute; otherwise its class name, humanised."""
-    custom = getattr(type(node), "HELP_GROUP", None)
+    custom = getattr(type(node), "HELP_GROUP", None) or GROUP_TITLES.get(type(node).__name__)
     return str(custom) if custom else _humanise(type(node).__name__)
 
 
@@ -120,9 +161,9 @@ def collect_key_groups(screen: Screen[object]) -> list[KeyGroup]:
         group = KeyGroup(title)
         by_meaning: dict[str, KeyEntry] = {}
         for binding in _bindings_of(node):
-            if node is not app and binding.key in shadowed:
+            if (node is not app and binding.key in shadowed) or is_hidden(binding, node):
                 continue
-            description = _description(binding)
+            description = help_description(binding, node)
             key = app.get_key_display(binding)
             if (key, description) in shown:
                 continue

@@ -1,0 +1,49 @@
+"""The help screen on the dashboard: every app binding with a proper description, Enter and h/l with what they
+do in cftui, and none of Textual's internal bindings that make no sense here."""
+
+from __future__ import annotations
+
+from cftui.ui.app import CloudForgeApp
+from cftui.ui.screens.help import HelpScreen
+from tests.ui.builders import INFO, clock, healthy_snapshot, update
+from tests.ui.live import until
+
+
+async def test_help_describes_cftui_keys_and_hides_textual_internals() -> None:
+    app = CloudForgeApp(INFO, now=clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.feed(update(healthy_snapshot()))
+        await pilot.press("question_mark")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        groups = {group.title: group for group in app.screen.groups}
+        entries = [
+            (key, entry.description) for group in groups.values() for entry in group.entries for key in entry.keys
+        ]
+        described = dict(entries)
+        # the palette, properly named (it read `^p  palette`)
+        assert described["^p"].startswith("Command palette")
+        # Textual's own text-selection copy and sideways scrolling are not cftui's keys
+        assert "super+c" not in described
+        assert not any("Copy selected text" in text or "Scroll left" in text for _, text in entries)
+        # every description is a sentence, with a capital letter
+        assert all(text[:1].isupper() for _, text in entries), [t for _, t in entries if not t[:1].isupper()]
+        # every app binding says what it does, beyond the footer's one word
+        everywhere = {(tuple(e.keys), e.description) for e in groups["Everywhere"].entries}
+        for wanted in (
+            (("y",), "Copy the selected project, resource or operation id"),
+            (("w",), "Watch an operation by its id"),
+            (("-",), "Refresh more often (1 s at least)"),
+            (("p",), "Pause refreshing projects and resources"),
+        ):
+            assert wanted in everywhere, wanted
+        # Enter in the project list and in the resource tree, h/l in the tree
+        projects = {key: e.description for e in groups["Project list (focused)"].entries for key in e.keys}
+        assert projects["⏎"] == "Open the project's resources"
+        tree = {key: e.description for e in groups["Resource tree"].entries for key in e.keys}
+        assert tree["⏎"].startswith("Open the resource's detail")
+        assert tree["h"] and tree["l"]
+        # and the rendered list says so too
+        body = app.screen.query_one("#help-body")
+        await pilot.pause()
+        shown = "\n".join(str(child.render()) for child in body.children)
+        assert "Open the project's resources" in shown and "super+c" not in shown
