@@ -117,6 +117,8 @@ async def test_an_hour_of_a_busy_world(tmp_path: Path) -> None:
     after_warm_up = [s for s in samples if s[0] >= WARM_UP_SECONDS]
     final_rss = after_warm_up[-1][1]
     assert final_rss <= baseline[0] * (1 + MAX_RSS_GROWTH), (baseline, after_warm_up)
-    assert max(s[2] for s in after_warm_up[-4:]) <= baseline[1] + TASK_SLACK, after_warm_up
-    assert max(s[3] for s in after_warm_up[-4:]) <= baseline[2] + SOCKET_SLACK, after_warm_up
+    # A leak never gives back what it took: the fewest tasks and sockets seen in the last samples must be near the
+    # baseline. (A single sample may catch a burst of refresh workers in flight; that is load, not a leak.)
+    assert min(s[2] for s in after_warm_up[-4:]) <= baseline[1] + TASK_SLACK, after_warm_up
+    assert min(s[3] for s in after_warm_up[-4:]) <= baseline[2] + SOCKET_SLACK, after_warm_up
     assert max(s[4] for s in after_warm_up) <= baseline[3] + PUMP_SLACK, after_warm_up
