@@ -54,19 +54,30 @@ def sparkline(samples: Sequence[CostSample], points: int = SPARK_POINTS) -> str:
     return "".join(SPARK_BARS[round((v - low) * scale)] for v in values)
 
 
-def project_row(project: Project, problems: int, samples: Sequence[CostSample]) -> Row:
+UNCOUNTED = "…"  # the project's errors were not counted yet (before its first sweep): unknown, not zero
+
+
+def _problems_text(problems: int | None) -> str:
+    if problems is None:
+        return f"{UNCOUNTED}  "
+    return f"{problems} ✖" if problems else "0  "
+
+
+def project_row(project: Project, problems: int | None, samples: Sequence[CostSample]) -> Row:
     count = "—" if project.resource_count is None else str(project.resource_count)
     return (
         truncate(project.name or project.id, NAME_WIDTH),
         status_badge(project.status),
         count,
-        f"{problems} ✖" if problems else "0  ",
+        _problems_text(problems),
         money(project.monthly_cost),
         sparkline(samples),
     )
 
 
 def _cell(column: str, text: str) -> Text:
+    if column == "problems" and text.strip() == UNCOUNTED:
+        return Text(text, style="dim", justify="right")
     if column == "problems" and text.strip() != "0":
         return Text(text, style="bold red", justify="right")
     if column in ("count", "cost", "problems"):
@@ -96,7 +107,7 @@ class ProjectList(DataTable[Text]):
         self._order: list[str] = []
         self._name_cells: dict[str, Text] = {}
         # project id -> (project, problems, cost samples, row): the inputs are held, so identity checks are sound
-        self._row_cache: dict[str, tuple[Project, int, Sequence[CostSample], Row]] = {}
+        self._row_cache: dict[str, tuple[Project, int | None, Sequence[CostSample], Row]] = {}
         self._last_sync = 0.0
         self._sync_timer: Timer | None = None
         self._chosen_cache: tuple[tuple[Project, ...], tuple[str, str, bool], dict | None, list[Project]] | None = None
@@ -203,9 +214,9 @@ class ProjectList(DataTable[Text]):
         if len(self._row_cache) > 2 * len(projects) + 100:  # projects went away: forget them
             known = {p.id for p in projects}
             self._row_cache = {pid: entry for pid, entry in self._row_cache.items() if pid in known}
-        return [(p.id, self._row(p, counts.get(p.id, 0), costs.get(p.id, ()))) for p in chosen[:MAX_ROWS]]
+        return [(p.id, self._row(p, counts.get(p.id), costs.get(p.id, ()))) for p in chosen[:MAX_ROWS]]
 
-    def _row(self, project: Project, problems: int, samples: Sequence[CostSample]) -> Row:
+    def _row(self, project: Project, problems: int | None, samples: Sequence[CostSample]) -> Row:
         """The row's text, reused while its inputs are the very same objects (updates come many times a second
         at scale, and usually change a handful of projects)."""
         cached = self._row_cache.get(project.id)
