@@ -286,6 +286,7 @@ class CloudForgeApp(DashboardActions, PaneChrome, App[int]):
         if self.monitor is not None:
             self.monitor.focus_project(project_id)
         self.query_one(ResourceTree).show_project(project_id, name, snapshot)
+        self.query_one(EventFeed).show_project(project_id)
         self._retitle()
 
     def on_project_opened(self, message: ProjectOpened) -> None:

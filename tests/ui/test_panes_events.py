@@ -47,12 +47,13 @@ async def test_lines_carry_time_glyph_and_summary_newest_at_the_bottom() -> None
         app.feed(update(EMPTY, events=[first, second]))
         await pilot.pause()
         feed = app.query_one(EventFeed)
+        # no project is selected here: each line names its resource's project (by id: the snapshot has no names)
         assert feed.line_texts == [
-            "14:00:01 ⇄  web-1: running -> stopped",
-            "14:00:02 ⇄  db-1: pending -> running",
+            "14:00:01 ⇄  running -> stopped · proj_a/web-1",
+            "14:00:02 ⇄  pending -> running · proj_a/db-1",
         ]
         text = rendered_text(feed).strip().splitlines()
-        assert text[-1].strip() == "14:00:02 ⇄  db-1: pending -> running"
+        assert text[-1].strip() == "14:00:02 ⇄  pending -> running · proj_a/db-1"
 
 
 def test_line_text_says_the_severity_in_words() -> None:
@@ -65,10 +66,12 @@ def test_line_text_says_the_severity_in_words() -> None:
         severity=Severity.WARNING,
         summary="shop: $12,500.00 is over the $10,000.00 threshold",
     )
-    assert event_line_text(error) == "14:00:00 ⇄  ERROR web-1: running -> error"
-    assert event_line_text(warning).startswith("14:00:00 $! WARN shop: $12,500.00")
+    # what happened first, then whose it is
+    assert event_line_text(error) == "14:00:00 ⇄  ERROR running -> error · web-1"
+    assert event_line_text(error, "shop") == "14:00:00 ⇄  ERROR running -> error · shop/web-1"
+    assert event_line_text(warning) == "14:00:00 $! WARN $12,500.00 is over the $10,000.00 threshold · shop"
     bare = ChangeEvent(kind=EventKind.RESOURCE_DELETED, at=T0, subject_id="res_9", subject_name="old-vm")
-    assert event_line_text(bare) == "14:00:00 −  old-vm: resource.deleted"
+    assert event_line_text(bare) == "14:00:00 −  resource.deleted · old-vm"
 
 
 async def test_ten_thousand_events_leave_the_feed_at_its_maximum() -> None:
@@ -248,7 +251,8 @@ async def test_vim_keys_scroll_the_feed() -> None:
         feed = app.query_one(EventFeed)
         app.feed(update(EMPTY, events=numbered(100)))
         feed.focus()
-        await until(pilot, lambda: feed.is_vertical_scroll_end and feed.max_scroll_y > 0)
+        # focus moves on the next message: the keys below must reach the feed
+        await until(pilot, lambda: app.focused is feed and feed.is_vertical_scroll_end and feed.max_scroll_y > 0)
         await pilot.press("g")
         await until(pilot, lambda: feed.scroll_offset.y == 0)
         await pilot.press("j", "j")

@@ -27,10 +27,11 @@ from textual.strip import Strip
 from cftui.api.sanitize import one_line
 from cftui.monitor.events import ChangeEvent, EventKind, Severity
 from cftui.monitor.state import MonitorUpdate
-from cftui.ui.format import clock_time
+from cftui.ui.format import clock_time, truncate
 
 DEFAULT_MAX_LINES = 500
 SUMMARY_WIDTH = 200  # a 300-character name should not make every line scroll sideways
+PROJECT_WIDTH = 24  # a project's name in a line about one of its resources
 NAMES_IN_NOTIFICATION = 3
 
 KIND_GLYPHS: dict[EventKind, str] = {
@@ -57,10 +58,23 @@ def event_summary(event: ChangeEvent) -> str:
     return flat if len(flat) <= SUMMARY_WIDTH else flat[: SUMMARY_WIDTH - 1] + "…"
 
 
-def event_line_text(event: ChangeEvent) -> str:
+def event_body(event: ChangeEvent, project: str | None = None) -> str:
+    """What happened first, then whose it is: `running -> error · web-1`, or `running -> error ·
+    data-platform/web-1` for a resource of another project than the selected one, so a line cut at the pane's
+    width still says what happened."""
+    summary = event_summary(event)
+    name = one_line(event.subject_name or "")
+    subject = f"{project}/{name}" if project and name else name or (project or "")
+    lead = f"{name}: "
+    if name and summary.startswith(lead) and len(summary) > len(lead):
+        return f"{summary[len(lead) :]} · {subject}"
+    return f"{summary} · {project}" if project else summary
+
+
+def event_line_text(event: ChangeEvent, project: str | None = None) -> str:
     """The plain text of a feed line (also what tests read back)."""
     glyph = KIND_GLYPHS.get(event.kind, "•")
-    return f"{clock_time(event.at)} {glyph:<2} {SEVERITY_WORDS.get(event.severity, '')}{event_summary(event)}"
+    return f"{clock_time(event.at)} {glyph:<2} {SEVERITY_WORDS.get(event.severity, '')}{event_body(event, project)}"
 
 
 def went_to_error(event: ChangeEvent) -> bool:
@@ -115,6 +129,9 @@ class EventFeed(ScrollView, can_focus=True):
         self._cache: LRUCache[tuple[int, int], Strip] = LRUCache(1024)
         self._following = True  # the view sticks to the newest line until the reader scrolls away
         self._bell = bell
+        self._project_names: dict[str, str] = {}  # from the latest snapshot, by project id
+        self._projects_seen: object = None  # the snapshot's project list they were read from
+        self._selected_project: str | None = None  # lines about its resources need not name it
 
     # --- the contract with the app -----------------------------------------------------------------------
 
@@ -126,13 +143,20 @@ class EventFeed(ScrollView, can_focus=True):
     @property
     def line_texts(self) -> list[str]:
         """The lines of `events`, as plain text, uncut (oldest first)."""
-        return [event_line_text(event) for event in self.events]
+        return [event_line_text(event, self._project_label(event)) for event in self.events]
 
     def preload(self, events: Sequence[ChangeEvent]) -> None:
         """Show history from before this session; no notification or bell for old news."""
         self._add(events)
 
+    def show_project(self, project_id: str | None) -> None:
+        """The selected project changed: lines about other projects' resources name their project."""
+        if project_id != self._selected_project:
+            self._selected_project = project_id
+            self._redraw()
+
     def apply(self, update: MonitorUpdate) -> None:
+        self._read_project_names(update)
         if not update.events:
             return  # nothing new: nothing is written, nothing repaints
         self._add(update.events)
@@ -202,13 +226,15 @@ class EventFeed(ScrollView, can_focus=True):
             top = 0 if count <= height else count - max(1, height // 2)
             self._room_to = top + height
             self._resize_virtual(count)
-            self.scroll_to(y=top, animate=False, immediate=True)
+            # force: the scrollbar the taller virtual size needs is not there until the next layout, and without
+            # it Textual ignores the scroll (the feed stopped following once it filled)
+            self.scroll_to(y=top, animate=False, immediate=True, force=True)
             self.refresh()
             return
         self._resize_virtual(count)
         if dropped:
             # the lines under the reader moved up by `dropped`: follow them so the same lines stay in view
-            self.scroll_to(y=top, animate=False, immediate=True)
+            self.scroll_to(y=top, animate=False, immediate=True, force=True)
             self.refresh()
         elif first_new < top + height:
             self.refresh_lines(first_new, min(len(recent), top + height - first_new))
@@ -224,11 +250,33 @@ class EventFeed(ScrollView, can_focus=True):
         if size != self.virtual_size:
             self.virtual_size = size
 
+    def _read_project_names(self, update: MonitorUpdate) -> None:
+        projects = update.snapshot.projects
+        if projects is None or projects is self._projects_seen:
+            return
+        self._projects_seen = projects
+        names = {p.id: truncate(one_line(p.name or p.id), PROJECT_WIDTH) for p in projects.value}
+        if names != self._project_names:
+            self._project_names = names
+            self._redraw()
+
+    def _redraw(self) -> None:
+        if self._events:
+            self._cache.clear()
+            self.refresh()
+
+    def _project_label(self, event: ChangeEvent) -> str | None:
+        """The project's name when the event is about a resource of a project other than the selected one."""
+        project_id = event.project_id
+        if not project_id or project_id == self._selected_project or event.subject_id == project_id:
+            return None
+        return self._project_names.get(project_id) or truncate(one_line(project_id), PROJECT_WIDTH)
+
     def _line(self, event: ChangeEvent) -> Text:
         text = Text(no_wrap=True, end="")
         text.append(clock_time(event.at), self._style("event-feed--time"))
         text.append(f" {KIND_GLYPHS.get(event.kind, '•'):<2} ")
-        body = f"{SEVERITY_WORDS.get(event.severity, '')}{event_summary(event)}"
+        body = f"{SEVERITY_WORDS.get(event.severity, '')}{event_body(event, self._project_label(event))}"
         if event.severity is Severity.ERROR:
             text.append(body, self._style("event-feed--error"))
         elif event.severity is Severity.WARNING:
