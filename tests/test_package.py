@@ -8,6 +8,7 @@ import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+PYTHON_TREES = ("cftui", "tests", "bench", "screenshots")  # ruff would also reformat code blocks in Markdown
 
 
 def test_the_wheel_ships_the_styles_and_the_console_script(tmp_path: Path) -> None:
@@ -41,11 +42,15 @@ def test_python_dash_m_and_the_version() -> None:
 
 def test_ruff_finds_nothing() -> None:
     check = subprocess.run(
-        [sys.executable, "-m", "ruff", "check", "--quiet", "."], cwd=ROOT, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "ruff", "check", "--quiet", *PYTHON_TREES],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert check.returncode == 0, check.stdout + check.stderr
     formatted = subprocess.run(
-        [sys.executable, "-m", "ruff", "format", "--check", "--quiet", "."],
+        [sys.executable, "-m", "ruff", "format", "--check", "--quiet", *PYTHON_TREES],
         cwd=ROOT,
         capture_output=True,
         text=True,
