@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import httpx
 
@@ -24,6 +24,7 @@ from cftui.api.client_events import ClientEvent, ClientListener, RateLimitWait, 
 from cftui.api.errors import ApiError, NotFound, RateLimited, Unreachable, ValidationFailed
 from cftui.api.keys import ApiKey, KeyPolicyError, check_api_url, lacks_version, proxy_for
 from cftui.api.models import Operation, Project, Resource
+from cftui.api.page_memo import MemoKey, PageMemo, Remembered
 from cftui.api.pagination import ListResult, collect_pages
 from cftui.api.ratelimit import RateLimitInfo, parse_rate_limit
 from cftui.api.responses import clean_header, data_of, decode_json, error_from_response, validate_model
@@ -45,9 +46,10 @@ MIN_429_WAIT_S = 0.25
 class Reply:
     """A decoded 2xx body and the number of HTTP attempts it took."""
 
-    body: Any
+    body: Any  # `Remembered` when the bytes are those of a page parsed before
     attempts: int
     request_id: str
+    memo_key: MemoKey | None = None  # how to remember what this body parses to (large list pages only)
 
 
 def new_request_id() -> str:
@@ -89,6 +91,7 @@ class CloudForgeClient:
         self._listeners: list[ClientListener] = []
         self._rate = RateLimitInfo()
         self._api_version: str | None = None
+        self._pages = PageMemo()
         limits = httpx.Limits(max_connections=self._max_concurrency, max_keepalive_connections=self._max_concurrency)
         inner = transport or httpx.AsyncHTTPTransport(limits=limits, retries=0, proxy=proxy_for(self._base_url))
         self._http = httpx.AsyncClient(
@@ -175,15 +178,21 @@ class CloudForgeClient:
         params = {name: value for name, value in filters.items() if value is not None}
 
         async def fetch_page(page: int) -> Reply:
-            return await self._get(path, {**params, "page": page, "per_page": PER_PAGE})
+            query = {**params, "page": page, "per_page": PER_PAGE}
+            return await self._get(path, query, memo_url=f"{path}?{urlencode(sorted(query.items()))}")
 
         return await collect_pages(
-            fetch_page, model, path=_display(path), per_page=PER_PAGE, concurrency=self._max_concurrency
+            fetch_page,
+            model,
+            path=_display(path),
+            per_page=PER_PAGE,
+            concurrency=self._max_concurrency,
+            memo=self._pages,
         )
 
     # --- one GET with retries and rate-limit waits ----------------------------------------------------
 
-    async def _get(self, path: str, params: Mapping[str, Any] | None = None) -> Reply:
+    async def _get(self, path: str, params: Mapping[str, Any] | None = None, *, memo_url: str | None = None) -> Reply:
         deadline = time.monotonic() + self._retry_deadline
         attempt = 0
         while True:
@@ -191,9 +200,9 @@ class CloudForgeClient:
             attempt += 1
             # no attempt may run past the deadline: its timeout shrinks to what is left (at least a moment)
             timeout = max(0.05, min(self._timeout, deadline - time.monotonic()))
-            outcome = await self._attempt(path, params, timeout)
+            outcome = await self._attempt(path, params, timeout, memo_url)
             if isinstance(outcome, Reply):
-                return Reply(outcome.body, attempt, outcome.request_id)
+                return Reply(outcome.body, attempt, outcome.request_id, outcome.memo_key)
             error, retryable = outcome
             if isinstance(error, RateLimited):
                 attempt -= 1  # a 429 is the server pacing us, not a failure: it does not use up attempts
@@ -232,9 +241,11 @@ class CloudForgeClient:
         await self._sleep(wait)
 
     async def _attempt(
-        self, path: str, params: Mapping[str, Any] | None, timeout_s: float
+        self, path: str, params: Mapping[str, Any] | None, timeout_s: float, memo_url: str | None = None
     ) -> Reply | tuple[ApiError, bool]:
-        """Send one GET. Returns the decoded reply, or the error and whether it is worth retrying."""
+        """Send one GET. Returns the decoded reply, or the error and whether it is worth retrying.
+
+        With `memo_url`, a body whose bytes are those of a page parsed before comes back `Remembered`, undecoded."""
         request_id = new_request_id()
         headers = {"Authorization": f"Bearer {self._key.reveal()}", "X-Request-ID": request_id}
         started = time.monotonic()
@@ -242,6 +253,7 @@ class CloudForgeClient:
         error: ApiError | None = None
         retryable = False
         body: Any = None
+        memo_key: MemoKey | None = None
         async with self._in_flight:
             try:
                 response = await self._http.get(path, params=params, headers=headers, timeout=timeout_s)
@@ -253,8 +265,13 @@ class CloudForgeClient:
             self._observe(response)
             request_id = clean_header(response.headers.get("X-Request-ID")) or request_id
             if response.is_success:
+                memo_key = self._pages.key_for(memo_url, response.content) if memo_url else None
+                remembered = self._pages.recall(memo_key) if memo_key else None
                 try:
-                    body = await _decode(response, method="GET", path=_display(path), request_id=request_id)
+                    if remembered is not None:
+                        body = Remembered(remembered)
+                    else:
+                        body = await _decode(response, method="GET", path=_display(path), request_id=request_id)
                 except ApiError as exc:
                     error = exc
             else:
@@ -277,7 +294,7 @@ class CloudForgeClient:
         log.debug("GET /%s -> %s (%s) in %.3fs", path, status or "no response", request_id, duration)
         if error is not None:
             return error, retryable
-        return Reply(body, 1, request_id)
+        return Reply(body, 1, request_id, memo_key)
 
     def _observe(self, response: httpx.Response) -> None:
         observed = parse_rate_limit(response.headers, _utcnow())

@@ -10,13 +10,14 @@ from __future__ import annotations
 import asyncio
 import math
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
 from cftui.api.errors import MalformedResponse
 from cftui.api.models import ListMeta
+from cftui.api.page_memo import PageMemo, Remembered
 from cftui.api.responses import validate_model
 
 if TYPE_CHECKING:
@@ -44,12 +45,20 @@ class _Page:
 OFF_LOOP_ITEMS = 20  # pages with at least this many items are validated in a worker thread
 
 
-async def _parse(reply: Reply, model: type[M], path: str, page: int) -> _Page:
-    """Validate a page; a large one in a worker thread, so the event loop (the UI) stays responsive."""
+async def _parse(reply: Reply, model: type[M], path: str, page: int, memo: PageMemo | None) -> _Page:
+    """Validate a page; a large one in a worker thread, so the event loop (the UI) stays responsive.
+
+    A page whose bytes were seen before is the page parsed then (see `page_memo`)."""
+    if isinstance(reply.body, Remembered):
+        return replace(reply.body.value, attempts=reply.attempts)
     data = reply.body.get("data") if isinstance(reply.body, dict) else None
     if isinstance(data, list) and len(data) >= OFF_LOOP_ITEMS:
-        return await asyncio.to_thread(_parse_page, reply, model, path, page)
-    return _parse_page(reply, model, path, page)
+        parsed = await asyncio.to_thread(_parse_page, reply, model, path, page)
+    else:
+        parsed = _parse_page(reply, model, path, page)
+    if memo is not None and reply.memo_key is not None:
+        memo.remember(reply.memo_key, parsed)
+    return parsed
 
 
 def _parse_page(reply: Reply, model: type[M], path: str, page: int) -> _Page:
@@ -73,8 +82,9 @@ async def collect_pages(
     path: str,
     per_page: int,
     concurrency: int,
+    memo: PageMemo | None = None,
 ) -> ListResult[M]:
-    first = await _parse(await fetch_page(1), model, path, 1)
+    first = await _parse(await fetch_page(1), model, path, 1, memo)
     pages = [first]
     total = first.meta.total if first.meta else None
     if total is not None:
@@ -89,7 +99,7 @@ async def collect_pages(
             async with limiter:
                 if short_pages and page > min(short_pages):
                     return None
-                parsed = await _parse(await fetch_page(page), model, path, page)
+                parsed = await _parse(await fetch_page(page), model, path, page, memo)
                 if len(parsed.items) < size:
                     short_pages.append(page)
                 return parsed
@@ -101,7 +111,7 @@ async def collect_pages(
         seen = {getattr(item, "id", None) for item in first.items}
         while len(latest.items) >= per_page and page_number < MAX_PAGES:
             page_number += 1
-            latest = await _parse(await fetch_page(page_number), model, path, page_number)
+            latest = await _parse(await fetch_page(page_number), model, path, page_number, memo)
             pages.append(latest)
             new_ids = {getattr(item, "id", None) for item in latest.items} - seen
             if not new_ids:
