@@ -17,6 +17,9 @@ OPERATION_SHARE = 0.35  # watched operations may use at most this share of the b
 SWEEP_FLOOR_SHARE = 0.3  # the problem sweep keeps at least this share when it has work
 SWEEP_TARGET_SECONDS = 40.0  # aim to look at every other project this often
 MIN_SWEEP_ROUND_INTERVALS = 2.0  # never sweep the others faster than every two refresh intervals
+# At most 20 sweep requests a second, whatever the plan allows: each costs the UI's event loop parsing and
+# diffing, and a thousand projects are still all looked at within a minute.
+MIN_SWEEP_SPACING = 0.05
 
 
 def budget_per_minute(limit: int | None, budget: float, remaining: int | None = None) -> float:
@@ -67,7 +70,9 @@ def plan(
     sweep_rate = max(budget_rate - operation_rate - core_rate, sweep_floor)
     if sweep_count <= 0 or sweep_rate <= 0:
         return Plan(interval, operation_period, math.inf, math.inf)
-    sweep_round = max(sweep_count * 60.0 / sweep_rate, MIN_SWEEP_ROUND_INTERVALS * interval)
+    sweep_round = max(
+        sweep_count * 60.0 / sweep_rate, MIN_SWEEP_ROUND_INTERVALS * interval, sweep_count * MIN_SWEEP_SPACING
+    )
     return Plan(interval, operation_period, sweep_round / sweep_count, sweep_round)
 
 

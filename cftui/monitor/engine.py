@@ -336,7 +336,7 @@ class Monitor:
         core = self._jobs.cost_of("projects") + (
             self._jobs.cost_of(f"resources:{self._focused}") if self._focused else 0
         )
-        sweep_count = len([p for p in self._store.project_ids() if p not in self._tracker.tracked])
+        sweep_count = self._jobs.sweep_count(exclude=self._tracker.tracked)
         self._plan = budget_maths.plan(
             budget_rate=rate,
             requested_interval=self._requested_interval,

@@ -61,7 +61,9 @@ class Jobs:
         self._operations = operations
         self._pages: dict[str, int] = {}  # job key -> pages its last run took
         self._checks: dict[str, tuple[str, str]] = {}  # check key -> (project id, resource id)
-        self._swept_at: dict[str, float] = {}
+        # every listed project, least recently swept first (never swept before all): the next sweep is found
+        # without scanning a thousand projects on each turn of the scheduler
+        self._sweep_order: OrderedDict[str, None] = OrderedDict()
         self.last_sweep_start = -math.inf
         self._discovered: list[str] = []
         self._missing_operations: OrderedDict[str, None] = OrderedDict()  # ids that answered 404, bounded
@@ -82,15 +84,11 @@ class Jobs:
 
     def next_sweep_project(self, exclude: frozenset[str]) -> str | None:
         """The untracked project looked at least recently (never looked at comes first)."""
-        best: str | None = None
-        best_at = math.inf
-        for project_id in self._store.project_ids():
-            if project_id in exclude:
-                continue
-            at = self._swept_at.get(project_id, -math.inf)
-            if at < best_at:
-                best, best_at = project_id, at
-        return best
+        return next((project_id for project_id in self._sweep_order if project_id not in exclude), None)
+
+    def sweep_count(self, exclude: frozenset[str]) -> int:
+        """How many listed projects the sweep covers."""
+        return len(self._sweep_order) - sum(1 for project_id in exclude if project_id in self._sweep_order)
 
     def take_discovered_operations(self) -> list[str]:
         found, self._discovered = self._discovered, []
@@ -121,10 +119,14 @@ class Jobs:
         for key, (project_id, _) in list(self._checks.items()):
             if project_id not in present:
                 del self._checks[key]
-        for project_id in [p for p in self._swept_at if p not in present]:
-            del self._swept_at[project_id]
+        for project_id in [p for p in self._sweep_order if p not in present]:
+            del self._sweep_order[project_id]
             self._pages.pop(f"sweep:{project_id}", None)
             self._pages.pop(f"resources:{project_id}", None)
+        new = [p for p in self._store.project_ids() if p not in self._sweep_order]
+        for project_id in reversed(new):  # never swept: ahead of every swept one, in the list's order
+            self._sweep_order[project_id] = None
+            self._sweep_order.move_to_end(project_id, last=False)
         return JobResult(events, {"projects"}, {}, samples)
 
     async def _resources(self, project_id: str) -> JobResult:
@@ -141,7 +143,9 @@ class Jobs:
         return JobResult(events, {f"resources:{project_id}"}, {}, samples)
 
     async def _sweep(self, project_id: str) -> JobResult:
-        self.last_sweep_start = self._swept_at[project_id] = time.monotonic()
+        self.last_sweep_start = time.monotonic()
+        if project_id in self._sweep_order:
+            self._sweep_order.move_to_end(project_id)
         if project_id in self._tracker.tracked:
             return JobResult()  # focused meanwhile: its full list covers it
         listed = await self._client.list_resources(project_id, status="error")

@@ -35,6 +35,14 @@ def test_the_interval_is_a_wish_the_budget_may_stretch() -> None:
     assert sweep_rate >= 0.3 * 50 - 1e-6, "the sweep keeps its floor"
 
 
+def test_a_big_plan_does_not_sweep_faster_than_twenty_requests_a_second() -> None:
+    enterprise = plan(budget_rate=5000, requested_interval=5, core_cost=51, operation_periods=[], sweep_count=1000)
+    assert enterprise.sweep_spacing == pytest.approx(0.05)
+    assert enterprise.sweep_round == pytest.approx(50.0), "a thousand projects are still all seen within a minute"
+    small = plan(budget_rate=5000, requested_interval=5, core_cost=2, operation_periods=[], sweep_count=19)
+    assert small.sweep_round == pytest.approx(10.0), "a small organisation is swept every two intervals"
+
+
 def test_operations_get_at_most_their_share() -> None:
     busy = plan(budget_rate=50, requested_interval=5, core_cost=2, operation_periods=[1.5] * 4, sweep_count=0)
     assert busy.operation_period == pytest.approx(4 * 60 / (0.35 * 50))
