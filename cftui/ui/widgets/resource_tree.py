@@ -14,6 +14,7 @@ from typing import ClassVar
 
 from rich.text import Span, Text
 from textual.binding import Binding, BindingType
+from textual.scroll_view import ScrollView
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
@@ -58,6 +59,11 @@ def resource_label(resource: Resource, name_width: int, highlighted: bool = Fals
     if highlighted:
         spans.append(Span(0, len(plain), "reverse"))
     return Text(plain, spans=spans, no_wrap=True, overflow="ellipsis")
+
+
+def resource_row_width(name_width: int) -> int:
+    """The width in cells of every `resource_label` (its columns are fitted to exact widths)."""
+    return BADGE_WIDTH + 1 + name_width + 1 + WHERE_WIDTH + COST_WIDTH
 
 
 def _fingerprint(resource: Resource) -> tuple[object, ...]:
@@ -311,6 +317,22 @@ class ResourceTree(Tree[NodeRef]):
             self._leaves[resource.id] = node
             self._resources[resource.id] = resource
         self._invalidate()
+
+    def get_label_width(self, node: TreeNode[NodeRef]) -> int:
+        """A resource row's width is known from its columns: Textual's default renders the label to measure it,
+        for every row, each time it rebuilds the tree's lines (~0.2 s for 5,000 rows)."""
+        if node.data is not None and node.data.kind == "resource":
+            return resource_row_width(self._name_width)
+        return super().get_label_width(node)
+
+    def notify_style_update(self) -> None:
+        """A restyle (focus moving in or out, a new theme) changes how rows are painted, not which rows there are:
+        drop the painted lines only. Textual's Tree rebuilds every line here, so each focus change froze a
+        5,000-resource tree for a tenth of a second."""
+        ScrollView.notify_style_update(self)
+        self._line_cache.clear()
+        self._updates += 1
+        self.refresh()
 
     def process_label(self, label: str | Text) -> Text:
         """Labels here are built single-line `Text`: take them as they are (the default copies and splits)."""
