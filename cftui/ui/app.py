@@ -86,6 +86,14 @@ class CloudForgeApp(DashboardActions, PaneChrome, App[int]):
         Binding("q", "quit", "Quit", tooltip="Quit cftui"),
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True, tooltip="Quit cftui"),
         Binding("question_mark", "show_help", "Help", tooltip="Show every key (this list)"),
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "Commands",
+            show=False,  # the footer shows it on its right, as Textual does for the palette
+            priority=True,
+            tooltip="Jump to a project or resource, watch an operation, problems only, theme",
+        ),
         # priority: keys typed right after these must reach the widget they focus (see check_action)
         Binding("slash", "start_filter", "Filter", priority=True, tooltip="Filter the projects or resources pane"),
         Binding("r", "refresh_now", "Refresh", tooltip="Refresh now"),
