@@ -12,6 +12,7 @@ from decimal import Decimal
 from rich.cells import cell_len, set_cell_size
 
 from cftui.api.sanitize import one_line
+from cftui.monitor import summaries
 
 __all__ = [
     "OPERATION_GLYPHS",
@@ -89,12 +90,8 @@ def status_severity(status: str) -> str:
 
 
 def money(amount: Decimal | int | float | None) -> str:
-    """`$12,500.00`; `—` when the API did not say."""
-    if amount is None:
-        return "—"
-    value = Decimal(str(amount)).quantize(Decimal("0.01"))
-    sign = "-" if value < 0 else ""
-    return f"{sign}${abs(value):,.2f}"
+    """`$12,500.00`; `—` when the API did not say (cftui's one money format, with the dashboard's dash)."""
+    return summaries.money(amount, missing="—")
 
 
 def short_money(amount: Decimal | int | float | None) -> str:

@@ -27,6 +27,7 @@ KEY_NAMES = {
     "tab": "Tab",
     "shift+tab": "Shift+Tab",
     "ctrl+c": "Ctrl+C",
+    "ctrl+p": "Ctrl+P",
     "enter": "Enter",
     "down": "↓",
     "up": "↑",
