@@ -126,6 +126,7 @@ class CloudForgeApp(DashboardActions, PaneChrome, App[int]):
         watch_operations: tuple[str, ...] = (),
         theme: str | None = None,
         cost_history: CostHistory | None = None,
+        startup_notes: tuple[str, ...] = (),
     ) -> None:
         super().__init__()
         register_themes(self)
@@ -136,6 +137,7 @@ class CloudForgeApp(DashboardActions, PaneChrome, App[int]):
         self.now = now
         self.bell_on_error = bell
         self.initial_watches = watch_operations
+        self.startup_notes = startup_notes  # what the settings want said (a URL without /v2)
         # where the detail screen's chart reads a resource's costs: the monitor's history, unless given
         self.cost_history: CostHistory = cost_history or self._monitor_cost_history
         self.latest_snapshot: Snapshot | None = None
@@ -174,6 +176,9 @@ class CloudForgeApp(DashboardActions, PaneChrome, App[int]):
         self._retitle()
         self.query_one(ProjectList).focus()
         self._accepting_updates = True
+        for note in self.startup_notes:
+            self._notes_seen.add(note)
+            self.notify(one_line(note), title="Settings", severity="warning", markup=False, timeout=20)
         if self.monitor is not None:
             self._unsubscribe = self.monitor.add_listener(self._on_monitor_update)
             for op_id in self.initial_watches:

@@ -48,6 +48,7 @@ def build_app(settings: Settings, *, demo: bool = False) -> CloudForgeApp:
         monitor=build_monitor(settings),
         bell=settings.bell,
         watch_operations=tuple(settings.watch_operations),
+        startup_notes=settings.warnings,
     )
 
 

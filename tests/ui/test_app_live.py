@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import argparse
 import re
 from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
 
+from cftui.config import Settings
+from cftui.ui.launch import build_app
 from cftui.ui.messages import ResourceOpened
 from cftui.ui.screens.detail import ResourceDetailScreen
 from cftui.ui.widgets.operations import OperationsPane
 from cftui.ui.widgets.project_list import ProjectList
 from cftui.ui.widgets.resource_tree import ResourceTree
+from cftui.ui.widgets.status_line import StatusLine
 from tests.simproc import SimServer, running_sim
 from tests.ui.live import live_app, tree_lines, until
 
@@ -298,3 +302,16 @@ async def test_detail_chart_draws_the_cost_history_the_monitor_kept(world_sim: S
         assert str(note.render()) == ""
         assert chart.samples[-1].monthly_cost == Decimal("4321.5")
         assert chart.samples[0].monthly_cost != chart.samples[-1].monthly_cost
+
+
+async def test_a_url_without_v2_is_pointed_out_when_the_dashboard_opens(static_sim: SimServer) -> None:
+    args = argparse.Namespace(api_url=static_sim.root_url, interval=0.5, no_history=True)
+    app = build_app(Settings.load(args, environ={"CLOUDFORGE_API_KEY": static_sim.read_key}))
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await until(pilot, lambda: app._notifications, timeout=5, what="a notification")
+        first = next(iter(app._notifications))
+        assert first.title == "Settings" and first.severity == "warning"
+        assert "does not end in /v2" in str(first.message)
+        # and the status line says what each request then meets
+        status = app.query_one(StatusLine)
+        await until(pilot, lambda: "Not found: /projects" in status.current_text(), timeout=20, what="the 404")
