@@ -58,6 +58,13 @@ CREATE TABLE IF NOT EXISTS events (
     body TEXT NOT NULL              -- ChangeEvent.to_json()
 );
 CREATE INDEX IF NOT EXISTS events_at ON events (at);
+-- An operation ends once: when the dashboard and `cftui watch` share a history file, both see the end and the
+-- second record is ignored (files from before this index lose their duplicates first).
+DELETE FROM events WHERE kind IN ('operation.completed', 'operation.failed') AND rowid NOT IN (
+    SELECT MIN(rowid) FROM events WHERE kind IN ('operation.completed', 'operation.failed') GROUP BY kind, subject_id
+);
+CREATE UNIQUE INDEX IF NOT EXISTS events_operation_end ON events (kind, subject_id)
+    WHERE kind IN ('operation.completed', 'operation.failed');
 """
 
 
@@ -241,7 +248,7 @@ class History:
         def work(db: sqlite3.Connection) -> bool:
             with _transaction(db):
                 db.executemany("INSERT INTO cost_samples VALUES (?, ?, ?, ?, ?)", sample_rows)
-                db.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?)", event_rows)
+                db.executemany("INSERT OR IGNORE INTO events VALUES (?, ?, ?, ?, ?)", event_rows)
             self._maintain(db)
             return True
 

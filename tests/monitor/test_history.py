@@ -141,3 +141,36 @@ async def test_an_existing_world_readable_history_is_made_private(tmp_path: Path
     await history.aclose()
     assert os.stat(path).st_mode & 0o777 == 0o600
     assert os.stat(tmp_path).st_mode & 0o777 == 0o700
+
+
+async def test_an_operation_end_seen_by_two_front_ends_is_recorded_once(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    dashboard, watch = History(path), History(path)
+    now = datetime.now(UTC).replace(microsecond=0)
+    assert await dashboard.write([], [_event(now, "op_1", EventKind.OPERATION_COMPLETED)])
+    assert await watch.write([], [_event(now + timedelta(seconds=2), "op_1", EventKind.OPERATION_COMPLETED)])
+    # a status change seen twice is two changes, and stays so
+    assert await watch.write([], [_event(now, "res_1"), _event(now + timedelta(seconds=5), "res_1")])
+    recent = await dashboard.recent_events()
+    assert [(e.kind, e.subject_id) for e in recent].count((EventKind.OPERATION_COMPLETED, "op_1")) == 1
+    assert [e.subject_id for e in recent].count("res_1") == 2
+    await dashboard.aclose()
+    await watch.aclose()
+
+
+async def test_a_file_with_duplicate_operation_ends_keeps_the_first_when_opened(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    now = datetime.now(UTC).replace(microsecond=0)
+    older = History(path)
+    assert await older.write([], [_event(now, "res_1")])
+    await older.aclose()
+    with sqlite3.connect(path) as db:  # as a file written before the unique index could be
+        db.execute("DROP INDEX events_operation_end")
+        row = (now.timestamp(), EventKind.OPERATION_FAILED.value, "op_9", "proj_1", "{}")
+        db.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?)", [row, row])
+    reopened = History(path)
+    assert await reopened.write([], [_event(now, "op_9", EventKind.OPERATION_FAILED)])
+    await reopened.aclose()
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT COUNT(*) FROM events WHERE subject_id = 'op_9'").fetchone()[0] == 1
+        assert db.execute("SELECT COUNT(*) FROM events WHERE subject_id = 'res_1'").fetchone()[0] == 1
