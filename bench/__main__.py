@@ -1,6 +1,7 @@
 """`python -m bench NAME [options]`: run one benchmark. Add yours to BENCHMARKS (module with `main(argv) -> int`).
 
-`python -m bench` alone runs `report`: every benchmark, one Markdown table (see bench/report.py).
+`python -m bench` alone (or with report's options only) runs `report`: every benchmark, one Markdown table (see
+bench/report.py).
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ def usage() -> str:
 
 
 def main(argv: list[str]) -> int:
-    if not argv:
-        argv = ["report"]  # `python -m bench` runs everything
+    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
+        argv = ["report", *argv]  # `python -m bench [--quick] [--write FILE]` runs everything
     if argv[0] in ("-h", "--help") or argv[0] not in BENCHMARKS:
         print(usage(), file=sys.stderr if argv and argv[0] not in ("-h", "--help") else sys.stdout)
         return 0 if argv and argv[0] in ("-h", "--help") else 2

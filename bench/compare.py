@@ -53,6 +53,10 @@ INTERVAL = 5.0
 STARTER_LIMIT = 100
 CFTUI_BUDGET = 0.5  # cftui's default share of the rate limit
 
+# Idle starts after start-up: the first data, then the first count of every project's errors (one sweep round,
+# at least two 5 s intervals), which fills in the projects' `Errs` column.
+STARTUP_SETTLE_S = 15.0
+
 
 @dataclass(frozen=True, slots=True)
 class Row:
@@ -283,7 +287,7 @@ def measure_terminal_load(sizes: Sizes) -> list[Row]:
             for terminal in (cftui, watch):
                 terminal.start()
                 terminal.wait_for_text(pattern, timeout=60)
-            time.sleep(5.0)  # past start-up drawing
+            time.sleep(STARTUP_SETTLE_S)
             idle = {name: _window(t, sizes.terminal_seconds) for name, t in (("cftui", cftui), ("watch", watch))}
             with Trickle(sim, resource_ids, every=2.0):
                 busy = {name: _window(t, sizes.terminal_seconds) for name, t in (("cftui", cftui), ("watch", watch))}

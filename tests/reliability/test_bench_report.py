@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bench.compare import Row, markdown_table
 from bench.report import PartOutput, aligned_rows, markdown_rows, monitor_rows, ui_rows
 
@@ -57,3 +59,21 @@ def test_a_pipe_inside_a_cell_does_not_break_the_table() -> None:
     body = table.splitlines()[2]
     assert body.count(" | ") == 5  # six cells, the escaped pipe is not a separator
     assert "curl \\| jq" in body
+
+
+def test_bench_with_only_report_options_runs_the_report(monkeypatch: pytest.MonkeyPatch) -> None:
+    import bench.__main__ as bench_main
+
+    ran: list[list[str]] = []
+
+    class FakeReport:
+        @staticmethod
+        def main(argv: list[str]) -> int:
+            ran.append(argv)
+            return 0
+
+    monkeypatch.setattr(bench_main.importlib, "import_module", lambda name: FakeReport)
+    assert bench_main.main(["--write", "docs/benchmarks.md"]) == 0
+    assert bench_main.main([]) == 0
+    assert ran == [["--write", "docs/benchmarks.md"], []]
+    assert bench_main.main(["--help"]) == 0 and len(ran) == 2, "--help prints the list of benchmarks"
