@@ -10,7 +10,7 @@ from __future__ import annotations
 from abc import abstractmethod
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
@@ -80,6 +80,10 @@ class Candidate:
 class CandidateProvider(Provider):
     """Fuzzy search over `candidates()`; discovery lists `discovery()` (by default the first few candidates)."""
 
+    # Scores of equally good matches are weighed: a project outranks a resource of the same name (projects are few
+    # and where people usually go), while a clearly better resource match still comes first.
+    SCORE_WEIGHT: ClassVar[float] = 1.0
+
     @abstractmethod
     def candidates(self) -> Iterator[Candidate]:
         """Everything this provider can offer, in the order to discover it."""
@@ -102,7 +106,7 @@ class CandidateProvider(Provider):
             score = matcher.match(searchable(candidate.text))
             if score > 0:
                 yield Hit(
-                    score,
+                    score * self.SCORE_WEIGHT,
                     plain_highlight(matcher, candidate.text),
                     candidate.command,
                     text=candidate.text,
@@ -144,6 +148,8 @@ class ProjectProvider(CandidateProvider):
 
 class ResourceProvider(CandidateProvider):
     """Jump to a resource by name, among the projects whose resources are loaded."""
+
+    SCORE_WEIGHT = 0.9
 
     def _resources(self) -> Iterator[tuple[str, str, Resource]]:
         snapshot = _snapshot(self.app)

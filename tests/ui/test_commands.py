@@ -91,6 +91,19 @@ async def test_resource_search_spans_loaded_projects_and_jumps() -> None:
         assert discovered == {"Resource: orders-db", f"Resource: {sanitized(NASTY_RAW['markup'])}"}
 
 
+async def test_a_project_outranks_a_resource_of_the_same_name_in_the_palette() -> None:
+    app = PanesApp()
+    async with app.run_test(size=SIZE):
+        projects = [project("proj_shop", "shop-production"), project("proj_edge", "edge-delivery")]
+        resources = {"proj_shop": [resource("res_edge", "edge-cluster-1")]}
+        app.feed(update(snapshot(projects=projects, resources=resources)))
+        (project_hit,) = await hits(ProjectProvider(app.screen), "edge")
+        (resource_hit,) = await hits(ResourceProvider(app.screen), "edge")
+        assert project_hit.score > resource_hit.score
+        (better,) = await hits(ResourceProvider(app.screen), "edge-cluster")
+        assert better.score > 0 and not await hits(ProjectProvider(app.screen), "edge-cluster")
+
+
 async def test_watch_provider_offers_typed_id_and_running_operations() -> None:
     app = PanesApp()
     async with app.run_test(size=SIZE):
