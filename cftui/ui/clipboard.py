@@ -13,9 +13,15 @@ from cftui.api.sanitize import one_line
 
 
 def copy_id(app: App[object], value: str | None, *, what: str = "id") -> bool:
-    """Copy `value` and say so; with nothing selected, say that instead. Returns whether something was copied."""
+    """Copy `value` and say so; without one, say that instead. Returns whether something was copied."""
     if not value:
-        app.notify(f"Nothing selected: no {what} to copy.", title="Copy", severity="warning", markup=False)
+        # said of the row, not of the selection: a category or type row in the tree is selected yet has no id
+        app.notify(
+            f"No {what} to copy: the cursor is not on a row that has one.",
+            title="Copy",
+            severity="warning",
+            markup=False,
+        )
         return False
     app.copy_to_clipboard(value)
     app.notify(f"Copied {what} {one_line(value)} to the clipboard (OSC 52).", title="Copy", markup=False)

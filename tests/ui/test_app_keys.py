@@ -6,11 +6,12 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 from textual.command import CommandPalette
 
-from cftui.monitor.state import ConnectionState, ConnectionStatus, Fetched, RateBudget
+from cftui.monitor.state import ConnectionState, ConnectionStatus, CostSample, Fetched, RateBudget
 from cftui.ui.app import CloudForgeApp
 from cftui.ui.screens.help import HelpScreen
 from cftui.ui.widgets.event_feed import EventFeed
@@ -85,11 +86,22 @@ def test_status_line_states() -> None:
 
 
 def test_sparkline_scales_between_min_and_max() -> None:
-    samples = healthy_snapshot().project_costs["proj_shop"]
-    line = sparkline(samples)
-    assert len(line) == 8 and set(line) <= set("▁▂▃▄▅▆▇█")
+    at = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+    costs = [1000 + 40 * (i % 5) for i in range(10)]  # moves of 16 %
+    line = sparkline([CostSample(at + timedelta(minutes=i), Decimal(cost)) for i, cost in enumerate(costs)])
+    assert len(line) == 8 and set(line) <= set("▁▂▃▄▅▆▇█"), "the last eight samples"
     assert "▁" in line and "█" in line
     assert sparkline(()) == ""
+
+
+def test_a_sparkline_draws_a_move_of_cents_as_a_near_flat_line() -> None:
+    at = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+    costs = ["30816.11", "30816.11", "30814.90", "30815.40"]
+    samples = [CostSample(at + timedelta(minutes=i), Decimal(cost)) for i, cost in enumerate(costs)]
+    line = sparkline(samples)
+    assert set(line) <= {"▃", "▄", "▅"}, line
+    jump = [CostSample(at, Decimal("100")), CostSample(at + timedelta(minutes=1), Decimal("150"))]
+    assert sparkline(jump) == "▁█", "a real move still spans the whole height"
 
 
 async def test_narrow_layout_shows_one_pane_and_number_keys_switch() -> None:
@@ -230,6 +242,22 @@ async def test_jump_to_resource_and_copy_its_id() -> None:
         dashboard.action_jump_to_project("proj_stage")
         await pilot.pause()
         assert dashboard.query_one(ProjectList).selected_project_id == "proj_stage"
+
+
+async def test_y_on_a_category_row_says_there_is_no_id_there_and_copies_nothing() -> None:
+    dashboard = app()
+    async with dashboard.run_test(size=(120, 40), notifications=True) as pilot:
+        dashboard.feed(update(healthy_snapshot()))
+        await pilot.pause()
+        await pilot.press("2")
+        tree = dashboard.query_one(ResourceTree)
+        tree.cursor_line = 0  # the first category
+        await pilot.pause()
+        assert tree.cursor_node is not None and tree.cursor_node.data.kind == "category"
+        await pilot.press("y")
+        note = list(dashboard._notifications)[-1]
+        assert str(note.message) == "No resource id to copy: the cursor is not on a row that has one."
+        assert note.severity == "warning" and dashboard.clipboard == ""
 
 
 async def test_vim_keys_in_the_tree_and_the_list() -> None:

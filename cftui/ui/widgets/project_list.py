@@ -29,6 +29,7 @@ MAX_ROWS = 2_000
 SYNC_EVERY_S = 0.25
 SPARK_BARS = "▁▂▃▄▅▆▇█"
 SPARK_POINTS = 8
+MIN_RELATIVE_SPAN = 0.01  # a sparkline's scale spans at least 1 % of the cost
 NAME_WIDTH = 24
 SORT_MODES = ("cost", "name", "problems")
 COLUMNS = (
@@ -44,15 +45,20 @@ Row = tuple[str, str, str, str, str, str]
 
 
 def sparkline(samples: Sequence[CostSample], points: int = SPARK_POINTS) -> str:
-    """The last `points` costs as block glyphs, scaled between their own minimum and maximum."""
+    """The last `points` costs as block glyphs, scaled between their own minimum and maximum.
+
+    The scale spans at least `MIN_RELATIVE_SPAN` of the cost, centred on the values: a bill moving by cents draws
+    as a near-flat line, not as a full-height jump."""
     values = [float(s.monthly_cost) for s in samples[-points:]]
     if not values:
         return ""
     low, high = min(values), max(values)
-    if high - low < 1e-9:
+    span = max(high - low, max(abs(low), abs(high)) * MIN_RELATIVE_SPAN)
+    if span < 1e-9:
         return SPARK_BARS[3] * len(values)
-    scale = (len(SPARK_BARS) - 1) / (high - low)
-    return "".join(SPARK_BARS[round((v - low) * scale)] for v in values)
+    base = (low + high - span) / 2
+    scale = (len(SPARK_BARS) - 1) / span
+    return "".join(SPARK_BARS[round((v - base) * scale)] for v in values)
 
 
 UNCOUNTED = "…"  # the project's errors were not counted yet (before its first sweep): unknown, not zero
