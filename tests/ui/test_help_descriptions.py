@@ -33,7 +33,7 @@ async def test_help_describes_cftui_keys_and_hides_textual_internals() -> None:
             (("y",), "Copy the selected project, resource or operation id"),
             (("w",), "Watch an operation by its id"),
             (("-",), "Refresh more often (1 s at least)"),
-            (("p",), "Pause refreshing projects and resources"),
+            (("p",), "Pause refreshing projects and resources / Resume refreshing projects and resources"),
         ):
             assert wanted in everywhere, wanted
         # Enter in the project list and in the resource tree, h/l in the tree

@@ -160,6 +160,7 @@ def collect_key_groups(screen: Screen[object]) -> list[KeyGroup]:
     for title, node in sources:
         group = KeyGroup(title)
         by_meaning: dict[str, KeyEntry] = {}
+        by_key: dict[str, KeyEntry] = {}
         for binding in _bindings_of(node):
             if (node is not app and binding.key in shadowed) or is_hidden(binding, node):
                 continue
@@ -168,6 +169,11 @@ def collect_key_groups(screen: Screen[object]) -> list[KeyGroup]:
             if (key, description) in shown:
                 continue
             shown.add((key, description))
+            taking_turns = by_key.get(key)
+            if taking_turns is not None and taking_turns.action != binding.action:
+                # one key, two actions that take turns (`p` pauses, then resumes): one line says both
+                taking_turns.description += f" / {description}"
+                continue
             # one line per action in a group: `↓ / j  Scroll down` (the first description wins)
             entry = by_meaning.get(binding.action)
             if entry is None:
@@ -175,6 +181,7 @@ def collect_key_groups(screen: Screen[object]) -> list[KeyGroup]:
                 group.entries.append(entry)
             if key not in entry.keys:
                 entry.keys.append(key)
+            by_key[key] = entry
         if group.entries:
             groups.append(group)
     return groups
