@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 
 from textual.widgets import Static
 
@@ -62,8 +63,23 @@ async def test_one_cost_sample_is_a_sentence_not_a_chart() -> None:
         note = screen.query_one("#detail-chart-note", Static)
         await until(pilot, lambda: str(note.render()).startswith("one sample so far"), what="the note")
         cost = screen.resource.monthly_cost
-        assert f"one sample so far: ${cost:,.2f} at 14:03:27" in str(note.render())
+        assert f"one sample so far: ${cost:,.2f} at 14:03:25" in str(note.render()), "when the list was fetched"
         assert not screen.query_one(CostChart).display
+
+
+async def test_a_cost_that_has_not_moved_is_a_flat_line_after_the_next_refresh() -> None:
+    app = CloudForgeApp(INFO, now=clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.feed(update(healthy_snapshot()))
+        screen = await open_detail(app, pilot)
+        chart = screen.query_one(CostChart)
+        await until(pilot, lambda: len(chart.samples) == 1, what="the first look")
+        later = healthy_snapshot(now=NOW + timedelta(minutes=2))  # the next refresh: the same costs
+        app.feed(update(later))
+        await until(pilot, lambda: len(chart.samples) == 2, what="the chart runs up to the latest look")
+        assert chart.display and chart.samples[0].monthly_cost == chart.samples[1].monthly_cost
+        assert chart.samples[1].at - chart.samples[0].at == timedelta(minutes=2)
+        assert str(screen.query_one("#detail-chart-note", Static).render()) == ""
 
 
 async def test_the_chart_y_axis_is_in_dollars() -> None:

@@ -7,6 +7,7 @@ that it is gone). The cost history comes from the monitor's history store, drawn
 from __future__ import annotations
 
 import json
+from collections import deque
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, ClassVar
@@ -21,7 +22,7 @@ from textual.widgets import Footer, Static
 from textual_plotext import PlotextPlot
 
 from cftui.api.models import Operation, Resource
-from cftui.monitor.state import CostSample, MonitorUpdate
+from cftui.monitor.state import CostSample, Fetched, MonitorUpdate
 from cftui.ui.format import (
     age,
     clock_time,
@@ -95,6 +96,7 @@ def operation_lines(operation: Operation | None, operation_id: str | None, now: 
 
 
 Y_TICKS = 5
+MAX_LOOKS = 500  # looks at the cost kept while the detail is open (one a refresh: 40 minutes at 5 s)
 
 
 def dollar_ticks(values: Sequence[float]) -> tuple[list[float], list[str]]:
@@ -160,6 +162,9 @@ class ResourceDetailScreen(Screen[None]):
         self._operation: Operation | None = None
         self._gone = False
         self._ready = False
+        # the looks at the resource's cost while this screen is open (its list's fetch times): the chart runs up to
+        # the latest, so a cost that has not moved is a flat line after one refresh, not "one sample so far"
+        self._looks: deque[CostSample] = deque(maxlen=MAX_LOOKS)
 
     def compose(self) -> ComposeResult:
         # the connection state and data age are never hidden: the dashboard's status line, here too
@@ -180,8 +185,18 @@ class ResourceDetailScreen(Screen[None]):
         snapshot = getattr(self.app, "latest_snapshot", None)
         if snapshot is not None:
             self._apply_status(MonitorUpdate(snapshot=snapshot))
+            self._observe(snapshot.resources.get(self.project_id))
         self._show_fields()
         self._load_history()
+
+    def _observe(self, fetched: Fetched[tuple[Resource, ...]] | None) -> bool:
+        """Note the resource's cost as of this fetch; True when it is a newer look than the last one."""
+        if fetched is None or self.resource.monthly_cost is None:
+            return False
+        if self._looks and fetched.fetched_at <= self._looks[-1].at:
+            return False
+        self._looks.append(CostSample(at=fetched.fetched_at, monthly_cost=self.resource.monthly_cost))
+        return True
 
     def _apply_status(self, update: MonitorUpdate) -> None:
         status = self.query_one("#detail-status")
@@ -211,6 +226,8 @@ class ResourceDetailScreen(Screen[None]):
             elif gone != self._gone:
                 self._gone = gone
                 self._show_fields()
+            if not gone and self._ready and self._observe(fetched):
+                self._load_history()  # the chart follows each refresh
         op_id = self.resource.operation_id
         watched = snapshot.operations.get(op_id) if op_id else None
         operation = watched.value if watched is not None else None
@@ -244,8 +261,10 @@ class ResourceDetailScreen(Screen[None]):
     async def _load_history(self) -> None:
         source = getattr(self.app, "cost_history", None)
         samples: list[CostSample] = list(await source(self.resource.id)) if callable(source) else []
-        if not samples and self.resource.monthly_cost is not None:
-            samples = [CostSample(at=self._now(), monthly_cost=self.resource.monthly_cost)]
+        looks = list(self._looks)
+        if not looks and self.resource.monthly_cost is not None:
+            looks = [CostSample(at=self._now(), monthly_cost=self.resource.monthly_cost)]
+        samples += [look for look in looks if not samples or look.at > samples[-1].at]
         chart = self.query_one(CostChart)
         chart.show(samples)
         chart.display = len(samples) >= 2
