@@ -68,7 +68,13 @@ async def test_one_cost_sample_is_a_sentence_not_a_chart() -> None:
 
 
 async def test_a_cost_that_has_not_moved_is_a_flat_line_after_the_next_refresh() -> None:
-    app = CloudForgeApp(INFO, now=clock)
+    reads: list[str] = []
+
+    async def no_history_yet(resource_id: str) -> list:
+        reads.append(resource_id)
+        return []
+
+    app = CloudForgeApp(INFO, now=clock, cost_history=no_history_yet)
     async with app.run_test(size=(120, 40)) as pilot:
         app.feed(update(healthy_snapshot()))
         screen = await open_detail(app, pilot)
@@ -80,6 +86,7 @@ async def test_a_cost_that_has_not_moved_is_a_flat_line_after_the_next_refresh()
         assert chart.display and chart.samples[0].monthly_cost == chart.samples[1].monthly_cost
         assert chart.samples[1].at - chart.samples[0].at == timedelta(minutes=2)
         assert str(screen.query_one("#detail-chart-note", Static).render()) == ""
+        assert len(reads) == 1, "the history is read once; each refresh's look extends it"
 
 
 async def test_the_chart_y_axis_is_in_dollars() -> None:

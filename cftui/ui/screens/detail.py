@@ -165,6 +165,7 @@ class ResourceDetailScreen(Screen[None]):
         # the looks at the resource's cost while this screen is open (its list's fetch times): the chart runs up to
         # the latest, so a cost that has not moved is a flat line after one refresh, not "one sample so far"
         self._looks: deque[CostSample] = deque(maxlen=MAX_LOOKS)
+        self._history: list[CostSample] | None = None  # read once when the screen opens; the looks extend it
 
     def compose(self) -> ComposeResult:
         # the connection state and data age are never hidden: the dashboard's status line, here too
@@ -227,7 +228,7 @@ class ResourceDetailScreen(Screen[None]):
                 self._gone = gone
                 self._show_fields()
             if not gone and self._ready and self._observe(fetched):
-                self._load_history()  # the chart follows each refresh
+                self._draw_chart()  # the chart follows each refresh (no new read: the look is the news)
         op_id = self.resource.operation_id
         watched = snapshot.operations.get(op_id) if op_id else None
         operation = watched.value if watched is not None else None
@@ -260,7 +261,13 @@ class ResourceDetailScreen(Screen[None]):
     @work(exclusive=True, group="cost-history", exit_on_error=False)
     async def _load_history(self) -> None:
         source = getattr(self.app, "cost_history", None)
-        samples: list[CostSample] = list(await source(self.resource.id)) if callable(source) else []
+        self._history = list(await source(self.resource.id)) if callable(source) else []
+        self._draw_chart()
+
+    def _draw_chart(self) -> None:
+        if self._history is None:
+            return  # the history is still being read; it draws when it arrives
+        samples = list(self._history)
         looks = list(self._looks)
         if not looks and self.resource.monthly_cost is not None:
             looks = [CostSample(at=self._now(), monthly_cost=self.resource.monthly_cost)]
