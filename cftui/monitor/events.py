@@ -47,6 +47,7 @@ class ChangeEvent:
     severity: Severity = Severity.INFO
     summary: str = ""  # one human sentence, e.g. "web-1: running -> error"
     data: dict[str, Any] = field(default_factory=dict)  # extra facts (operation progress, threshold, ...)
+    source: str = "poll"  # "poll": seen by polling; "push": a verified webhook delivery (not yet confirmed)
 
     def to_json(self) -> dict[str, Any]:
         """The stable JSON shape used by `cftui events --format jsonl` and the history database."""

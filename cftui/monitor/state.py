@@ -13,7 +13,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Generic, TypeVar
 
-from cftui.api.models import Operation, OperationLog, Project, Resource
+from cftui.api.models import RESOURCE_STATUSES, Operation, OperationLog, Project, Resource
 from cftui.monitor.events import ChangeEvent
 
 T = TypeVar("T")
@@ -67,6 +67,56 @@ class CostSample:
 
 
 @dataclass(frozen=True, slots=True)
+class ResourceRef:
+    """One resource as last seen anywhere in the organisation (the whole-organisation view and the palette)."""
+
+    project_id: str
+    project_name: str
+    resource_id: str
+    name: str
+    type: str
+    status: str
+    monthly_cost: Decimal | None
+    seen_at: datetime  # when a list last showed it
+    status_since: datetime | None = None  # when its current status was first seen (None: it had it at first sight)
+    operation_id: str | None = None
+
+    @property
+    def is_problem(self) -> bool:
+        """In `error`, or in a status the reference does not know (same rule as `Resource.is_problem`)."""
+        return self.status == "error" or self.status not in RESOURCE_STATUSES
+
+
+@dataclass(frozen=True, slots=True)
+class OrgView:
+    """What the monitor knows of every project, not only the focused one."""
+
+    resources: Mapping[str, ResourceRef] = field(default_factory=_empty)  # by resource id, every project seen
+    problems: tuple[ResourceRef, ...] = ()  # error first, then unknown statuses; oldest problem first within each
+    project_seen_at: Mapping[str, datetime] = field(default_factory=_empty)  # project id -> last full look
+    round_seconds: float | None = None  # how long one round over every project takes at the current budget
+    operation_subjects: Mapping[str, ResourceRef] = field(default_factory=_empty)  # operation id -> its resource
+
+
+class PushMode(StrEnum):
+    OFF = "off"  # no receiver configured
+    LISTENING = "listening"  # bound, nothing verified arrived yet: polling at full speed
+    PUSH = "push"  # verified deliveries arrive: the sweep of other projects slows down
+    SILENT = "silent"  # no delivery for a while: polling at full speed again
+    FAILED = "failed"  # the receiver could not bind: polling at full speed
+
+
+@dataclass(frozen=True, slots=True)
+class PushState:
+    mode: PushMode = PushMode.OFF
+    listen: str | None = None  # host:port it listens on
+    last_delivery_at: datetime | None = None  # last verified delivery
+    accepted: int = 0
+    refused: Mapping[str, int] = field(default_factory=_empty)  # reason -> count (bad_signature, replay, ...)
+    problem: str | None = None  # why it is not listening, a sentence
+
+
+@dataclass(frozen=True, slots=True)
 class Snapshot:
     projects: Fetched[tuple[Project, ...]] | None = None
     # by project id: the resources fetched, their cost history (for sparklines) and how many are in trouble
@@ -85,6 +135,8 @@ class Snapshot:
     operation_errors: Mapping[str, str] = field(default_factory=_empty)  # op id -> why it is no longer watched
     history_problem: str | None = None  # the history file cannot be written right now (monitoring goes on)
     notes: tuple[str, ...] = ()  # recent one-off notices worth showing (newest last), e.g. a corrupt file moved
+    org: OrgView = field(default_factory=OrgView)  # the whole organisation (issue 11)
+    push: PushState = field(default_factory=PushState)  # the webhook receiver (issue 15)
 
     @property
     def interval_stretched(self) -> bool:
