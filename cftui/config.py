@@ -251,7 +251,7 @@ def _find_key(
     if env.get("CLOUDFORGE_API_KEY", "").strip():
         return env["CLOUDFORGE_API_KEY"], "CLOUDFORGE_API_KEY"
     in_profile = profile is not None and any(getattr(profile, name) is not None for name in KEY_FIELDS)
-    scope = profile if in_profile else document
+    scope: ProfileFields = profile if profile is not None and in_profile else document
     label = _scope_label(profile_name, path, in_profile)
     defined = [name for name in KEY_FIELDS if getattr(scope, name) is not None]
     if len(defined) > 1:

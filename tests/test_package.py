@@ -57,3 +57,15 @@ def test_ruff_finds_nothing() -> None:
         timeout=120,
     )
     assert formatted.returncode == 0, formatted.stdout + formatted.stderr
+
+
+def test_mypy_finds_nothing() -> None:
+    """The type checker runs clean on the package (its settings are `[tool.mypy]` in pyproject.toml)."""
+    check = subprocess.run(
+        [sys.executable, "-m", "mypy"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert check.returncode == 0, check.stdout + check.stderr

@@ -63,7 +63,7 @@ async def _parse(reply: Reply, model: type[M], path: str, page: int, memo: PageM
 
 def _parse_page(reply: Reply, model: type[M], path: str, page: int) -> _Page:
     body = reply.body
-    common = {"method": "GET", "path": path, "request_id": reply.request_id}
+    common: dict[str, Any] = {"method": "GET", "path": path, "request_id": reply.request_id}
     if not isinstance(body, dict) or not isinstance(body.get("data"), list):
         raise MalformedResponse(f"page {page}: expected an object whose 'data' is an array", **common)
     items = [

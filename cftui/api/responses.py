@@ -156,7 +156,7 @@ def error_from_response(
         location = one_line(response.headers.get("Location", "nowhere"))[:200]
         code = "redirect"
         message = f"the server redirects to {location}; cftui does not follow redirects, check the API URL"
-    common = {"code": code, "status": status, "request_id": request_id, "method": method, "path": path}
+    common: dict[str, Any] = {"code": code, "status": status, "request_id": request_id, "method": method, "path": path}
     error_class = error_class_for(status)
     if error_class is RateLimited:
         retry_at = retry_after(response.headers, now) or now + timedelta(seconds=1)

@@ -13,7 +13,11 @@ import httpx
 
 RETRY_STATUSES = frozenset({500, 502, 503, 504})
 # Transport failures worth another try: the server may be restarting, flapping, or briefly overloaded.
-RETRY_EXCEPTIONS: tuple[type[Exception], ...] = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
+RETRY_EXCEPTIONS: tuple[type[httpx.HTTPError], ...] = (
+    httpx.TimeoutException,
+    httpx.NetworkError,
+    httpx.RemoteProtocolError,
+)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from cftui.api.client_events import ClientEvent, RateLimitWait, RequestFinished, RetryScheduled
 from cftui.api.errors import ApiError, AuthenticationFailed, Forbidden, RateLimited, Unreachable
@@ -33,7 +34,7 @@ class ConnectionTracker:
         self.max_backoff = max_backoff
         self._failures = 0  # consecutive jobs that failed after the client gave up
 
-    def _become(self, status: ConnectionStatus, **changes: object) -> bool:
+    def _become(self, status: ConnectionStatus, **changes: Any) -> bool:
         old = self.state
         since = old.since if old.status == status and old.since else _now()
         new = replace(old, status=status, since=since, **changes)

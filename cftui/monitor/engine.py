@@ -92,7 +92,7 @@ class Monitor:
         self._stopping = False
         self._done = asyncio.Event()
         self._done.set()
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks: set[asyncio.Task[bool]] = set()
         self._snapshot = Snapshot(requested_interval=self._requested_interval)
         self._unsubscribe = client.add_listener(self._on_client_event)
 

@@ -6,6 +6,7 @@ whoever started it, then scheduled on the world clock; the steps journal their p
 
 from __future__ import annotations
 
+import functools
 import random
 from typing import Any
 
@@ -100,7 +101,7 @@ def _schedule_course(
             world.scheduler.schedule(when, lambda: _finish(world, operation, kind, failure))
             return
         progress = min(95, index * 100 // len(messages))
-        world.scheduler.schedule(when, lambda m=message, p=progress: _step(world, operation, kind, m, p))
+        world.scheduler.schedule(when, functools.partial(_step, world, operation, kind, message, progress))
     world.scheduler.schedule(start + duration, lambda: _finish(world, operation, kind, None))
 
 

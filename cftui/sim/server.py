@@ -14,7 +14,7 @@ import uvicorn
 from cftui.sim.app import build_app
 from cftui.sim.state import Simulator
 
-GRACEFUL_SHUTDOWN_SECONDS = 1.0
+GRACEFUL_SHUTDOWN_SECONDS = 1
 # Messages uvicorn logs for things the simulator does on purpose (dropped connections, hung requests cancelled
 # at shutdown); they are not errors here.
 EXPECTED_MESSAGES = ("ASGI callable returned without completing response", "timeout graceful shutdown exceeded")

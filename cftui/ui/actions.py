@@ -18,28 +18,30 @@ from cftui.ui.widgets.project_list import ProjectList
 from cftui.ui.widgets.resource_tree import ResourceTree
 
 if TYPE_CHECKING:
-    from cftui.ui.app import CloudForgeApp
+    from cftui.ui.host import DashboardHost
+else:
+    DashboardHost = object  # the type checker sees the App's side of the mixin
 
 # the steps `+` and `-` move the refresh interval through (seconds)
 INTERVAL_STEPS = (1.0, 2.0, 3.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0)
 PANE_ORDER = ("projects", "resources", "operations", "events")
 
 
-class DashboardActions:
-    """Actions bound to keys or called from the command palette. `self` is the `CloudForgeApp`."""
+class DashboardActions(DashboardHost):
+    """Actions bound to keys or called from the command palette. Mixed into `CloudForgeApp`."""
 
     # --- panes --------------------------------------------------------------------------------------------
 
-    def action_show_pane(self: CloudForgeApp, pane: str) -> None:
+    def action_show_pane(self, pane: str) -> None:
         self.set_active_pane(pane)
 
-    def action_next_pane(self: CloudForgeApp) -> None:
+    def action_next_pane(self) -> None:
         self._step_pane(1)
 
-    def action_previous_pane(self: CloudForgeApp) -> None:
+    def action_previous_pane(self) -> None:
         self._step_pane(-1)
 
-    def _step_pane(self: CloudForgeApp, step: int) -> None:
+    def _step_pane(self, step: int) -> None:
         if self.screen is not self.screen_stack[0]:
             # on a pushed screen (help, detail, prompt) Tab moves focus as usual
             self.screen.focus_next() if step > 0 else self.screen.focus_previous()
@@ -49,14 +51,14 @@ class DashboardActions:
 
     # --- contract actions (called by the command palette too) ----------------------------------------------
 
-    def action_jump_to_project(self: CloudForgeApp, project_id: str) -> None:
+    def action_jump_to_project(self, project_id: str) -> None:
         if self.query_one(ProjectList).select_project(project_id):
             self.set_active_pane("projects")
             self._retitle()
         else:
             self.notify(f"No project {one_line(project_id)} in the list.", severity="warning", markup=False)
 
-    def action_jump_to_resource(self: CloudForgeApp, project_id: str, resource_id: str) -> None:
+    def action_jump_to_resource(self, project_id: str, resource_id: str) -> None:
         projects = self.query_one(ProjectList)
         if not projects.select_project(project_id):
             self.notify(f"No project {one_line(project_id)} in the list.", severity="warning", markup=False)
@@ -65,7 +67,7 @@ class DashboardActions:
         self.set_active_pane("resources")
         self.call_after_refresh(self._select_pending_resource)
 
-    def action_watch_operation(self: CloudForgeApp, op_id: str) -> None:
+    def action_watch_operation(self, op_id: str) -> None:
         if self.monitor is None:
             self.notify("No live connection: nothing to watch with.", severity="warning", markup=False)
             return
@@ -73,7 +75,7 @@ class DashboardActions:
         self.query_one(OperationsPane).expect(op_id)
         self.notify(f"Watching operation {one_line(op_id)}.", title="Operations", markup=False)
 
-    def action_ask_watch_operation(self: CloudForgeApp) -> None:
+    def action_ask_watch_operation(self) -> None:
         from cftui.ui.screens.watch_prompt import WatchOperationScreen
 
         def chosen(op_id: str | None) -> None:
@@ -82,23 +84,23 @@ class DashboardActions:
 
         self.push_screen(WatchOperationScreen(), chosen)
 
-    def action_toggle_problems_only(self: CloudForgeApp) -> None:
+    def action_toggle_problems_only(self) -> None:
         self._problems_only = not self._problems_only
         self.apply_resource_filter()
         state = "only resources with problems" if self._problems_only else "all resources"
         self.notify(f"Showing {state}.", markup=False, timeout=2)
 
-    def action_set_theme(self: CloudForgeApp, name: str) -> None:
+    def action_set_theme(self, name: str) -> None:
         if name not in self.available_themes:
             self.notify(f"Unknown theme {one_line(name)!r}.", severity="error", markup=False)
             return
         self.theme = name
 
-    def action_copy_selected_id(self: CloudForgeApp) -> None:
+    def action_copy_selected_id(self) -> None:
         value, what = self._selected_id()
         copy_id(self, value, what=what)
 
-    def _selected_id(self: CloudForgeApp) -> tuple[str | None, str]:
+    def _selected_id(self) -> tuple[str | None, str]:
         screen_id = getattr(self.screen, "selected_id", None)
         if callable(screen_id):
             return screen_id()
@@ -109,28 +111,28 @@ class DashboardActions:
             return self.query_one(OperationsPane).selected_operation_id, "operation id"
         return self.query_one(ProjectList).selected_project_id, "project id"
 
-    def action_show_help(self: CloudForgeApp) -> None:
+    def action_show_help(self) -> None:
         from cftui.ui.screens.help import HelpScreen
 
         self.push_screen(HelpScreen())
 
     # --- the rest of the keys -----------------------------------------------------------------------------
 
-    def action_refresh_now(self: CloudForgeApp) -> None:
+    def action_refresh_now(self) -> None:
         if self.monitor is not None:
             self.monitor.refresh_now()
             self.notify("Refreshing now.", markup=False, timeout=2)
 
-    def action_toggle_pause(self: CloudForgeApp) -> None:
+    def action_toggle_pause(self) -> None:
         self._set_paused(not self.paused)
 
-    def action_pause(self: CloudForgeApp) -> None:
+    def action_pause(self) -> None:
         self._set_paused(True)
 
-    def action_resume(self: CloudForgeApp) -> None:
+    def action_resume(self) -> None:
         self._set_paused(False)
 
-    def _set_paused(self: CloudForgeApp, paused: bool) -> None:
+    def _set_paused(self, paused: bool) -> None:
         if self.monitor is None:
             return
         self.monitor.set_paused(paused)
@@ -142,7 +144,7 @@ class DashboardActions:
         )
         self.notify(message, markup=False, timeout=4)
 
-    def action_change_interval(self: CloudForgeApp, direction: int) -> None:
+    def action_change_interval(self, direction: int) -> None:
         if self.monitor is None:
             return
         current = self.latest_snapshot.requested_interval if self.latest_snapshot else 5.0
@@ -159,17 +161,17 @@ class DashboardActions:
         self.monitor.set_interval(wanted)
         self.notify(f"Refresh every {duration(wanted)}.", markup=False, timeout=2)
 
-    def action_cycle_sort(self: CloudForgeApp) -> None:
+    def action_cycle_sort(self) -> None:
         mode = self.query_one(ProjectList).cycle_sort()
         self._retitle()
         self.notify(f"Projects sorted by {mode}.", markup=False, timeout=2)
 
-    def action_toggle_archived(self: CloudForgeApp) -> None:
+    def action_toggle_archived(self) -> None:
         shown = self.query_one(ProjectList).toggle_archived()
         self._retitle()
         self.notify("Showing archived projects." if shown else "Hiding archived projects.", markup=False, timeout=2)
 
-    def action_start_filter(self: CloudForgeApp) -> None:
+    def action_start_filter(self) -> None:
         target = "resources" if self.active_pane == "resources" else "projects"
         if target == "projects" and self.active_pane != "projects":
             self.set_active_pane("projects")
@@ -178,7 +180,7 @@ class DashboardActions:
         box.display = True
         self.set_focus(box)
 
-    def action_leave_filter(self: CloudForgeApp) -> None:
+    def action_leave_filter(self) -> None:
         """Escape: leave a filter box; a second Escape clears the filter."""
         focused = self.focused
         if isinstance(focused, Input) and focused.id in ("projects-filter", "resources-filter"):

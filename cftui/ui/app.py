@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
@@ -65,7 +65,7 @@ def styles_dir() -> Path:
     return installed if installed.is_dir() else package.parent / "styles"
 
 
-def _css_paths() -> list[Path]:
+def _css_paths() -> list[str | PurePath]:
     folder = styles_dir()
     return [path for path in (folder / "app.tcss", folder / "panes.tcss") if path.is_file()]
 
@@ -78,9 +78,14 @@ class CloudForgeApp(DashboardActions, PaneChrome, App[int]):
     """The dashboard. `monitor=None` runs it on updates fed by `feed()` (tests, screenshots)."""
 
     TITLE = "cftui"
-    CSS_PATH: ClassVar = _css_paths()
+    CSS_PATH = _css_paths()
     COMMANDS = App.COMMANDS | DASHBOARD_PROVIDERS
-    HORIZONTAL_BREAKPOINTS: ClassVar = [(0, "-narrow"), (MEDIUM_FROM, "-medium"), (WIDE_FROM, "-wide")]
+    # no ClassVar: Textual declares it as an instance attribute, and an override must match
+    HORIZONTAL_BREAKPOINTS = [  # noqa: RUF012
+        (0, "-narrow"),
+        (MEDIUM_FROM, "-medium"),
+        (WIDE_FROM, "-wide"),
+    ]
     # footer labels are short; the tooltip is the long form the help screen (`?`) shows
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", tooltip="Quit cftui"),

@@ -15,16 +15,18 @@ from cftui.ui.widgets.project_list import ProjectList
 from cftui.ui.widgets.resource_tree import ResourceTree
 
 if TYPE_CHECKING:
-    from cftui.ui.app import CloudForgeApp
+    from cftui.ui.host import DashboardHost
+else:
+    DashboardHost = object  # the type checker sees the App's side of the mixin
 
 PANES = ("projects", "resources", "operations", "events")
 PANE_TITLES = {"projects": "Projects", "resources": "Resources", "operations": "Operations", "events": "Events"}
 
 
-class PaneChrome:
-    """Titles and the active pane. `self` is the `CloudForgeApp`."""
+class PaneChrome(DashboardHost):
+    """Titles and the active pane. Mixed into `CloudForgeApp`."""
 
-    def _render_tabs(self: CloudForgeApp) -> None:
+    def _render_tabs(self) -> None:
         parts: list[str | tuple[str, str]] = []
         for number, pane in enumerate(PANES, start=1):
             label = f" {number} {PANE_TITLES[pane]} "
@@ -32,7 +34,7 @@ class PaneChrome:
             parts.append(" ")
         self.query_one("#pane-tabs", Static).update(Content.assemble(*parts))
 
-    def set_active_pane(self: CloudForgeApp, pane: str) -> None:
+    def set_active_pane(self, pane: str) -> None:
         self.active_pane = pane
         for name in PANES:
             self.query_one(f"#{name}-pane").set_class(name == pane, "-active")
@@ -40,7 +42,7 @@ class PaneChrome:
         self._retitle()
         self.set_focus(self.pane_widget(pane))  # at once: keys already queued must reach it
 
-    def _retitle(self: CloudForgeApp) -> None:
+    def _retitle(self) -> None:
         projects = self.query_one(ProjectList)
         shown = len(projects.shown_ids)
         matching = projects.total_matching
@@ -62,7 +64,7 @@ class PaneChrome:
         self._set_title("operations", "3 Operations")
         self._set_title("events", "4 Events")
 
-    def _show_empty_projects(self: CloudForgeApp, shown: int) -> None:
+    def _show_empty_projects(self, shown: int) -> None:
         """Say why the list is empty, rather than showing a blank table."""
         note = self.query_one("#projects-empty", Static)
         snapshot = self.latest_snapshot
@@ -79,7 +81,7 @@ class PaneChrome:
             note.display = bool(text)
             note.update(Content(text))
 
-    def _set_title(self: CloudForgeApp, pane: str, title: str) -> None:
+    def _set_title(self, pane: str, title: str) -> None:
         # the active pane is marked in words too, for terminals without colour
         title = f"▶ {title}" if pane == self.active_pane else title
         container = self.query_one(f"#{pane}-pane")

@@ -7,12 +7,14 @@ screen when the terminal refused the copy.
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.app import App
 
 from cftui.api.sanitize import one_line
 
 
-def copy_id(app: App[object], value: str | None, *, what: str = "id") -> bool:
+def copy_id(app: App[Any], value: str | None, *, what: str = "id") -> bool:
     """Copy `value` and say so; without one, say that instead. Returns whether something was copied."""
     if not value:
         # said of the row, not of the selection: a category or type row in the tree is selected yet has no id

@@ -10,7 +10,7 @@ from __future__ import annotations
 from abc import abstractmethod
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
@@ -31,6 +31,12 @@ WORD_JOINERS = str.maketrans({"-": " ", "_": " ", ".": " "})
 def searchable(text: str) -> str:
     """`cftui-high-contrast` matches "high contrast": joiners count as spaces (same length, same offsets)."""
     return text.translate(WORD_JOINERS)
+
+
+def plain_help(text: str) -> str:
+    """A hit's help as `Content`: the palette passes it through `Content.from_markup`, which keeps a `Content` as
+    it is (text, never markup), although `Hit.help` is annotated `str`."""
+    return cast(str, Content(text))
 
 
 def plain_highlight(matcher: Matcher, candidate: str) -> Content:
@@ -97,7 +103,7 @@ class CandidateProvider(Provider):
     async def discover(self) -> Hits:
         for candidate in self.discovery():
             yield DiscoveryHit(
-                Content(candidate.text), candidate.command, text=candidate.text, help=Content(candidate.help)
+                Content(candidate.text), candidate.command, text=candidate.text, help=plain_help(candidate.help)
             )
 
     async def search(self, query: str) -> Hits:
@@ -110,7 +116,7 @@ class CandidateProvider(Provider):
                     plain_highlight(matcher, candidate.text),
                     candidate.command,
                     text=candidate.text,
-                    help=Content(candidate.help),
+                    help=plain_help(candidate.help),
                 )
 
 
@@ -219,7 +225,7 @@ class WatchOperationProvider(CandidateProvider):
                 Content(f"Watch operation {typed}"),
                 call_action(self.app, "watch_operation", typed),
                 text=f"Watch operation {typed}",
-                help=Content("follow its progress and log in the Operations pane"),
+                help=plain_help("follow its progress and log in the Operations pane"),
             )
         async for hit in super().search(query):
             yield hit

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from typing import Any
 
 from textual.app import App
 from textual.theme import Theme
@@ -54,7 +55,7 @@ class UnknownThemeError(ValueError):
     """A theme name that is not registered; the message lists the ones that are."""
 
 
-def register_themes(app: App[object]) -> None:
+def register_themes(app: App[Any]) -> None:
     """Make cftui's themes selectable on `app` (call it in `App.__init__` or `on_mount`)."""
     for theme in CFTUI_THEMES:
         app.register_theme(theme)
@@ -70,7 +71,7 @@ def theme_names(app: App[object]) -> list[str]:
     return sorted(app.available_themes)
 
 
-def choose_theme(app: App[object], requested: str | None, environ: Mapping[str, str] | None = None) -> str:
+def choose_theme(app: App[Any], requested: str | None, environ: Mapping[str, str] | None = None) -> str:
     """The theme to start with: the one asked for (flag or profile), else high contrast under NO_COLOR.
 
     Raises `UnknownThemeError` with a sentence naming the available themes when `requested` is not one of them.

@@ -169,8 +169,12 @@ class ResourceDetailScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         # the connection state and data age are never hidden: the dashboard's status line, here too
-        app = self.app
-        yield StatusLine(app.info, app.now, id="detail-status") if hasattr(app, "info") else Static(id="detail-status")
+        info, now = getattr(self.app, "info", None), getattr(self.app, "now", None)
+        yield (
+            StatusLine(info, now, id="detail-status")
+            if info is not None and now is not None
+            else Static(id="detail-status")
+        )
         with VerticalScroll(id="detail-body"):
             yield Static(id="detail-fields", classes="detail-section")
             yield Static(id="detail-operation", classes="detail-section")

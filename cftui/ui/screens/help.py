@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -248,7 +248,7 @@ class HelpScreen(ModalScreen[None]):
                     yield Static(render_group(group), classes="help-group")
             yield Static(Content("j/k or arrows: scroll   Escape, q or ?: close"), id="help-hint")
 
-    def _screen_below(self) -> Screen[object]:
+    def _screen_below(self) -> Screen[Any]:
         """The screen the user asked for help on: the one under this dialog on the stack."""
         stack = self.app.screen_stack
         if self in stack:

@@ -318,7 +318,7 @@ class ProjectList(DataTable[Text]):
     def _post_selection(self) -> None:
         project_id: str | None = None
         if self.row_count and 0 <= self.cursor_row < self.row_count:
-            project_id = self.coordinate_to_cell_key((self.cursor_row, 0)).row_key.value
+            project_id = self.coordinate_to_cell_key(Coordinate(self.cursor_row, 0)).row_key.value
         if project_id != self._selected:
             self._selected = project_id
             self.post_message(ProjectSelected(project_id))

@@ -137,7 +137,7 @@ class ResourceTree(Tree[NodeRef]):
             self._show_note("select a project to see its resources")
         elif snapshot is not None:
             self._apply_snapshot(snapshot)
-        if self.project_id is not None and self._fetched is None:
+        if project_id is not None and self._fetched is None:
             self._show_note(f"loading the resources of {one_line(name or project_id)}…")
 
     def set_filter(self, resource_filter: ResourceFilter) -> None:
@@ -184,7 +184,7 @@ class ResourceTree(Tree[NodeRef]):
 
     def row_texts(self) -> dict[str, str]:
         """The text of every resource row, by resource id (for tests and the benchmark)."""
-        return {rid: node.label.plain for rid, node in self._leaves.items()}
+        return {rid: str(node.label) for rid, node in self._leaves.items()}
 
     def is_highlighted(self, resource_id: str) -> bool:
         return resource_id in self._highlight_until
@@ -367,9 +367,9 @@ class ResourceTree(Tree[NodeRef]):
                 pair = counts.setdefault(key, [0, 0])
                 pair[0] += 1
                 pair[1] += int(resource.is_problem)
-        for key, node in self._groups.items():
-            count, problems = counts.get(key, [0, 0])
-            label = group_label(key[-1], count, problems)
+        for group, node in self._groups.items():
+            count, problems = counts.get(group, [0, 0])
+            label = group_label(group[-1], count, problems)
             if label != node.label:
                 node.set_label(label)
 

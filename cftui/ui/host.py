@@ -1,0 +1,49 @@
+"""What the App's mixins (`DashboardActions`, `PaneChrome`) use of the App, declared for the type checker.
+
+Only imported under `TYPE_CHECKING`: at run time the mixins are plain classes mixed into `CloudForgeApp`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.app import App
+
+if TYPE_CHECKING:
+    from textual.widget import Widget
+
+    from cftui.monitor import Monitor
+    from cftui.monitor.state import Snapshot
+    from cftui.ui.widgets.status_line import ConnectionInfo
+
+
+class DashboardHost(App[int]):
+    """The attributes and methods `CloudForgeApp` provides to its mixins."""
+
+    info: ConnectionInfo
+    monitor: Monitor | None
+    latest_snapshot: Snapshot | None
+    active_pane: str
+    paused: bool
+    _filter_target: str
+    _problems_only: bool
+    _pending_resource: tuple[str, str] | None
+    _empty_note: str | None
+
+    def pane_widget(self, pane: str) -> Widget:
+        raise NotImplementedError
+
+    def note_paused(self, paused: bool) -> None:
+        raise NotImplementedError
+
+    def apply_resource_filter(self) -> None:
+        raise NotImplementedError
+
+    def _select_pending_resource(self) -> None:
+        raise NotImplementedError
+
+    def set_active_pane(self, pane: str) -> None:
+        raise NotImplementedError
+
+    def _retitle(self) -> None:
+        raise NotImplementedError
