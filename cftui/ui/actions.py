@@ -111,6 +111,19 @@ class DashboardActions(DashboardHost):
             return self.query_one(OperationsPane).selected_operation_id, "operation id"
         return self.query_one(ProjectList).selected_project_id, "project id"
 
+    def action_show_problems(self) -> None:
+        """`0`: the whole organisation's problems; from a screen above it, back to it; on it, back out."""
+        from cftui.ui.screens.problems import ProblemsScreen
+
+        if isinstance(self.screen, ProblemsScreen):
+            self.pop_screen()
+            return
+        if any(isinstance(screen, ProblemsScreen) for screen in self.screen_stack):
+            while not isinstance(self.screen, ProblemsScreen):
+                self.pop_screen()
+            return
+        self.push_screen(ProblemsScreen(now=self.now))
+
     def action_show_help(self) -> None:
         from cftui.ui.screens.help import HelpScreen
 

@@ -30,6 +30,7 @@ from cftui.ui.commands import DASHBOARD_PROVIDERS
 from cftui.ui.filters import parse_filter
 from cftui.ui.format import one_line
 from cftui.ui.messages import MonitorUpdated, ProjectOpened, ProjectSelected, ResourceOpened
+from cftui.ui.opener import ResourceOpener
 from cftui.ui.pane_grid import MEDIUM_FROM, WIDE_FROM, PaneGrid
 from cftui.ui.themes import register_themes
 from cftui.ui.widgets.event_feed import EventFeed
@@ -39,7 +40,6 @@ from cftui.ui.widgets.resource_tree import ResourceTree
 from cftui.ui.widgets.status_line import ConnectionInfo, StatusLine
 
 if TYPE_CHECKING:
-    from cftui.api.models import Resource
     from cftui.monitor import Monitor
 
 CostHistory = Callable[[str], Awaitable[list[CostSample]]]
@@ -119,6 +119,8 @@ class CloudForgeApp(DashboardActions, PaneChrome, App[int]):
         Binding("3", "show_pane('operations')", "Operations pane", show=False, priority=True),
         Binding("4", "show_pane('events')", "Events pane", show=False, priority=True),
         Binding("escape", "leave_filter", "Leave / clear the filter", show=False),
+        # k9s users reach for `0` to see every namespace: here, every project's problems
+        Binding("0", "show_problems", "All problems", priority=True, tooltip="Problems across every project"),
     ]
 
     def __init__(
@@ -151,6 +153,7 @@ class CloudForgeApp(DashboardActions, PaneChrome, App[int]):
         self._resource_filter_text = ""
         self._problems_only = False
         self._pending_resource: tuple[str, str] | None = None
+        self.opener = ResourceOpener(self)  # a resource asked for before its project's resources are loaded
         self._accepting_updates = False
         self._empty_note: str | None = None
         self._notes_seen: set[str] = set()
@@ -205,6 +208,8 @@ class CloudForgeApp(DashboardActions, PaneChrome, App[int]):
         """Keys that act on the dashboard's panes do nothing (and leave the footer) while another screen is up."""
         if action in ("pause", "resume"):
             return self.paused == (action == "resume")
+        if action == "show_problems":
+            return not isinstance(self.focused, Input)  # from any screen, but a `0` typed in a box is text
         if action not in DASHBOARD_ONLY_ACTIONS:
             return True
         on_dashboard = not self.screen_stack or self.screen is self.screen_stack[0]
@@ -263,6 +268,7 @@ class CloudForgeApp(DashboardActions, PaneChrome, App[int]):
             if callable(apply):
                 apply(update)
         self._select_pending_resource()
+        self.opener.check(update.snapshot)
         self._retitle()
 
     def _show_notes(self, snapshot: Snapshot) -> None:
@@ -312,20 +318,7 @@ class CloudForgeApp(DashboardActions, PaneChrome, App[int]):
             self.set_active_pane("resources")
 
     def on_resource_opened(self, message: ResourceOpened) -> None:
-        from cftui.ui.screens.detail import ResourceDetailScreen
-
-        resource = self.query_one(ResourceTree).resource(message.resource_id) or self._loaded_resource(
-            message.project_id, message.resource_id
-        )
-        if resource is None:
-            return
-        self.push_screen(ResourceDetailScreen(message.project_id, resource, now=self.now))
-
-    def _loaded_resource(self, project_id: str, resource_id: str) -> Resource | None:
-        """A resource of any project the monitor has read (the Operations pane opens those too)."""
-        snapshot = self.latest_snapshot
-        fetched = snapshot.resources.get(project_id) if snapshot is not None else None
-        return next((r for r in fetched.value if r.id == resource_id), None) if fetched is not None else None
+        self.opener.open(message.project_id, message.resource_id)
 
     def _select_pending_resource(self) -> None:
         if self._pending_resource is None:

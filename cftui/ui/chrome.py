@@ -32,6 +32,7 @@ class PaneChrome(DashboardHost):
             label = f" {number} {PANE_TITLES[pane]} "
             parts.append((label, "reverse bold") if pane == self.active_pane else label)
             parts.append(" ")
+        parts.append(" 0 All problems ")  # a screen, not a pane: offered here where the footer has no room
         self.query_one("#pane-tabs", Static).update(Content.assemble(*parts))
 
     def set_active_pane(self, pane: str) -> None:

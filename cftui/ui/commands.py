@@ -10,6 +10,7 @@ from __future__ import annotations
 from abc import abstractmethod
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, ClassVar, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
@@ -17,7 +18,7 @@ from textual.content import Content
 
 from cftui.api.models import Project, Resource
 from cftui.api.sanitize import one_line
-from cftui.monitor.state import Snapshot
+from cftui.monitor.state import ResourceRef, Snapshot
 from cftui.ui.format import short_money, status_badge
 from cftui.ui.screens.watch_prompt import InvalidOperationId, parse_operation_id
 
@@ -153,37 +154,56 @@ class ProjectProvider(CandidateProvider):
 
 
 class ResourceProvider(CandidateProvider):
-    """Jump to a resource by name, among the projects whose resources are loaded."""
+    """Jump to a resource by name, in every project cftui has seen (loaded or looked at by the sweep)."""
 
     SCORE_WEIGHT = 0.9
 
-    def _resources(self) -> Iterator[tuple[str, str, Resource]]:
+    def _resources(self) -> Iterator[tuple[str, str, ResourceRef]]:
         snapshot = _snapshot(self.app)
         if snapshot is None:
             return
         names = {p.id: p.name for p in snapshot.projects.value} if snapshot.projects else {}
+        loaded: set[str] = set()
         for project_id, fetched in snapshot.resources.items():
             for resource in fetched.value:
-                yield project_id, names.get(project_id, project_id), resource
+                loaded.add(resource.id)
+                yield project_id, names.get(project_id, project_id), _ref(project_id, resource, fetched.fetched_at)
+        for ref in snapshot.org.resources.values():
+            if ref.resource_id not in loaded:
+                yield ref.project_id, names.get(ref.project_id, ref.project_name or ref.project_id), ref
 
-    def _candidate(self, project_id: str, project_name: str, resource: Resource) -> Candidate:
+    def _candidate(self, project_id: str, project_name: str, ref: ResourceRef) -> Candidate:
         return Candidate(
-            text=f"Resource: {_name(resource.name, resource.id)}",
-            help=f"{status_badge(resource.status)} · {one_line(resource.type)} · in {_name(project_name, project_id)}"
-            f" · {one_line(resource.id)}",
-            command=call_action(self.app, "jump_to_resource", project_id, resource.id),
+            text=f"Resource: {_name(ref.name, ref.resource_id)}",
+            help=f"{status_badge(ref.status)} · {one_line(ref.type)} · in {_name(project_name, project_id)}"
+            f" · {one_line(ref.resource_id)}",
+            command=call_action(self.app, "jump_to_resource", project_id, ref.resource_id),
         )
 
     def candidates(self) -> Iterator[Candidate]:
-        for project_id, project_name, resource in self._resources():
-            yield self._candidate(project_id, project_name, resource)
+        for project_id, project_name, ref in self._resources():
+            yield self._candidate(project_id, project_name, ref)
 
     def discovery(self) -> Iterator[Candidate]:
         shown = 0
-        for project_id, project_name, resource in self._resources():
-            if resource.is_problem and shown < DISCOVERY_LIMIT:
+        for project_id, project_name, ref in self._resources():
+            if ref.is_problem and shown < DISCOVERY_LIMIT:
                 shown += 1
-                yield self._candidate(project_id, project_name, resource)
+                yield self._candidate(project_id, project_name, ref)
+
+
+def _ref(project_id: str, resource: Resource, seen_at: datetime) -> ResourceRef:
+    return ResourceRef(
+        project_id=project_id,
+        project_name="",
+        resource_id=resource.id,
+        name=resource.name,
+        type=resource.type,
+        status=resource.status,
+        monthly_cost=resource.monthly_cost,
+        seen_at=seen_at,
+        operation_id=resource.operation_id,
+    )
 
 
 class WatchOperationProvider(CandidateProvider):

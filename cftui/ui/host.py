@@ -10,6 +10,9 @@ from typing import TYPE_CHECKING
 from textual.app import App
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from datetime import datetime
+
     from textual.widget import Widget
 
     from cftui.monitor import Monitor
@@ -21,6 +24,7 @@ class DashboardHost(App[int]):
     """The attributes and methods `CloudForgeApp` provides to its mixins."""
 
     info: ConnectionInfo
+    now: Callable[[], datetime]
     monitor: Monitor | None
     latest_snapshot: Snapshot | None
     active_pane: str

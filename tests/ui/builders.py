@@ -19,7 +19,9 @@ from cftui.monitor.state import (
     CostSample,
     Fetched,
     MonitorUpdate,
+    OrgView,
     RateBudget,
+    ResourceRef,
     Snapshot,
 )
 from cftui.ui.widgets.status_line import ConnectionInfo
@@ -286,10 +288,40 @@ def state_updates(name: str, now: datetime = NOW) -> list[MonitorUpdate]:
     if name == "operation_running":
         _snapshot, op_update = operation_snapshot(now)
         return [op_update]
+    if name == "org":
+        return [update(org_snapshot(now))]
     if name == "nasty":
         snap = nasty_snapshot(now)
         return [update(snap, events=tuple(_NASTY_EVENTS))]
     raise KeyError(name)
+
+
+def org_snapshot(now: datetime = NOW) -> Snapshot:
+    """The healthy world plus what the organisation sweep saw in projects the dashboard has not opened."""
+    base = healthy_snapshot(now)
+
+    def ref(pid: str, pname: str, rid: str, name: str, rtype: str, status: str, cost: str, minutes: float | None):
+        since = now - timedelta(minutes=minutes) if minutes is not None else None
+        return ResourceRef(pid, pname, rid, name, rtype, status, Decimal(cost), now - timedelta(seconds=40), since)
+
+    swept = (
+        ref("proj_data", "data-platform", "res_etl", "etl-nightly", "compute_instance", "error", "310.00", 47),
+        ref("proj_data", "data-platform", "res_kafka", "kafka-broker-2", "container_cluster", "error", "980.40", 6),
+        ref("proj_stage", "shop-staging", "res_cdn", "cdn-edge", "load_balancer", "error", "55.00", None),
+        ref("proj_stage", "shop-staging", "res_cache", "sessions-cache", "cache_cluster", "hibernating", "20.00", 15),
+        ref("proj_ml", "ml-experiments", "res_gpu", "gpu-trainer", "compute_instance", "degraded", "1210.00", 2),
+    )
+    org = OrgView(
+        resources={r.resource_id: r for r in swept},
+        problems=swept,
+        project_seen_at={
+            "proj_data": now - timedelta(minutes=2),
+            "proj_stage": now - timedelta(minutes=5),
+            "proj_ml": now - timedelta(seconds=40),
+        },
+        round_seconds=330.0,
+    )
+    return replace(base, org=org)
 
 
 STATES = ("healthy", "stale_offline", "auth_failed", "operation_running", "nasty")

@@ -46,3 +46,9 @@ def test_nasty_tree_at_80x24(snap_compare) -> None:
 def test_detail_with_cost_chart_at_120x40(snap_compare) -> None:
     app = CloudForgeApp(INFO, now=clock, cost_history=cost_history)
     assert snap_compare(app, terminal_size=(120, 40), run_before=feeder("healthy", ("2", "j", "j", "j", "enter")))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_problems_across_the_organisation(snap_compare, size: tuple[int, int]) -> None:
+    app = CloudForgeApp(INFO, now=clock)
+    assert snap_compare(app, terminal_size=size, run_before=feeder("org", ("0",)))

@@ -23,6 +23,7 @@ from textual.widgets import Static
 
 from cftui.monitor.state import ConnectionStatus, MonitorUpdate, RateBudget, Snapshot
 from cftui.ui.format import age, clock_time, countdown, duration, one_line, truncate
+from cftui.ui.org import status_line_round
 
 KEY_BADGES = {"read": "READ-ONLY", "test": "TEST", "live": "LIVE"}
 # Data older than this many effective intervals is called STALE.
@@ -141,6 +142,9 @@ def state_content(snapshot: Snapshot | None, info: ConnectionInfo, now: datetime
             parts += [SEP, (f"{interval} (stretched by budget; asked {asked})", "$warning")]
         else:
             parts += [SEP, interval]
+        org_round = status_line_round(snapshot, now)  # large organisations: the other projects are older
+        if org_round:
+            parts += [SEP, (org_round, "$warning")]
     return Content.assemble(*(p for p in parts if p))
 
 

@@ -1,0 +1,171 @@
+"""The whole organisation as text: problem rows, how old each project's information is, how long a round takes.
+
+Pure functions over a `Snapshot` (no Textual here): the problems view, the status line and tests share them.
+The monitor's `OrgView` is the source; the resources of projects the dashboard has loaded are newer than the
+organisation-wide look whenever their list was fetched later, so they win for their project.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from cftui.api.models import RESOURCE_STATUSES, Project
+from cftui.api.sanitize import one_line
+from cftui.monitor.state import ResourceRef, Snapshot
+from cftui.ui.format import duration
+
+# a round or an oldest look shorter than this is not worth a word on the status line (small organisations)
+ROUND_WORTH_SAYING_S = 60.0
+NAMES_LISTED = 5  # projects not looked at yet, named before "and N more"
+
+
+def severity_rank(status: str) -> int:
+    """0 for `error`, 1 for a status the API reference does not know, 2 for the rest."""
+    if status == "error":
+        return 0
+    return 1 if status not in RESOURCE_STATUSES else 2
+
+
+def problem_order(ref: ResourceRef) -> tuple[int, float]:
+    """Severity, then age: oldest first (a status it already had at cftui's first look counts as oldest)."""
+    since = ref.status_since.timestamp() if ref.status_since is not None else float("-inf")
+    return severity_rank(ref.status), since
+
+
+def _project_names(snapshot: Snapshot) -> dict[str, str]:
+    projects = snapshot.projects.value if snapshot.projects is not None else ()
+    return {p.id: p.name for p in projects}
+
+
+def project_seen_at(snapshot: Snapshot) -> dict[str, datetime]:
+    """Project id -> when its whole resource list was last read (the organisation sweep or the dashboard's own)."""
+    seen = dict(snapshot.org.project_seen_at)
+    for project_id, fetched in snapshot.resources.items():
+        known = seen.get(project_id)
+        if known is None or fetched.fetched_at > known:
+            seen[project_id] = fetched.fetched_at
+    return seen
+
+
+def org_problems(snapshot: Snapshot) -> list[ResourceRef]:
+    """Every resource in `error` or an unknown status across the organisation, by severity then age."""
+    org = snapshot.org
+    by_id: dict[str, ResourceRef] = {ref.resource_id: ref for ref in org.problems}
+    names = _project_names(snapshot)
+    for project_id, fetched in snapshot.resources.items():
+        org_look = org.project_seen_at.get(project_id)
+        if org_look is not None and org_look >= fetched.fetched_at:
+            continue  # the organisation's look is as new: it already says everything
+        # the dashboard's list is newer: it decides which of this project's resources are problems now
+        for resource_id in [rid for rid, ref in by_id.items() if ref.project_id == project_id]:
+            del by_id[resource_id]
+        for resource in fetched.value:
+            if not resource.is_problem:
+                continue
+            known = org.resources.get(resource.id)
+            since = known.status_since if known is not None and known.status == resource.status else None
+            by_id[resource.id] = ResourceRef(
+                project_id=project_id,
+                project_name=names.get(project_id, project_id),
+                resource_id=resource.id,
+                name=resource.name,
+                type=resource.type,
+                status=resource.status,
+                monthly_cost=resource.monthly_cost,
+                seen_at=fetched.fetched_at,
+                status_since=since,
+                operation_id=resource.operation_id,
+            )
+    return sorted(by_id.values(), key=problem_order)
+
+
+def live_projects(snapshot: Snapshot) -> tuple[Project, ...]:
+    """The projects a round covers: every project in the list but archived ones."""
+    projects = snapshot.projects.value if snapshot.projects is not None else ()
+    return tuple(p for p in projects if not p.is_archived)
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """How much of the organisation cftui has looked at, and how long ago."""
+
+    total: int
+    seen: int
+    not_seen: tuple[str, ...]  # names of projects never looked at
+    oldest_name: str | None
+    oldest_at: datetime | None
+    round_seconds: float | None
+
+
+def coverage(snapshot: Snapshot) -> Coverage:
+    projects = live_projects(snapshot)
+    seen_at = project_seen_at(snapshot)
+    not_seen = tuple(one_line(p.name or p.id) for p in projects if p.id not in seen_at)
+    looked = [(seen_at[p.id], p) for p in projects if p.id in seen_at]
+    oldest = min(looked, key=lambda pair: pair[0]) if looked else None
+    return Coverage(
+        total=len(projects),
+        seen=len(looked),
+        not_seen=not_seen,
+        oldest_name=one_line(oldest[1].name or oldest[1].id) if oldest else None,
+        oldest_at=oldest[0] if oldest else None,
+        round_seconds=snapshot.org.round_seconds,
+    )
+
+
+def coarse_age(then: datetime | None, now: datetime) -> str:
+    """An age that changes at most once a minute: `<1m`, `4m`, `2h 05m`, `3d 04h` (`never` for None)."""
+    if then is None:
+        return "never"
+    return coarse_seconds((now - then).total_seconds())
+
+
+def coarse_seconds(seconds: float) -> str:
+    if seconds < 60:
+        return "<1m"
+    if seconds < 3600:
+        return f"{int(seconds // 60)}m"
+    return duration(seconds)
+
+
+def round_text(seconds: float | None) -> str:
+    return "unknown" if seconds is None else f"~{coarse_seconds(seconds)}"
+
+
+def coverage_lines(cover: Coverage, now: datetime) -> list[str]:
+    """What the problems view says above its rows about how complete and how old its picture is."""
+    if cover.total == 0:
+        return ["No projects known yet: the organisation has not been read."]
+    parts = [f"looked at {cover.seen} of {cover.total} projects"]
+    if cover.oldest_at is not None:
+        parts.append(f"oldest look {coarse_age(cover.oldest_at, now)} ago ({cover.oldest_name})")
+    parts.append(f"a full round takes {round_text(cover.round_seconds)}")
+    lines = [" · ".join(parts)]
+    if cover.not_seen:
+        names = ", ".join(cover.not_seen[:NAMES_LISTED])
+        more = len(cover.not_seen) - NAMES_LISTED
+        lines.append(f"not looked at yet: {names}" + (f" and {more} more" if more > 0 else ""))
+    return lines
+
+
+def status_line_round(snapshot: Snapshot, now: datetime) -> str | None:
+    """`round ~6m · oldest project 5m old`, once a round over every project takes a minute or more (large
+    organisations): then the other projects' information is that old, whatever the focused project's age says."""
+    round_s = snapshot.org.round_seconds
+    if round_s is None or round_s < ROUND_WORTH_SAYING_S:
+        return None
+    cover = coverage(snapshot)
+    text = f"round {round_text(round_s)}"
+    if cover.oldest_at is not None:
+        text += f" · oldest project {coarse_age(cover.oldest_at, now)} old"
+    if cover.not_seen:
+        text += f" · {len(cover.not_seen)} not looked at yet"
+    return text
+
+
+def since_text(ref: ResourceRef, now: datetime) -> str:
+    """When the problem began, as far as cftui knows: `14:03 (12m)`, or `first look` when it was already so."""
+    if ref.status_since is None:
+        return "first look"
+    return f"{ref.status_since.strftime('%H:%M')} ({coarse_age(ref.status_since, now)})"

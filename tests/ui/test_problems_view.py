@@ -1,0 +1,181 @@
+"""The whole-organisation problems view (`0`), fed Snapshots whose `org` is built directly (issue 11, item 3).
+
+(The same view against the real monitor and simulator, in a real terminal: tests/e2e/test_org_terminal.py.)
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+from decimal import Decimal
+
+from textual.widgets import Input
+
+from cftui.monitor.state import Fetched, OrgView, ResourceRef
+from cftui.ui.app import CloudForgeApp
+from cftui.ui.commands import ResourceProvider
+from cftui.ui.org import status_line_round
+from cftui.ui.screens.detail import ResourceDetailScreen
+from cftui.ui.screens.problems import ProblemsScreen
+from cftui.ui.widgets.problem_table import ProblemTable
+from cftui.ui.widgets.project_list import ProjectList
+from cftui.ui.widgets.status_line import status_content
+from tests.ui.builders import INFO, NOW, clock, healthy_snapshot, resource, update
+from tests.ui.panes_world import until
+
+
+def ref(pid: str, pname: str, rid: str, name: str, status: str = "error", since_min: float | None = None, **kw):
+    since = NOW - timedelta(minutes=since_min) if since_min is not None else None
+    return ResourceRef(
+        project_id=pid,
+        project_name=pname,
+        resource_id=rid,
+        name=name,
+        type=kw.get("type", "compute_instance"),
+        status=status,
+        monthly_cost=Decimal(kw.get("cost", "12.50")),
+        seen_at=NOW - timedelta(seconds=20),
+        status_since=since,
+    )
+
+
+DB = ref("proj_data", "data-platform", "res_db", "db-1", since_min=12, type="rds_instance", cost="830.00")
+GPU = ref("proj_ml", "ml-experiments", "res_gpu", "gpu-1", since_min=3)
+WEIRD = ref("proj_stage", "shop-staging", "res_weird", "web-2", status="degraded", since_min=40)
+
+
+def org_snapshot(problems=(DB, GPU, WEIRD), round_seconds: float | None = 240.0, **seen):
+    base = healthy_snapshot()
+    seen_at = seen or {"proj_data": NOW - timedelta(minutes=3), "proj_stage": NOW - timedelta(seconds=30)}
+    org = OrgView(
+        resources={p.resource_id: p for p in problems},
+        problems=tuple(problems),
+        project_seen_at=seen_at,
+        round_seconds=round_seconds,
+    )
+    return replace(base, org=org)
+
+
+def rows(app: CloudForgeApp) -> list[str]:
+    return app.screen.query_one(ProblemTable).row_texts()
+
+
+def header(app: CloudForgeApp) -> str:
+    return str(app.screen.query_one("#problems-header").render())
+
+
+async def test_zero_lists_every_problem_of_every_project_worst_then_oldest() -> None:
+    app = CloudForgeApp(INFO, now=clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.feed(update(org_snapshot()))
+        await pilot.press("0")
+        await until(pilot, lambda: isinstance(app.screen, ProblemsScreen))
+        shown = rows(app)
+        # errors first (the focused project's own web-0 it had at first sight counts as oldest), then by age,
+        # then the unknown status however old it is
+        assert [row.split("  ")[2] for row in shown] == ["web-0", "db-1", "gpu-1", "web-2"]
+        db_row = shown[1]
+        for cell in ("data-platform", "rds_instance", "db-1", "✖ error", "13:51 (12m)", "$830", "3m"):
+            assert cell in db_row, (cell, db_row)
+        assert "? degraded" in shown[3] and "shop-staging" in shown[3]
+        text = header(app)
+        assert "4 problems in 4 projects: 3 in error, 1 in an unknown status" in text
+        # shop-production's list is loaded (2 s old), data-platform and shop-staging were swept: 3 of 4 live
+        assert "looked at 3 of 4 projects" in text and "oldest look 3m ago (data-platform)" in text
+        assert "a full round takes ~4m" in text
+        assert "not looked at yet: ml-experiments" in text
+        assert "0" in str(app.screen.query_one(ProblemTable).border_title)
+
+
+async def test_y_copies_the_highlighted_id_and_the_view_follows_updates_keeping_the_cursor() -> None:
+    app = CloudForgeApp(INFO, now=clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.feed(update(org_snapshot()))
+        await pilot.press("0")
+        await until(pilot, lambda: isinstance(app.screen, ProblemsScreen))
+        await pilot.press("j", "j", "y")  # gpu-1
+        assert app.clipboard == "res_gpu"
+        older = ref("proj_ml", "ml-experiments", "res_old", "queue-1", since_min=90)
+        app.feed(update(org_snapshot(problems=(DB, GPU, WEIRD, older))))
+        await pilot.pause()
+        assert [row.split("  ")[2] for row in rows(app)] == ["web-0", "queue-1", "db-1", "gpu-1", "web-2"]
+        assert app.screen.query_one(ProblemTable).selected.resource_id == "res_gpu"  # the same resource
+        app.feed(update(org_snapshot(problems=(DB, WEIRD))))  # gpu-1 recovered, queue-1 deleted
+        await pilot.pause()
+        assert not any("gpu-1" in row for row in rows(app))
+        assert "3 problems in 3 projects" in header(app)
+
+
+async def test_enter_opens_a_loaded_resource_at_once_and_loads_an_unopened_project_first() -> None:
+    app = CloudForgeApp(INFO, now=clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        snapshot = org_snapshot()
+        app.feed(update(snapshot))
+        await pilot.press("0")
+        await until(pilot, lambda: isinstance(app.screen, ProblemsScreen))
+        await pilot.press("enter")  # web-0: shop-production's resources are loaded
+        await until(pilot, lambda: isinstance(app.screen, ResourceDetailScreen))
+        assert app.screen.resource.id == "res_proj_shop_000"
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, ProblemsScreen))
+        await pilot.press("j", "enter")  # db-1: data-platform was only swept, its resources are not loaded
+        await until(pilot, lambda: app.query_one(ProjectList).selected_project_id == "proj_data")
+        assert isinstance(app.screen, ProblemsScreen)  # waiting for the project's list
+        db = resource("res_db", "rds_instance", "db-1", "error", "830.00")
+        loaded = dict(snapshot.resources) | {"proj_data": Fetched((db,), NOW + timedelta(seconds=1))}
+        app.feed(update(replace(snapshot, resources=loaded)))
+        await until(pilot, lambda: isinstance(app.screen, ResourceDetailScreen))
+        assert app.screen.resource.id == "res_db" and app.screen.project_id == "proj_data"
+
+
+async def test_zero_works_from_the_detail_and_goes_back_but_is_text_in_a_filter_box() -> None:
+    app = CloudForgeApp(INFO, now=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.feed(update(org_snapshot()))
+        await pilot.press("2", "j", "j", "enter")
+        await until(pilot, lambda: isinstance(app.screen, ResourceDetailScreen))
+        await pilot.press("0")
+        await until(pilot, lambda: isinstance(app.screen, ProblemsScreen))
+        assert len(rows(app)) == 4  # at 80 columns too, one row each
+        await pilot.press("0")
+        await until(pilot, lambda: isinstance(app.screen, ResourceDetailScreen))  # back where it was pressed
+        await pilot.press("escape", "1", "slash", "0")
+        await pilot.pause()
+        assert app.query_one("#projects-filter", Input).value == "0"
+        assert not isinstance(app.screen, ProblemsScreen)
+
+
+async def test_an_empty_organisation_view_says_so() -> None:
+    app = CloudForgeApp(INFO, now=clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        clean = replace(healthy_snapshot(), resources={})
+        app.feed(update(replace(clean, org=OrgView(round_seconds=20.0))))
+        await pilot.press("0")
+        await until(pilot, lambda: isinstance(app.screen, ProblemsScreen))
+        assert rows(app) == []
+        assert "No resource in error or in an unknown status" in header(app)
+        assert "not looked at yet: shop-production, data-platform, shop-staging, ml-experiments" in header(app)
+
+
+def test_the_status_line_says_how_long_a_round_takes_only_when_it_matters() -> None:
+    long_round = status_content(org_snapshot(round_seconds=240.0), INFO, NOW).plain
+    assert "round ~4m · oldest project 3m old · 1 not looked at yet" in long_round
+    short_round = status_content(org_snapshot(round_seconds=20.0), INFO, NOW).plain
+    assert "round" not in short_round
+    # the text moves at most once a minute: an idle dashboard writes nothing
+    later = {status_line_round(org_snapshot(), NOW + timedelta(seconds=s)) for s in range(0, 50, 5)}
+    assert len(later) == 1, later
+
+
+async def test_the_palette_finds_resources_of_projects_never_opened() -> None:
+    app = CloudForgeApp(INFO, now=clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.feed(update(org_snapshot()))
+        provider = ResourceProvider(app.screen)
+        found = [hit async for hit in provider.search("gpu")]
+        assert [hit.text for hit in found] == ["Resource: gpu-1"]
+        assert "in ml-experiments" in str(found[0].help) and "res_gpu" in str(found[0].help)
+        discovered = {hit.text async for hit in provider.discover()}
+        assert {"Resource: gpu-1", "Resource: db-1", "Resource: web-2", "Resource: web-0"} <= discovered
+        found[0].command()
+        await until(pilot, lambda: app.query_one(ProjectList).selected_project_id == "proj_ml")
