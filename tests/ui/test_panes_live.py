@@ -70,8 +70,8 @@ async def test_a_watched_operation_streams_its_log_once_in_order_and_is_announce
         served = panes_sim.get(f"operations/{op_id}").json()["data"]
         assert served["status"] == "completed"
         expected = [sanitize_text(line["message"]) for line in served["logs"]]
-        await until(pilot, lambda: len(card.log_view.lines) >= len(expected), timeout=10)
-        shown = [line.split("  ", 1)[1] for line in card.log_view.lines]
+        await until(pilot, lambda: len(card.log_view.full_lines) >= len(expected), timeout=10)
+        shown = [line.split("  ", 1)[1] for line in card.log_view.full_lines]  # on screen, long ones end in …
         assert shown == expected  # every line once, in the API's order
         assert "✔ completed" in rendered_text(card.header)
         assert "100%" in rendered_text(card.progress)

@@ -125,7 +125,7 @@ async def test_completion_and_failure_are_announced_once_with_severity() -> None
         assert len(notes) == 2
         by_title = {n.title: n for n in notes}
         assert by_title["Operation completed"].severity == "information"
-        assert "op_a (update_resource on web-1) completed" in by_title["Operation completed"].message
+        assert "op_a (update_resource on web-1 in shop) completed" in by_title["Operation completed"].message
         failure = by_title["Operation failed"]
         assert failure.severity == "error"
         assert failure.markup is False
@@ -153,8 +153,13 @@ async def test_hostile_text_is_shown_literally_and_clicking_it_does_nothing() ->
         await pilot.click(card.header, offset=(column, 0))
         await pilot.pause()
         assert app.is_running
-        log_lines = list(card.log_view.lines)
+        log_lines = card.log_view.full_lines
         assert len(log_lines) == len(NASTY_RAW)
+        # on screen, a line longer than the pane is cut with an ellipsis (a bare cut reads as a typo)
+        shown = list(card.log_view.lines)
+        width = card.log_view.size.width
+        assert all(len(line) < width for line in shown)
+        assert shown[-1].endswith("…") and shown[-1][:-1] in log_lines[-1]
         expected = [sanitized(text) for text in NASTY_RAW.values()]
         for line, text in zip(log_lines, expected, strict=True):
             assert line.endswith(text)

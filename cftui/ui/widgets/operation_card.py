@@ -6,6 +6,7 @@ with lines it has not shown, and the timing line once a second while the operati
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
@@ -17,7 +18,7 @@ from textual.widgets import Log, Static
 from cftui.api.models import Operation, OperationLog
 from cftui.api.sanitize import one_line
 from cftui.monitor.operations import time_left
-from cftui.ui.format import clock_time, duration, operation_badge, progress_bar, status_severity
+from cftui.ui.format import clock_time, duration, operation_badge, progress_bar, status_severity, truncate
 
 LOG_LINES_PER_OPERATION = 500
 
@@ -72,6 +73,37 @@ def progress_text(operation: Operation) -> str:
     return f"{progress_bar(operation.clamped_progress)}{suffix}"
 
 
+class OperationLogView(Log):
+    """The operation's log, each line cut to the pane's width with an ellipsis (a `Log` cuts lines bare).
+
+    The whole lines are kept (`full_lines`, the last `LOG_LINES_PER_OPERATION`) and cut again when the width
+    changes; one column is kept for the scrollbar, which shows once the log is taller than its rows.
+    """
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(max_lines=LOG_LINES_PER_OPERATION, auto_scroll=True, **kwargs)  # type: ignore[arg-type]
+        self._full: deque[str] = deque(maxlen=LOG_LINES_PER_OPERATION)
+        self._cut_width = 0  # 0: not laid out yet, lines are written whole and cut at the first resize
+
+    @property
+    def full_lines(self) -> list[str]:
+        return list(self._full)
+
+    def add(self, lines: list[str]) -> None:
+        self._full.extend(lines)
+        self.write_lines([self._cut(line) for line in lines])
+
+    def _cut(self, line: str) -> str:
+        return truncate(line, self._cut_width) if self._cut_width > 0 else line
+
+    def on_resize(self) -> None:
+        width = max(1, self.size.width - 1)
+        if width != self._cut_width:
+            self._cut_width = width
+            self.clear()
+            self.write_lines([self._cut(line) for line in self._full])
+
+
 class OperationCard(Vertical):
     """One operation: header (status, type, resource), progress bar + timing, error, and its log."""
 
@@ -105,6 +137,7 @@ class OperationCard(Vertical):
         self.operation: Operation | None = None
         self.missing: str | None = None  # why the monitor stopped watching it (e.g. the API does not know it)
         self.resource_name: str | None = None
+        self.project_name: str | None = None
         self.finished_seen_at: datetime | None = None
         self.announced = False
         self.lines_written = 0
@@ -115,7 +148,7 @@ class OperationCard(Vertical):
         self.timing = Static(Content(""), classes="op-timing")
         self.error = Static(Content(""), classes="op-error")
         self.error.display = False
-        self.log_view = Log(max_lines=LOG_LINES_PER_OPERATION, auto_scroll=True, classes="op-log")
+        self.log_view = OperationLogView(classes="op-log")
         self._shown: dict[str, str] = {}  # what each line shows now: a line is repainted only when it changes
 
     def compose(self) -> ComposeResult:
@@ -156,6 +189,7 @@ class OperationCard(Vertical):
         for status in ("pending", "in_progress", "completed", "failed", "cancelled", "unknown"):
             self.set_class(status == self._status_class(operation), f"-{status}")
         resource = f" on {self.resource_name}" if self.resource_name else ""
+        resource += f" in {self.project_name}" if self.project_name else ""
         if self._set(
             "header", self.header, f"{operation_badge(operation.status)}  {one_line(operation.type)}{resource}"
         ):
@@ -188,4 +222,4 @@ class OperationCard(Vertical):
         rendered = [f"{clock_time(line.timestamp)}  {one_line(line.message)}" for line in lines]
         if rendered:
             self.lines_written += len(rendered)
-            self.log_view.write_lines(rendered)
+            self.log_view.add(rendered)

@@ -38,6 +38,11 @@ def _truncate(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def project_name(snapshot: Snapshot, project_id: str) -> str:
+    projects = snapshot.projects.value if snapshot.projects is not None else ()
+    return one_line(next((p.name for p in projects if p.id == project_id), project_id))
+
+
 class OperationsPane(VerticalScroll):
     """Every watched operation, in the order they were first seen; `apply()` each `MonitorUpdate`."""
 
@@ -78,6 +83,7 @@ class OperationsPane(VerticalScroll):
         self._overflow_text = ""
         self._selected: str | None = None  # the highlighted card: what `y` copies and Enter opens
         self._snapshot: Snapshot | None = None
+        self._org_seen: object = None  # the organisation view names were last looked up in
 
     def compose(self) -> ComposeResult:
         yield self._empty
@@ -135,16 +141,16 @@ class OperationsPane(VerticalScroll):
             self.select(order[index])
 
     def action_open_resource(self) -> None:
-        """Enter: the selected operation's resource in the detail screen, when that resource has been loaded."""
+        """Enter: the selected operation's resource in the detail screen (the app loads its project when needed)."""
         card = self._cards.get(self._selected) if self._selected else None
         operation = card.operation if card is not None else None
         if operation is None or not operation.resource_id:
             self.app.notify("No operation with a resource selected.", severity="warning", markup=False, timeout=3)
             return
-        project_id = self._project_of(operation.resource_id)
+        project_id = self._project_of(operation.id, operation.resource_id)
         if project_id is None:
             self.app.notify(
-                f"Resource {one_line(operation.resource_id)} is not loaded: open its project first.",
+                f"Resource {one_line(operation.resource_id)} has not been seen in any project yet.",
                 severity="warning",
                 markup=False,
                 timeout=4,
@@ -152,10 +158,13 @@ class OperationsPane(VerticalScroll):
             return
         self.post_message(ResourceOpened(project_id, operation.resource_id))
 
-    def _project_of(self, resource_id: str) -> str | None:
+    def _project_of(self, operation_id: str, resource_id: str) -> str | None:
         snapshot = self._snapshot
         if snapshot is None:
             return None
+        ref = snapshot.org.operation_subjects.get(operation_id) or snapshot.org.resources.get(resource_id)
+        if ref is not None:
+            return ref.project_id
         for project_id, fetched in snapshot.resources.items():
             if any(resource.id == resource_id for resource in fetched.value):
                 return project_id
@@ -188,8 +197,10 @@ class OperationsPane(VerticalScroll):
         self._snapshot = snapshot
         now = self.now()
         not_shown = 0
-        # a resource's name is looked up when its card is new, or when resources arrived since (it may be in them)
-        resources_changed = any(key.startswith("resources:") for key in update.changed)
+        # names are looked up when a card is new, or when resources or the organisation's view arrived since
+        org_changed = self._org_seen is not snapshot.org
+        self._org_seen = snapshot.org
+        resources_changed = org_changed or any(key.startswith("resources:") for key in update.changed)
         for operation_id, fetched in snapshot.operations.items():
             operation = fetched.value
             card = self._cards.get(operation_id)
@@ -199,9 +210,11 @@ class OperationsPane(VerticalScroll):
                     continue
                 card = self._card_for(operation_id)
             named_now = False
-            if card.resource_name is None and operation.resource_id and (card.operation is None or resources_changed):
-                card.resource_name = self._resource_name(snapshot, operation.resource_id)
-                named_now = card.resource_name is not None and card.operation is not None
+            unnamed = card.resource_name is None or card.project_name is None
+            if unnamed and operation.resource_id and (card.operation is None or resources_changed):
+                before = (card.resource_name, card.project_name)
+                card.resource_name, card.project_name = self._names(snapshot, operation_id, operation.resource_id)
+                named_now = before != (card.resource_name, card.project_name) and card.operation is not None
             if card.operation != operation or named_now:
                 card.show(operation, now)
                 if operation.is_finished and not card.announced:
@@ -276,17 +289,25 @@ class OperationsPane(VerticalScroll):
                 card.tick(now)
 
     @staticmethod
-    def _resource_name(snapshot: Snapshot, resource_id: str) -> str | None:
-        for fetched in snapshot.resources.values():
+    def _names(snapshot: Snapshot, operation_id: str, resource_id: str) -> tuple[str | None, str | None]:
+        """The resource's and its project's names: from what the organisation view saw the operation on, else
+        from the loaded resources (resource name only)."""
+        ref = snapshot.org.operation_subjects.get(operation_id) or snapshot.org.resources.get(resource_id)
+        if ref is not None:
+            project = ref.project_name or project_name(snapshot, ref.project_id)
+            return _truncate(one_line(ref.name), NAME_WIDTH) or None, _truncate(one_line(project), NAME_WIDTH) or None
+        for project_id, fetched in snapshot.resources.items():
             resource: Resource
             for resource in fetched.value:
                 if resource.id == resource_id:
-                    return _truncate(one_line(resource.name), NAME_WIDTH) or None
-        return None
+                    project = project_name(snapshot, project_id)
+                    return _truncate(one_line(resource.name), NAME_WIDTH) or None, _truncate(project, NAME_WIDTH)
+        return None, None
 
     def _announce(self, card: OperationCard, operation: Operation) -> None:
         subject = f"{one_line(operation.id)} ({one_line(operation.type)}"
-        subject += f" on {card.resource_name})" if card.resource_name else ")"
+        where = f" in {card.project_name}" if card.project_name else ""
+        subject += f" on {card.resource_name}{where})" if card.resource_name else ")"
         if operation.status == "completed":
             self.app.notify(f"Operation {subject} completed.", title="Operation completed", markup=False)
         elif operation.status == "failed":
