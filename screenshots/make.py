@@ -40,6 +40,10 @@ SHOTS = (
     Shot("detail-120x40", "healthy", (120, 40), ("2", "j", "j", "j", "enter"), title="cftui: resource detail"),
     Shot("org-problems-120x40", "org", (120, 40), ("0",), title="cftui: problems across the organisation (0)"),
     Shot("org-problems-80x24", "org", (80, 24), ("0",), title="cftui at 80x24: problems across the organisation"),
+    Shot(
+        "events-120x40", "events", (120, 40), ("4", "k", "k", "k", "k"), title="cftui: the events feed, a line in full"
+    ),
+    Shot("events-80x24", "events", (80, 24), ("4", "k", "k", "k", "k"), title="cftui at 80x24: the events feed"),
     Shot("nasty-120x40", "nasty", (120, 40), ("2",), title="cftui: hostile names shown as text"),
 )
 

@@ -13,6 +13,7 @@ from textual.widgets import Input
 
 from cftui.ui.clipboard import copy_id
 from cftui.ui.format import duration, one_line
+from cftui.ui.widgets.events_pane import EventsPane
 from cftui.ui.widgets.operations import OperationsPane
 from cftui.ui.widgets.project_list import ProjectList
 from cftui.ui.widgets.resource_tree import ResourceTree
@@ -185,6 +186,9 @@ class DashboardActions(DashboardHost):
         self.notify("Showing archived projects." if shown else "Hiding archived projects.", markup=False, timeout=2)
 
     def action_start_filter(self) -> None:
+        if self.active_pane == "events":
+            self.query_one(EventsPane).start_filter()  # the feed's own filter: kind, severity, project, words
+            return
         target = "resources" if self.active_pane == "resources" else "projects"
         if target == "projects" and self.active_pane != "projects":
             self.set_active_pane("projects")
@@ -198,6 +202,11 @@ class DashboardActions(DashboardHost):
         focused = self.focused
         if isinstance(focused, Input) and focused.id in ("projects-filter", "resources-filter"):
             self.set_focus(self.pane_widget(self._filter_target))
+            return
+        if self.active_pane == "events":
+            events = self.query_one(EventsPane)
+            if not events.leave_filter():
+                events.clear_filter()
             return
         target = self.active_pane if self.active_pane in ("projects", "resources") else None
         if target is None:

@@ -34,6 +34,7 @@ from cftui.ui.opener import ResourceOpener
 from cftui.ui.pane_grid import MEDIUM_FROM, WIDE_FROM, PaneGrid
 from cftui.ui.themes import register_themes
 from cftui.ui.widgets.event_feed import EventFeed
+from cftui.ui.widgets.events_pane import EventsPane
 from cftui.ui.widgets.operations import OperationsPane
 from cftui.ui.widgets.project_list import ProjectList
 from cftui.ui.widgets.resource_tree import ResourceTree
@@ -175,8 +176,7 @@ class CloudForgeApp(DashboardActions, PaneChrome, App[int]):
             with Vertical(id="resources-pane", classes="pane"):
                 yield ResourceTree(id="resources")
                 yield Input(placeholder="type:vpc tag:env:prod status:error words…", id="resources-filter")
-            with Vertical(id="events-pane", classes="pane"):
-                yield EventFeed(id="events", bell=self.bell if self.bell_on_error else None)
+            yield EventsPane(id="events-pane", classes="pane", bell=self.bell if self.bell_on_error else None)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -310,7 +310,6 @@ class CloudForgeApp(DashboardActions, PaneChrome, App[int]):
         if self.monitor is not None:
             self.monitor.focus_project(project_id)
         self.query_one(ResourceTree).show_project(project_id, name, snapshot)
-        self.query_one(EventFeed).show_project(project_id)
         self._retitle()
 
     def on_project_opened(self, message: ProjectOpened) -> None:
@@ -319,6 +318,9 @@ class CloudForgeApp(DashboardActions, PaneChrome, App[int]):
 
     def on_resource_opened(self, message: ResourceOpened) -> None:
         self.opener.open(message.project_id, message.resource_id)
+
+    def on_event_feed_chosen(self, message: EventFeed.Chosen) -> None:
+        self.opener.open_event(message.event)
 
     def _select_pending_resource(self) -> None:
         if self._pending_resource is None:

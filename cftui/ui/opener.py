@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from cftui.api.sanitize import one_line
+from cftui.monitor.events import ChangeEvent, EventKind
 
 if TYPE_CHECKING:
     from cftui.api.models import Resource
@@ -53,6 +54,36 @@ class ResourceOpener:
             markup=False,
             timeout=4,
         )
+
+    def open_event(self, event: ChangeEvent) -> None:
+        """Enter on an events-feed line: its operation's card, its project, or its resource's detail."""
+        app = self.app
+        if event.kind.value.startswith("operation."):
+            self._open_operation(event)
+        elif event.subject_id == event.project_id or event.project_id is None:
+            app.action_jump_to_project(event.subject_id)
+        elif event.kind is EventKind.RESOURCE_DELETED:
+            app.notify(f"{one_line(event.subject_name or event.subject_id)} was deleted.", markup=False, timeout=4)
+        else:
+            self.open(event.project_id, event.subject_id)
+
+    def _open_operation(self, event: ChangeEvent) -> None:
+        from cftui.ui.widgets.operations import OperationsPane
+
+        app = self.app
+        operations = app.query_one(OperationsPane)
+        if operations.card(event.subject_id) is not None:
+            app.set_active_pane("operations")
+            operations.select(event.subject_id)
+            return
+        snapshot = app.latest_snapshot
+        ref = snapshot.org.operation_subjects.get(event.subject_id) if snapshot is not None else None
+        resource_id = ref.resource_id if ref is not None else event.data.get("resource_id")
+        project_id = ref.project_id if ref is not None else event.project_id
+        if isinstance(resource_id, str) and project_id:
+            self.open(project_id, resource_id)
+        else:
+            app.notify(f"Operation {one_line(event.subject_id)} is no longer on screen.", markup=False, timeout=4)
 
     def check(self, snapshot: Snapshot) -> None:
         """Called with each update: open the waiting resource once its project's list holds it."""

@@ -290,6 +290,8 @@ def state_updates(name: str, now: datetime = NOW) -> list[MonitorUpdate]:
         return [op_update]
     if name == "org":
         return [update(org_snapshot(now))]
+    if name == "events":
+        return [update(org_snapshot(now), events=feed_events(now))]
     if name == "nasty":
         snap = nasty_snapshot(now)
         return [update(snap, events=tuple(_NASTY_EVENTS))]
@@ -322,6 +324,39 @@ def org_snapshot(now: datetime = NOW) -> Snapshot:
         round_seconds=330.0,
     )
     return replace(base, org=org)
+
+
+def feed_events(now: datetime = NOW) -> tuple[ChangeEvent, ...]:
+    """A morning's worth of changes across projects, an operation's progress among them (for the events pane)."""
+    long_name = "etl-nightly-aggregation-of-every-order-line-and-invoice-for-the-finance-warehouse"
+    events = [
+        status_event("res_proj_shop_003", "vpc-main-3", "running", "stopped", now=now - timedelta(minutes=9)),
+        status_event("res_cdn", "cdn-edge", "pending", "running", pid="proj_stage", now=now - timedelta(minutes=7)),
+        status_event("res_etl", long_name, "running", "error", pid="proj_data", now=now - timedelta(minutes=6)),
+        ChangeEvent(
+            kind=EventKind.OPERATION_PROGRESS,
+            at=now - timedelta(minutes=1),
+            subject_id="op_789ghi",
+            subject_name="update_resource on api-1",
+            project_id="proj_shop",
+            old="in_progress 40%",
+            new="in_progress 45%",
+            summary="update_resource on api-1: in progress, 45%",
+            data={"resource_id": "res_proj_shop_001", "progress": 45},
+        ),
+        ChangeEvent(
+            kind=EventKind.COST_CHANGED,
+            at=now - timedelta(seconds=40),
+            subject_id="res_gpu",
+            subject_name="gpu-trainer",
+            project_id="proj_ml",
+            old="1180.00",
+            new="1210.00",
+            summary="gpu-trainer: $1,180.00 -> $1,210.00 a month",
+        ),
+        status_event("res_proj_shop_000", "web-0", "running", "error", now=now - timedelta(seconds=5)),
+    ]
+    return tuple(events)
 
 
 STATES = ("healthy", "stale_offline", "auth_failed", "operation_running", "nasty")

@@ -61,7 +61,7 @@ async def test_the_feed_follows_new_events_after_it_fills_unless_scrolled_up() -
             assert newest_is_visible(feed), number
 
 
-async def test_lines_about_another_project_name_it_and_say_what_happened_first() -> None:
+async def test_every_line_names_its_project_and_says_what_happened_first() -> None:
     app = CloudForgeApp(INFO, now=clock)
     async with app.run_test(size=(120, 40)) as pilot:
         snapshot = healthy_snapshot()
@@ -74,7 +74,8 @@ async def test_lines_about_another_project_name_it_and_say_what_happened_first()
         await pilot.pause()
         feed = app.query_one(EventFeed)
         own, other = feed.line_texts[-2:]
-        assert own == "14:03:27 ⇄  ERROR running -> error · web-1"
+        # the selected project's own resources are named with their project too: a line read alone says whose
+        assert own == "14:03:27 ⇄  ERROR running -> error · shop-production/web-1"
         assert other.startswith("14:03:27 ⇄  ERROR running -> error · data-platform/db-xxx")
         # what the pane draws, cut at its width, still says what happened
         await pilot.pause()
@@ -82,7 +83,7 @@ async def test_lines_about_another_project_name_it_and_say_what_happened_first()
         assert width < len(other)
         drawn = "".join(segment.text for segment in feed.render_line(len(feed.events) - 1 - feed.scroll_offset.y))
         assert "ERROR running -> error · data-" in drawn
-        # another project selected: the line about the shop names the shop
+        # another project selected: the same line
         await pilot.press("j")
         await pilot.pause()
         assert app.query_one("#projects").selected_project_id != "proj_shop"

@@ -52,3 +52,10 @@ def test_detail_with_cost_chart_at_120x40(snap_compare) -> None:
 def test_problems_across_the_organisation(snap_compare, size: tuple[int, int]) -> None:
     app = CloudForgeApp(INFO, now=clock)
     assert snap_compare(app, terminal_size=size, run_before=feeder("org", ("0",)))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_events_with_the_cursor_on_a_long_line(snap_compare, size: tuple[int, int]) -> None:
+    # the cursor on the error in data-platform: its whole text shows below the feed
+    app = CloudForgeApp(INFO, now=clock)
+    assert snap_compare(app, terminal_size=size, run_before=feeder("events", ("4", "k", "k", "k", "k")))

@@ -1,13 +1,20 @@
-"""The Events pane: a bounded, scrollable feed of what changed, newest at the bottom.
+"""The Events pane's feed: a bounded list of what changed, newest at the bottom, with a cursor and a filter.
 
-Each line is `time glyph [severity] summary`; errors and warnings are highlighted and also carry a word, so the
-feed reads the same without colour. A resource going to `error` raises a notification (one per update, however
-many resources broke at once) and rings the terminal bell when the user enabled it (`settings.bell`).
+Each line is `time glyph [severity] what happened · project/whose`; errors and warnings are highlighted and also
+carry a word, so the feed reads the same without colour. Every line about a resource names its project. A
+resource going to `error` raises a notification (one per update, however many resources broke at once) and rings
+the terminal bell when the user enabled it (`settings.bell`).
+
 The feed keeps at most `max_lines` events and draws them when painted, at the pane's width of that moment (a
 line longer than the pane ends in an ellipsis), so a feed that was hidden or resized never shows stale cuts.
-History loaded at start (`preload`) counts towards the same bound.
+History loaded at start (`preload`) counts towards the same bound. An operation's progress is one line, updated
+in place, not a new line every few seconds (its end is a line of its own).
 A new line costs about one line of terminal output: it lands in empty room below the newest line; when that room
 runs out, the view jumps so the newest line sits mid-pane (the only full repaint, once per half pane of lines).
+
+`j`/`k` move a cursor over the lines (the view then stays where it is; `G` follows the newest again); the pane
+shows the highlighted line's whole text and Enter opens what it is about (`Chosen`). `set_filter` shows only the
+events an `EventFilter` keeps.
 """
 
 from __future__ import annotations
@@ -21,64 +28,30 @@ from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.geometry import Size
+from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from cftui.api.sanitize import one_line
 from cftui.monitor.events import ChangeEvent, EventKind, Severity
 from cftui.monitor.state import MonitorUpdate
+from cftui.ui.event_filter import EventFilter
+from cftui.ui.event_text import (
+    KIND_GLYPHS,
+    SEVERITY_WORDS,
+    event_body,
+    event_full_text,
+    event_line_text,
+    event_summary,
+    went_to_error,
+)
 from cftui.ui.format import clock_time, truncate
 
+__all__ = ["KIND_GLYPHS", "EventFeed", "event_body", "event_line_text", "event_summary", "went_to_error"]
+
 DEFAULT_MAX_LINES = 500
-SUMMARY_WIDTH = 200  # a 300-character name should not make every line scroll sideways
 PROJECT_WIDTH = 24  # a project's name in a line about one of its resources
 NAMES_IN_NOTIFICATION = 3
-
-KIND_GLYPHS: dict[EventKind, str] = {
-    EventKind.RESOURCE_CREATED: "+",
-    EventKind.RESOURCE_DELETED: "−",
-    EventKind.RESOURCE_STATUS_CHANGED: "⇄",
-    EventKind.RESOURCE_UPDATED: "✎",
-    EventKind.COST_CHANGED: "$",
-    EventKind.COST_THRESHOLD_EXCEEDED: "$!",
-    EventKind.OPERATION_PROGRESS: "▶",
-    EventKind.OPERATION_COMPLETED: "✔",
-    EventKind.OPERATION_FAILED: "✖",
-}
-SEVERITY_WORDS: dict[Severity, str] = {Severity.ERROR: "ERROR ", Severity.WARNING: "WARN ", Severity.INFO: ""}
-
-
-def event_summary(event: ChangeEvent) -> str:
-    """The event's sentence, or one built from its facts; always a single, bounded line of text."""
-    summary = event.summary
-    if not summary:
-        change = f"{event.old} -> {event.new}" if event.old is not None or event.new is not None else ""
-        summary = f"{event.subject_name or event.subject_id}: {event.kind.value} {change}".strip()
-    flat = one_line(summary)
-    return flat if len(flat) <= SUMMARY_WIDTH else flat[: SUMMARY_WIDTH - 1] + "…"
-
-
-def event_body(event: ChangeEvent, project: str | None = None) -> str:
-    """What happened first, then whose it is: `running -> error · web-1`, or `running -> error ·
-    data-platform/web-1` for a resource of another project than the selected one, so a line cut at the pane's
-    width still says what happened."""
-    summary = event_summary(event)
-    name = one_line(event.subject_name or "")
-    subject = f"{project}/{name}" if project and name else name or (project or "")
-    lead = f"{name}: "
-    if name and summary.startswith(lead) and len(summary) > len(lead):
-        return f"{summary[len(lead) :]} · {subject}"
-    return f"{summary} · {project}" if project else summary
-
-
-def event_line_text(event: ChangeEvent, project: str | None = None) -> str:
-    """The plain text of a feed line (also what tests read back)."""
-    glyph = KIND_GLYPHS.get(event.kind, "•")
-    return f"{clock_time(event.at)} {glyph:<2} {SEVERITY_WORDS.get(event.severity, '')}{event_body(event, project)}"
-
-
-def went_to_error(event: ChangeEvent) -> bool:
-    return event.kind is EventKind.RESOURCE_STATUS_CHANGED and event.new == "error"
 
 
 class EventFeed(ScrollView, can_focus=True):
@@ -86,15 +59,19 @@ class EventFeed(ScrollView, can_focus=True):
 
     HELP_GROUP = "Events pane"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j", "scroll_down", "Scroll down", show=False),
-        Binding("k", "scroll_up", "Scroll up", show=False),
-        Binding("g", "scroll_home", "Oldest event", show=False),
-        Binding("G", "scroll_end", "Newest event", show=False),
+        Binding("j", "cursor(1)", "Next event", show=False),
+        Binding("down", "cursor(1)", "Next event", show=False),
+        Binding("k", "cursor(-1)", "Previous event", show=False),
+        Binding("up", "cursor(-1)", "Previous event", show=False),
+        Binding("g", "first", "Oldest event", show=False),
+        Binding("G", "scroll_end", "Newest event (and follow)", show=False),
+        Binding("enter", "choose", "Open its resource or operation", show=False),
     ]
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "event-feed--time",
         "event-feed--error",
         "event-feed--warning",
+        "event-feed--cursor",
     }
     DEFAULT_CSS = """
     EventFeed {
@@ -108,7 +85,23 @@ class EventFeed(ScrollView, can_focus=True):
     EventFeed > .event-feed--time { color: $text-muted; }
     EventFeed > .event-feed--error { color: $text-error; background: $error-muted; text-style: bold; }
     EventFeed > .event-feed--warning { color: $text-warning; text-style: bold; }
+    EventFeed > .event-feed--cursor { text-style: reverse bold; }
     """
+
+    class Highlighted(Message):
+        """The cursor moved to an event (or left the lines: `event` is None)."""
+
+        def __init__(self, event: ChangeEvent | None, full_text: str) -> None:
+            super().__init__()
+            self.event = event
+            self.full_text = full_text
+
+    class Chosen(Message):
+        """Enter on an event: the user wants what it is about (its resource, operation or project)."""
+
+        def __init__(self, event: ChangeEvent) -> None:
+            super().__init__()
+            self.event = event
 
     def __init__(
         self,
@@ -123,21 +116,25 @@ class EventFeed(ScrollView, can_focus=True):
         # up to `max_lines + _slack` are drawn; the oldest are let go in chunks, not one per new line, so the
         # lines on screen do not all move (and repaint) for every event once the feed is full
         self._slack = self.max_lines // 4
-        self._events: deque[ChangeEvent] = deque()
-        self._first_number = 0  # the running number of the oldest event held: keys the line cache
+        self._held: deque[ChangeEvent] = deque(maxlen=self.max_lines)  # every event kept, filtered or not
+        self._events: deque[ChangeEvent] = deque()  # the lines shown: those the filter keeps
+        self._first_number = 0  # the running number of the oldest line shown: keys the line cache
+        self._revisions: dict[int, int] = {}  # line number -> how often it was rewritten in place (progress)
+        self._progress_lines: dict[str, int] = {}  # operation id -> the number of its progress line
         self._room_to = 0  # the virtual height reserved below the newest line (see `_add`)
-        self._cache: LRUCache[tuple[int, int], Strip] = LRUCache(1024)
+        self._cache: LRUCache[tuple[int, int, int, bool], Strip] = LRUCache(1024)
         self._following = True  # the view sticks to the newest line until the reader scrolls away
+        self._cursor: int | None = None  # the number of the highlighted line
+        self._filter = EventFilter()
         self._bell = bell
         self._project_names: dict[str, str] = {}  # from the latest snapshot, by project id
         self._projects_seen: object = None  # the snapshot's project list they were read from
-        self._selected_project: str | None = None  # lines about its resources need not name it
 
     # --- the contract with the app -----------------------------------------------------------------------
 
     @property
     def events(self) -> tuple[ChangeEvent, ...]:
-        """The newest `max_lines` events, oldest first (older ones still on screen are about to go)."""
+        """The newest `max_lines` events shown, oldest first (older ones still on screen are about to go)."""
         return tuple(self._events)[-self.max_lines :]
 
     @property
@@ -145,15 +142,18 @@ class EventFeed(ScrollView, can_focus=True):
         """The lines of `events`, as plain text, uncut (oldest first)."""
         return [event_line_text(event, self._project_label(event)) for event in self.events]
 
+    @property
+    def highlighted(self) -> ChangeEvent | None:
+        index = self._index(self._cursor)
+        return self._events[index] if index is not None else None
+
+    @property
+    def filter(self) -> EventFilter:
+        return self._filter
+
     def preload(self, events: Sequence[ChangeEvent]) -> None:
         """Show history from before this session; no notification or bell for old news."""
         self._add(events)
-
-    def show_project(self, project_id: str | None) -> None:
-        """The selected project changed: lines about other projects' resources name their project."""
-        if project_id != self._selected_project:
-            self._selected_project = project_id
-            self._redraw()
 
     def apply(self, update: MonitorUpdate) -> None:
         self._read_project_names(update)
@@ -161,6 +161,60 @@ class EventFeed(ScrollView, can_focus=True):
             return  # nothing new: nothing is written, nothing repaints
         self._add(update.events)
         self._announce_errors([event for event in update.events if went_to_error(event)])
+
+    def set_filter(self, event_filter: EventFilter) -> None:
+        """Show only the events the filter keeps (all of them for an empty filter), newest at the bottom."""
+        if event_filter == self._filter:
+            return
+        self._filter = event_filter
+        self._first_number += len(self._events) + self._slack + 1  # new numbers: no stale line from the cache
+        self._events = deque()
+        self._progress_lines = {}
+        self._revisions = {}
+        self._cache.clear()
+        self._set_cursor(None)
+        self._following = True
+        self.scroll_to(y=0, animate=False, immediate=True, force=True)
+        self._add(list(self._held), hold=False)
+        self.action_scroll_end()
+        self.refresh()
+
+    def full_text(self, event: ChangeEvent) -> str:
+        return event_full_text(event, self._project_label(event))
+
+    # --- keys --------------------------------------------------------------------------------------------
+
+    def action_cursor(self, step: int) -> None:
+        if not self._events:
+            return
+        index = self._index(self._cursor)
+        if index is None:
+            # the first press lands on the lowest line in view: where the reader's eyes are
+            height = self.scrollable_content_region.height
+            index = min(len(self._events) - 1, self.scroll_offset.y + max(0, height - 1))
+        else:
+            index = min(max(index + step, 0), len(self._events) - 1)
+        self._set_cursor(self._first_number + index)
+
+    def action_first(self) -> None:
+        if self._events:
+            self._set_cursor(self._first_number)
+        self.scroll_home(animate=False, immediate=True)
+
+    def action_scroll_end(self) -> None:
+        """`G`/End: the newest line at the very bottom and followed again (the cursor is let go)."""
+        self._set_cursor(None)
+        self._following = True
+        self._room_to = self.scrollable_content_region.height
+        self._resize_virtual(len(self._events))
+        super().action_scroll_end()
+
+    def action_choose(self) -> None:
+        event = self.highlighted
+        if event is None:
+            self.app.notify("Move to an event with j / k first.", markup=False, timeout=3)
+            return
+        self.post_message(self.Chosen(event))
 
     # --- drawing -----------------------------------------------------------------------------------------
 
@@ -178,7 +232,19 @@ class EventFeed(ScrollView, can_focus=True):
         self._room_to = self.scrollable_content_region.height
         self.virtual_size = Size(self.scrollable_content_region.width, max(len(self._events), self._room_to))
         if self._following:
-            self.call_after_refresh(self.scroll_end, animate=False, immediate=True, x_axis=False)
+            # the room kept below the newest line was for the old height: the newest line goes to the bottom
+            self.scroll_to(y=self._bottom_top(), animate=False, immediate=True, force=True)
+            self.call_after_refresh(self._stick_to_bottom)
+        elif self._cursor is not None:
+            self.call_after_refresh(self._show_cursor)
+
+    def _stick_to_bottom(self) -> None:
+        """Once laid out at the new size (the scrollbar it needs exists), the view's end is where it should be."""
+        if self._following and self.scroll_offset.y != self._bottom_top():
+            self.scroll_to(y=self._bottom_top(), animate=False, immediate=True, force=True)
+
+    def _bottom_top(self) -> int:
+        return max(0, self.virtual_size.height - self.scrollable_content_region.height)
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
@@ -186,26 +252,99 @@ class EventFeed(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         if index >= len(self._events) or width <= 0:
             return Strip.blank(width, self.rich_style)
-        key = (self._first_number + index, width)
+        number = self._first_number + index
+        highlighted = number == self._cursor
+        key = (number, self._revisions.get(number, 0), width, highlighted)
         strip = self._cache.get(key)
         if strip is None:
             text = self._line(self._events[index])
             text.style = self.rich_style  # the base style covers the padding too, not only the words
             text.truncate(width, overflow="ellipsis", pad=True)
+            if highlighted:
+                text.stylize(self._style("event-feed--cursor"))
             strip = Strip(text.render(self.app.console), width)
             self._cache[key] = strip
         return strip.apply_offsets(scroll_x, index)
 
     # --- internals ---------------------------------------------------------------------------------------
 
-    def _add(self, events: Sequence[ChangeEvent]) -> None:
+    def _index(self, number: int | None) -> int | None:
+        if number is None:
+            return None
+        index = number - self._first_number
+        return index if 0 <= index < len(self._events) else None
+
+    def _set_cursor(self, number: int | None) -> None:
+        previous = self._index(self._cursor)
+        self._cursor = number
+        if previous is not None:
+            self.refresh_lines(previous, 1)
+        index = self._index(number)
+        if index is not None:
+            self.refresh_lines(index, 1)
+            self._following = False
+            self._show_cursor()
+        event = self.highlighted
+        self.post_message(self.Highlighted(event, self.full_text(event) if event is not None else ""))
+
+    def _show_cursor(self) -> None:
+        index = self._index(self._cursor)
+        if index is None:
+            return
+        top, height = self.scroll_offset.y, self.scrollable_content_region.height
+        if index < top:
+            self.scroll_to(y=index, animate=False, immediate=True, force=True)
+        elif height and index >= top + height:
+            self.scroll_to(y=index - height + 1, animate=False, immediate=True, force=True)
+
+    def _hold(self, event: ChangeEvent) -> bool:
+        """Keep the event for filtering later; True when it replaced its operation's earlier progress."""
+        if event.kind is EventKind.OPERATION_PROGRESS:
+            for position, held in enumerate(self._held):
+                if held.kind is EventKind.OPERATION_PROGRESS and held.subject_id == event.subject_id:
+                    self._held[position] = event
+                    return True
+        self._held.append(event)
+        return False
+
+    def _keeps(self, event: ChangeEvent) -> bool:
+        if not self._filter.active:
+            return True
+        label = self._project_label(event)
+        return self._filter.matches(event, label or "", event_line_text(event, label))
+
+    def _fold(self, event: ChangeEvent) -> bool:
+        """An operation's new progress rewrites its progress line in place; True when it did."""
+        if event.kind is not EventKind.OPERATION_PROGRESS:
+            return False
+        number = self._progress_lines.get(event.subject_id)
+        index = self._index(number)
+        if number is None or index is None:
+            return False
+        self._events[index] = event
+        self._revisions[number] = self._revisions.get(number, 0) + 1
+        if self.size.height:
+            self.refresh_lines(index, 1)
+        if number == self._cursor:
+            self.post_message(self.Highlighted(event, self.full_text(event)))
+        return True
+
+    def _add(self, events: Sequence[ChangeEvent], *, hold: bool = True) -> None:
         """Append events, writing to the terminal only what must change.
 
         A line that lands in the visible window repaints that line alone. When the newest lines would run past
         the bottom, the view jumps so the newest line sits mid-pane with empty room below it: the next lines
         fill that room one line each, instead of every new line scrolling (and repainting) the whole pane.
         """
-        recent = list(events)[-self.max_lines :]  # older ones would be dropped at once
+        recent: list[ChangeEvent] = []
+        for event in list(events)[-self.max_lines :]:  # older ones would be dropped at once
+            if hold:
+                self._hold(event)
+            if not self._keeps(event) or self._fold(event):
+                continue
+            if event.kind is EventKind.OPERATION_PROGRESS:
+                self._progress_lines[event.subject_id] = self._first_number + len(self._events) + len(recent)
+            recent.append(event)
         if not recent:
             return
         self._events.extend(recent)
@@ -215,12 +354,13 @@ class EventFeed(ScrollView, can_focus=True):
             for _ in range(dropped):
                 self._events.popleft()
             self._first_number += dropped
+            self._forget_before(self._first_number)
         if not self.size.height:
             return  # hidden (another tab at 80x24): drawn when shown, see on_resize
         count, height = len(self._events), self.scrollable_content_region.height
         first_new = count - len(recent)
-        # keep the user's place when they scrolled back to read
-        follow = self._following = self.is_vertical_scroll_end
+        # keep the user's place when they scrolled back to read, or put the cursor on a line
+        follow = self._following = self._cursor is None and self.is_vertical_scroll_end
         top = max(0, self.scroll_offset.y - dropped)  # the same lines, after the drop
         if follow and (dropped or count > top + height):
             top = 0 if count <= height else count - max(1, height // 2)
@@ -239,11 +379,11 @@ class EventFeed(ScrollView, can_focus=True):
         elif first_new < top + height:
             self.refresh_lines(first_new, min(len(recent), top + height - first_new))
 
-    def action_scroll_end(self) -> None:
-        """`G`/End: the newest line at the very bottom (the room kept below it by `_add` is given up)."""
-        self._room_to = self.scrollable_content_region.height
-        self._resize_virtual(len(self._events))
-        super().action_scroll_end()
+    def _forget_before(self, first: int) -> None:
+        self._progress_lines = {op: n for op, n in self._progress_lines.items() if n >= first}
+        self._revisions = {n: r for n, r in self._revisions.items() if n >= first}
+        if self._cursor is not None and self._cursor < first:
+            self._set_cursor(first)
 
     def _resize_virtual(self, count: int) -> None:
         size = Size(self.scrollable_content_region.width, max(count, self._room_to))
@@ -266,9 +406,9 @@ class EventFeed(ScrollView, can_focus=True):
             self.refresh()
 
     def _project_label(self, event: ChangeEvent) -> str | None:
-        """The project's name when the event is about a resource of a project other than the selected one."""
+        """The name of the project the event's subject belongs to (every line about a resource names it)."""
         project_id = event.project_id
-        if not project_id or project_id == self._selected_project or event.subject_id == project_id:
+        if not project_id or event.subject_id == project_id:
             return None
         return self._project_names.get(project_id) or truncate(one_line(project_id), PROJECT_WIDTH)
 
