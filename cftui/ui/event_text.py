@@ -58,7 +58,6 @@ def went_to_error(event: ChangeEvent) -> bool:
     return event.kind is EventKind.RESOURCE_STATUS_CHANGED and event.new == "error"
 
 
-
 def event_full_text(event: ChangeEvent, project: str | None) -> str:
     """Everything the event says, uncut, what happened first: severity, change, subject (name and id), project
     (name and id), kind, date and time."""
