@@ -1,29 +1,28 @@
 """The project list: name, status, resources, problems, monthly cost and a cost sparkline per project.
 
-A `DataTable` kept in step with the snapshot by targeted edits: only cells whose text changed are updated, rows
-are added and removed one by one, and the rows are re-ordered only when the order really changed. The table is
-bounded (`MAX_ROWS`); past that the user narrows it with `/`.
+A `DataTable` (`TextTable`) kept in step with the snapshot by targeted edits: only cells whose text changed are
+updated, and only they repaint; rows are added and removed one by one, and the rows are re-ordered only when the
+order really changed. The table is bounded (`MAX_ROWS`); past that the user narrows it with `/`.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import ClassVar
 
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.coordinate import Coordinate
-from textual.geometry import Size
 from textual.timer import Timer
 from textual.widgets import DataTable
-from textual.widgets.data_table import ColumnKey, RowKey
 
 from cftui.api.models import Project
 from cftui.monitor.state import CostSample, MonitorUpdate, Snapshot
 from cftui.ui.format import money, status_badge, truncate
 from cftui.ui.messages import ProjectOpened, ProjectSelected
+from cftui.ui.textual_adapter import TextTable
 
 MAX_ROWS = 2_000
 SYNC_EVERY_S = 0.25
@@ -94,7 +93,7 @@ def _cell(column: str, text: str) -> Text:
     return Text(text)
 
 
-class ProjectList(DataTable[Text]):
+class ProjectList(TextTable):
     """See the module docstring. Posts `ProjectSelected` when the cursor moves to another project."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -256,54 +255,15 @@ class ProjectList(DataTable[Text]):
                         cell = _cell(col, after)
                         if col == "name":
                             self._name_cells[pid] = cell
-                        self._set_cell(pid, col, cell)
+                        self.set_cell_quietly(pid, col, cell)
                         cells_changed = True
             self._rows[pid] = row
         if cells_changed:
-            self._renders_changed()
+            self.forget_renders()
         if wanted_ids != self._order and [key.value for key in self._row_order()] != wanted_ids:
             self._reorder(wanted_ids)
         self._order = wanted_ids
         self._post_selection()
-
-    def _set_cell(self, project_id: str, column: str, cell: Text) -> None:
-        """`update_cell` without its whole-table repaint: only the cell's region is refreshed, and only if visible.
-
-        `DataTable.update_cell` (Textual 8.2.8, pinned) calls `refresh()` on the whole table, which repaints every
-        visible row for one changed cost; this does the same bookkeeping and refreshes the one cell.
-        """
-        self._data[RowKey(project_id)][ColumnKey(column)] = cell
-        self.refresh_coordinate(Coordinate(self.get_row_index(project_id), self.get_column_index(column)))
-
-    def _renders_changed(self) -> None:
-        """Once per pass that changed cells: move the table's render caches on, and drop what they held.
-
-        Those caches are keyed on `_update_count`; a bump alone makes every entry stale, yet the stale ones
-        would stay until LRU eviction reaches them (10,000 cells, 1,000 rows and lines), so a dashboard whose
-        costs drift would keep filling them for hours. Only the refreshed cells are drawn again.
-        """
-        self._update_count += 1
-        self._cell_render_cache.clear()
-        self._row_render_cache.clear()
-        self._row_renderable_cache.clear()
-        self._line_cache.clear()
-
-    def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
-        """Column widths from the new cells' text, without Rich's `measure` (which splits every cell into words):
-        a thousand projects cost ~0.15 s that way on the first data. Every cell here is one line of `Text`, so its
-        width is its text's width, and rows are one line high. Replaces Textual 8.2.8's (pinned exactly)."""
-        columns = self.ordered_columns
-        for row_key in new_rows:
-            cells = self._data.get(row_key)
-            if cells is None:
-                continue  # removed before the table went idle
-            for column in columns:
-                cell = cells.get(column.key)
-                if isinstance(cell, Text):
-                    column.content_width = max(column.content_width, cell.cell_len)
-        width = sum(column.get_render_width(self) for column in self.columns.values()) + self._row_label_column_width
-        header_height = self.header_height if self.show_header else 0
-        self.virtual_size = Size(width, self._total_row_height + header_height)
 
     def _row_order(self) -> list:
         return [row.key for row in self.ordered_rows]
