@@ -7,7 +7,11 @@
 - take column widths from the cells' text (its `_update_dimensions` measures every new cell with Rich, which splits
   it into words: ~0.15 s of a blocked event loop on the first data of 1,000 projects).
 
-`TextTable` does both, and nothing else. Textual is pinned to a range in pyproject.toml, and
+`TextTable` does both, and nothing else. `Tree` has no way to add many nodes at once: each `TreeNode.add` throws
+away every line the tree has built and asks for a new layout, which costs more than everything else in filling a
+5,000-resource tree (~0.2 s); `add_leaves` adds a batch and does that once.
+
+Textual is pinned to a range in pyproject.toml, and
 tests/ui/test_textual_adapter.py checks that every internal used here still exists and behaves as assumed, so a
 Textual upgrade that moves one fails that test by name instead of misdrawing the dashboard. No other module may use
 a Textual private: tests/ui/test_textual_privates.py holds that.
@@ -15,13 +19,15 @@ a Textual private: tests/ui/test_textual_privates.py holds that.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import TypeVar
 
 from rich.text import Text
 from textual.coordinate import Coordinate
 from textual.geometry import Size
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Tree
 from textual.widgets.data_table import ColumnKey, RowKey
+from textual.widgets.tree import TreeNode
 
 # what this module relies on, checked against the installed Textual by tests/ui/test_textual_adapter.py
 DATA_TABLE_INTERNALS = (
@@ -35,6 +41,10 @@ DATA_TABLE_INTERNALS = (
     "_row_label_column_width",
     "_update_dimensions",
 )
+TREE_INTERNALS = ("_add_node", "_invalidate")
+TREE_NODE_INTERNALS = ("_children", "_updates", "_allow_expand")
+
+NodeData = TypeVar("NodeData")
 
 
 class TextTable(DataTable[Text]):
@@ -76,3 +86,19 @@ class TextTable(DataTable[Text]):
         width = sum(column.get_render_width(self) for column in self.columns.values()) + self._row_label_column_width
         header_height = self.header_height if self.show_header else 0
         self.virtual_size = Size(width, self._total_row_height + header_height)
+
+
+def add_leaves(
+    tree: Tree[NodeData], leaves: Sequence[tuple[TreeNode[NodeData], Text, NodeData]]
+) -> list[TreeNode[NodeData]]:
+    """Append leaves `(parent, label, data)` in order, as `parent.add_leaf(label, data)` would one by one, and
+    invalidate the tree once. Labels are taken as they are (one-line `Text`: `Tree.process_label` is not applied)."""
+    added = []
+    for parent, label, data in leaves:
+        node = tree._add_node(parent, label, data)
+        node._allow_expand = False
+        parent._children.append(node)
+        parent._updates += 1
+        added.append(node)
+    tree._invalidate()
+    return added

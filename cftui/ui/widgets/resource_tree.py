@@ -23,6 +23,7 @@ from cftui.monitor.state import Fetched, MonitorUpdate, Snapshot
 from cftui.ui.filters import ResourceFilter
 from cftui.ui.format import fit, fit_right, money, one_line, status_badge, status_severity
 from cftui.ui.messages import ResourceOpened
+from cftui.ui.textual_adapter import add_leaves
 
 HIGHLIGHT_SECONDS = 4.0
 CATEGORY_ORDER = [*dict.fromkeys(RESOURCE_CATEGORIES.values()), OTHER_CATEGORY]
@@ -301,12 +302,14 @@ class ResourceTree(Tree[NodeRef]):
         self._resources[resource.id] = resource
 
     def _add_leaves_in_bulk(self, resources: list[Resource]) -> None:
-        """Append many leaves, already in order (no search for each one's place)."""
+        """Append many leaves (already in order) and invalidate the tree once (see `textual_adapter.add_leaves`)."""
+        batch = []
         for resource in resources:
-            parent = self._group(resource.category, resource.type)
             label = resource_label(resource, self._name_width, resource.id in self._highlight_until)
-            self._leaves[resource.id] = parent.add_leaf(label, NodeRef("resource", resource.id))
+            batch.append((self._group(resource.category, resource.type), label, NodeRef("resource", resource.id)))
             self._resources[resource.id] = resource
+        for resource, node in zip(resources, add_leaves(self, batch), strict=True):
+            self._leaves[resource.id] = node
 
     def get_label_width(self, node: TreeNode[NodeRef]) -> int:
         """A resource row's width is known from its columns: Textual's default renders the label to measure it,
