@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from cftui import __version__
+from cftui.settings_spec import CONNECTION, DASHBOARD, add_flags
 
 # name -> (module, one-line help). The dashboard itself is `cftui.ui.launch`.
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
@@ -30,33 +31,13 @@ def add_settings_arguments(parser: argparse.ArgumentParser, *, on_subcommand: bo
     They are accepted before and after a sub-command's name; on a sub-command their defaults are
     suppressed so that `cftui --profile prod status` keeps the value given first.
     """
-    group = parser.add_argument_group("connection settings")
-    if on_subcommand:
-        group.argument_default = argparse.SUPPRESS
-    group.add_argument("--api-url", metavar="URL", help="base URL including /v2 (env CLOUDFORGE_API_URL)")
-    group.add_argument("--profile", metavar="NAME", help="profile from the config file (env CFTUI_PROFILE)")
-    group.add_argument("--api-key-file", metavar="PATH", help="read the API key from this file (mode 0600)")
-    group.add_argument("--interval", type=float, metavar="SECONDS", help="base refresh interval")
-    group.add_argument(
-        "--budget", type=float, metavar="FRACTION", help="fraction of the rate limit cftui may use (default 0.5)"
-    )
-    group.add_argument(
-        "--allow-live-key", action="store_true", help="accept a cf_live_ key (refused by default: cftui only reads)"
-    )
-    group.add_argument("--no-history", action="store_true", help="keep no cost or event history on disk")
+    add_flags(parser, CONNECTION, suppress_defaults=on_subcommand)
 
 
 def add_dashboard_arguments(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group("dashboard")
-    group.add_argument("--demo", action="store_true", help="start the bundled simulator and open the dashboard on it")
-    group.add_argument(
-        "--watch-op",
-        action="append",
-        default=[],
-        metavar="OP_ID",
-        help="an operation to follow from the start (repeatable)",
+    add_flags(parser, DASHBOARD).add_argument(
+        "--demo", action="store_true", help="start the bundled simulator and open the dashboard on it"
     )
-    group.add_argument("--theme", metavar="NAME", help="colour theme (see the command palette)")
 
 
 def _load(module_name: str):

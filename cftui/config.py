@@ -1,6 +1,7 @@
 """One `Settings` from flags > environment > profile file > defaults, with the key policy applied.
 
-The profile file is TOML at `$XDG_CONFIG_HOME/cftui/config.toml` (or `$CFTUI_CONFIG`): top-level fields apply
+Each setting is declared once, in `cftui.settings_spec` (its field, flag and environment variable). The profile
+file is TOML at `<user config dir>/cftui/config.toml` (or `$CFTUI_CONFIG`): top-level fields apply
 to every profile, `[profiles.NAME]` tables override them, `default_profile` names the one used when neither
 `--profile` nor `CFTUI_PROFILE` does. Every problem is a `ConfigError` whose text names the file and field.
 """
@@ -15,15 +16,16 @@ import stat
 import subprocess
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from cftui.api.keys import ApiKey, KeyPolicyError, api_url_warning, check_api_url, mask_key
 from cftui.api.sanitize import one_line
+from cftui.settings_spec import BY_NAME, SETTINGS, Setting
 
 __all__ = ["DEFAULT_API_URL", "ApiKey", "ConfigError", "Settings", "config_path", "mask_key"]
 
@@ -39,33 +41,30 @@ class ConfigError(Exception):
         super().__init__(mask_key(message))
 
 
-Positive = Annotated[float, Field(gt=0)]
-Fraction = Annotated[float, Field(gt=0, le=1)]
-NonNegative = Annotated[int | float, Field(ge=0)]
+def _field_type(setting: Setting) -> Any:
+    """The profile field's type: `kind`, with its bounds (on a table: on each value), or None for "not set"."""
+    kind: Any = setting.kind
+    if (setting.gt, setting.ge, setting.le) != (None, None, None):
+        limits = Field(gt=setting.gt, ge=setting.ge, le=setting.le)
+        if get_origin(kind) is dict:
+            key, value = get_args(kind)
+            kind = dict[key, Annotated[value, limits]]  # type: ignore[valid-type]
+        else:
+            kind = Annotated[kind, limits]
+    return kind | None
 
 
-class ProfileFields(BaseModel):
-    """What a profile (or the file's top level) may set. Unknown fields are refused: they are usually typos."""
-
-    model_config = ConfigDict(extra="forbid", strict=True)
-
-    api_url: str | None = None
-    api_key: str | None = None
-    api_key_file: str | None = None
-    api_key_command: str | list[str] | None = None
-    interval: Positive | None = None
-    budget: Fraction | None = None
-    theme: str | None = None
-    allow_live_key: bool | None = None
-    history: bool | None = None
-    bell: bool | None = None
-    watch_operations: list[str] | None = None
-    cost_thresholds: dict[str, NonNegative] | None = None
-
-
-class ConfigFile(ProfileFields):
-    default_profile: str | None = None
-    profiles: dict[str, ProfileFields] = Field(default_factory=dict)
+_STRICT = ConfigDict(extra="forbid", strict=True)  # unknown fields are refused: they are usually typos
+# What a profile (or the file's top level) may set: one field per setting of the spec that lives in the file.
+_FIELDS: dict[str, Any] = {setting.name: (_field_type(setting), None) for setting in SETTINGS if setting.in_file}
+ProfileFields: type[BaseModel] = create_model("ProfileFields", __config__=_STRICT, **_FIELDS)
+ConfigFile: type[BaseModel] = create_model(
+    "ConfigFile",
+    __base__=ProfileFields,
+    default_profile=(str | None, None),
+    profiles=(dict[str, ProfileFields], Field(default_factory=dict)),
+)
+Layer = dict[str, Any]  # the fields one table of the file sets (None omitted)
 
 
 @dataclass(frozen=True)
@@ -99,13 +98,13 @@ class Settings:
         flags = vars(args) if args is not None else {}
         path = config_path(env)
         document = _read_config(path, explicit="CFTUI_CONFIG" in env)
-        profile_name = flags.get("profile") or env.get("CFTUI_PROFILE") or document.default_profile
+        profile_name = _layered(BY_NAME["profile"], flags, env, {}) or document.default_profile
         chosen = _choose_profile(document, profile_name, path)
         merged = _merge(document, chosen)
 
-        api_url = flags.get("api_url") or env.get("CLOUDFORGE_API_URL") or merged.api_url or DEFAULT_API_URL
+        api_url = _layered(BY_NAME["api_url"], flags, env, merged) or DEFAULT_API_URL
         url_source = _url_source(flags, env, merged, profile_name, path)
-        allow_live = bool(flags.get("allow_live_key")) or bool(merged.allow_live_key)
+        allow_live = bool(_layered(BY_NAME["allow_live_key"], flags, env, merged))
         secret, key_source = _find_key(flags, env, document, chosen, profile_name, path)
         try:
             api_url = check_api_url(api_url, source=url_source)
@@ -114,21 +113,21 @@ class Settings:
         except KeyPolicyError as exc:
             raise ConfigError(str(exc)) from None
 
-        interval = _flag_number(flags, "interval", "--interval", merged.interval, 5.0, upper=None)
-        budget = _flag_number(flags, "budget", "--budget", merged.budget, 0.5, upper=1.0)
-        watch = [*(merged.watch_operations or ()), *(flags.get("watch_op") or ())]
+        # every other setting of the spec that Settings holds: flag > environment > profile > Settings' default
+        plain = {
+            setting.name: value
+            for setting in SETTINGS
+            if setting.name in _PLAIN and (value := _layered(setting, flags, env, merged)) is not None
+        }
+        watch = [*(merged.get("watch_operations") or ()), *(flags.get(BY_NAME["watch_operations"].dest) or ())]
         return cls(
+            **plain,
             api_url=api_url,
             api_key=key,
             profile=profile_name,
-            interval=interval,
-            budget=budget,
-            theme=flags.get("theme") or merged.theme,
             allow_live_key=allow_live,
-            history=not flags.get("no_history") and merged.history is not False,
             watch_operations=tuple(dict.fromkeys(op.strip() for op in watch if op.strip())),
-            cost_thresholds={name: Decimal(str(v)) for name, v in (merged.cost_thresholds or {}).items()},
-            bell=bool(merged.bell),
+            cost_thresholds={name: Decimal(str(v)) for name, v in (merged.get("cost_thresholds") or {}).items()},
             key_source=key_source,
             config_file=path if path.exists() else None,
             warnings=(url_warning,) if url_warning else (),
@@ -136,19 +135,49 @@ class Settings:
         )
 
 
+# Settings resolved by their own rules in `Settings.load` (the key's sources, the URL's checks, lists that add up).
+_SPECIAL = {"profile", "api_url", "api_key", "api_key_file", "api_key_command", "allow_live_key"}
+_SPECIAL |= {"watch_operations", "cost_thresholds"}
+_PLAIN = {f.name for f in fields(Settings)} & {s.name for s in SETTINGS} - _SPECIAL
+
+
+@dataclass(frozen=True)
+class Document:
+    """The config file, validated: the top level's fields, each profile's, and `default_profile`."""
+
+    top: Layer = field(default_factory=dict)
+    profiles: dict[str, Layer] = field(default_factory=dict)
+    default_profile: str | None = None
+
+
 def config_path(environ: Mapping[str, str]) -> Path:
-    """`$CFTUI_CONFIG`, else `$XDG_CONFIG_HOME/cftui/config.toml` (XDG default `~/.config`)."""
+    """`$CFTUI_CONFIG`, else `config.toml` in the user's config directory (platformdirs: on Linux
+    `$XDG_CONFIG_HOME/cftui`, by default `~/.config/cftui`)."""
     if environ.get("CFTUI_CONFIG"):
         return Path(environ["CFTUI_CONFIG"]).expanduser()
-    base = environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base).expanduser() / "cftui" / "config.toml"
+    from platformdirs import user_config_path
+
+    return user_config_path("cftui") / "config.toml"
 
 
-def _read_config(path: Path, *, explicit: bool) -> ConfigFile:
+def _layered(setting: Setting, flags: Mapping[str, Any], env: Mapping[str, str], merged: Layer) -> Any:
+    """The setting's value from the first layer that has it: its flag, its environment variable, the profile."""
+    given = flags.get(setting.dest)
+    if setting.flag is not None and setting.action != "append" and _was_given(given):
+        if setting.action in ("true", "false"):
+            return setting.action == "true"
+        return _checked_flag(setting, given)
+    if setting.env is not None and env.get(setting.env):
+        return env[setting.env]
+    value = merged.get(setting.name)
+    return float(value) if setting.kind is float and value is not None else value
+
+
+def _read_config(path: Path, *, explicit: bool) -> Document:
     if not path.exists():
         if explicit:
             raise ConfigError(f"The config file {path} named by CFTUI_CONFIG does not exist.")
-        return ConfigFile()
+        return Document()
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
@@ -156,9 +185,11 @@ def _read_config(path: Path, *, explicit: bool) -> ConfigFile:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"The config file {path} cannot be read: {exc}.") from None
     try:
-        document = ConfigFile.model_validate(raw)
+        valid = ConfigFile.model_validate(raw)
     except ValidationError as exc:
         raise ConfigError(_describe_validation(exc, path)) from None
+    top = valid.model_dump(exclude_none=True)
+    document = Document(top=top, profiles=top.pop("profiles", {}), default_profile=top.pop("default_profile", None))
     if _holds_key(document):
         _require_private(path, what="holds an api_key")
     return document
@@ -177,8 +208,8 @@ def _describe_validation(exc: ValidationError, path: Path) -> str:
     )
 
 
-def _holds_key(document: ConfigFile) -> bool:
-    return document.api_key is not None or any(p.api_key is not None for p in document.profiles.values())
+def _holds_key(document: Document) -> bool:
+    return any("api_key" in layer for layer in (document.top, *document.profiles.values()))
 
 
 def _require_private(path: Path, *, what: str) -> None:
@@ -196,7 +227,7 @@ def _require_private(path: Path, *, what: str) -> None:
         )
 
 
-def _choose_profile(document: ConfigFile, name: str | None, path: Path) -> ProfileFields | None:
+def _choose_profile(document: Document, name: str | None, path: Path) -> Layer | None:
     if name is None:
         return None
     if name not in document.profiles:
@@ -207,17 +238,16 @@ def _choose_profile(document: ConfigFile, name: str | None, path: Path) -> Profi
     return document.profiles[name]
 
 
-def _merge(document: ConfigFile, profile: ProfileFields | None) -> ProfileFields:
+def _merge(document: Document, profile: Layer | None) -> Layer:
     """Top-level fields, overridden by the profile's. Key fields travel as a group: a profile that names any
     key source replaces the top level's."""
-    base = document.model_dump(include=set(ProfileFields.model_fields), exclude_none=True)
+    base = dict(document.top)
     if profile is not None:
-        override = profile.model_dump(exclude_none=True)
-        if any(name in override for name in KEY_FIELDS):
+        if any(name in profile for name in KEY_FIELDS):
             for name in KEY_FIELDS:
                 base.pop(name, None)
-        base.update(override)
-    return ProfileFields.model_construct(**base)
+        base.update(profile)
+    return base
 
 
 def _scope_label(profile_name: str | None, path: Path, uses_profile: bool) -> str:
@@ -225,13 +255,13 @@ def _scope_label(profile_name: str | None, path: Path, uses_profile: bool) -> st
 
 
 def _url_source(
-    flags: Mapping[str, Any], env: Mapping[str, str], merged: ProfileFields, profile: str | None, path: Path
+    flags: Mapping[str, Any], env: Mapping[str, str], merged: Layer, profile: str | None, path: Path
 ) -> str:
     if flags.get("api_url"):
         return "--api-url"
     if env.get("CLOUDFORGE_API_URL"):
         return "CLOUDFORGE_API_URL"
-    if merged.api_url:
+    if merged.get("api_url"):
         return f"api_url in {_scope_label(profile, path, profile is not None)}"
     return "the default API URL"
 
@@ -239,8 +269,8 @@ def _url_source(
 def _find_key(
     flags: Mapping[str, Any],
     env: Mapping[str, str],
-    document: ConfigFile,
-    profile: ProfileFields | None,
+    document: Document,
+    profile: Layer | None,
     profile_name: str | None,
     path: Path,
 ) -> tuple[str, str]:
@@ -250,20 +280,20 @@ def _find_key(
         return _read_key_file(key_path, "--api-key-file"), f"--api-key-file {key_path}"
     if env.get("CLOUDFORGE_API_KEY", "").strip():
         return env["CLOUDFORGE_API_KEY"], "CLOUDFORGE_API_KEY"
-    in_profile = profile is not None and any(getattr(profile, name) is not None for name in KEY_FIELDS)
-    scope: ProfileFields = profile if profile is not None and in_profile else document
+    in_profile = profile is not None and any(name in profile for name in KEY_FIELDS)
+    scope = profile if profile is not None and in_profile else document.top
     label = _scope_label(profile_name, path, in_profile)
-    defined = [name for name in KEY_FIELDS if getattr(scope, name) is not None]
+    defined = [name for name in KEY_FIELDS if name in scope]
     if len(defined) > 1:
         raise ConfigError(f"{label} in {path} sets {' and '.join(defined)}; keep only one of them.")
-    if scope.api_key is not None:
-        return scope.api_key, f"{label} (api_key)"
-    if scope.api_key_file is not None:
-        key_path = Path(scope.api_key_file).expanduser()
+    if "api_key" in scope:
+        return scope["api_key"], f"{label} (api_key)"
+    if "api_key_file" in scope:
+        key_path = Path(scope["api_key_file"]).expanduser()
         key_path = key_path if key_path.is_absolute() else path.parent / key_path
         return _read_key_file(key_path, f"api_key_file in {label}"), f"{label} (api_key_file {key_path})"
-    if scope.api_key_command is not None:
-        return _run_key_command(scope.api_key_command, label), f"{label} (api_key_command)"
+    if "api_key_command" in scope:
+        return _run_key_command(scope["api_key_command"], label), f"{label} (api_key_command)"
     raise ConfigError(
         "No API key found: set CLOUDFORGE_API_KEY, pass --api-key-file PATH, or add api_key_command (or "
         f"api_key_file) to a profile in {path}. To try cftui without a key, run `cftui --demo`."
@@ -329,13 +359,17 @@ def _tail(stderr: str) -> str:
     return mask_key(one_line(" / ".join(lines[-3:])))[:300]
 
 
-def _flag_number(
-    flags: Mapping[str, Any], name: str, flag: str, profile_value: float | None, default: float, upper: float | None
-) -> float:
-    value = flags.get(name)
-    if value is None:
-        return float(profile_value) if profile_value is not None else default
-    if not math.isfinite(value) or value <= 0 or (upper is not None and value > upper):
-        bound = f"between 0 (excluded) and {upper:g}" if upper is not None else "greater than 0"
-        raise ConfigError(f"{flag} {value:g} is out of range: it must be {bound}.")
-    return float(value)
+def _was_given(value: Any) -> bool:
+    """An empty word or an unset switch means "not given"; 0 is given (and then refused as out of range)."""
+    return value is not None and value is not False and value != ""
+
+
+def _checked_flag(setting: Setting, value: Any) -> Any:
+    """A number given as a flag, within the setting's bounds (the file's values are checked by the schema)."""
+    if not isinstance(value, int | float):
+        return value
+    lower, upper = setting.gt, setting.le
+    if not math.isfinite(value) or (lower is not None and value <= lower) or (upper is not None and value > upper):
+        bound = f"between {lower:g} (excluded) and {upper:g}" if upper is not None else f"greater than {lower:g}"
+        raise ConfigError(f"{setting.flag} {value:g} is out of range: it must be {bound}.")
+    return float(value) if setting.kind is float else value

@@ -426,3 +426,29 @@ def test_an_api_url_without_v2_is_warned_about(tmp_path: Path) -> None:
     assert warning.startswith("The API URL http://127.0.0.1:8080 (from --api-url) does not end in /v2")
     assert Settings.load(flags("--api-url", "http://127.0.0.1:8080/v2/"), env).warnings == ()
     assert Settings.load(None, env).warnings == ()  # the default URL
+
+
+# --- one declaration ---------------------------------------------------------------------------------------
+
+
+def test_every_setting_is_declared_once_for_flag_env_and_file(tmp_path: Path) -> None:
+    """The flags, the file's fields and the environment variables all come from `settings_spec.SETTINGS`."""
+    from cftui.config import ProfileFields
+    from cftui.settings_spec import SETTINGS
+
+    help_text = build_parser([]).format_help()
+    for setting in SETTINGS:
+        if setting.flag:
+            assert setting.flag in help_text, setting.name
+        if setting.env:
+            assert f"env {setting.env}" in help_text or setting.flag is None, setting.name
+        assert (setting.name in ProfileFields.model_fields) == setting.in_file
+    # a file field with its declared bound: budget must be in (0, 1]
+    write_config(tmp_path, "budget = 0\n")
+    assert "field 'budget'" in load_error(None, env_for(tmp_path, CLOUDFORGE_API_KEY=READ))
+
+
+def test_config_path_comes_from_platformdirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "elsewhere"))
+    assert config_path({}) == tmp_path / "elsewhere" / "cftui" / "config.toml"
+    assert config_path({"CFTUI_CONFIG": str(tmp_path / "x.toml")}) == tmp_path / "x.toml"
