@@ -98,7 +98,8 @@ class Settings:
         flags = vars(args) if args is not None else {}
         path = config_path(env)
         document = _read_config(path, explicit="CFTUI_CONFIG" in env)
-        profile_name = _layered(BY_NAME["profile"], flags, env, {}) or document.default_profile
+        named = _layered(BY_NAME["profile"], flags, env, {}) or document.default_profile
+        profile_name = named or _implicit_profile(document)
         chosen = _choose_profile(document, profile_name, path)
         merged = _merge(document, chosen)
 
@@ -130,7 +131,9 @@ class Settings:
             cost_thresholds={name: Decimal(str(v)) for name, v in (merged.get("cost_thresholds") or {}).items()},
             key_source=key_source,
             config_file=path if path.exists() else None,
-            warnings=(url_warning,) if url_warning else (),
+            warnings=tuple(
+                note for note in (url_warning, _unchosen_note(document, profile_name, path)) if note is not None
+            ),
             history_name=flags.get("history_name") or None,
         )
 
@@ -294,9 +297,39 @@ def _find_key(
         return _read_key_file(key_path, f"api_key_file in {label}"), f"{label} (api_key_file {key_path})"
     if "api_key_command" in scope:
         return _run_key_command(scope["api_key_command"], label), f"{label} (api_key_command)"
+    unchosen = _unchosen_note(document, profile_name, path)
+    if unchosen is not None:
+        raise ConfigError(f"No API key found. {unchosen}")
+    if profile is not None:
+        raise ConfigError(
+            f"No API key found: profile '{profile_name}' in {path} sets none of api_key, api_key_file, "
+            "api_key_command, and neither does the file's top level. Add one to the profile, set "
+            "CLOUDFORGE_API_KEY or pass --api-key-file PATH."
+        )
     raise ConfigError(
         "No API key found: set CLOUDFORGE_API_KEY, pass --api-key-file PATH, or add api_key_command (or "
         f"api_key_file) to a profile in {path}. To try cftui without a key, run `cftui --demo`."
+    )
+
+
+def _implicit_profile(document: Document) -> str | None:
+    """Like the AWS CLI: with no profile named, the one called `default`, else the only one there is."""
+    if "default" in document.profiles:
+        return "default"
+    if len(document.profiles) == 1:
+        return next(iter(document.profiles))
+    return None
+
+
+def _unchosen_note(document: Document, profile_name: str | None, path: Path) -> str | None:
+    """What to say when the file has several profiles and none is chosen (only its top level is then used)."""
+    if profile_name is not None or len(document.profiles) < 2:
+        return None
+    names = ", ".join(sorted(document.profiles))
+    return (
+        f"The config file {path} defines the profiles {names} and none is chosen, so only its top-level fields "
+        'apply. Choose one with --profile NAME or CFTUI_PROFILE=NAME, or put default_profile = "NAME" at the '
+        "top of the file (a profile named default is used when none is chosen)."
     )
 
 

@@ -452,3 +452,42 @@ def test_config_path_comes_from_platformdirs(tmp_path: Path, monkeypatch: pytest
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "elsewhere"))
     assert config_path({}) == tmp_path / "elsewhere" / "cftui" / "config.toml"
     assert config_path({"CFTUI_CONFIG": str(tmp_path / "x.toml")}) == tmp_path / "x.toml"
+
+
+# --- profiles like the AWS CLI (issue 13 item 16) ----------------------------------------------------------
+
+
+def test_a_profile_named_default_is_used_when_none_is_named(tmp_path: Path) -> None:
+    write_config(
+        tmp_path,
+        f'[profiles.default]\napi_key = "{READ}"\ninterval = 7\n[profiles.other]\napi_key = "{TEST}"\ninterval = 1\n',
+    )
+    settings = Settings.load(None, env_for(tmp_path))
+    assert (settings.profile, settings.interval, settings.api_key.reveal()) == ("default", 7.0, READ)
+    assert settings.key_source == "profile 'default' (api_key)"
+    assert settings.warnings == ()
+    assert Settings.load(flags("--profile", "other"), env_for(tmp_path)).interval == 1.0
+
+
+def test_the_only_profile_is_used_when_none_is_named(tmp_path: Path) -> None:
+    write_config(tmp_path, f'[profiles.work]\napi_key = "{READ}"\n')
+    settings = Settings.load(None, env_for(tmp_path))
+    assert (settings.profile, settings.api_key.reveal()) == ("work", READ)
+
+
+def test_several_profiles_none_chosen_lists_them_and_says_how_to_choose(tmp_path: Path) -> None:
+    path = write_config(tmp_path, f'[profiles.prod]\napi_key = "{READ}"\n[profiles.dev]\napi_key = "{TEST}"\n')
+    message = load_error(None, env_for(tmp_path))
+    assert "add api_key" not in message  # the file has keys: never tell the user to add one
+    assert str(path) in message and "dev, prod" in message and "none is chosen" in message
+    assert "--profile NAME" in message and "CFTUI_PROFILE=NAME" in message and "default_profile" in message
+    # with a key from elsewhere cftui starts, and says the profiles were not used
+    settings = Settings.load(None, env_for(tmp_path, CLOUDFORGE_API_KEY=OTHER_READ))
+    assert settings.profile is None and settings.api_key.reveal() == OTHER_READ
+    assert any("dev, prod" in note and "--profile NAME" in note for note in settings.warnings)
+
+
+def test_chosen_profile_without_a_key_says_which(tmp_path: Path) -> None:
+    write_config(tmp_path, f'[profiles.prod]\napi_key = "{READ}"\n[profiles.dev]\ninterval = 2\n')
+    message = load_error(flags("--profile", "dev"), env_for(tmp_path))
+    assert "profile 'dev'" in message and "sets none of api_key" in message
