@@ -14,6 +14,7 @@ import pytest
 from cftui.monitor.events import ChangeEvent, EventKind, Severity
 from cftui.monitor.state import Fetched
 from cftui.ui.app import CloudForgeApp
+from cftui.ui.event_filter import parse_event_filter
 from cftui.ui.screens.detail import ResourceDetailScreen
 from cftui.ui.widgets.event_feed import EventFeed
 from cftui.ui.widgets.events_pane import EventsPane
@@ -167,3 +168,15 @@ async def test_after_shrinking_the_terminal_the_newest_event_is_on_the_last_row(
         newest = f"event {number}"
         await until(pilot, lambda: newest in last_row())
         assert feed.is_vertical_scroll_end
+
+
+async def test_filtering_a_feed_too_short_to_scroll_does_not_fail() -> None:
+    """A filter set on a feed with nothing to scroll once raised Textual's SkipAction and stopped the app."""
+    app = CloudForgeApp(INFO, now=clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        feed = await open_events(app, pilot)
+        assert feed.max_scroll_y == 0
+        feed.set_filter(parse_event_filter("sev:error"))
+        feed.set_filter(parse_event_filter(""))
+        await pilot.pause()
+        assert len(feed.events) == 4 and app.is_running

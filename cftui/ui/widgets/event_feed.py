@@ -176,7 +176,7 @@ class EventFeed(ScrollView, can_focus=True):
         self._following = True
         self.scroll_to(y=0, animate=False, immediate=True, force=True)
         self._add(list(self._held), hold=False)
-        self.action_scroll_end()
+        self._to_newest()
         self.refresh()
 
     def full_text(self, event: ChangeEvent) -> str:
@@ -204,10 +204,15 @@ class EventFeed(ScrollView, can_focus=True):
     def action_scroll_end(self) -> None:
         """`G`/End: the newest line at the very bottom and followed again (the cursor is let go)."""
         self._set_cursor(None)
+        self._to_newest()
+
+    def _to_newest(self) -> None:
         self._following = True
         self._room_to = self.scrollable_content_region.height
         self._resize_virtual(len(self._events))
-        super().action_scroll_end()
+        # not the inherited action: it raises SkipAction when nothing needs scrolling, which a call (not a key)
+        # would let escape
+        self.scroll_end(animate=False, immediate=True, x_axis=False)
 
     def action_choose(self) -> None:
         event = self.highlighted
