@@ -29,7 +29,8 @@ def percent_change(old: Decimal | None, new: Decimal | None) -> str:
 
 
 def status_sentence(name: str, old: str | None, new: str) -> str:
-    return f"{name}: {old or '?'} -> {new}"
+    """`web-1: running -> error`; a resource never seen before has no old status: `web-1: found in error`."""
+    return f"{name}: {old} -> {new}" if old else f"{name}: found in {new}"
 
 
 def cost_sentence(name: str, old: Decimal | None, new: Decimal | None) -> str:

@@ -69,7 +69,8 @@ def event_full_text(event: ChangeEvent, project: str | None) -> str:
     if name and what.startswith(f"{name}: "):
         what = what[len(name) + 2 :]
     if not what and (event.old is not None or event.new is not None):
-        what = f"{one_line(event.old or '?')} -> {one_line(event.new or '?')}"
+        new = one_line(event.new or "?")
+        what = f"{one_line(event.old)} -> {new}" if event.old else f"found in {new}"
     parts.append(what)
     parts.append(f"{name} ({subject_id})" if name and name != subject_id else subject_id)
     project_id = one_line(event.project_id or "")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from cftui.monitor import summaries
 from cftui.monitor.summaries import cost_sentence, money
 
 
@@ -17,3 +18,9 @@ def test_money_writes_dollars_with_the_sign_first_and_exact_cents() -> None:
 
 def test_event_sentences_use_it() -> None:
     assert cost_sentence("db", Decimal("10"), Decimal("-5")) == "db: $10.00 -> -$5.00 a month (-150.0%)"
+
+
+def test_a_status_change_with_no_old_status_reads_found_in() -> None:
+    """`? -> error` looked like a parse failure: a resource first seen in error is `found in error`."""
+    assert summaries.status_sentence("web-1", None, "error") == "web-1: found in error"
+    assert summaries.status_sentence("web-1", "running", "error") == "web-1: running -> error"

@@ -46,22 +46,22 @@ def test_status_line_states() -> None:
     for part in (
         "● OK",
         "data <10s old",
-        "rate ≥70% of 1000",
+        "API 70% left",
         "every 5s",
         "READ-ONLY cf_read_…3f9a",
         "profile oncall",
         "API 2.15.3",
     ):
         assert part in text
-    # fresh data (under two intervals) and a plentiful budget: the text does not move from second to second
+    # fresh data (under ten seconds old) and a plentiful budget: the text does not move from second to second
     later = [status_content(healthy, INFO, NOW + timedelta(seconds=s)).plain for s in range(7)]
     assert len(set(later)) == 1, later
     aging = replace(healthy, projects=Fetched(healthy.projects.value, NOW - timedelta(seconds=12)))
-    assert "data 12s ago" in status(aging) and "▲ STALE" not in status(aging)  # older than 2 intervals: ticks
+    assert "data 10s old" in status(aging) and "▲ STALE" not in status(aging)  # past ten seconds: 10 s steps
     low = replace(healthy, rate=replace(healthy.rate, remaining=42))
-    assert "rate 42/1000 reset in 18s" in status(low)  # running low: exact, with its countdown
+    assert "API 42/1000 left, reset in 18s" in status(low)  # running low: exact, with its countdown
     old = replace(healthy, projects=Fetched(healthy.projects.value, NOW - timedelta(seconds=16)))
-    assert "▲ STALE" in status(old) and "data 16s ago" in status(old)
+    assert "▲ STALE" in status(old) and "data 10s old" in status(old)
     assert "▲ STALE" not in status(replace(old, effective_interval=10.0))  # 3 x the effective interval
     assert "⏸ PAUSED" in status(replace(old, paused=True))
     stretched = replace(healthy, requested_interval=2.0, effective_interval=12.0)
@@ -329,3 +329,12 @@ async def test_keys_typed_into_a_filter_are_text_not_commands() -> None:
         assert dashboard.query_one("#resources-filter").value == "tag:team:w2/q"
         await pilot.press("escape")  # and now it is cleared
         assert dashboard.query_one(ResourceTree).shown_count == len(healthy_snapshot().resources["proj_shop"].value)
+
+
+def test_data_age_comes_from_the_data_never_from_the_interval() -> None:
+    """Paused, with the interval raised to minutes, 20-second-old data still reads as 20 seconds old."""
+    healthy = healthy_snapshot()
+    slow = replace(healthy, paused=True, requested_interval=160.0, effective_interval=160.0)
+    for seconds, expected in ((3, "data <10s old"), (20, "data 20s old"), (59, "data 50s old"), (200, "data 3m ago")):
+        aged = replace(slow, projects=Fetched(healthy.projects.value, NOW - timedelta(seconds=seconds)))
+        assert expected in status(aged), (seconds, status(aged))

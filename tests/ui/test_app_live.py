@@ -55,7 +55,7 @@ async def test_projects_and_status_line_come_from_the_simulator(static_sim: SimS
         assert "● OK" in status
         assert "READ-ONLY" in status and "cf_read_…" in status
         assert static_sim.read_key not in status  # never the whole key
-        assert re.search(r"rate (≥\d+% of 10000|\d+/10000)", status), status  # the plan's limit, as the API sent it
+        assert re.search(r"API (\d+% left|\d+/10000 left)", status), status  # the plan's limit, as the API sent it
         host = static_sim.base_url.split("//")[1].split("/")[0]
         assert host in status
 

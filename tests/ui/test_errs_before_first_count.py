@@ -1,4 +1,4 @@
-"""The Errs column shows a dim `…` for a project whose errors were not counted yet (no entry in
+"""The Errs column shows a dim `?` for a project whose errors were not counted yet (no entry in
 `snapshot.problem_counts` until its first sweep), never `0`; the count replaces it once known."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ def errs_cell(projects: ProjectList, project_id: str):
     return projects.get_cell(project_id, "problems")
 
 
-async def test_unchecked_projects_show_an_ellipsis_not_zero() -> None:
+async def test_unchecked_projects_show_a_question_mark_not_zero() -> None:
     app = CloudForgeApp(INFO, now=clock)
     async with app.run_test(size=(120, 40)) as pilot:
         snapshot = healthy_snapshot()
@@ -23,7 +23,7 @@ async def test_unchecked_projects_show_an_ellipsis_not_zero() -> None:
         await pilot.pause()
         projects = app.query_one(ProjectList)
         unknown = errs_cell(projects, "proj_ml")
-        assert unknown.plain.strip() == "…"
+        assert unknown.plain.strip() == "?"
         assert "dim" in str(unknown.style) and "red" not in str(unknown.style)
         assert errs_cell(projects, "proj_data").plain.strip() == "0"  # checked: no errors
         assert errs_cell(projects, "proj_shop").plain.strip() == "1 ✖"

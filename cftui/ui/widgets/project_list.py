@@ -60,7 +60,7 @@ def sparkline(samples: Sequence[CostSample], points: int = SPARK_POINTS) -> str:
     return "".join(SPARK_BARS[round((v - base) * scale)] for v in values)
 
 
-UNCOUNTED = "…"  # the project's errors were not counted yet (before its first sweep): unknown, not zero
+UNCOUNTED = "?"  # the project's errors were not counted yet (before its first look): unknown, not zero (see help)
 
 
 def _problems_text(problems: int | None) -> str:

@@ -11,7 +11,6 @@ and the layout is redone only when its height changed (a new layout repaints eve
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,9 +27,12 @@ from cftui.ui.org import status_line_round
 KEY_BADGES = {"read": "READ-ONLY", "test": "TEST", "live": "LIVE"}
 # Data older than this many effective intervals is called STALE.
 STALE_FACTOR = 3.0
-# Data younger than this many effective intervals is fresh: its age is a bucket that does not tick.
-FRESH_FACTOR = 2.0
-# Above this share of the limit left, the rate budget is shown in 10% steps (it moves with every request).
+# Data this young shows as `<10s old`, a bucket that does not tick, so an idle dashboard writes nothing. The bound
+# comes from the data's age alone, never from the interval (a long interval must not make old data look fresh).
+FRESH_SECONDS = 10
+# Under a minute old, the age moves in steps of this many seconds (`20s old`); older, in whole minutes.
+AGE_STEP_SECONDS = 10
+# Above this share of the limit left, the API budget is shown in 10% steps (it moves with every request).
 RATE_PLENTY = 0.25
 # the error sentence is cut so the whole line still fits in three rows at 80 columns
 ERROR_WIDTH = 110
@@ -67,27 +69,29 @@ def is_stale(snapshot: Snapshot, now: datetime) -> bool:
 
 
 def data_age_text(snapshot: Snapshot, now: datetime) -> str:
-    """`<10s old` while the data is fresh (within 2 intervals: it does not tick, so an idle dashboard writes
-    nothing); the exact, ticking `42s ago` once it is older, which is when the age matters."""
+    """How old the data is, from the data alone: `<10s old` (a bucket that does not tick while refreshes keep it
+    young), then `20s old` in 10-second steps, then `3m ago`, `2h ago` (which tick as slowly as they read)."""
     fetched = _data_age(snapshot)
     if fetched is None:
         return "never"
-    fresh = FRESH_FACTOR * max(snapshot.effective_interval, 1.0)
-    if (now - fetched).total_seconds() < fresh:
-        bound = f"{math.ceil(fresh)}s" if fresh < 60 else f"{math.ceil(fresh / 60)}m"
-        return f"<{bound} old"
+    seconds = (now - fetched).total_seconds()
+    if seconds < FRESH_SECONDS:
+        return f"<{FRESH_SECONDS}s old"
+    if seconds < 60:
+        return f"{int(seconds // AGE_STEP_SECONDS) * AGE_STEP_SECONDS}s old"
     return age(fetched, now)
 
 
 def rate_text(rate: RateBudget, now: datetime) -> str:
-    """Plenty left: `rate ≥70% of 1000` (moves in 10% steps, not with every request). Running low: the exact
-    `rate 42/1000 reset in 18s`, ticking, because then something is happening."""
+    """What is left of the API's rate limit, in words a newcomer reads at a glance. Plenty left: `API 90% left`
+    (at least that much: it moves in 10% steps, not with every request). Running low: the exact, ticking
+    `API 42/1000 left, reset in 18s`, because then something is happening."""
     if rate.remaining is not None and rate.limit and rate.remaining >= RATE_PLENTY * rate.limit:
         share = min(100, int(rate.remaining * 10 // rate.limit) * 10)
-        return f"rate ≥{share}% of {rate.limit}"
+        return f"API {share}% left"
     remaining = "?" if rate.remaining is None else str(rate.remaining)
-    reset = f" reset {countdown(rate.reset_at, now)}" if rate.reset_at else ""
-    return f"rate {remaining}/{rate.limit}{reset}"
+    reset = f", reset {countdown(rate.reset_at, now)}" if rate.reset_at else ""
+    return f"API {remaining}/{rate.limit} left{reset}"
 
 
 def _state_parts(snapshot: Snapshot | None, info: ConnectionInfo, now: datetime) -> list[Part]:
