@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from cftui.api.sanitize import one_line, sanitize_text
 from cftui.headless.output import format_time
-from cftui.monitor.events import ChangeEvent
+from cftui.monitor.events import ChangeEvent, EventKind
+from cftui.monitor.summaries import money_json
 
 
 def event_summary(event: ChangeEvent) -> str:
@@ -22,13 +24,32 @@ def text_line(event: ChangeEvent) -> str:
     return f"{format_time(event.at)} {event.kind.value} {one_line(event_summary(event))}"
 
 
-def _json_default(value: Any) -> str:
+MONEY_KINDS = frozenset({EventKind.COST_CHANGED, EventKind.COST_THRESHOLD_EXCEEDED})  # old/new are amounts
+
+
+def _json_default(value: Any) -> str | None:
     # event data may hold Decimals (costs, exact) or datetimes: both travel as strings
     if hasattr(value, "isoformat"):
         return format_time(value)
+    if isinstance(value, Decimal):
+        return money_json(value)
     return sanitize_text(str(value))
 
 
+def _as_money(text: Any) -> Any:
+    """An amount written by an older cftui ("25779.8") in the one JSON money format ("25779.80")."""
+    try:
+        return money_json(Decimal(str(text))) if text is not None else None
+    except InvalidOperation:
+        return text
+
+
 def jsonl_line(event: ChangeEvent) -> str:
-    """One JSON object on one line; strings are sanitised already, and JSON escapes any control left."""
-    return json.dumps(event.to_json(), ensure_ascii=False, separators=(",", ":"), default=_json_default)
+    """One JSON object on one line; strings are sanitised already, and JSON escapes any control left. Amounts
+    are strings with two decimals, also in events replayed from a history written before that was so."""
+    body = event.to_json()
+    if event.kind in MONEY_KINDS:
+        body["old"], body["new"] = _as_money(event.old), _as_money(event.new)
+        if "threshold" in body["data"]:
+            body["data"] = {**body["data"], "threshold": _as_money(body["data"]["threshold"])}
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":"), default=_json_default)

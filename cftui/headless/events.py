@@ -22,6 +22,7 @@ COMMAND = "events"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
+        "-o",
         "--format",
         choices=("text", "jsonl"),
         default="text",

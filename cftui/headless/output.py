@@ -10,14 +10,13 @@ import os
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import TextIO
 
 from rich.cells import cell_len, set_cell_size
 
 from cftui.api.sanitize import one_line
 
-CENT = Decimal("0.01")
 PLAIN_CELL_LIMIT = 48  # plain tables cut longer cells (with "…"); JSON always carries the whole value
 
 
@@ -51,10 +50,10 @@ def format_seconds(seconds: float) -> str:
 
 
 def format_money(value: Decimal | None) -> str | None:
-    """Exact cents as a string ("12500.00"), or None when the API gave no usable number."""
-    if value is None:
-        return None
-    return str(value.quantize(CENT, rounding=ROUND_HALF_UP))
+    """Exact cents as a string ("12500.00"), or None when the API gave no usable number (the JSON format)."""
+    from cftui.monitor.summaries import money_json
+
+    return money_json(value)
 
 
 def say_error(command: str, sentence: str, stream: TextIO | None = None) -> None:

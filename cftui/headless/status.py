@@ -37,6 +37,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "is always reported)",
     )
     parser.add_argument(
+        "-o",
         "--format",
         choices=("table", "json"),
         default="table",

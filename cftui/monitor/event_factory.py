@@ -20,8 +20,7 @@ def status_severity(new: str) -> Severity:
     return Severity.WARNING if new not in RESOURCE_STATUSES else Severity.INFO
 
 
-def money_text(value: Decimal | None) -> str | None:
-    return None if value is None else str(value)
+money_text = summaries.money_json  # old/new of cost events: the JSON money format ("25779.80")
 
 
 # --- resources -------------------------------------------------------------------------------------------
@@ -136,7 +135,7 @@ def threshold_exceeded(project: Project, cost: Decimal, threshold: Decimal, at: 
         new=money_text(cost),
         severity=Severity.WARNING,
         summary=f"{project.name}: {summaries.money(cost)} a month is above the {summaries.money(threshold)} threshold",
-        data={"threshold": str(threshold)},
+        data={"threshold": money_text(threshold)},
     )
 
 

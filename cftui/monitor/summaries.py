@@ -21,6 +21,15 @@ def money(value: Decimal | int | float | None, missing: str = "?") -> str:
     return f"{sign}${abs(amount):,.2f}"
 
 
+def money_json(value: Decimal | int | float | None) -> str | None:
+    """Money in JSON, everywhere (status documents, event lines, the history): an exact decimal string with two
+    decimals, `"25779.80"`, never a float; None when the API did not say. A non-finite amount stays as written."""
+    if value is None:
+        return None
+    amount = Decimal(str(value))
+    return str(amount.quantize(CENT, rounding=ROUND_HALF_UP)) if amount.is_finite() else str(amount)
+
+
 def percent_change(old: Decimal | None, new: Decimal | None) -> str:
     if old is None or new is None or old == 0:
         return ""

@@ -37,3 +37,24 @@ def check_status_document(body: dict[str, Any], *, with_resources: bool) -> None
     if not body["problems_only"]:
         assert body["error_count"] == sum(p["errors"] for p in body["projects"])
         assert body["problem_count"] == sum(p["problems"] for p in body["projects"])
+
+
+EVENT_FIELDS = {"kind", "at", "subject_id", "subject_name", "project_id", "old", "new", "severity", "summary", "data"}
+UTC_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$")
+MONEY_KINDS = {"cost.changed", "cost.threshold_exceeded"}
+
+
+def check_event_line(event: dict[str, Any]) -> None:
+    """One line of `cftui events --format jsonl` (docs/headless.md, JSON Lines schema)."""
+    assert set(event) == EVENT_FIELDS, set(event) ^ EVENT_FIELDS
+    assert isinstance(event["kind"], str) and UTC_TIME.match(event["at"]), event
+    assert isinstance(event["subject_id"], str) and isinstance(event["subject_name"], str)
+    assert isinstance(event["project_id"], str | None)
+    assert event["severity"] in {"info", "warning", "error"}
+    assert isinstance(event["summary"], str) and isinstance(event["data"], dict)
+    for side in ("old", "new"):
+        assert isinstance(event[side], str | None)
+        if event["kind"] in MONEY_KINDS:
+            _money(event[side])  # amounts: exact, two decimals
+    if "threshold" in event["data"]:
+        _money(event["data"]["threshold"])

@@ -80,3 +80,28 @@ def test_refused_key_exits_2(world: SimServer) -> None:
 def test_since_without_history_is_refused(world: SimServer) -> None:
     done = run_piped("events", "--api-url", world.base_url, "--since", "1h", "--no-history")
     assert done.code == 2 and "--no-history" in done.stderr
+
+
+def test_jsonl_lines_match_the_schema_and_amounts_have_two_decimals(world: SimServer) -> None:
+    """One money format in JSON (issue 13 item 17): a project total like 6803.5 is written "6803.50", as in
+    status; `-o jsonl` is `--format jsonl`."""
+    import math
+
+    from tests.headless.schema import check_event_line
+    from tests.headless.simworld import projects, resources
+
+    project = next(p for p in projects(world) if p["status"] == "active")
+    first = resources(world, project["id"])[0]
+    # move the total to a whole number of dollars and 50 cents (what `moving` then raises by $25 a step)
+    target = math.floor(project["monthly_cost"]) + 1.5
+    cost = round(first["monthly_cost"] + target - project["monthly_cost"], 2)
+    world.control("POST", "mutate", {"action": "set_cost", "resource_id": first["id"], "monthly_cost": cost})
+    live = stream(world, "-o", "jsonl")
+    with moving(world):
+        live.wait_for_line(r'"kind":"cost\.changed".*"subject_id":"' + project["id"])
+    live.stop(signal.SIGTERM)
+    events = [json.loads(line) for line in live.out]
+    for event in events:
+        check_event_line(event)
+    mine = [e for e in events if e["kind"] == "cost.changed" and e["subject_id"] == project["id"]]
+    assert mine and all(e["new"].endswith(".50") and e["old"].endswith(".50") for e in mine), mine

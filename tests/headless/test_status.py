@@ -73,7 +73,7 @@ def test_a_resource_in_error_exits_1_in_every_format(healthy: SimServer) -> None
     try:
         problems, selected, drawn = run_together(
             status(healthy, "--problems"),
-            status(healthy, "--problems", "--project", victim["project_name"], "--format", "json"),
+            status(healthy, "--problems", "--project", victim["project_name"], "-o", "json"),  # kubectl's alias
             status(healthy, terminal=True),
         )
     finally:
