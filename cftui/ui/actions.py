@@ -110,6 +110,9 @@ class DashboardActions(DashboardHost):
             return (resource.id if resource else None), "resource id"
         if self.active_pane == "operations":
             return self.query_one(OperationsPane).selected_operation_id, "operation id"
+        if self.active_pane == "events":
+            event = self.query_one(EventsPane).feed.highlighted  # its subject: a resource, operation or project
+            return (event.subject_id if event else None), "id of the highlighted event's subject"
         return self.query_one(ProjectList).selected_project_id, "project id"
 
     def action_show_problems(self) -> None:

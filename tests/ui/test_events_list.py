@@ -80,6 +80,8 @@ async def test_the_cursor_shows_the_whole_line_and_g_lets_go(size: tuple[int, in
         await until(pilot, lambda: LONG in " ".join(pane.detail_text.split()))
         detail = " ".join(pane.detail_text.split())
         assert "project data-platform (proj_data)" in detail and "ERROR" in detail and "running -> error" in detail
+        await pilot.press("y")
+        assert app.clipboard == "res_etl"
         await pilot.press("G")
         await until(pilot, lambda: pane.detail_text == "" and feed.highlighted is None)
 
