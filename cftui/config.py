@@ -32,6 +32,8 @@ __all__ = ["DEFAULT_API_URL", "ApiKey", "ConfigError", "Settings", "config_path"
 DEFAULT_API_URL = "https://api.cloudforge.novatech.com/v2"
 KEY_COMMAND_TIMEOUT_S = 10.0
 KEY_FIELDS = ("api_key", "api_key_file", "api_key_command")
+WEBHOOK_SECRET_FIELDS = ("webhook_secret", "webhook_secret_file", "webhook_secret_command")
+MIN_WEBHOOK_SECRET = 16  # characters: a short shared secret can be guessed offline from one signed delivery
 
 
 class ConfigError(Exception):
@@ -85,6 +87,9 @@ class Settings:
     warnings: tuple[str, ...] = ()  # sentences worth telling the user at start (a URL missing /v2)
     # the history file under a stable name instead of the API URL's hash; set by code (the demo), not by users
     history_name: str | None = None
+    # the webhook receiver (push): where it listens ("host:port") and the shared secret (never shown)
+    webhook_listen: str | None = None
+    webhook_secret: str | None = field(default=None, repr=False)
 
     @property
     def key_hint(self) -> str:
@@ -121,6 +126,7 @@ class Settings:
             if setting.name in _PLAIN and (value := _layered(setting, flags, env, merged)) is not None
         }
         watch = [*(merged.get("watch_operations") or ()), *(flags.get(BY_NAME["watch_operations"].dest) or ())]
+        listen, webhook_secret = _webhook_settings(flags, env, merged, profile_name, path)
         return cls(
             **plain,
             api_url=api_url,
@@ -135,12 +141,14 @@ class Settings:
                 note for note in (url_warning, _unchosen_note(document, profile_name, path)) if note is not None
             ),
             history_name=flags.get("history_name") or None,
+            webhook_listen=listen,
+            webhook_secret=webhook_secret,
         )
 
 
 # Settings resolved by their own rules in `Settings.load` (the key's sources, the URL's checks, lists that add up).
 _SPECIAL = {"profile", "api_url", "api_key", "api_key_file", "api_key_command", "allow_live_key"}
-_SPECIAL |= {"watch_operations", "cost_thresholds"}
+_SPECIAL |= {"watch_operations", "cost_thresholds", "webhook_listen", *WEBHOOK_SECRET_FIELDS}
 _PLAIN = {f.name for f in fields(Settings)} & {s.name for s in SETTINGS} - _SPECIAL
 
 
@@ -195,6 +203,8 @@ def _read_config(path: Path, *, explicit: bool) -> Document:
     document = Document(top=top, profiles=top.pop("profiles", {}), default_profile=top.pop("default_profile", None))
     if _holds_key(document):
         _require_private(path, what="holds an api_key")
+    if any("webhook_secret" in layer for layer in (document.top, *document.profiles.values())):
+        _require_private(path, what="holds a webhook_secret")
     return document
 
 
@@ -203,7 +213,8 @@ def _describe_validation(exc: ValidationError, path: Path) -> str:
     for error in exc.errors()[:5]:
         name = ".".join(str(part) for part in error["loc"]) or "(top level)"
         given = error.get("input")
-        shown = "" if isinstance(given, dict) or "api_key" in name else f" (got {given!r})"
+        secret = "api_key" in name or "secret" in name
+        shown = "" if isinstance(given, dict) or secret else f" (got {given!r})"
         message = error["msg"].replace("Extra inputs are not permitted", "is not a known setting")
         problems.append(f"field '{name}': {message}{shown}")
     return f"The config file {path} has {'an invalid field' if len(problems) == 1 else 'invalid fields'}: " + (
@@ -246,9 +257,10 @@ def _merge(document: Document, profile: Layer | None) -> Layer:
     key source replaces the top level's."""
     base = dict(document.top)
     if profile is not None:
-        if any(name in profile for name in KEY_FIELDS):
-            for name in KEY_FIELDS:
-                base.pop(name, None)
+        for group in (KEY_FIELDS, WEBHOOK_SECRET_FIELDS):
+            if any(name in profile for name in group):
+                for name in group:
+                    base.pop(name, None)
         base.update(profile)
     return base
 
@@ -344,8 +356,8 @@ def _read_key_file(path: Path, named_by: str) -> str:
     return _first_line(text)
 
 
-def _run_key_command(command: str | list[str], label: str) -> str:
-    source = f"The api_key_command of {label}"
+def _run_key_command(command: str | list[str], label: str, *, what: str = "api_key_command") -> str:
+    source = f"The {what} of {label}"
     try:
         argv = shlex.split(command) if isinstance(command, str) else list(command)
     except ValueError as exc:
@@ -379,7 +391,7 @@ def _run_key_command(command: str | list[str], label: str) -> str:
         )
     secret = _first_line(done.stdout)
     if not secret:
-        raise ConfigError(f"{source} ({shown}) printed nothing on stdout; it should print the key.")
+        raise ConfigError(f"{source} ({shown}) printed nothing on stdout; it should print the secret.")
     return secret
 
 
@@ -406,3 +418,62 @@ def _checked_flag(setting: Setting, value: Any) -> Any:
         bound = f"between {lower:g} (excluded) and {upper:g}" if upper is not None else f"greater than {lower:g}"
         raise ConfigError(f"{setting.flag} {value:g} is out of range: it must be {bound}.")
     return float(value) if setting.kind is float else value
+
+
+def _webhook_settings(
+    flags: Mapping[str, Any], env: Mapping[str, str], merged: Layer, profile: str | None, path: Path
+) -> tuple[str | None, str | None]:
+    """The receiver's address (`--webhook-listen` > CFTUI_WEBHOOK_LISTEN > profile) and its secret
+    (CFTUI_WEBHOOK_SECRET > profile's webhook_secret / _file / _command). No address: no receiver."""
+    from cftui.monitor.push_listen import ListenError, parse_listen
+
+    listen_setting, secret_setting = BY_NAME["webhook_listen"], BY_NAME["webhook_secret"]
+    raw = _layered(listen_setting, flags, env, merged)
+    if not raw:
+        return None, None
+    if _was_given(flags.get(listen_setting.dest)):
+        source = "--webhook-listen"
+    else:
+        source = str(listen_setting.env) if env.get(str(listen_setting.env)) else "webhook_listen"
+    try:
+        listen = str(parse_listen(str(raw)))
+    except ListenError as exc:
+        raise ConfigError(f"{source}: {exc}.") from None
+    label = _scope_label(profile, path, profile is not None)
+    from_env = env.get(str(secret_setting.env), "").strip()
+    if from_env:
+        secret, where = from_env, str(secret_setting.env)
+    else:
+        defined = [name for name in WEBHOOK_SECRET_FIELDS if merged.get(name) is not None]
+        if len(defined) > 1:
+            raise ConfigError(f"{label} in {path} sets {' and '.join(defined)}; keep only one of them.")
+        if not defined:
+            raise ConfigError(
+                f"{source} needs the webhook's shared secret, to check each delivery's signature: set "
+                f"{secret_setting.env}, or webhook_secret_command (or webhook_secret_file, or webhook_secret) "
+                f"in {path}."
+            )
+        where = f"{defined[0]} in {label}"
+        if merged.get("webhook_secret") is not None:
+            secret = str(merged["webhook_secret"]).strip()
+        elif merged.get("webhook_secret_file") is not None:
+            secret_path = Path(merged["webhook_secret_file"]).expanduser()
+            secret_path = secret_path if secret_path.is_absolute() else path.parent / secret_path
+            secret = _read_secret_file(secret_path, where)
+        else:
+            secret = _run_key_command(merged["webhook_secret_command"], label, what="webhook_secret_command")
+    if len(secret) < MIN_WEBHOOK_SECRET:
+        raise ConfigError(
+            f"The webhook secret from {where} is too short: use at least {MIN_WEBHOOK_SECRET} characters."
+        )
+    return listen, secret
+
+
+def _read_secret_file(path: Path, named_by: str) -> str:
+    if not path.is_file():
+        raise ConfigError(f"The secret file {path} named by {named_by} does not exist or is not a file.")
+    _require_private(path, what="holds a webhook secret")
+    try:
+        return _first_line(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"The secret file {path} cannot be read: {exc}.") from None

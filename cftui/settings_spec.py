@@ -112,6 +112,23 @@ SETTINGS: tuple[Setting, ...] = (
         group=DASHBOARD,
     ),
     Setting("cost_thresholds", dict[str, int | float], "monthly cost above which a project is flagged", ge=0),
+    # the webhook receiver (push, docs/push.md); resolved by cftui.config._webhook_settings
+    Setting(
+        "webhook_listen",
+        str,
+        "receive CloudForge webhooks here (push; loopback unless another host is named; see docs/push.md)",
+        flag="--webhook-listen",
+        metavar="HOST:PORT",
+        env="CFTUI_WEBHOOK_LISTEN",
+    ),
+    Setting(
+        "webhook_secret",
+        str,
+        "the webhook's shared secret (the file must then be chmod 600)",
+        env="CFTUI_WEBHOOK_SECRET",
+    ),
+    Setting("webhook_secret_file", str, "read the webhook's shared secret from this file (mode 0600)"),
+    Setting("webhook_secret_command", str | list[str], "a command whose stdout's first line is the webhook secret"),
 )
 
 BY_NAME = {setting.name: setting for setting in SETTINGS}

@@ -21,6 +21,12 @@ def build_monitor(settings: Settings) -> Monitor:
         history = History.named(settings.history_name, settings.api_url)  # a stable file, whatever the URL
     elif settings.history:
         history = History.for_api_url(settings.api_url)
+    push = None
+    if settings.webhook_listen and settings.webhook_secret:
+        from cftui.monitor.push import PushFeed
+        from cftui.monitor.push_listen import parse_listen
+
+        push = PushFeed(parse_listen(settings.webhook_listen), settings.webhook_secret)
     return Monitor(
         client,
         interval=settings.interval,
@@ -29,4 +35,5 @@ def build_monitor(settings: Settings) -> Monitor:
         cost_thresholds=dict(settings.cost_thresholds),
         watch_operations=settings.watch_operations,
         owns_client=True,
+        push=push,
     )

@@ -33,6 +33,8 @@ from cftui.monitor.store import DataStore
 
 if TYPE_CHECKING:
     from cftui.api.client import CloudForgeClient
+    from cftui.monitor.push import PushFeed
+    from cftui.monitor.push_events import PushedChange
 
 log = logging.getLogger(__name__)
 Listener = Callable[[MonitorUpdate], None]
@@ -60,6 +62,7 @@ class Monitor:
         auth_retry_seconds: float = 60.0,
         max_backoff: float = 60.0,
         owns_client: bool = False,
+        push: PushFeed | None = None,
     ) -> None:
         self._client = client
         self._owns_client = owns_client
@@ -95,6 +98,9 @@ class Monitor:
         self._tasks: set[asyncio.Task[bool]] = set()
         self._snapshot = Snapshot(requested_interval=self._requested_interval)
         self._unsubscribe = client.add_listener(self._on_client_event)
+        self._push = push  # the webhook receiver (cftui.monitor.push): its logic lives there
+        if push is not None:
+            push.connect(client, self.ingest_push, lambda: self._publish((), changed={"push"}))
 
     # --- the public interface --------------------------------------------------------------------------------
 
@@ -166,9 +172,15 @@ class Monitor:
         self._done.clear()
         self._jobs.announce_found_operations = True
         try:
+            if self._push is not None:
+                await self._push.start()
+                self._publish((), changed={"push"})
             await self._load_history()
             await self._loop()
         finally:
+            if self._push is not None:
+                with contextlib.suppress(Exception):
+                    await asyncio.shield(self._push.stop())
             for task in list(self._tasks):
                 task.cancel()
             if self._tasks:
@@ -217,6 +229,20 @@ class Monitor:
         await self._feed.flush()
         return self._snapshot
 
+    def ingest_push(self, changes: list[PushedChange]) -> None:
+        """Verified webhook deliveries: shown at once (marked pushed), confirmed later by a targeted GET inside
+        the budget; an operation first learnt from a push is followed like any other."""
+        if self._push is None:
+            return
+        events, follow = self._push.admit(changes)
+        for operation_id in follow:
+            if operation_id not in self._operations.watched and self._operations.watch(operation_id, from_user=False):
+                self._queue.due_now(f"op:{operation_id}")
+        for key in self._push.new_confirmations():
+            self._queue.due_in(key, self._push.confirm_delay_s)
+        self._publish(events, changed={"push"})
+        self._wake.set()
+
     async def resource_cost_history(self, resource_id: str) -> list[CostSample]:
         return await self._feed.resource_costs(resource_id, self._store.resource_costs.get(resource_id, ()))
 
@@ -229,6 +255,8 @@ class Monitor:
     async def _loop(self) -> None:
         while not self._stopping:
             self._replan()
+            if self._push is not None and self._push.tick():
+                self._publish((), changed={"push"})
             wait = self._start_due_jobs()
             self._wake.clear()
             with contextlib.suppress(TimeoutError):
@@ -260,6 +288,8 @@ class Monitor:
     def _candidates(self) -> list[str]:
         """Job keys in priority order."""
         keys = [f"op:{w.operation_id}" for w in self._operations.active()]
+        if self._push is not None:
+            keys.extend(self._push.confirm_keys(self._budget_rate()))
         if self._paused:
             return keys
         if self._focused:
@@ -269,7 +299,7 @@ class Monitor:
         sweep = self._jobs.next_sweep_project(exclude=self._tracker.tracked)
         if sweep is not None:
             keys.append(f"sweep:{sweep}")
-            self._queue.due_at(f"sweep:{sweep}", self._jobs.last_sweep_start + self._plan.sweep_spacing)
+            self._queue.due_at(f"sweep:{sweep}", self._jobs.last_sweep_start + self._sweep_spacing())
         return keys
 
     def _start(self, key: str, cost: float) -> None:
@@ -296,7 +326,7 @@ class Monitor:
         ok = False
         try:
             try:
-                result = await self._jobs.run(key)
+                result = await self._run_key(key)
             except (NotFound, ValidationFailed) as error:
                 result = self._jobs.not_found(key, error)  # re-raises when it means an outage
             ok = True
@@ -324,11 +354,21 @@ class Monitor:
             self._publish(result.events, result.changed, result.new_log_lines)  # a quiet sweep repaints nothing
         return ok
 
+    async def _run_key(self, key: str) -> JobResult:
+        if self._push is not None and key.startswith("push:"):
+            return JobResult(events=await self._push.confirm(key), changed={"push"})
+        return await self._jobs.run(key)
+
     # --- budget and plan -------------------------------------------------------------------------------------
 
     def _budget_rate(self) -> float:
         info = self._client.rate_limit
         return budget_maths.budget_per_minute(info.limit, self._budget, info.remaining)
+
+    def _sweep_spacing(self) -> float:
+        """Seconds between sweep requests: slower while pushes arrive and confirm (push.sweep_factor)."""
+        factor = self._push.sweep_factor() if self._push is not None else 1.0
+        return self._plan.sweep_spacing * factor
 
     def _replan(self) -> None:
         rate = self._budget_rate()
@@ -376,7 +416,12 @@ class Monitor:
             effective_interval=round(self._plan.effective_interval, 2),
             paused=self._paused,
             history_problem=history_problem,
+            push=self._push.state(self._full_sweep_per_minute()) if self._push is not None else self._snapshot.push,
         )
+
+    def _full_sweep_per_minute(self) -> float:
+        spacing = self._plan.sweep_spacing
+        return 60.0 / spacing if 0 < spacing < float("inf") else 0.0
 
     def _publish(
         self,
@@ -387,6 +432,8 @@ class Monitor:
         record: bool = True,
     ) -> None:
         events = tuple(events)
+        if self._push is not None and events:
+            events = self._push.filter_polled(events)  # a change a push already showed is not shown again
         self._snapshot = self._build_snapshot()
         self._feed.recent.extend(events)
         if record and events:

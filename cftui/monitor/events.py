@@ -25,6 +25,8 @@ class EventKind(StrEnum):
     PROJECT_CREATED = "project.created"
     PROJECT_DELETED = "project.deleted"
     PROJECT_UPDATED = "project.updated"
+    # Added by the webhook receiver: a pushed change the API did not confirm (a targeted GET said otherwise).
+    PUSH_CONTRADICTED = "push.contradicted"
 
 
 class Severity(StrEnum):
@@ -62,6 +64,7 @@ class ChangeEvent:
             "severity": self.severity.value,
             "summary": self.summary,
             "data": self.data,
+            "source": self.source,
         }
 
     @classmethod
@@ -77,4 +80,5 @@ class ChangeEvent:
             severity=Severity(raw.get("severity", "info")),
             summary=str(raw.get("summary", "")),
             data=dict(raw.get("data") or {}),
+            source="push" if raw.get("source") == "push" else "poll",
         )

@@ -104,6 +104,7 @@ class PushMode(StrEnum):
     PUSH = "push"  # verified deliveries arrive: the sweep of other projects slows down
     SILENT = "silent"  # no delivery for a while: polling at full speed again
     FAILED = "failed"  # the receiver could not bind: polling at full speed
+    UNTRUSTED = "untrusted"  # the API contradicted a push lately: polling at full speed
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +115,14 @@ class PushState:
     accepted: int = 0
     refused: Mapping[str, int] = field(default_factory=_empty)  # reason -> count (bad_signature, replay, ...)
     problem: str | None = None  # why it is not listening, a sentence
+    # Added by the receiver (issue 15):
+    listening_since: datetime | None = None  # when it bound (a silence is counted from here until a delivery)
+    confirmed: int = 0  # pushes a targeted GET agreed with
+    contradicted: int = 0  # pushes the API contradicted (each also reported as a `push.contradicted` event)
+    unconfirmed: int = 0  # pushes left to polling: more than the confirmation share of the budget allows
+    merged: int = 0  # changes seen by both push and poll, shown once
+    sweep_factor: float = 1.0  # how much slower the sweep of other projects runs (1: full speed)
+    saved_per_minute: float = 0.0  # requests a minute the slower sweep saves at the current plan
 
 
 @dataclass(frozen=True, slots=True)

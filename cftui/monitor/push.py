@@ -1,0 +1,359 @@
+"""Push: webhook deliveries feed the monitor at once, are confirmed by a targeted GET, and let polling relax.
+
+The feed owns the receiver, the shared memory that makes a change seen by both push and poll show once, the
+confirmations (each a GET of the resource, operation or project a push spoke of, inside the request budget),
+and the mode the status line shows. The engine calls it at a few points (see `Monitor`): it never polls itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import Counter, OrderedDict, deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from cftui.api.errors import NotFound
+from cftui.api.sanitize import one_line
+from cftui.monitor.events import ChangeEvent, EventKind, Severity
+from cftui.monitor.push_events import PushedChange, Target, dedupe_key, to_change
+from cftui.monitor.push_listen import ListenAddress
+from cftui.monitor.push_receiver import BindError, PushReceiver
+from cftui.monitor.push_verify import MALFORMED, Delivery, Refusal, Verifier
+from cftui.monitor.state import PushMode, PushState
+
+if TYPE_CHECKING:
+    from cftui.api.client import CloudForgeClient
+
+SILENCE_S = 60.0  # no verified delivery for this long: push is "silent" and polling is back to full speed
+SWEEP_SLOWDOWN = 4.0  # while pushes arrive and confirm, the sweep of the other projects runs this much slower
+CONFIRM_DELAY_S = 1.0  # wait this long before confirming (a read right after a write may lag behind)
+CONFIRM_SHARE = 0.25  # confirmations may use at most this share of the request budget
+MAX_PENDING_CONFIRMATIONS = 200  # beyond this, the oldest are left to polling (counted as unconfirmed)
+MERGE_MEMORY_S = 600.0  # a change seen by one source is matched with the other's for this long
+MERGE_MEMORY_SIZE = 20_000
+MAX_INBOX = 5_000  # verified deliveries waiting for the engine (a flood beyond this is refused: busy)
+STATE_REFRESH_S = 1.0  # counters of refused deliveries are published at most this often
+KEY_PREFIX = "push:"
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class _Pending:
+    target: Target
+    events: list[ChangeEvent] = field(default_factory=list)
+    sent_at: datetime | None = None
+
+
+class _Memory:
+    """Keys seen by one source, waiting to be matched by the other; forgotten after a while (bounded)."""
+
+    def __init__(self, clock: Callable[[], float]) -> None:
+        self._clock = clock
+        self._keys: OrderedDict[tuple[str, str, str | None], float] = OrderedDict()
+
+    def take(self, key: tuple[str, str, str | None]) -> bool:
+        """True (and forgotten) when `key` was remembered and is still fresh."""
+        expires = self._keys.pop(key, None)
+        return expires is not None and expires > self._clock()
+
+    def add(self, key: tuple[str, str, str | None]) -> None:
+        now = self._clock()
+        self._keys.pop(key, None)
+        self._keys[key] = now + MERGE_MEMORY_S
+        while self._keys:
+            oldest, expires = next(iter(self._keys.items()))
+            if expires > now and len(self._keys) <= MERGE_MEMORY_SIZE:
+                break
+            del self._keys[oldest]
+
+
+class PushFeed:
+    """Created with the listen address and secret; the monitor connects it and starts it in `run()`."""
+
+    def __init__(
+        self,
+        address: ListenAddress,
+        secret: str,
+        *,
+        silence_s: float = SILENCE_S,
+        slowdown: float = SWEEP_SLOWDOWN,
+        confirm_delay_s: float = CONFIRM_DELAY_S,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._clock = clock
+        self._silence_s = silence_s
+        self._slowdown = max(1.0, slowdown)
+        self.confirm_delay_s = confirm_delay_s
+        self.verifier = Verifier(secret)
+        self.receiver = PushReceiver(address, self.verifier, self._on_delivery, self._on_refused)
+        self._state = PushState(mode=PushMode.LISTENING, listen=str(address))
+        self._refused: Counter[str] = Counter()
+        self._inbox: deque[PushedChange] = deque()
+        self._drain_scheduled = False
+        self._state_dirty = False
+        self._state_flush: asyncio.TimerHandle | None = None
+        self._pushed = _Memory(clock)
+        self._polled = _Memory(clock)
+        self._pending: OrderedDict[str, _Pending] = OrderedDict()
+        self._confirm_times: deque[float] = deque()
+        self._last_delivery: float | None = None
+        self._listening_at = clock()
+        self._last_contradiction: float | None = None
+        self._sink: Callable[[list[PushedChange]], None] | None = None
+        self._on_state: Callable[[], None] | None = None
+        self._client: CloudForgeClient | None = None
+
+    def __repr__(self) -> str:
+        return f"PushFeed({self._state.listen})"
+
+    # --- wiring ----------------------------------------------------------------------------------------------
+
+    def connect(
+        self,
+        client: CloudForgeClient,
+        sink: Callable[[list[PushedChange]], None],
+        on_state: Callable[[], None],
+    ) -> None:
+        """`sink` gets verified changes in batches; `on_state` is called when only the counters moved."""
+        self._client, self._sink, self._on_state = client, sink, on_state
+
+    async def start(self) -> None:
+        try:
+            bound = self.receiver.bind() if self.receiver.bound is None else self.receiver.bound
+            await self.receiver.start()
+        except (BindError, OSError) as error:
+            await self.receiver.stop()
+            self._state = replace(self._state, mode=PushMode.FAILED, problem=one_line(str(error)))
+            return
+        self._state = replace(self._state, mode=PushMode.LISTENING, listen=str(bound), listening_since=_now())
+        self._listening_at = self._clock()
+
+    async def stop(self) -> None:
+        if self._state_flush is not None:
+            self._state_flush.cancel()
+        await self.receiver.stop()
+
+    # --- the receiver's callbacks (on the loop; quick) ----------------------------------------------------------
+
+    def _on_delivery(self, delivery: Delivery) -> Refusal | None:
+        change = to_change(delivery)
+        if change is None:
+            self._on_refused("unusable")
+            return MALFORMED
+        if len(self._inbox) >= MAX_INBOX:
+            self._on_refused("busy")
+            return Refusal("busy", 503)
+        self._last_delivery = self._clock()
+        self._state = replace(self._state, accepted=self._state.accepted + 1, last_delivery_at=delivery.received_at)
+        self._inbox.append(change)
+        if not self._drain_scheduled:
+            self._drain_scheduled = True
+            asyncio.get_running_loop().call_soon(self._drain)  # a burst becomes one update, not hundreds
+        return None
+
+    def _on_refused(self, reason: str) -> None:
+        self._refused[reason] += 1
+        self._state_dirty = True
+        if self._state_flush is None:
+            self._state_flush = asyncio.get_running_loop().call_later(STATE_REFRESH_S, self._flush_state)
+
+    def _flush_state(self) -> None:
+        self._state_flush = None
+        if self._state_dirty and self._on_state is not None:
+            self._state_dirty = False
+            self._on_state()
+
+    def _drain(self) -> None:
+        self._drain_scheduled = False
+        changes = list(self._inbox)
+        self._inbox.clear()
+        if changes and self._sink is not None:
+            self._sink(changes)
+
+    # --- merging with polling ---------------------------------------------------------------------------------
+
+    def admit(self, changes: Iterable[PushedChange]) -> tuple[list[ChangeEvent], list[str]]:
+        """The pushed events to show now (not already seen by polling), and the operation ids to follow."""
+        shown: list[ChangeEvent] = []
+        follow: list[str] = []
+        merged = 0
+        for change in changes:
+            if change.follow_operation:
+                follow.append(change.follow_operation)
+            if change.quiet:
+                continue
+            key = dedupe_key(change.event)
+            if key is not None and self._polled.take(key):
+                merged += 1  # polling told it first: shown once already
+                continue
+            if key is not None:
+                self._pushed.add(key)
+            shown.append(change.event)
+            self._expect(change)
+        if merged:
+            self._state = replace(self._state, merged=self._state.merged + merged)
+        return shown, follow
+
+    def filter_polled(self, events: tuple[ChangeEvent, ...]) -> tuple[ChangeEvent, ...]:
+        """Polled events minus those a push already showed; the rest are remembered for later pushes."""
+        kept: list[ChangeEvent] = []
+        merged = 0
+        for event in events:
+            key = dedupe_key(event) if event.source == "poll" else None
+            if key is not None and self._pushed.take(key):
+                merged += 1
+                continue
+            if key is not None:
+                self._polled.add(key)
+            kept.append(event)
+        if merged:
+            self._state = replace(self._state, merged=self._state.merged + merged)
+            return tuple(kept)
+        return events
+
+    # --- confirmations ----------------------------------------------------------------------------------------
+
+    def _expect(self, change: PushedChange) -> None:
+        key = KEY_PREFIX + change.target.key
+        pending = self._pending.get(key)
+        if pending is None:
+            pending = self._pending[key] = _Pending(change.target)
+        else:
+            self._pending.move_to_end(key)
+            pending.target = change.target  # the latest push about a subject is what must hold
+        pending.events.append(change.event)
+        while len(self._pending) > MAX_PENDING_CONFIRMATIONS:
+            self._pending.popitem(last=False)
+            self._state = replace(self._state, unconfirmed=self._state.unconfirmed + 1)
+
+    def new_confirmations(self) -> list[str]:
+        """Job keys added since the last call (the engine schedules each `confirm_delay_s` ahead)."""
+        fresh = [key for key, pending in self._pending.items() if pending.sent_at is None]
+        for key in fresh:
+            self._pending[key].sent_at = _now()
+        return fresh
+
+    def confirm_keys(self, budget_rate: float) -> list[str]:
+        """Confirmation jobs the engine may run now: none while they already had their share this minute."""
+        cutoff = self._clock() - 60.0
+        while self._confirm_times and self._confirm_times[0] <= cutoff:
+            self._confirm_times.popleft()
+        if not self._pending or len(self._confirm_times) >= max(1.0, CONFIRM_SHARE * budget_rate):
+            return []
+        return list(self._pending)
+
+    async def confirm(self, key: str) -> list[ChangeEvent]:
+        """One targeted GET; the events that report a contradiction (none when the API agrees)."""
+        pending = self._pending.pop(key, None)
+        if pending is None or self._client is None:
+            return []
+        self._confirm_times.append(self._clock())
+        target = pending.target
+        verdict = await self._check(target, pending.events[-1])
+        if verdict is None:
+            self._state = replace(self._state, confirmed=self._state.confirmed + len(pending.events))
+            return []
+        self._last_contradiction = self._clock()
+        self._state = replace(self._state, contradicted=self._state.contradicted + 1)
+        event = pending.events[-1]
+        return [
+            ChangeEvent(
+                EventKind.PUSH_CONTRADICTED,
+                _now(),
+                event.subject_id,
+                event.subject_name,
+                event.project_id,
+                old=event.new,
+                new=None,
+                severity=Severity.WARNING,
+                summary=f"push not confirmed: {verdict}",
+                data={"pushed_kind": event.kind.value, "delivery_id": event.data.get("delivery_id")},
+            )
+        ]
+
+    async def _check(self, target: Target, event: ChangeEvent) -> str | None:
+        """None when the API agrees with the push (or the subject changed again since); else a sentence."""
+        assert self._client is not None
+        name = event.subject_name or target.subject_id
+        sent = _sent_at(event)
+        if target.what == "operation":
+            try:
+                operation = await self._client.get_operation(target.subject_id)
+            except NotFound:
+                return f"operation {name} is unknown to the API"
+            ended = "completed" if operation.status == "completed" else "failed" if operation.is_finished else None
+            if ended == target.expect:
+                return None
+            return f"operation {name} is {operation.status}, not {target.expect}"
+        if target.what == "project":
+            try:
+                project = await self._client.get_project(target.subject_id)
+            except NotFound:
+                return f"project {name} is unknown to the API"
+            cost, threshold = project.monthly_cost, target.threshold
+            if cost is None or threshold is None or cost > threshold:
+                return None
+            return f"{name} costs {cost} a month, not above {threshold}"
+        if target.project_id is None:
+            return None  # nowhere to look it up: polling will tell
+        try:
+            resource = await self._client.get_resource(target.project_id, target.subject_id)
+        except NotFound:
+            return None if target.absent else f"{name} does not exist according to the API"
+        changed_since = resource.updated_at is not None and sent is not None and resource.updated_at >= sent
+        if target.absent:
+            return None if changed_since else f"{name} still exists according to the API"
+        if target.expect is not None and resource.status != target.expect and not changed_since:
+            return f"{name} is {resource.status}, not {target.expect}"
+        return None
+
+    # --- mode and pace ----------------------------------------------------------------------------------------
+
+    def _mode(self) -> PushMode:
+        mode = self._state.mode
+        if mode in (PushMode.FAILED, PushMode.OFF):
+            return mode
+        now = self._clock()
+        if self._last_contradiction is not None and now - self._last_contradiction < self._silence_s:
+            return PushMode.UNTRUSTED
+        if self._last_delivery is None:
+            return PushMode.SILENT if now - self._listening_at >= self._silence_s else PushMode.LISTENING
+        return PushMode.PUSH if now - self._last_delivery < self._silence_s else PushMode.SILENT
+
+    def tick(self) -> bool:
+        """Re-evaluate the mode (time passes); True when it changed and the snapshot should say so."""
+        mode = self._mode()
+        if mode is self._state.mode:
+            return False
+        self._state = replace(self._state, mode=mode)
+        return True
+
+    def sweep_factor(self) -> float:
+        return self._slowdown if self._mode() is PushMode.PUSH else 1.0
+
+    def state(self, full_sweep_per_minute: float) -> PushState:
+        factor = self.sweep_factor()
+        saved = full_sweep_per_minute * (1.0 - 1.0 / factor) if factor > 1 else 0.0
+        return replace(
+            self._state,
+            mode=self._mode() if self._state.mode not in (PushMode.FAILED, PushMode.OFF) else self._state.mode,
+            refused=dict(self._refused),
+            sweep_factor=factor,
+            saved_per_minute=round(saved, 1),
+        )
+
+
+def _sent_at(event: ChangeEvent) -> datetime | None:
+    raw = event.data.get("sent_at")
+    if not isinstance(raw, str):
+        return None
+    try:
+        return datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        return None
