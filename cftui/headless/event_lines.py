@@ -21,7 +21,8 @@ def event_summary(event: ChangeEvent) -> str:
 
 
 def text_line(event: ChangeEvent) -> str:
-    return f"{format_time(event.at)} {event.kind.value} {one_line(event_summary(event))}"
+    pushed = " (pushed)" if event.source == "push" else ""  # told by a webhook delivery before polling saw it
+    return f"{format_time(event.at)} {event.kind.value} {one_line(event_summary(event))}{pushed}"
 
 
 MONEY_KINDS = frozenset({EventKind.COST_CHANGED, EventKind.COST_THRESHOLD_EXCEEDED})  # old/new are amounts

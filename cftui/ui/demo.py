@@ -13,6 +13,7 @@ import os
 import re
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -40,6 +41,24 @@ def fresh_read_key() -> str:
     return "cf_read_" + secrets.token_hex(12)
 
 
+def free_loopback_port() -> int:
+    """A port free on 127.0.0.1 right now (for the demo's webhook receiver)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+WEBHOOK_EVENTS = (
+    "resource.created",
+    "resource.updated",
+    "resource.deleted",
+    "resource.status_changed",
+    "operation.completed",
+    "operation.failed",
+    "cost.threshold_exceeded",
+)
+
+
 def clear_demo_history() -> None:
     """Empty the demo's history file (one file, reused: no pile of files from past demo runs)."""
     from cftui.monitor.history import named_history_path, remove_history_files
@@ -62,6 +81,9 @@ class DemoSimulator:
 
     def __init__(self, *, plan: str = DEMO_PLAN, extra_args: tuple[str, ...] = ()) -> None:
         self.key = fresh_read_key()
+        # A test key only for registering the demo's webhook on its own simulator: never the user's key, never
+        # shown, and never given to the dashboard (which reads with `key`).
+        self._writer_key = "cf_test_" + secrets.token_hex(12)
         self.plan = plan
         self.extra_args = extra_args
         self.process: subprocess.Popen[str] | None = None
@@ -85,7 +107,7 @@ class DemoSimulator:
             text=True,
             start_new_session=True,
             preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
-            env={**os.environ, "PYTHONUNBUFFERED": "1", SIM_KEYS_ENV: self.key},
+            env={**os.environ, "PYTHONUNBUFFERED": "1", SIM_KEYS_ENV: f"{self.key},{self._writer_key}"},
         )
         first: list[str] = []
         stream = self.process.stdout
@@ -103,6 +125,25 @@ class DemoSimulator:
         self.base_url = match.group(1)
         threading.Thread(target=self._drain, args=(stream,), daemon=True).start()
         return self.base_url
+
+    def register_webhook(self, receiver_url: str, secret: str, timeout: float = 5.0) -> bool:
+        """Point the simulator's webhooks at the dashboard's receiver; False (and no push) if that fails."""
+        import httpx
+
+        if self.base_url is None:
+            return False
+        body = {"url": receiver_url, "events": list(WEBHOOK_EVENTS), "secret": secret}
+        try:
+            response = httpx.post(
+                f"{self.base_url}/webhooks",
+                json=body,
+                headers={"Authorization": f"Bearer {self._writer_key}"},
+                timeout=timeout,
+                trust_env=False,
+            )
+        except httpx.HTTPError:
+            return False
+        return response.status_code == 201
 
     def _drain(self, stream: object) -> None:
         with contextlib.suppress(ValueError, OSError):

@@ -21,7 +21,9 @@ KIND_GLYPHS: dict[EventKind, str] = {
     EventKind.OPERATION_PROGRESS: "▶",
     EventKind.OPERATION_COMPLETED: "✔",
     EventKind.OPERATION_FAILED: "✖",
+    EventKind.PUSH_CONTRADICTED: "?!",
 }
+PUSH_MARK = "pushed "  # a change a webhook delivery told of (before polling saw it); a word, so it reads uncoloured
 SEVERITY_WORDS: dict[Severity, str] = {Severity.ERROR: "ERROR ", Severity.WARNING: "WARN ", Severity.INFO: ""}
 
 
@@ -51,7 +53,9 @@ def event_body(event: ChangeEvent, project: str | None = None) -> str:
 def event_line_text(event: ChangeEvent, project: str | None = None) -> str:
     """The plain text of a feed line (also what tests read back)."""
     glyph = KIND_GLYPHS.get(event.kind, "•")
-    return f"{clock_time(event.at)} {glyph:<2} {SEVERITY_WORDS.get(event.severity, '')}{event_body(event, project)}"
+    mark = PUSH_MARK if event.source == "push" else ""
+    severity = SEVERITY_WORDS.get(event.severity, "")
+    return f"{clock_time(event.at)} {glyph:<2} {mark}{severity}{event_body(event, project)}"
 
 
 def went_to_error(event: ChangeEvent) -> bool:

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 if TYPE_CHECKING:
     from cftui.config import Settings
     from cftui.ui.app import CloudForgeApp
+    from cftui.ui.demo import DemoSimulator
 
 EXIT_CONFIG = 2
 HANDLED_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
@@ -89,6 +90,7 @@ def run(args: argparse.Namespace) -> int:
                                          "history_name": DEMO_HISTORY_NAME})  # fmt: skip
             environ["CLOUDFORGE_API_KEY"] = demo.key
             environ.pop("CFTUI_PROFILE", None)
+            args, environ = _demo_push(demo, args, environ)
         try:
             settings = Settings.load(args, environ)
         except ConfigError as error:
@@ -97,6 +99,23 @@ def run(args: argparse.Namespace) -> int:
     finally:
         if demo is not None:
             demo.stop()
+
+
+def _demo_push(
+    demo: DemoSimulator, args: argparse.Namespace, environ: dict[str, str]
+) -> tuple[argparse.Namespace, dict[str, str]]:
+    """The demo receives its simulator's webhooks (push) on a free loopback port, with a fresh secret."""
+    import secrets
+
+    from cftui.ui.demo import free_loopback_port
+
+    environ = {k: v for k, v in environ.items() if k not in ("CFTUI_WEBHOOK_LISTEN", "CFTUI_WEBHOOK_SECRET")}
+    port = free_loopback_port()
+    secret = secrets.token_hex(16)
+    if not demo.register_webhook(f"http://127.0.0.1:{port}/webhook", secret):
+        return args, environ  # the demo still works, by polling alone
+    environ = {**environ, "CFTUI_WEBHOOK_SECRET": secret}
+    return argparse.Namespace(**{**vars(args), "webhook_listen": f"127.0.0.1:{port}"}), environ
 
 
 def _run_app(settings: Settings, args: argparse.Namespace, *, demo: bool) -> int:

@@ -19,7 +19,19 @@ from tests.simproc import READ_KEY, SimServer, running_sim
 
 KINDS = "|".join(re.escape(kind.value) for kind in EventKind)
 TEXT_LINE = re.compile(rf"^\d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\dZ ({KINDS}) \S.*$")
-JSON_KEYS = {"kind", "at", "subject_id", "subject_name", "project_id", "old", "new", "severity", "summary", "data"}
+JSON_KEYS = {
+    "kind",
+    "at",
+    "subject_id",
+    "subject_name",
+    "project_id",
+    "old",
+    "new",
+    "severity",
+    "summary",
+    "data",
+    "source",
+}
 
 
 @pytest.fixture(scope="module")

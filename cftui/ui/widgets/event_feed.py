@@ -38,6 +38,7 @@ from cftui.monitor.state import MonitorUpdate
 from cftui.ui.event_filter import EventFilter
 from cftui.ui.event_text import (
     KIND_GLYPHS,
+    PUSH_MARK,
     SEVERITY_WORDS,
     event_body,
     event_full_text,
@@ -72,6 +73,7 @@ class EventFeed(ScrollView, can_focus=True):
         "event-feed--error",
         "event-feed--warning",
         "event-feed--cursor",
+        "event-feed--push",
     }
     DEFAULT_CSS = """
     EventFeed {
@@ -85,6 +87,7 @@ class EventFeed(ScrollView, can_focus=True):
     EventFeed > .event-feed--time { color: $text-muted; }
     EventFeed > .event-feed--error { color: $text-error; background: $error-muted; text-style: bold; }
     EventFeed > .event-feed--warning { color: $text-warning; text-style: bold; }
+    EventFeed > .event-feed--push { color: $text-accent; }
     EventFeed > .event-feed--cursor { text-style: reverse bold; }
     """
 
@@ -421,6 +424,8 @@ class EventFeed(ScrollView, can_focus=True):
         text = Text(no_wrap=True, end="")
         text.append(clock_time(event.at), self._style("event-feed--time"))
         text.append(f" {KIND_GLYPHS.get(event.kind, '•'):<2} ")
+        if event.source == "push":
+            text.append(PUSH_MARK, self._style("event-feed--push"))
         body = f"{SEVERITY_WORDS.get(event.severity, '')}{event_body(event, self._project_label(event))}"
         if event.severity is Severity.ERROR:
             text.append(body, self._style("event-feed--error"))

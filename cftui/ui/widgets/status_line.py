@@ -23,6 +23,7 @@ from textual.widgets import Static
 from cftui.monitor.state import ConnectionStatus, MonitorUpdate, RateBudget, Snapshot
 from cftui.ui.format import age, clock_time, countdown, duration, one_line, truncate
 from cftui.ui.org import status_line_round
+from cftui.ui.widgets.push_status import push_part
 
 KEY_BADGES = {"read": "READ-ONLY", "test": "TEST", "live": "LIVE"}
 # Data older than this many effective intervals is called STALE.
@@ -149,6 +150,9 @@ def state_content(snapshot: Snapshot | None, info: ConnectionInfo, now: datetime
         org_round = status_line_round(snapshot, now)  # large organisations: the other projects are older
         if org_round:
             parts += [SEP, (org_round, "$warning")]
+        push = push_part(snapshot.push, now)  # the webhook receiver, when one is configured
+        if push:
+            parts += [SEP, push]
     return Content.assemble(*(p for p in parts if p))
 
 
