@@ -50,27 +50,55 @@ class _Pending:
     sent_at: datetime | None = None
 
 
+@dataclass
+class _Seen:
+    value: str | None  # the status (or fields) last seen for this subject and kind
+    pushed: bool  # a push showed it
+    polled: bool  # polling showed it, or was matched with the push that did
+    expires: float
+
+
 class _Memory:
-    """Keys seen by one source, waiting to be matched by the other; forgotten after a while (bounded)."""
+    """The last change of each (kind, subject) and which source told it, so that push and poll show it once.
+    Polling alone never loses an event to this memory: only a push can make a polled event redundant."""
 
     def __init__(self, clock: Callable[[], float]) -> None:
         self._clock = clock
-        self._keys: OrderedDict[tuple[str, str, str | None], float] = OrderedDict()
+        self._seen: OrderedDict[tuple[str, str], _Seen] = OrderedDict()
 
-    def take(self, key: tuple[str, str, str | None]) -> bool:
-        """True (and forgotten) when `key` was remembered and is still fresh."""
-        expires = self._keys.pop(key, None)
-        return expires is not None and expires > self._clock()
+    def _get(self, kind: str, subject: str) -> _Seen | None:
+        seen = self._seen.get((kind, subject))
+        return seen if seen is not None and seen.expires > self._clock() else None
 
-    def add(self, key: tuple[str, str, str | None]) -> None:
+    def pushed(self, key: tuple[str, str, str | None]) -> bool:
+        """A push of `key`: True when it is news (show it), False when either source told it already."""
+        kind, subject, value = key
+        seen = self._get(kind, subject)
+        if seen is not None and seen.value == value:
+            seen.pushed = True
+            return False
+        self._put(kind, subject, _Seen(value, True, False, self._clock() + MERGE_MEMORY_S))
+        return True
+
+    def polled(self, key: tuple[str, str, str | None]) -> bool:
+        """A polled `key`: True when it is news, False when a push already showed it (once)."""
+        kind, subject, value = key
+        seen = self._get(kind, subject)
+        if seen is not None and seen.value == value and seen.pushed and not seen.polled:
+            seen.polled = True
+            return False
+        self._put(kind, subject, _Seen(value, False, True, self._clock() + MERGE_MEMORY_S))
+        return True
+
+    def _put(self, kind: str, subject: str, seen: _Seen) -> None:
+        self._seen.pop((kind, subject), None)
+        self._seen[(kind, subject)] = seen
         now = self._clock()
-        self._keys.pop(key, None)
-        self._keys[key] = now + MERGE_MEMORY_S
-        while self._keys:
-            oldest, expires = next(iter(self._keys.items()))
-            if expires > now and len(self._keys) <= MERGE_MEMORY_SIZE:
+        while self._seen:
+            oldest = next(iter(self._seen.values()))
+            if oldest.expires > now and len(self._seen) <= MERGE_MEMORY_SIZE:
                 break
-            del self._keys[oldest]
+            self._seen.popitem(last=False)
 
 
 class PushFeed:
@@ -98,8 +126,7 @@ class PushFeed:
         self._drain_scheduled = False
         self._state_dirty = False
         self._state_flush: asyncio.TimerHandle | None = None
-        self._pushed = _Memory(clock)
-        self._polled = _Memory(clock)
+        self._memory = _Memory(clock)
         self._pending: OrderedDict[str, _Pending] = OrderedDict()
         self._confirm_times: deque[float] = deque()
         self._last_delivery: float | None = None
@@ -189,11 +216,9 @@ class PushFeed:
             if change.quiet:
                 continue
             key = dedupe_key(change.event)
-            if key is not None and self._polled.take(key):
-                merged += 1  # polling told it first: shown once already
+            if key is not None and not self._memory.pushed(key):
+                merged += 1  # polling (or an earlier delivery) told it already: shown once
                 continue
-            if key is not None:
-                self._pushed.add(key)
             shown.append(change.event)
             self._expect(change)
         if merged:
@@ -206,11 +231,9 @@ class PushFeed:
         merged = 0
         for event in events:
             key = dedupe_key(event) if event.source == "poll" else None
-            if key is not None and self._pushed.take(key):
+            if key is not None and not self._memory.polled(key):
                 merged += 1
                 continue
-            if key is not None:
-                self._polled.add(key)
             kept.append(event)
         if merged:
             self._state = replace(self._state, merged=self._state.merged + merged)

@@ -1,0 +1,154 @@
+"""Push against the simulator's own signed webhooks: each change once, confirmed, followed; polling relaxes."""
+
+from __future__ import annotations
+
+import socket
+from collections import Counter
+from typing import Any
+
+from cftui.monitor.events import EventKind
+from cftui.monitor.state import PushMode
+from tests.monitor.helpers import api_get, eventually, journal, last_seq, mutate
+from tests.push.helpers import delivery, encode, post, push_monitor, register, signed_headers
+
+SIM = ("--static", "--plan", "enterprise", "--projects", "4", "--resources", "6")
+
+
+def _running(sim: Any, project_id: str, skip: int = 0) -> dict[str, Any]:
+    resources = [r for r in api_get(sim, f"projects/{project_id}/resources") if r["status"] == "running"]
+    return resources[skip]
+
+
+async def test_status_operation_and_threshold_arrive_by_push_once_and_are_confirmed(sim_factory: Any) -> None:
+    sim = sim_factory(*SIM, "--seed", "31")
+    project = api_get(sim, "projects", status="active")[0]
+    # interval of an hour: after the first look, only a push can tell of these changes in time
+    async with push_monitor(sim, interval=3600) as (monitor, recorder, url):
+        await eventually(lambda: monitor.snapshot.projects, message="first look")
+        await register(sim, url, cost_threshold=project["monthly_cost"] + 50)
+        since = await last_seq(sim)
+        broken, restarted = _running(sim, project["id"]), _running(sim, project["id"], 1)
+        await mutate(sim, action="set_status", resource_id=broken["id"], status="error")
+        started = await mutate(
+            sim, action="start_operation", resource_id=restarted["id"], type="restart_resource",
+            outcome="completed", duration_s=30,
+        )  # fmt: skip
+        operation_id = started["operation_id"]
+        # the operation was first learnt from a push (the resource went to pending with it): it is followed
+        await eventually(lambda: operation_id in monitor.snapshot.operations, message="pushed operation followed")
+        await control_advance(sim, 60)
+        await mutate(sim, action="set_cost", resource_id=broken["id"], monthly_cost=broken["monthly_cost"] + 100)
+        await eventually(lambda: recorder.of("operation.completed", operation_id), message="operation.completed")
+        await eventually(lambda: recorder.of("cost.threshold_exceeded", project["id"]), message="threshold")
+        changes = await journal(sim, since)
+        await eventually(lambda: monitor.snapshot.push.confirmed >= 3, message="confirmations")
+
+    status_changes = [c for c in changes if c["kind"] == "resource.status_changed"]
+    assert {(c["resource_id"], c["new"]) for c in status_changes} >= {(broken["id"], "error")}
+    shown = Counter((e.kind.value, e.subject_id, e.new if e.kind is EventKind.RESOURCE_STATUS_CHANGED else None)
+                    for e in recorder.events)  # fmt: skip
+    for change in status_changes:  # every status change in the journal: exactly one event
+        assert shown[("resource.status_changed", change["resource_id"], change["new"])] == 1, change
+    assert shown[("operation.completed", operation_id, None)] == 1
+    assert shown[("cost.threshold_exceeded", project["id"], None)] == 1
+    pushed = [e for e in recorder.events if e.kind is not EventKind.OPERATION_PROGRESS]
+    assert pushed and all(e.source == "push" for e in pushed)
+    assert recorder.of("resource.status_changed", broken["id"])[0].data["delivery_id"].startswith("evt_")
+    assert monitor.snapshot.push.contradicted == 0 and not recorder.of("push.contradicted")
+    assert monitor.snapshot.push.refused == {}
+
+
+async def control_advance(sim: Any, seconds: float) -> None:
+    from tests.monitor.helpers import control
+
+    await control(sim, "POST", "advance", {"seconds": seconds})
+
+
+async def test_a_change_seen_by_push_and_poll_is_shown_once_whichever_comes_first(sim_factory: Any) -> None:
+    sim = sim_factory(*SIM, "--seed", "32")
+    project = api_get(sim, "projects", status="active")[0]
+    async with push_monitor(sim, interval=0.5) as (monitor, recorder, url):
+        monitor.focus_project(project["id"])
+        await eventually(lambda: project["id"] in monitor.snapshot.resources, message="focused list")
+        await register(sim, url, ["resource.status_changed"])
+        first, second = _running(sim, project["id"]), _running(sim, project["id"], 1)
+
+        # the simulator's delivery and the half-second poll race: whichever tells first, the change shows once
+        await mutate(sim, action="set_status", resource_id=first["id"], status="error")
+        await eventually(lambda: _listed_status(monitor, project["id"], first["id"]) == "error", message="poll")
+        await eventually(lambda: monitor.snapshot.push.merged >= 1, message="merged")
+        assert len(recorder.of("resource.status_changed", first["id"])) == 1
+
+        # poll first: a delivery of a change polling already reported is verified, counted and not shown again
+        await mutate(sim, action="set_status", resource_id=second["id"], status="stopped")
+        await eventually(lambda: recorder.of("resource.status_changed", second["id"]), message="second change")
+        late = delivery(
+            "resource.status_changed",
+            {"project_id": project["id"], "resource_id": second["id"], "old": "running", "new": "stopped"},
+        )
+        merged_before = monitor.snapshot.push.merged
+        body = encode(late)
+        response = await post(url, body, signed_headers(body, late))
+        assert response.status_code in (202, 409)  # 409: the simulator's own delivery had the same change first
+        await eventually(lambda: monitor.snapshot.push.merged > merged_before or response.status_code == 409)
+        assert len(recorder.of("resource.status_changed", second["id"])) == 1
+
+
+def _listed_status(monitor: Any, project_id: str, resource_id: str) -> str | None:
+    listed = monitor.snapshot.resources.get(project_id)
+    found = [r for r in listed.value if r.id == resource_id] if listed else []
+    return found[0].status if found else None
+
+
+async def test_a_push_the_api_contradicts_is_reported(sim_factory: Any) -> None:
+    sim = sim_factory(*SIM, "--seed", "33")
+    project = api_get(sim, "projects", status="active")[0]
+    healthy = _running(sim, project["id"])
+    async with push_monitor(sim, interval=3600) as (monitor, recorder, url):
+        await eventually(lambda: monitor.snapshot.projects, message="first look")
+        lie = delivery(
+            "resource.status_changed",
+            {"project_id": project["id"], "resource_id": healthy["id"], "old": "running", "new": "error",
+             "resource": {**healthy, "status": "error"}},
+        )  # fmt: skip
+        body = encode(lie)
+        assert (await post(url, body, signed_headers(body, lie))).status_code == 202
+        await eventually(lambda: recorder.of("push.contradicted", healthy["id"]), message="contradiction")
+        shown = recorder.of("resource.status_changed", healthy["id"])
+        assert len(shown) == 1 and shown[0].source == "push"  # shown at once, marked as pushed
+        contradiction = recorder.of("push.contradicted", healthy["id"])[0]
+        assert "running, not error" in contradiction.summary and contradiction.severity.value == "warning"
+        await eventually(lambda: monitor.snapshot.push.mode is PushMode.UNTRUSTED, message="untrusted")
+        assert monitor.snapshot.push.contradicted == 1 and monitor.snapshot.push.sweep_factor == 1.0
+
+
+async def test_sweep_slows_while_pushes_arrive_and_returns_to_full_speed_when_they_stop(sim_factory: Any) -> None:
+    sim = sim_factory("--static", "--plan", "starter", "--projects", "12", "--resources", "5", "--seed", "34")
+    project = api_get(sim, "projects", status="active")[0]
+    async with push_monitor(sim, feed_options={"silence_s": 2.0}) as (monitor, recorder, url):
+        await eventually(lambda: monitor.snapshot.projects, message="first look")
+        assert monitor.snapshot.push.mode is PushMode.LISTENING and monitor.snapshot.push.sweep_factor == 1.0
+        await register(sim, url, ["resource.status_changed"])
+        await mutate(sim, action="set_status", resource_id=_running(sim, project["id"])["id"], status="error")
+        await eventually(lambda: monitor.snapshot.push.mode is PushMode.PUSH, message="push mode")
+        push = monitor.snapshot.push
+        assert push.sweep_factor > 1.0 and push.saved_per_minute > 0
+        # no more deliveries: silent after the silence, and the sweep is back to full speed by itself
+        await eventually(lambda: monitor.snapshot.push.mode is PushMode.SILENT, message="silent")
+        assert monitor.snapshot.push.sweep_factor == 1.0 and monitor.snapshot.push.saved_per_minute == 0
+
+
+async def test_a_receiver_that_cannot_bind_leaves_polling_at_full_speed(static_sim: Any) -> None:
+    from cftui.monitor.push import PushFeed
+    from cftui.monitor.push_listen import parse_listen
+    from tests.monitor.helpers import running_monitor
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        feed = PushFeed(parse_listen(f"127.0.0.1:{taken.getsockname()[1]}"), "x" * 32)
+        async with running_monitor(static_sim, push=feed) as (monitor, _):
+            await eventually(lambda: monitor.snapshot.projects, message="polling goes on")
+            push = monitor.snapshot.push
+            assert push.mode is PushMode.FAILED and push.sweep_factor == 1.0
+            assert push.problem and "cannot listen for webhooks on 127.0.0.1:" in push.problem
