@@ -82,7 +82,9 @@ def encode(event: dict[str, Any]) -> bytes:
     return json.dumps(event, separators=(",", ":")).encode()
 
 
-async def post(url: str, body: bytes, headers: dict[str, str], client: httpx.AsyncClient | None = None) -> httpx.Response:
+async def post(
+    url: str, body: bytes, headers: dict[str, str], client: httpx.AsyncClient | None = None
+) -> httpx.Response:
     if client is not None:
         return await client.post(url, content=body, headers=headers)
     async with httpx.AsyncClient(timeout=10) as own:

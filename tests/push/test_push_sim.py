@@ -125,7 +125,7 @@ async def test_a_push_the_api_contradicts_is_reported(sim_factory: Any) -> None:
 async def test_sweep_slows_while_pushes_arrive_and_returns_to_full_speed_when_they_stop(sim_factory: Any) -> None:
     sim = sim_factory("--static", "--plan", "starter", "--projects", "12", "--resources", "5", "--seed", "34")
     project = api_get(sim, "projects", status="active")[0]
-    async with push_monitor(sim, feed_options={"silence_s": 2.0}) as (monitor, recorder, url):
+    async with push_monitor(sim, feed_options={"silence_s": 2.0}) as (monitor, _, url):
         await eventually(lambda: monitor.snapshot.projects, message="first look")
         assert monitor.snapshot.push.mode is PushMode.LISTENING and monitor.snapshot.push.sweep_factor == 1.0
         await register(sim, url, ["resource.status_changed"])
