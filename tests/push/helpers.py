@@ -83,7 +83,7 @@ def encode(event: dict[str, Any]) -> bytes:
 
 
 async def post(
-    url: str, body: bytes, headers: dict[str, str], client: httpx.AsyncClient | None = None
+    url: str, body: bytes, headers: dict[str, Any], client: httpx.AsyncClient | None = None
 ) -> httpx.Response:
     if client is not None:
         return await client.post(url, content=body, headers=headers)
