@@ -12,7 +12,12 @@ from cftui.headless.durations import duration_argument
 from cftui.headless.exit_codes import ExitCode
 
 if TYPE_CHECKING:
+    import asyncio
+
+    from cftui.api.client import CloudForgeClient
     from cftui.config import Settings
+    from cftui.monitor.push import PushFeed
+    from cftui.monitor.push_events import PushedChange
 
 
 COMMAND = "watch"
@@ -82,18 +87,47 @@ async def _watch(settings: Settings, operation_ids: list[str], *, limit: float |
     except KeyPolicyError as error:
         raise CommandFailed(str(error)) from None
     recorder = EndRecorder(History.for_api_url(settings.api_url) if settings.history else None)
+    wake = asyncio.Event()
+    push = _push_wakes(settings, client, set(operation_ids), wake)
     try:
         async with client:
+            if push is not None:
+                await push.start()
+                if push.state(0.0).problem:
+                    display.note(f"{push.state(0.0).problem}; following by polling alone.")
             with display:
                 try:
                     async with asyncio.timeout(limit):
                         await follow(
-                            client, operation_ids, display, trackers, budget=settings.budget, on_end=recorder.ended
-                        )
+                            client, operation_ids, display, trackers, budget=settings.budget, on_end=recorder.ended,
+                            wake=wake,
+                        )  # fmt: skip
                 except TimeoutError:
                     still = still_running(trackers)
                     raise CommandFailed(f"Timed out after {limit:g} s; still running: {still}.") from None
     finally:
+        if push is not None:
+            await asyncio.shield(push.stop())
         await asyncio.shield(recorder.save())  # what did end is history, whatever happened to the rest
     failed = [t for t in trackers.values() if not t.succeeded]
     return ExitCode.TROUBLE if failed else ExitCode.OK
+
+
+def _push_wakes(
+    settings: Settings, client: CloudForgeClient, operation_ids: set[str], wake: asyncio.Event
+) -> PushFeed | None:
+    """With --webhook-listen: a verified delivery about a followed operation makes `watch` look at once (the
+    look is the confirmation: what is shown is always what the API answers)."""
+    if not (settings.webhook_listen and settings.webhook_secret):
+        return None
+    from cftui.monitor.push import PushFeed
+    from cftui.monitor.push_listen import parse_listen
+
+    feed = PushFeed(parse_listen(settings.webhook_listen), settings.webhook_secret)
+
+    def on_changes(changes: list[PushedChange]) -> None:
+        if any(change.event.subject_id in operation_ids for change in changes):
+            wake.set()
+
+    feed.connect(client, on_changes, lambda: None)
+    return feed

@@ -7,6 +7,7 @@ retries, waits out rate limits and reports both as events (said on stderr by `Tr
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
@@ -71,6 +72,7 @@ async def _poll(client: CloudForgeClient, op_id: str, notes: TroubleNotes) -> Op
 async def follow(
     client: CloudForgeClient, operation_ids: Sequence[str], display: Display, trackers: dict[str, OperationTracker],
     *, budget: float, on_end: Callable[[Operation, Operation | None, datetime], None] | None = None,
+    wake: asyncio.Event | None = None,
 ) -> None:  # fmt: skip
     """Return once every operation has ended; raise CommandFailed for an unknown id or a refused key."""
     notes = TroubleNotes(display.note)
@@ -90,6 +92,16 @@ async def follow(
                     if on_end is not None and operation.is_finished:
                         on_end(operation, previous, now)
             if any(not trackers[op_id].finished for op_id in operation_ids):
-                await asyncio.sleep(poll_period(client, len(unfinished), budget))
+                await _nap(poll_period(client, len(unfinished), budget), wake)
     finally:
         remove()
+
+
+async def _nap(seconds: float, wake: asyncio.Event | None) -> None:
+    """Sleep until the next poll, or until a pushed delivery about a followed operation says to look now."""
+    if wake is None:
+        await asyncio.sleep(seconds)
+        return
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(wake.wait(), seconds)
+    wake.clear()

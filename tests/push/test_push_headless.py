@@ -1,0 +1,117 @@
+"""`cftui events` and `cftui watch` with `--webhook-listen`: pushed events marked, merged with polled ones, once."""
+
+from __future__ import annotations
+
+import json
+import socket
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.headless.runner import start_piped
+from tests.monitor.helpers import api_get
+from tests.push.helpers import ALL_EVENTS, SECRET
+from tests.simproc import TEST_KEY, wait_for
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _register(sim: Any, port: int, events: list[str]) -> None:
+    body = {"url": f"http://127.0.0.1:{port}/webhook", "events": events, "secret": SECRET}
+    response = httpx.post(
+        f"{sim.base_url}/webhooks", json=body, headers={"Authorization": f"Bearer {TEST_KEY}"}, timeout=10
+    )
+    assert response.status_code == 201, response.text
+
+
+@pytest.fixture(autouse=True)
+def secret_in_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CFTUI_WEBHOOK_SECRET", SECRET)
+
+
+def test_events_prints_pushed_and_polled_events_each_once(sim_factory: Any) -> None:
+    sim = sim_factory("--static", "--plan", "enterprise", "--projects", "3", "--resources", "5", "--seed", "41")
+    projects = api_get(sim, "projects", status="active")
+    port = _free_port()
+    stream = start_piped(
+        "events", "--format", "jsonl", "--no-history", "--interval", "1", "--webhook-listen", f"127.0.0.1:{port}",
+        "--api-url", sim.base_url,
+    )  # fmt: skip
+    try:
+        wait_for(lambda: _listening(port), timeout=20, message="receiver listening")
+        _register(sim, port, ALL_EVENTS)
+        target = next(r for r in api_get(sim, f"projects/{projects[1]['id']}/resources") if r["status"] == "running")
+        sim.control("POST", "mutate", {"action": "set_status", "resource_id": target["id"], "status": "error"})
+        line = stream.wait_for_line(rf'"subject_id":"{target["id"]}"')
+        pushed = json.loads(line)
+        assert pushed["kind"] == "resource.status_changed" and pushed["source"] == "push"
+        assert (pushed["old"], pushed["new"]) == ("running", "error")
+        # the sweep (every project, every couple of seconds here) sees the same change: wait until it has looked
+        before = len(sim.control("GET", "stats")["recent"])
+        wait_for(
+            lambda: sum(1 for r in sim.control("GET", "stats")["recent"][before:]
+                        if projects[1]["id"] in r["path"] and "error" in (r["query"] or "")) >= 2,
+            timeout=30, message="two sweeps of the project after the change",
+        )  # fmt: skip
+        # a change polling alone sees (the project list: a new project) is printed too, marked as polled
+        sim.control("POST", "mutate", {"action": "add_projects", "count": 1, "resources": 1})
+        created = json.loads(stream.wait_for_line(r'"kind":"project.created"'))
+        assert created["source"] == "poll"
+    finally:
+        assert stream.stop() == 0
+    about = [json.loads(x) for x in stream.stdout.splitlines() if target["id"] in x]
+    assert len([e for e in about if e["kind"] == "resource.status_changed"]) == 1, about
+
+
+def test_text_lines_say_pushed(sim_factory: Any) -> None:
+    sim = sim_factory("--static", "--plan", "enterprise", "--projects", "2", "--resources", "4", "--seed", "42")
+    project = api_get(sim, "projects", status="active")[0]
+    port = _free_port()
+    stream = start_piped(
+        "events", "--no-history", "--interval", "3600", "--webhook-listen", str(port), "--api-url", sim.base_url
+    )
+    try:
+        wait_for(lambda: _listening(port), timeout=20, message="receiver listening")
+        _register(sim, port, ["resource.status_changed"])
+        target = api_get(sim, f"projects/{project['id']}/resources")[0]
+        sim.control("POST", "mutate", {"action": "set_status", "resource_id": target["id"], "status": "stopped"})
+        line = stream.wait_for_line(r"resource\.status_changed .* -> stopped")
+        assert line.rstrip().endswith("(pushed)")
+    finally:
+        assert stream.stop() == 0
+
+
+def test_watch_looks_at_once_when_a_push_says_the_operation_ended(sim_factory: Any) -> None:
+    sim = sim_factory("--static", "--plan", "starter", "--projects", "1", "--resources", "3", "--seed", "43")
+    project = api_get(sim, "projects", status="active")[0]
+    resource = api_get(sim, f"projects/{project['id']}/resources")[0]
+    started = sim.control(
+        "POST", "mutate",
+        {"action": "start_operation", "resource_id": resource["id"], "type": "restart_resource",
+         "outcome": "completed", "duration_s": 20},
+    )  # fmt: skip
+    port = _free_port()
+    # a budget this small polls the one operation every ten minutes: only the push can end it within the test
+    stream = start_piped(
+        "watch", started["operation_id"], "--budget", "0.001", "--webhook-listen", str(port), "--api-url",
+        sim.base_url,
+    )  # fmt: skip
+    try:
+        wait_for(lambda: _listening(port), timeout=20, message="receiver listening")
+        stream.wait_for_line(started["operation_id"])  # the first look
+        _register(sim, port, ["operation.completed", "operation.failed"])
+        sim.control("POST", "advance", {"seconds": 120})
+        assert stream.wait(timeout=30) == 0
+    finally:
+        stream.process.kill()
+    assert "completed" in stream.stdout
