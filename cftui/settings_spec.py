@@ -116,7 +116,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "webhook_listen",
         str,
-        "receive CloudForge webhooks here (push; loopback unless another host is named; see docs/push.md)",
+        "push: receive webhooks",
         flag="--webhook-listen",
         metavar="HOST:PORT",
         env="CFTUI_WEBHOOK_LISTEN",
