@@ -222,11 +222,11 @@ def _threshold(delivery: Delivery, data: dict[str, Any]) -> PushedChange | None:
         project_id,
         name,
         project_id,
-        old=str(threshold),
-        new=str(cost),
+        old=make.money_text(threshold),
+        new=make.money_text(cost),
         severity=Severity.WARNING,
         summary=f"{name}: {summaries.money(cost)} a month is above the {summaries.money(threshold)} threshold",
-        data={**_base(delivery), "threshold": str(threshold)},
+        data={**_base(delivery), "threshold": make.money_text(threshold)},
         source="push",
     )
     return PushedChange(event, Target("project", project_id, project_id, threshold=threshold), None)

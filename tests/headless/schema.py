@@ -40,6 +40,7 @@ def check_status_document(body: dict[str, Any], *, with_resources: bool) -> None
 
 
 EVENT_FIELDS = {"kind", "at", "subject_id", "subject_name", "project_id", "old", "new", "severity", "summary", "data"}
+EVENT_FIELDS |= {"source"}  # "poll" or "push" (docs/push.md)
 UTC_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$")
 MONEY_KINDS = {"cost.changed", "cost.threshold_exceeded"}
 
@@ -52,6 +53,7 @@ def check_event_line(event: dict[str, Any]) -> None:
     assert isinstance(event["project_id"], str | None)
     assert event["severity"] in {"info", "warning", "error"}
     assert isinstance(event["summary"], str) and isinstance(event["data"], dict)
+    assert event["source"] in {"poll", "push"}
     for side in ("old", "new"):
         assert isinstance(event[side], str | None)
         if event["kind"] in MONEY_KINDS:

@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from tests.headless.runner import start_piped
+from tests.headless.schema import check_event_line
 from tests.monitor.helpers import api_get
 from tests.push.helpers import ALL_EVENTS, SECRET
 from tests.simproc import TEST_KEY, wait_for
@@ -69,6 +70,8 @@ def test_events_prints_pushed_and_polled_events_each_once(sim_factory: Any) -> N
         assert created["source"] == "poll"
     finally:
         assert stream.stop() == 0
+    for line in stream.stdout.splitlines():
+        check_event_line(json.loads(line))  # pushed lines follow the same schema, with "source"
     about = [json.loads(x) for x in stream.stdout.splitlines() if target["id"] in x]
     assert len([e for e in about if e["kind"] == "resource.status_changed"]) == 1, about
 
