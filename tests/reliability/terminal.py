@@ -153,6 +153,13 @@ class Terminal:
         """The visible screen as plain text, one line per row."""
         return self._tmux("capture-pane", "-p", "-t", self.session)
 
+    def paste_buffer(self) -> str:
+        """tmux's most recent paste buffer (what `prefix ]` would paste), or "" when there is none."""
+        try:
+            return self._tmux("show-buffer")
+        except TerminalError:
+            return ""
+
     def bytes_written(self) -> int:
         """Every byte the app has written to its terminal so far."""
         return self.capture_path.stat().st_size

@@ -168,12 +168,30 @@ async def test_theme_choice_flag_then_no_color_then_default() -> None:
 async def test_copy_id_uses_the_clipboard_and_says_so() -> None:
     app = PanesApp()
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        assert copy_id(app, "res_123abc", what="resource id")
+        assert copy_id(app, "res_123abc", what="resource id", environ={})
         await pilot.pause()
         assert app.clipboard == "res_123abc"
         note = list(app._notifications)[-1]
-        assert "Copied resource id res_123abc" in note.message and note.markup is False
+        # it says where the id went and no more than cftui knows; the id is on screen in any case
+        assert "Resource id res_123abc sent to your terminal's clipboard (OSC 52)" in note.message
+        assert "Copied" not in note.message and note.markup is False
         assert not copy_id(app, None)
         await pilot.pause()
         assert app.clipboard == "res_123abc"
         assert list(app._notifications)[-1].severity == "warning"
+
+
+async def test_copy_id_in_a_tmux_that_does_not_answer_says_so_and_shows_the_id(tmp_path) -> None:
+    """$TMUX names a server that is not there: the real tmux refuses, and the message says so (issue 13 item 6)."""
+    import os
+
+    environ = {**os.environ, "TMUX": f"{tmp_path / 'no-such-server'},1,0"}
+    app = PanesApp()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        assert copy_id(app, "res_9f9f", what="resource id", environ=environ)
+        await until(pilot, lambda: any("tmux" in n.message for n in app._notifications), deadline_s=10)
+        note = next(n for n in app._notifications if "tmux" in n.message)
+        assert (
+            note.severity == "warning" and "res_9f9f" in note.message and "could not be handed to tmux" in note.message
+        )
+        assert app.clipboard == "res_9f9f"  # OSC 52 was still sent

@@ -40,7 +40,9 @@ def colours_written(output: bytes) -> list[tuple[int, int, int]]:
     return found
 
 
-def test_y_copies_the_selected_project_id_with_osc_52(static_sim: SimServer) -> None:
+def test_y_copies_the_selected_project_id_with_osc_52_and_into_tmux(static_sim: SimServer) -> None:
+    """Inside tmux (which drops an application's OSC 52 by default) the id also goes into tmux's paste buffer,
+    and the message says so (issue 13 item 6)."""
     projects = static_sim.get("projects", per_page=100).json()["data"]
     ids = {p["id"] for p in projects}
     env = {"CLOUDFORGE_API_KEY": static_sim.read_key}
@@ -48,12 +50,13 @@ def test_y_copies_the_selected_project_id_with_osc_52(static_sim: SimServer) -> 
         terminal.wait_for_text("Projects", timeout=20)
         terminal.wait_for_screen(lambda screen: any(p["name"] in screen for p in projects), timeout=20)
         terminal.send_keys("y")
-        screen = terminal.wait_for_text("Copied project id", timeout=10)
+        screen = terminal.wait_for_text("paste buffer", timeout=10)
         copies = OSC_52.findall(terminal.output())
         assert len(copies) == 1
         copied = base64.b64decode(copies[0]).decode()
         assert copied in ids
-        assert copied in screen  # the notification shows it too, for terminals that ignore OSC 52
+        assert f"Copied project id {copied}" in " ".join(screen.split())  # the message shows the id too
+        assert terminal.paste_buffer() == copied
 
 
 def test_no_color_writes_only_greys_and_statuses_still_read(static_sim: SimServer) -> None:
@@ -98,3 +101,18 @@ def test_a_resource_going_to_error_rings_the_bell_when_enabled(sim_factory, tmp_
         terminal.wait_for_text("went to error", timeout=20)
         bells = OSC.sub(b"", terminal.output()).count(b"\x07")
         assert bells == 1
+
+
+def test_ctrl_u_then_fast_typing_in_the_watch_dialog_keeps_the_letters(static_sim: SimServer) -> None:
+    """Issue 13 item 15, as a person types it: Ctrl+U and the new id straight after, on a dashboard that polls."""
+    env = {"CLOUDFORGE_API_KEY": static_sim.read_key}
+    with running_terminal([*dashboard(static_sim), "--interval", "1"], width=120, height=40, env=env) as terminal:
+        terminal.wait_for_text("Projects", timeout=20)
+        terminal.send_keys("w")
+        terminal.wait_for_text("Watch an operation", timeout=10)
+        terminal.send_keys("op_abcdef", literal=True)
+        terminal.wait_for_text("op_abcdef", timeout=10)
+        terminal.send_keys("C-u")
+        terminal.send_keys("op_xyz987", literal=True)
+        screen = terminal.wait_for_text("op_xyz987", timeout=10)
+        assert "op_abcdef" not in screen and "op_xyz987op" not in screen

@@ -17,6 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from cftui.api.sanitize import one_line
+from cftui.ui.widgets.prompt_input import PromptInput
 
 # The reference's ids look like `op_789ghi`; allow the characters ids are commonly made of, and a sane length.
 DIALOG_TITLE = "Watch an operation"
@@ -78,7 +79,8 @@ class WatchOperationScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="watch-dialog"):
             yield Static(Content("Paste an operation id, or a URL that ends with one."), id="watch-title")
-            yield Input(value=self._initial, placeholder="op_…", id="watch-input")
+            # Ctrl+U and the letters typed right after it act in that order (see PromptInput)
+            yield PromptInput(value=self._initial, placeholder="op_…", id="watch-input")
             yield Static(Content(""), id="watch-error")
             yield Static(Content("Enter: watch   Escape: cancel"), id="watch-hint")
 
