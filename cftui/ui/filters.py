@@ -2,7 +2,9 @@
 
 Words are separated by spaces. `type:T` keeps resources of type T (several `type:` words: any of them);
 `tag:KEY:VALUE` keeps resources whose tag KEY equals VALUE, `tag:KEY` those that have the tag at all (several
-`tag:` words: all of them); `status:S` keeps that status (several: any). Every other word must appear in the
+`tag:` words: all of them); `status:S` keeps that status (several: any). A status word may be cut to a unique
+prefix of one of the reference's statuses (`status:err` is `status:error`; `status:p` could be `pending` or
+`provisioning`, so it stays as typed and matches only a status spelled `p`). Every other word must appear in the
 resource's name, id, type, provider or region. Matching ignores case. Pure Python: no Textual here.
 """
 
@@ -10,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cftui.api.models import Resource
+from cftui.api.models import RESOURCE_STATUSES, Resource
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +56,14 @@ class ResourceFilter:
         return " ".join(parts)
 
 
+def expand_status(word: str) -> str:
+    """The reference status `word` is a unique prefix of, else `word` itself (exact names always win)."""
+    if word in RESOURCE_STATUSES:
+        return word
+    candidates = [status for status in RESOURCE_STATUSES if status.startswith(word)]
+    return candidates[0] if len(candidates) == 1 else word
+
+
 def parse_filter(text: str, *, problems_only: bool = False) -> ResourceFilter:
     words: list[str] = []
     types: list[str] = []
@@ -64,7 +74,7 @@ def parse_filter(text: str, *, problems_only: bool = False) -> ResourceFilter:
         if prefix == "type" and rest:
             types.append(rest)
         elif prefix == "status" and rest:
-            statuses.append(rest)
+            statuses.append(expand_status(rest))
         elif prefix == "tag" and rest:
             key, sep, value = rest.partition(":")
             tags.append((key, value if sep else None))
