@@ -200,11 +200,20 @@ class DashboardActions(DashboardHost):
         box.display = True
         self.set_focus(box)
 
+    def action_toggle_zoom(self) -> None:
+        """The active pane takes the whole screen between the status line and the footer, or gives it back."""
+        zoomed = not self.screen.has_class("-zoomed")
+        self.screen.set_class(zoomed, "-zoomed")
+        self.set_focus(self.pane_widget(self.active_pane))
+
     def action_leave_filter(self) -> None:
-        """Escape: leave a filter box; a second Escape clears the filter."""
+        """Escape goes back one step: out of a filter box, then out of a zoomed pane, then clears the filter."""
         focused = self.focused
         if isinstance(focused, Input) and focused.id in ("projects-filter", "resources-filter"):
             self.set_focus(self.pane_widget(self._filter_target))
+            return
+        if self.screen.has_class("-zoomed"):
+            self.action_toggle_zoom()
             return
         if self.active_pane == "events":
             events = self.query_one(EventsPane)

@@ -20,7 +20,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.css.query import NoMatches
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 from textual.worker import Worker, WorkerState
 
 from cftui.monitor.state import CostSample, MonitorUpdate, Snapshot
@@ -35,6 +35,7 @@ from cftui.ui.pane_grid import MEDIUM_FROM, WIDE_FROM, PaneGrid
 from cftui.ui.themes import register_themes
 from cftui.ui.widgets.event_feed import EventFeed
 from cftui.ui.widgets.events_pane import EventsPane
+from cftui.ui.widgets.key_bar import KeyBar
 from cftui.ui.widgets.operations import OperationsPane
 from cftui.ui.widgets.project_list import ProjectList
 from cftui.ui.widgets.resource_tree import ResourceTree
@@ -54,6 +55,7 @@ DASHBOARD_ONLY_ACTIONS = frozenset(
         "show_pane",
         "leave_filter",
         "ask_watch_operation",
+        "toggle_zoom",
     }
 )
 TYPABLE_ACTIONS = frozenset({"start_filter", "show_pane", "ask_watch_operation"})
@@ -92,14 +94,14 @@ class CloudForgeApp(DashboardActions, PaneChrome, App[int]):
         Binding("q", "quit", "Quit", tooltip="Quit cftui"),
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True, tooltip="Quit cftui"),
         Binding("question_mark", "show_help", "Help", tooltip="Show every key (this list)"),
+        # k9s muscle memory: `:` opens the command palette too (not a priority key: `:` typed in a filter is text)
         Binding(
-            "ctrl+p",
+            "colon",
             "command_palette",
             "Commands",
-            show=False,  # the footer shows it on its right, as Textual does for the palette
-            priority=True,
             tooltip="Jump to a project or resource, watch an operation, problems only, theme",
         ),
+        Binding("ctrl+p", "command_palette", "Commands", show=False, priority=True, tooltip="The command palette"),
         # priority: keys typed right after these must reach the widget they focus (see check_action)
         Binding("slash", "start_filter", "Filter", priority=True, tooltip="Filter the projects or resources pane"),
         Binding("r", "refresh_now", "Refresh", tooltip="Refresh now"),
@@ -112,6 +114,12 @@ class CloudForgeApp(DashboardActions, PaneChrome, App[int]):
         Binding("w", "ask_watch_operation", "Watch op", priority=True, tooltip="Watch an operation by its id"),
         Binding("e", "toggle_problems_only", "Problems", tooltip="Show only resources with problems, or all"),
         Binding("s", "cycle_sort", "Sort", tooltip="Sort the projects by the next column"),
+        Binding(
+            "z",
+            "toggle_zoom",
+            "Zoom",
+            tooltip="Zoom the active pane to the whole screen, or back (the status line stays)",
+        ),
         Binding("a", "toggle_archived", "Archived", show=False, tooltip="Show or hide archived projects"),
         Binding("tab", "next_pane", "Next pane", show=False, priority=True),
         Binding("shift+tab", "previous_pane", "Previous pane", show=False, priority=True),
@@ -177,7 +185,7 @@ class CloudForgeApp(DashboardActions, PaneChrome, App[int]):
                 yield ResourceTree(id="resources")
                 yield Input(placeholder="type:vpc tag:env:prod status:error words…", id="resources-filter")
             yield EventsPane(id="events-pane", classes="pane", bell=self.bell if self.bell_on_error else None)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self._render_tabs()

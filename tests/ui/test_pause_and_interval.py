@@ -3,15 +3,13 @@ and `-` at the 1 s minimum says so; on the real monitor against `cftui sim`."""
 
 from __future__ import annotations
 
-from textual.widgets import Footer
-
+from cftui.ui.widgets.key_bar import KeyBar
 from tests.simproc import SimServer
 from tests.ui.live import live_app, until
 
 
 def footer_text(app) -> str:
-    footer = app.screen.query_one(Footer)
-    return " ".join(str(item.render()) for item in footer.children)
+    return app.screen.query_one(KeyBar).shown_text
 
 
 def messages(app) -> list[str]:

@@ -18,7 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
 from cftui.api.models import Operation, Resource
@@ -33,6 +33,7 @@ from cftui.ui.format import (
     progress_bar,
     status_badge,
 )
+from cftui.ui.widgets.key_bar import KeyBar
 from cftui.ui.widgets.status_line import StatusLine
 
 LABEL_WIDTH = 16
@@ -183,7 +184,7 @@ class ResourceDetailScreen(Screen[None]):
                 yield Static(id="detail-tags", classes="detail-section")
             yield CostChart(id="detail-chart")
             yield Static(id="detail-chart-note")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self._ready = True

@@ -16,11 +16,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from cftui.monitor.state import MonitorUpdate, Snapshot
 from cftui.ui.messages import ResourceOpened
 from cftui.ui.org import coverage, coverage_lines, org_problems, project_seen_at
+from cftui.ui.widgets.key_bar import KeyBar
 from cftui.ui.widgets.problem_table import MAX_ROWS, ProblemTable
 from cftui.ui.widgets.status_line import StatusLine
 
@@ -60,7 +61,7 @@ class ProblemsScreen(Screen[None]):
         yield StatusLine(app.info, app.now, id="problems-status") if hasattr(app, "info") else Static()
         yield Static(id="problems-header")
         yield ProblemTable(id="problems-table")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one(ProblemTable).border_title = "0 Problems across the organisation"
