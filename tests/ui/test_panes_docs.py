@@ -21,6 +21,7 @@ DOC = Path(__file__).resolve().parents[2] / "docs" / "dashboard-keys.md"
 KEY_NAMES = {
     "question_mark": "?",
     "slash": "/",
+    "colon": ":",
     "plus": "+",
     "minus": "-",
     "escape": "Escape",
