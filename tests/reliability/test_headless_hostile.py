@@ -7,20 +7,23 @@ lines) each run as a real process against the simulator.
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import json
 import os
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pytest
 
 from tests.reliability.hostile import UNSAFE_CHARS, leaked_sequences
 from tests.reliability.terminal import _ANSI, running_terminal
-from tests.simproc import SimServer, running_sim
+from tests.simproc import SimServer, running_sim, wait_for
 
 MARKUP_NAME = "[bold red]x[/]"
 
@@ -97,26 +100,59 @@ def test_status_table_in_a_real_terminal(nasty: SimServer, tmp_path: Path) -> No
     assert "pwned" not in title
 
 
+class _Collected:
+    """Everything a child process writes to a pipe, read as it comes by a thread."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self.data = b""
+        self._thread = threading.Thread(target=self._read, args=(stream,), daemon=True)
+        self._thread.start()
+
+    def _read(self, stream: IO[bytes]) -> None:
+        for chunk in iter(lambda: stream.read1(4096), b""):
+            self.data += chunk
+
+    def finish(self, timeout: float) -> bytes:
+        self._thread.join(timeout)
+        return self.data
+
+
 def test_events_text_and_jsonl_while_hostile_resources_change(nasty: SimServer, tmp_path: Path) -> None:
     resource = _hostile_resource(nasty)
     processes: dict[str, subprocess.Popen[bytes]] = {}
+    collected: dict[str, _Collected] = {}
     for output_format in ("text", "jsonl"):  # both at once, on the same changes
         command = [sys.executable, "-m", "cftui", "events", "--format", output_format]
         command += ["--api-url", nasty.base_url, "--interval", "1"]
         env = _env(nasty, tmp_path / output_format)
-        processes[output_format] = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+        processes[output_format] = process
+        assert process.stdout is not None
+        collected[output_format] = _Collected(process.stdout)
+
+    def both_saw_it() -> bool:
+        return MARKUP_NAME.encode() in collected["text"].data and resource["id"].encode() in collected["jsonl"].data
+
     outputs: dict[str, bytes] = {}
     try:
-        time.sleep(4)  # the first look is the baseline: changes after it are events
-        for status in ("error", "stopped"):
-            nasty.control("POST", "mutate", {"action": "set_status", "resource_id": resource["id"], "status": status})
-            time.sleep(3)
+        # The first look is each stream's baseline: only a change after it is an event. Neither stream says when
+        # its first look is done, so the status flips until both have printed a change: any flip after the first
+        # look is printed, at the next poll (1 s apart), so each flip is given 2 s before the next.
+        statuses = itertools.cycle(("error", "stopped"))
+        deadline = time.monotonic() + 60
+        while not both_saw_it():
+            assert time.monotonic() < deadline, {name: c.data[-2000:] for name, c in collected.items()}
+            change = {"action": "set_status", "resource_id": resource["id"], "status": next(statuses)}
+            nasty.control("POST", "mutate", change)
+            with contextlib.suppress(AssertionError):
+                wait_for(both_saw_it, timeout=2, message="both streams print the change")
     finally:
         for output_format, process in processes.items():
             process.terminate()
-            stdout, stderr = process.communicate(timeout=20)
+            process.wait(timeout=20)
+            stderr = process.stderr.read() if process.stderr else b""
             assert process.returncode == 0, stderr
-            outputs[output_format] = stdout
+            outputs[output_format] = collected[output_format].finish(timeout=20)
     text = _assert_clean_text(outputs["text"])
     assert MARKUP_NAME in text, text
     lines = [json.loads(line) for line in _assert_clean_text(outputs["jsonl"]).splitlines()]

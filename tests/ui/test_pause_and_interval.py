@@ -21,7 +21,8 @@ async def test_pause_toast_footer_and_minimum_interval(static_sim: SimServer) ->
     async with app.run_test(size=(160, 40), notifications=True) as pilot:
         await until(pilot, lambda: app.latest_snapshot and app.latest_snapshot.projects, timeout=20)
         assert app.screen.active_bindings["p"].binding.description == "Pause"
-        assert "Pause" in footer_text(app) and "Resume" not in footer_text(app)
+        # the Footer renders its keys asynchronously: wait for them, never read them once
+        await until(pilot, lambda: "Pause" in footer_text(app) and "Resume" not in footer_text(app), what="p Pause")
         await pilot.press("p")
         await until(pilot, lambda: "PAUSED" in app.status_text())
         assert (
@@ -29,8 +30,7 @@ async def test_pause_toast_footer_and_minimum_interval(static_sim: SimServer) ->
             in messages(app)
         )
         assert not any("no requests until" in text for text in messages(app))
-        await pilot.pause()
-        assert app.screen.active_bindings["p"].binding.description == "Resume"
+        await until(pilot, lambda: app.screen.active_bindings["p"].binding.description == "Resume", what="p resumes")
         await until(pilot, lambda: "Resume" in footer_text(app), what="the footer offers p Resume")
         await pilot.press("p")
         await until(pilot, lambda: "PAUSED" not in app.status_text())
