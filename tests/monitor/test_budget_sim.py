@@ -6,6 +6,8 @@ import asyncio
 import time
 from datetime import datetime
 
+import pytest
+
 from tests.monitor.helpers import control, eventually, running_monitor
 
 # about what a 12 s window at the budget (50 a minute) holds: enough to judge the pace, including the burst the
@@ -59,10 +61,13 @@ async def test_it_slows_down_when_another_tool_drains_the_shared_key(sim_factory
         remaining = await asyncio.to_thread(_drain, sim, 8)
         assert remaining <= 8
         low = await eventually(
-            lambda: (b := monitor.snapshot.rate.budget_per_minute) is not None and b < 50.0 and b,
+            lambda: (r := monitor.snapshot.rate).budget_per_minute is not None and r.budget_per_minute < 50.0 and r,
             message="the budget shrinks",
         )
-        assert low <= 50.0 * 12 / 20, "in proportion to what is left below a fifth of the limit"
+        # in proportion to what was left when the monitor looked, below a fifth of the limit (the key refills
+        # meanwhile, by how much depends on how busy the machine is: judge it on the Remaining the monitor read)
+        assert low.remaining is not None and low.remaining < 20
+        assert low.budget_per_minute == pytest.approx(50.0 * max(low.remaining, 2) / 20)
         # the key refills (100 a minute) faster than the slowed monitor spends: it comes back up
         await eventually(lambda: monitor.snapshot.rate.budget_per_minute == 50.0, within=30, message="recovered")
     stats = await control(sim, "GET", "stats")
