@@ -11,13 +11,16 @@ import re
 import subprocess
 import sys
 import threading
-import time
 from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+
+from tests.polling import wait_for
+
+__all__ = ["wait_for"]  # re-exported: the one poll-until helper lives in tests/polling.py
 
 READ_KEY = "cf_read_t3st0000000000000000read"
 TEST_KEY = "cf_test_t3st0000000000000000test"
@@ -104,18 +107,6 @@ def running_sim(
         yield server
     finally:
         server.stop()
-
-
-def wait_for(condition: Any, timeout: float = 10.0, interval: float = 0.05, message: str = "") -> Any:
-    """Poll `condition()` until it returns something truthy, or fail after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout}s: {message or condition}")
-        time.sleep(interval)
 
 
 def sim_args(*, seed: int = 7, extra: Sequence[str] = ()) -> list[str]:

@@ -112,7 +112,6 @@ RESOURCE_CATEGORIES: dict[str, str] = {
 OTHER_CATEGORY = "Other"
 RESOURCE_STATUSES = ("running", "stopped", "pending", "error", "provisioning")
 PROJECT_STATUSES = ("active", "archived")
-OPERATION_STATUSES = ("pending", "in_progress", "completed", "failed", "cancelled")
 TERMINAL_OPERATION_STATUSES = frozenset({"completed", "failed", "cancelled"})
 
 

@@ -166,10 +166,6 @@ def _rich_money(value: object) -> str:
     return money(value, missing="-")  # type: ignore[arg-type]
 
 
-def _widest(cells: list[str], at_least: int) -> int:
-    return max([at_least, *(len(cell) for cell in cells)])
-
-
 WIDE_TABLE = 100  # from this many columns the table also shows project ids and whole header words
 
 

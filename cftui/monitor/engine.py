@@ -185,8 +185,10 @@ class Monitor:
                 task.cancel()
             if self._tasks:
                 await asyncio.gather(*self._tasks, return_exceptions=True)
-            with contextlib.suppress(Exception):
+            try:
                 await asyncio.shield(self._feed.flush())
+            except Exception:  # stopping must finish; the lost samples are said, not hidden
+                log.warning("the last history flush failed", exc_info=True)
             self._done.set()
 
     async def stop(self) -> None:

@@ -345,9 +345,6 @@ class History:
 
         return await self._run(work, False, "read past events")
 
-    async def count_samples(self) -> int:
-        return await self._run(lambda db: db.execute("SELECT COUNT(*) FROM cost_samples").fetchone()[0], 0, "count")
-
 
 class _transaction:
     def __init__(self, db: sqlite3.Connection) -> None:

@@ -8,7 +8,7 @@ tests can freeze it. There is no changing `reactive` on the App: each update goe
 from __future__ import annotations
 
 import asyncio
-import contextlib
+import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path, PurePath
@@ -46,6 +46,7 @@ if TYPE_CHECKING:
 
 CostHistory = Callable[[str], Awaitable[list[CostSample]]]
 CLOSE_TIMEOUT_S = 5.0
+log = logging.getLogger(__name__)
 DASHBOARD_ONLY_ACTIONS = frozenset(
     {
         "start_filter",
@@ -209,8 +210,10 @@ class CloudForgeApp(DashboardActions, PaneChrome, App[int]):
         if self._unsubscribe is not None:
             self._unsubscribe()
         if self.monitor is not None:
-            with contextlib.suppress(Exception):
+            try:
                 await asyncio.wait_for(self.monitor.aclose(), CLOSE_TIMEOUT_S)
+            except Exception:  # the app is closing either way: say why the monitor did not close cleanly
+                log.warning("closing the monitor failed", exc_info=True)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Keys that act on the dashboard's panes do nothing (and leave the footer) while another screen is up."""

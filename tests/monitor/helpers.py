@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,7 +18,10 @@ from cftui.api.retry import RetryPolicy
 from cftui.monitor import Monitor
 from cftui.monitor.events import ChangeEvent
 from cftui.monitor.state import MonitorUpdate
+from tests.polling import eventually
 from tests.simproc import SimServer, running_sim
+
+__all__ = ["eventually"]  # re-exported from tests/polling.py
 
 FAST_RETRIES = RetryPolicy(base_s=0.05, cap_s=0.2, attempts=3, rate_limit_jitter_s=0.05)
 
@@ -63,18 +65,6 @@ async def running_monitor(
     finally:
         await monitor.aclose()
         await asyncio.wait_for(task, 10)
-
-
-async def eventually(condition: Callable[[], Any], within: float = 15.0, message: str = "") -> Any:
-    """Await until `condition()` is truthy; fail after `within` seconds (the loop keeps running meanwhile)."""
-    deadline = time.monotonic() + within
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not within {within}s: {message or condition}")
-        await asyncio.sleep(0.05)
 
 
 async def control(sim: SimServer, method: str, path: str, json: Any = None) -> Any:

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import time
-from collections.abc import Callable
 from typing import Any
-
-from textual.pilot import Pilot
 
 from cftui.config import Settings
 from cftui.ui.app import CloudForgeApp
 from cftui.ui.launch import build_app
+from tests.polling import until
 from tests.simproc import SimServer
+
+__all__ = ["until"]  # re-exported from tests/polling.py
 
 
 def live_settings(sim: SimServer, *, key: str | None = None, interval: float = 0.5, **flags: Any) -> Settings:
@@ -22,18 +21,6 @@ def live_settings(sim: SimServer, *, key: str | None = None, interval: float = 0
 
 def live_app(sim: SimServer, **kwargs: Any) -> CloudForgeApp:
     return build_app(live_settings(sim, **kwargs))
-
-
-async def until(pilot: Pilot[Any], condition: Callable[[], Any], timeout: float = 15.0, what: str = "") -> Any:  # noqa: ASYNC109
-    """Let the app run until `condition()` is truthy, or fail after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not within {timeout}s: {what or condition}")
-        await pilot.pause(0.05)
 
 
 def tree_lines(app: CloudForgeApp) -> list[str]:

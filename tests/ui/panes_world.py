@@ -6,8 +6,7 @@ they would see from the API, including the simulator's `--nasty` kind of text.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
@@ -15,7 +14,6 @@ from typing import Any, ClassVar
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
-from textual.pilot import Pilot
 from textual.widget import Widget
 
 from cftui.api.models import Operation, OperationLog, Project, Resource
@@ -28,6 +26,9 @@ from cftui.ui.screens.watch_prompt import WatchOperationScreen
 from cftui.ui.themes import register_themes
 from cftui.ui.widgets.event_feed import EventFeed
 from cftui.ui.widgets.operations import OperationsPane
+from tests.polling import until
+
+__all__ = ["until"]  # re-exported from tests/polling.py
 
 PANES_CSS = Path(__file__).resolve().parents[2] / "styles" / "panes.tcss"
 T0 = datetime(2026, 11, 28, 14, 0, 0, tzinfo=UTC)
@@ -173,15 +174,6 @@ def rendered_text(widget: Widget) -> str:
     region = widget.region
     rows = range(region.y, min(region.bottom, len(strips)))
     return "\n".join(strips[y].crop(region.x, region.right).text.rstrip() for y in rows)
-
-
-async def until(pilot: Pilot, condition: Callable[[], object], deadline_s: float = 5.0) -> None:
-    """Let the app run until `condition()` holds, failing after `deadline_s` seconds."""
-    deadline = time.monotonic() + deadline_s
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {deadline_s}s")
-        await pilot.pause(0.05)
 
 
 class FrozenClock:
