@@ -62,14 +62,14 @@ class EventsPane(Vertical):
     def start_filter(self) -> None:
         box = self.query_one("#events-filter", Input)
         box.display = True
-        box.focus()
+        self.screen.set_focus(box)  # at once: the letters typed right after `/` must reach the box
 
     def leave_filter(self) -> bool:
         """Escape in the filter box: back to the feed (the filter stays). True when the box had the focus."""
         box = self.query_one("#events-filter", Input)
         if not box.has_focus:
             return False
-        self.feed.focus()
+        self.screen.set_focus(self.feed)
         return True
 
     def clear_filter(self) -> None:
@@ -78,7 +78,7 @@ class EventsPane(Vertical):
         if box.value or box.display:
             box.value = ""
             box.display = False
-            self.feed.focus()
+            self.screen.set_focus(self.feed)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id != "events-filter":
@@ -99,4 +99,4 @@ class EventsPane(Vertical):
         event.stop()
         if not event.value:
             event.input.display = False
-        self.feed.focus()
+        self.screen.set_focus(self.feed)
