@@ -13,7 +13,7 @@ import ssl
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 from urllib.parse import quote, urlencode
@@ -22,23 +22,33 @@ import httpx
 
 from cftui import __version__
 from cftui.api.client_events import ClientEvent, ClientListener, RateLimitWait, RequestFinished, RetryScheduled
-from cftui.api.errors import ApiError, NotFound, RateLimited, Unreachable, ValidationFailed
+from cftui.api.errors import (
+    ApiError,
+    MalformedResponse,
+    NotFound,
+    RateLimited,
+    ResponseTooLarge,
+    Unreachable,
+    ValidationFailed,
+)
 from cftui.api.keys import ApiKey, KeyPolicyError, check_api_url, lacks_version, proxy_for
 from cftui.api.models import Operation, Project, Resource
 from cftui.api.page_memo import MemoKey, PageMemo, Remembered
-from cftui.api.pagination import ListResult, collect_pages
-from cftui.api.ratelimit import RateLimitInfo, parse_rate_limit
+from cftui.api.pagination import ListResult, Page, collect_pages, parse_reply
+from cftui.api.ratelimit import RateLimitInfo, capped_wait, parse_rate_limit
 from cftui.api.responses import clean_header, data_of, decode_json, error_from_response, validate_model
 from cftui.api.retry import RETRY_EXCEPTIONS, RETRY_STATUSES, RetryPolicy
 from cftui.api.transport import ReadOnlyTransport, read_only_hook
 
 log = logging.getLogger("cftui.api")
 M = TypeVar("M", Project, Resource, Operation)
+T = TypeVar("T")
 USER_AGENT = f"cftui/{__version__}"
 PER_PAGE = 100
 OFF_LOOP_BYTES = 16_384  # bodies at least this large are decoded in a worker thread (a page of resources is ~50 KB)
-# A rate-limit window is a minute; never hold requests longer than that on one observation (clock skew).
-MAX_RATE_WAIT = timedelta(seconds=60)
+# A page of 100 resources is ~50 KB; a body (2xx or error) larger than this once decoded (gunzipped) is refused as
+# it streams in, so a gzip bomb or a body that never ends costs at most this much memory.
+MAX_RESPONSE_BYTES = 8 * 1024 * 1024
 # After a 429 whose reset is already past (or missing), still pause this long: never answer a 429 at once.
 MIN_429_WAIT_S = 0.25
 
@@ -72,6 +82,7 @@ class CloudForgeClient:
         timeout: float = 10.0,
         retry_deadline: float = 30.0,
         max_concurrency: int = 4,
+        max_response_bytes: int = MAX_RESPONSE_BYTES,
         key_hint: str = "CLOUDFORGE_API_KEY",
         retry_policy: RetryPolicy | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
@@ -85,6 +96,7 @@ class CloudForgeClient:
         self._key_hint = key_hint
         self._timeout = timeout
         self._retry_deadline = retry_deadline
+        self._max_response_bytes = max_response_bytes
         self._policy = retry_policy or RetryPolicy()
         self._sleep = sleep
         self._max_concurrency = max(1, max_concurrency)
@@ -136,6 +148,11 @@ class CloudForgeClient:
     def api_version(self) -> str | None:
         return self._api_version
 
+    def forget_rate_limit(self) -> None:
+        """Send the next request at once even if the last answer said the limit is spent (a manual refresh: the
+        person asked, and the server will say again if it still holds)."""
+        self._rate = RateLimitInfo(limit=self._rate.limit)
+
     def add_listener(self, callback: ClientListener) -> Callable[[], None]:
         """Call `callback` with every `ClientEvent`; returns a function that removes it again."""
         self._listeners.append(callback)
@@ -171,42 +188,72 @@ class CloudForgeClient:
     # --- typed results ------------------------------------------------------------------------------
 
     async def _get_one(self, path: str, model: type[M]) -> M:
-        reply = await self._get(path)
-        data = data_of(reply.body, method="GET", path=_display(path), request_id=reply.request_id, status=200)
-        return validate_model(
-            model, data, method="GET", path=_display(path), request_id=reply.request_id, where="'data'"
-        )
+        async def parse(reply: Reply) -> M:
+            shown = _display(path)
+            data = data_of(reply.body, method="GET", path=shown, request_id=reply.request_id, status=200)
+            return validate_model(model, data, method="GET", path=shown, request_id=reply.request_id, where="'data'")
+
+        return (await self._get(path, parse=parse))[0]
 
     async def _list(self, path: str, model: type[M], filters: Mapping[str, str | None]) -> ListResult[M]:
         params = {name: value for name, value in filters.items() if value is not None}
 
-        async def fetch_page(page: int) -> Reply:
+        async def fetch_page(page: int) -> Page:
             query = {**params, "page": page, "per_page": PER_PAGE}
-            return await self._get(path, query, memo_url=f"{path}?{urlencode(sorted(query.items()))}")
+
+            async def parse(reply: Reply) -> Page:
+                return await parse_reply(reply, model, _display(path), page, self._pages)
+
+            memo_url = f"{path}?{urlencode(sorted(query.items()))}"
+            parsed, attempts = await self._get(path, query, memo_url=memo_url, parse=parse)
+            return replace(parsed, attempts=attempts)
 
         return await collect_pages(
-            fetch_page,
-            model,
-            path=_display(path),
-            per_page=PER_PAGE,
-            concurrency=self._max_concurrency,
-            memo=self._pages,
+            fetch_page, path=_display(path), per_page=PER_PAGE, concurrency=self._max_concurrency
         )
 
     # --- one GET with retries and rate-limit waits ----------------------------------------------------
 
-    async def _get(self, path: str, params: Mapping[str, Any] | None = None, *, memo_url: str | None = None) -> Reply:
+    async def _get(
+        self,
+        path: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        memo_url: str | None = None,
+        parse: Callable[[Reply], Awaitable[T]],
+    ) -> tuple[T, int]:
+        """One GET, retried, within the overall deadline: no attempt, wait or retry of it runs past
+        `retry_deadline` seconds from the call, whatever the server does (one byte a second included)."""
         deadline = time.monotonic() + self._retry_deadline
+        try:
+            # a last guard: every wait below is already measured against the deadline, this one cannot be missed
+            async with asyncio.timeout(self._retry_deadline + 1.0):
+                return await self._get_within(path, params, memo_url, parse, deadline)
+        except TimeoutError:
+            raise Unreachable(
+                f"no complete answer within the overall deadline of {self._retry_deadline:g} s",
+                method="GET",
+                path=_display(path),
+            ) from None
+
+    async def _get_within(
+        self,
+        path: str,
+        params: Mapping[str, Any] | None,
+        memo_url: str | None,
+        parse: Callable[[Reply], Awaitable[T]],
+        deadline: float,
+    ) -> tuple[T, int]:
         attempt = 0
         while True:
             await self._respect_rate_limit(path, deadline)
             attempt += 1
-            # no attempt may run past the deadline: its timeout shrinks to what is left (at least a moment)
+            # no attempt may run past the deadline: its time shrinks to what is left (at least a moment)
             timeout = max(0.05, min(self._timeout, deadline - time.monotonic()))
-            outcome = await self._attempt(path, params, timeout, memo_url)
-            if isinstance(outcome, Reply):
-                return Reply(outcome.body, attempt, outcome.request_id, outcome.memo_key)
-            error, retryable = outcome
+            outcome = await self._attempt(path, params, timeout, memo_url, parse)
+            if not isinstance(outcome, _Failure):
+                return outcome, attempt
+            error, retryable = outcome.error, outcome.retryable
             if isinstance(error, RateLimited):
                 attempt -= 1  # a 429 is the server pacing us, not a failure: it does not use up attempts
                 await self._wait_until(error.retry_at, deadline, path, error)
@@ -225,11 +272,12 @@ class CloudForgeClient:
         info = self._rate
         if not info.exhausted or info.reset_at is None:
             return
-        until = min(info.reset_at, (info.observed_at or _utcnow()) + MAX_RATE_WAIT)
+        until = capped_wait(info.reset_at, info.observed_at or _utcnow())
         if until > _utcnow():
             await self._wait_until(until, deadline, path, None)
 
     async def _wait_until(self, until: datetime, deadline: float, path: str, cause: RateLimited | None) -> None:
+        until = capped_wait(until, _utcnow())  # no single observation holds requests back more than 60 s
         floor = MIN_429_WAIT_S if cause is not None else 0.0
         wait = max(floor, (until - _utcnow()).total_seconds()) + self._policy.rate_limit_jitter()
         if time.monotonic() + wait > deadline:
@@ -244,66 +292,139 @@ class CloudForgeClient:
         await self._sleep(wait)
 
     async def _attempt(
-        self, path: str, params: Mapping[str, Any] | None, timeout_s: float, memo_url: str | None = None
-    ) -> Reply | tuple[ApiError, bool]:
-        """Send one GET. Returns the decoded reply, or the error and whether it is worth retrying.
+        self,
+        path: str,
+        params: Mapping[str, Any] | None,
+        timeout_s: float,
+        memo_url: str | None,
+        parse: Callable[[Reply], Awaitable[T]],
+    ) -> T | _Failure:
+        """Send one GET and read its body (at most `max_response_bytes`, within `timeout_s` from sending to the last
+        byte), then `parse` it. Returns what `parse` made, or the error and whether it is worth retrying.
 
+        The attempt is reported (`RequestFinished`) after `parse`, so a 200 whose body is not what the reference
+        describes counts as the failure it is, never as the API answering again.
         With `memo_url`, a body whose bytes are those of a page parsed before comes back `Remembered`, undecoded."""
         request_id = new_request_id()
         headers = {"Authorization": f"Bearer {self._key.reveal()}", "X-Request-ID": request_id}
         started = time.monotonic()
-        response: httpx.Response | None = None
-        error: ApiError | None = None
-        retryable = False
-        body: Any = None
-        memo_key: MemoKey | None = None
+        status: int | None = None
+        failure: _Failure | None = None
+        result: Any = None
         async with self._in_flight:
             try:
-                response = await self._http.get(path, params=params, headers=headers, timeout=timeout_s)
+                async with asyncio.timeout(timeout_s):
+                    response, content = await self._fetch(path, params, headers, timeout_s)
+            except TimeoutError:
+                reason = f"no answer within {timeout_s:.3g} s (from sending to the last byte)"
+                failure = _Failure(Unreachable(reason, request_id=request_id, method="GET", path=_display(path)), True)
+            except ResponseTooLarge as exc:
+                exc.request_id = exc.request_id or request_id
+                exc.args = (exc.sentence(),)
+                status, failure = exc.status, _Failure(exc, False)
             except RETRY_EXCEPTIONS as exc:
-                error, retryable = self._transport_error(exc, path, request_id, timeout_s), True
+                failure = _Failure(self._transport_error(exc, path, request_id, timeout_s), True)
             except httpx.HTTPError as exc:
-                error = self._transport_error(exc, path, request_id, timeout_s)
-        if response is not None:
+                failure = _Failure(self._transport_error(exc, path, request_id, timeout_s), False)
+        if failure is None:
+            status = response.status_code
             self._observe(response)
-            request_id = clean_header(response.headers.get("X-Request-ID")) or request_id
+            request_id = self._clean(response.headers.get("X-Request-ID")) or request_id
             if response.is_success:
-                memo_key = self._pages.key_for(memo_url, response.content) if memo_url else None
-                remembered = self._pages.recall(memo_key) if memo_key else None
                 try:
-                    if remembered is not None:
-                        body = Remembered(remembered)
-                    else:
-                        body = await _decode(response, method="GET", path=_display(path), request_id=request_id)
+                    result = await self._parse_body(content, response.status_code, path, request_id, memo_url, parse)
                 except ApiError as exc:
-                    error = exc
+                    failure = _Failure(exc, False)
             else:
-                error = error_from_response(
-                    response,
-                    method="GET",
-                    path=_display(path),
-                    sent_request_id=request_id,
-                    key_hint=self._key_hint,
-                    now=_utcnow(),
-                )
-                request_id = error.request_id or request_id
-                retryable = response.status_code in RETRY_STATUSES
-                if isinstance(error, NotFound) and lacks_version(self._base_url):
-                    error.hint = "is the API URL missing /v2?"  # the commonest cause of a 404 on every path
-                    error.args = (error.sentence(),)
+                failure = self._error_for(response, content, path, request_id)
+                request_id = failure.error.request_id or request_id
         duration = time.monotonic() - started
-        status = response.status_code if response is not None else None
+        error = failure.error if failure is not None else None
         self._emit(RequestFinished("GET", _display(path), status, request_id, _utcnow(), duration, error))
         log.debug("GET /%s -> %s (%s) in %.3fs", path, status or "no response", request_id, duration)
-        if error is not None:
-            return error, retryable
-        return Reply(body, 1, request_id, memo_key)
+        return failure if failure is not None else result
+
+    async def _fetch(
+        self, path: str, params: Mapping[str, Any] | None, headers: dict[str, str], timeout_s: float
+    ) -> tuple[httpx.Response, bytes]:
+        """The response and its decoded body, counted as it streams in: never more than `max_response_bytes`."""
+        request = self._http.build_request("GET", path, params=params, headers=headers, timeout=timeout_s)
+        response = await self._http.send(request, stream=True)
+        try:
+            chunks: list[bytes] = []
+            size = 0
+            async for chunk in response.aiter_bytes():
+                size += len(chunk)
+                if size > self._max_response_bytes:
+                    raise ResponseTooLarge(
+                        f"the body is larger than {self._max_response_bytes:,} bytes once decoded; cftui stopped "
+                        "reading it",
+                        status=response.status_code,
+                        request_id=self._clean(response.headers.get("X-Request-ID")),
+                        method="GET",
+                        path=_display(path),
+                    )
+                chunks.append(chunk)
+        finally:
+            await response.aclose()
+        return response, b"".join(chunks)
+
+    async def _parse_body(
+        self,
+        content: bytes,
+        status: int,
+        path: str,
+        request_id: str,
+        memo_url: str | None,
+        parse: Callable[[Reply], Awaitable[T]],
+    ) -> T:
+        memo_key = self._pages.key_for(memo_url, content) if memo_url else None
+        remembered = self._pages.recall(memo_key) if memo_key else None
+        try:
+            if remembered is not None:
+                body: Any = Remembered(remembered)
+            else:
+                body = await _decode(content, status, self._key.scrub, method="GET", path=_display(path),
+                                     request_id=request_id)  # fmt: skip
+            return await parse(Reply(body, 1, request_id, memo_key))
+        except ApiError:
+            raise
+        except Exception as exc:  # a body no check foresaw: an error state for this request, never a crash
+            log.warning("unreadable answer to GET /%s", path, exc_info=True)
+            raise MalformedResponse(
+                f"the answer could not be read ({type(exc).__name__})",
+                status=status,
+                request_id=request_id,
+                method="GET",
+                path=_display(path),
+            ) from None
+
+    def _error_for(self, response: httpx.Response, content: bytes, path: str, request_id: str) -> _Failure:
+        error = error_from_response(
+            response,
+            content,
+            method="GET",
+            path=_display(path),
+            sent_request_id=request_id,
+            key_hint=self._key_hint,
+            now=_utcnow(),
+            scrub=self._key.scrub,
+        )
+        if isinstance(error, NotFound) and lacks_version(self._base_url):
+            error.hint = "is the API URL missing /v2?"  # the commonest cause of a 404 on every path
+            error.args = (error.sentence(),)
+        return _Failure(error, response.status_code in RETRY_STATUSES)
+
+    def _clean(self, value: str | None) -> str | None:
+        """A header value from the server, safe to display, with our key masked should the server echo it."""
+        cleaned = clean_header(value)
+        return self._key.scrub(cleaned) if cleaned else None
 
     def _observe(self, response: httpx.Response) -> None:
         observed = parse_rate_limit(response.headers, _utcnow())
         if observed is not None:
             self._rate = observed
-        version = clean_header(response.headers.get("X-CloudForge-Version"))
+        version = self._clean(response.headers.get("X-CloudForge-Version"))
         if version:
             self._api_version = version
 
@@ -319,12 +440,20 @@ class CloudForgeClient:
         return Unreachable(reason, request_id=request_id, method="GET", path=_display(path))
 
 
-async def _decode(response: httpx.Response, *, method: str, path: str, request_id: str | None) -> Any:
-    """Decode (and sanitise) a body; a large one in a worker thread, so the event loop (the UI) keeps answering
-    keys while a page of 100 resources is parsed."""
-    if len(response.content) < OFF_LOOP_BYTES:
-        return decode_json(response, method=method, path=path, request_id=request_id)
-    return await asyncio.to_thread(decode_json, response, method=method, path=path, request_id=request_id)
+@dataclass(frozen=True, slots=True)
+class _Failure:
+    error: ApiError
+    retryable: bool
+
+
+async def _decode(
+    content: bytes, status: int, scrub: Callable[[str], str], *, method: str, path: str, request_id: str | None
+) -> Any:
+    """Decode (sanitise, mask the key in) a body; a large one in a worker thread, so the event loop (the UI) keeps
+    answering keys while a page of 100 resources is parsed."""
+    if len(content) < OFF_LOOP_BYTES:
+        return decode_json(content, status, scrub, method=method, path=path, request_id=request_id)
+    return await asyncio.to_thread(decode_json, content, status, scrub, method=method, path=path, request_id=request_id)
 
 
 def _tls_for(base_url: str) -> ssl.SSLContext | bool:

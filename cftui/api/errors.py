@@ -123,16 +123,29 @@ class ValidationFailed(ApiError):
         return f"Request refused as invalid: {self.method} {self.path}".rstrip()
 
 
+def utc_moment(at: datetime, now: datetime | None = None) -> str:
+    """`01:48:43 UTC` today (UTC), `2026-12-16 01:48:43 UTC` on another day: a bare time days away misleads."""
+    now = now or datetime.now(UTC)
+    at = at.astimezone(UTC)
+    return f"{at:%H:%M:%S} UTC" if at.date() == now.astimezone(UTC).date() else f"{at:%Y-%m-%d %H:%M:%S} UTC"
+
+
 class RateLimited(ApiError):
     default_code = "rate_limited"
 
-    def __init__(self, message: str = "", *, retry_at: datetime, **kwargs) -> None:
-        self.retry_at = retry_at
+    def __init__(
+        self, message: str = "", *, retry_at: datetime, server_reset: datetime | None = None, **kwargs
+    ) -> None:
+        self.retry_at = retry_at  # when cftui tries again: never more than 60 s after the answer
+        self.server_reset = server_reset  # what the server asked for, uncapped (it may be days away, or past)
         kwargs.setdefault("status", 429)
         super().__init__(message, **kwargs)
 
     def lead(self) -> str:
-        return f"Rate limited until {self.retry_at.astimezone(UTC):%H:%M:%S} UTC"
+        text = f"Rate limited until {utc_moment(self.retry_at)}"
+        if self.server_reset is not None and (self.server_reset - self.retry_at).total_seconds() > 5:
+            text += f" (the server named {utc_moment(self.server_reset)}; cftui never waits more than 60 s)"
+        return text
 
 
 class ServerError(ApiError):
@@ -154,6 +167,15 @@ class MalformedResponse(ApiError):
 
     def lead(self) -> str:
         return f"Malformed response to {self.method} {self.path}"
+
+
+class ResponseTooLarge(MalformedResponse):
+    """A body larger than the client's cap once decoded (a gzip bomb, a body that never ends): not read further."""
+
+    default_code = "response_too_large"
+
+    def lead(self) -> str:
+        return f"Response too large to {self.method} {self.path}"
 
 
 class ReadOnlyViolation(ApiError):

@@ -103,6 +103,14 @@ class ApiKey:
     def is_test(self) -> bool:
         return self.kind == "test"
 
+    def scrub(self, text: str) -> str:
+        """`text` with this key masked wherever it appears, also its secret part without the `cf_read_` prefix
+        (a server that echoes it in a request id or a name), and any other CloudForge key too."""
+        body = self._secret[len(f"cf_{self.kind}_") :]
+        if body in text:
+            text = text.replace(self._secret, self.masked).replace(body, "…" + body[-4:] if len(body) >= 12 else "…")
+        return mask_key(text) if "cf_" in text else text
+
     def reveal(self) -> str:
         """The secret itself. Only the HTTP layer calls this, to build the Authorization header."""
         return self._secret

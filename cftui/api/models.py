@@ -12,7 +12,13 @@ from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+# No CloudForge bill is negative or beyond this a month: such a number is a broken or hostile server, and is shown
+# as invalid instead of being computed with (an Infinity or a 1e26 broke every later format and chart).
+MAX_MONTHLY_COST = Decimal("1e12")
+MAX_COUNT = 10**15  # a count beyond this is not a count (and int("1e999999999") would never end)
+INVALID_COST_FIELD = "monthly_cost_invalid"  # where a refused cost's text is kept, for the detail view
 
 
 def _lenient_datetime(value: Any) -> datetime | None:
@@ -32,25 +38,51 @@ def _lenient_datetime(value: Any) -> datetime | None:
             return None
     else:
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=UTC)
+    try:
+        # in UTC from here on: 9999-12-31T23:59:59-23:59 has no UTC time, and failed every later format
+        return parsed.astimezone(UTC)
+    except (OverflowError, ValueError):
+        return None
 
 
-def _lenient_decimal(value: Any) -> Decimal | None:
+def money_amount(value: Any) -> Decimal | None:
+    """An amount of money cftui can compute with (a cost or a change of one), or None: not a number, non-finite,
+    or beyond any bill in magnitude."""
     if value is None or isinstance(value, bool):
         return None
     try:
         # str() first so that a JSON float such as 30.37 keeps exactly its written digits
-        number = Decimal(str(value))
-    except (InvalidOperation, ValueError):
+        number = value if isinstance(value, Decimal) else Decimal(str(value))
+    except (InvalidOperation, ValueError, OverflowError):
         return None
-    return number if number.is_finite() else None
+    return number if number.is_finite() and abs(number) <= MAX_MONTHLY_COST else None
+
+
+def cost_value(value: Any) -> Decimal | None:
+    """A monthly cost cftui can compute with, or None: not a number, non-finite, negative or absurd."""
+    number = money_amount(value)
+    return number if number is not None and number >= 0 else None
+
+
+def _lenient_decimal(value: Any) -> Decimal | None:
+    return cost_value(value)
+
+
+def _invalid_cost_text(value: Any) -> str:
+    text = value if isinstance(value, str) else repr(value)
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 def _lenient_int(value: Any) -> int | None:
     if value is None or isinstance(value, bool):
         return None
     try:
-        return int(Decimal(str(value)))
+        number = Decimal(str(value))
+        if not number.is_finite() or abs(number) > MAX_COUNT:
+            return None
+        return int(number)
     except (InvalidOperation, ValueError, OverflowError):
         return None
 
@@ -92,6 +124,24 @@ class ApiModel(BaseModel):
         return dict(self.model_extra or {})
 
 
+class CostedModel(ApiModel):
+    """A payload with a `monthly_cost`: a value no bill can have is refused here, at the client boundary, and its
+    text kept as the extra field `monthly_cost_invalid` (shown in the detail view; `cost_invalid` says so)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _refuse_impossible_cost(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            raw = data.get("monthly_cost")
+            if raw is not None and cost_value(raw) is None:
+                data = {**data, "monthly_cost": None, INVALID_COST_FIELD: _invalid_cost_text(raw)}
+        return data
+
+    @property
+    def cost_invalid(self) -> bool:
+        return INVALID_COST_FIELD in (self.model_extra or {})
+
+
 # --- catalogue from the reference ---------------------------------------------------------------------
 
 RESOURCE_CATEGORIES: dict[str, str] = {
@@ -122,7 +172,7 @@ def category_of(resource_type: str) -> str:
 # --- payloads -----------------------------------------------------------------------------------------
 
 
-class Project(ApiModel):
+class Project(CostedModel):
     id: Text
     name: Text = ""
     organization_id: OptionalText = None
@@ -138,7 +188,7 @@ class Project(ApiModel):
         return self.status == "archived"
 
 
-class Resource(ApiModel):
+class Resource(CostedModel):
     id: Text
     type: Text = "unknown"
     name: Text = ""

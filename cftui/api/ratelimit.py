@@ -5,8 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING
 
-import httpx
+if TYPE_CHECKING:  # the monitor reads these values without importing httpx (tests/monitor/test_imports.py)
+    import httpx
+
+# A rate-limit window is a minute: no single observation (a Retry-After, a reset time) holds requests back longer,
+# whatever it says (a clock skewed by days, a hostile `Retry-After: 999999`).
+MAX_RATE_WAIT = timedelta(seconds=60)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,12 +57,17 @@ def parse_rate_limit(headers: httpx.Headers, observed_at: datetime) -> RateLimit
 
 
 def retry_after(headers: httpx.Headers, now: datetime) -> datetime | None:
-    """When a 429 says to come back: the later of `Retry-After` (seconds or an HTTP date) and
-    `X-RateLimit-Reset`, so that one wait covers both."""
+    """When a 429 says to come back, in UTC: the later of `Retry-After` (seconds or an HTTP date) and
+    `X-RateLimit-Reset`, so that one wait covers both (uncapped: `capped_wait` bounds it)."""
     candidates = [_retry_after_header(headers.get("Retry-After"), now)]
     candidates.append(_unix_time(_int_header(headers, "X-RateLimit-Reset")))
     known = [moment for moment in candidates if moment is not None]
     return max(known) if known else None
+
+
+def capped_wait(until: datetime, now: datetime) -> datetime:
+    """`until`, but never more than `MAX_RATE_WAIT` after `now`."""
+    return min(until, now + MAX_RATE_WAIT)
 
 
 def _retry_after_header(value: str | None, now: datetime) -> datetime | None:
@@ -64,11 +75,21 @@ def _retry_after_header(value: str | None, now: datetime) -> datetime | None:
         return None
     value = value.strip()
     try:
-        return now + timedelta(seconds=max(0.0, float(value)))
-    except (ValueError, OverflowError):
-        pass
+        seconds = float(value)
+    except ValueError:
+        seconds = None
+    if seconds is not None:
+        if seconds != seconds:  # NaN
+            return None
+        # kept as said (messages name it) up to ten years; a larger number would overflow the date
+        return now + timedelta(seconds=min(max(0.0, seconds), 10 * 365 * 86_400.0))
     try:
         moment = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    try:
+        return moment.astimezone(UTC)  # `Fri, 31 Dec 9999 23:59:59 -2359` has no UTC time
+    except (OverflowError, ValueError):
+        return now + MAX_RATE_WAIT  # as far in the future as cftui ever waits

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
@@ -18,7 +19,7 @@ from cftui.api.errors import (
     error_class_for,
 )
 from cftui.api.models import ErrorBody
-from cftui.api.ratelimit import retry_after
+from cftui.api.ratelimit import capped_wait, retry_after
 from cftui.api.sanitize import one_line, sanitize_tree
 
 M = TypeVar("M", bound=BaseModel)
@@ -40,26 +41,36 @@ CODE_FOR_STATUS = {
 }
 
 
-def clean_header(value: str | None) -> str | None:
-    """A header value from the server, made safe to display."""
+def clean_header(value: str | None, scrub: Callable[[str], str] | None = None) -> str | None:
+    """A header value from the server, made safe to display (and `scrub`bed)."""
     if value is None:
         return None
-    return one_line(value)[:MAX_ID_LENGTH] or None
+    text = one_line(value)[:MAX_ID_LENGTH]
+    return (scrub(text) if scrub else text) or None
 
 
-def decode_json(response: httpx.Response, *, method: str, path: str, request_id: str | None) -> Any:
-    """The body as sanitised JSON; `MalformedResponse` if it is not JSON at all."""
+def decode_json(
+    content: bytes,
+    status: int,
+    scrub: Callable[[str], str] | None = None,
+    *,
+    method: str,
+    path: str,
+    request_id: str | None,
+) -> Any:
+    """The body as sanitised JSON (every string passed through `scrub` too); `MalformedResponse` if it is not
+    JSON at all."""
     try:
-        decoded = json.loads(response.content)
-    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
+        decoded = json.loads(content)
+    except (ValueError, RecursionError) as exc:  # ValueError: also an integer of more than 4,300 digits
         raise MalformedResponse(
-            f"the body is not valid JSON ({_json_problem(exc)}; {len(response.content)} bytes)",
-            status=response.status_code,
+            f"the body is not valid JSON ({_json_problem(exc)}; {len(content)} bytes)",
+            status=status,
             request_id=request_id,
             method=method,
             path=path,
         ) from None
-    return sanitize_tree(decoded)
+    return sanitize_tree(decoded, scrub)
 
 
 def _json_problem(exc: Exception) -> str:
@@ -67,7 +78,14 @@ def _json_problem(exc: Exception) -> str:
         return f"{exc.msg}, byte {exc.pos}"
     if isinstance(exc, UnicodeDecodeError):
         return "it is not UTF-8 text"
-    return "it is nested too deeply"
+    if isinstance(exc, RecursionError):
+        return "it is nested too deeply"
+    return _first_words(str(exc))
+
+
+def _first_words(text: str) -> str:
+    text = one_line(text)
+    return text[:100] + ("…" if len(text) > 100 else "")
 
 
 def data_of(body: Any, *, method: str, path: str, request_id: str | None, status: int) -> Any:
@@ -115,8 +133,8 @@ def validate_model(model: type[M], data: Any, *, method: str, path: str, request
     )
 
 
-def _body_snippet(response: httpx.Response) -> str:
-    text = response.content[:4096].decode("utf-8", errors="replace")
+def _body_snippet(content: bytes) -> str:
+    text = content[:4096].decode("utf-8", errors="replace")
     text = _SPACES.sub(" ", _TAGS.sub(" ", text)).strip()
     text = one_line(text)
     return text[:MAX_SNIPPET] + ("…" if len(text) > MAX_SNIPPET else "")
@@ -124,43 +142,50 @@ def _body_snippet(response: httpx.Response) -> str:
 
 def error_from_response(
     response: httpx.Response,
+    content: bytes,
     *,
     method: str,
     path: str,
     sent_request_id: str,
     key_hint: str,
     now: datetime,
+    scrub: Callable[[str], str] | None = None,
 ) -> ApiError:
-    """The typed error for a non-2xx response, whether or not its body is the reference's error JSON."""
+    """The typed error for a non-2xx response (its body already read: `content`), whether or not that body is the
+    reference's error JSON. Every string from the server passes through `scrub` (the client masks its key)."""
     status = response.status_code
-    header_id = clean_header(response.headers.get("X-Request-ID"))
+    header_id = clean_header(response.headers.get("X-Request-ID"), scrub)
     error_body: ErrorBody | None = None
     try:
-        decoded = sanitize_tree(json.loads(response.content))
+        decoded = sanitize_tree(json.loads(content), scrub)
         if isinstance(decoded, dict) and isinstance(decoded.get("error"), dict):
             error_body = ErrorBody.model_validate(decoded["error"])
-    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError, ValidationError):
+    except (ValueError, RecursionError, ValidationError):  # ValidationError is a ValueError, said for clarity
         error_body = None
     if error_body is not None:
         code = one_line(error_body.code)[:80] or CODE_FOR_STATUS.get(status, "api_error")
         message = one_line(error_body.message)[:500]
-        request_id = clean_header(error_body.request_id) or header_id or sent_request_id
+        request_id = clean_header(error_body.request_id, scrub) or header_id or sent_request_id
     else:
         code = CODE_FOR_STATUS.get(status, "api_error")
-        snippet = _body_snippet(response)
-        kind = one_line(response.headers.get("Content-Type", "no content type"))[:60]
+        snippet = _body_snippet(content)
+        snippet = scrub(snippet) if scrub else snippet
+        kind = clean_header(response.headers.get("Content-Type"), scrub) or "no content type"
+        kind = kind[:60]
         message = f"the server sent a non-JSON error page ({kind})" + (f": {snippet}" if snippet else "")
         request_id = header_id or sent_request_id
     if 300 <= status < 400:
         # never followed: a redirect could carry the key elsewhere, even to plain http
-        location = one_line(response.headers.get("Location", "nowhere"))[:200]
+        location = clean_header(response.headers.get("Location"), scrub) or "nowhere"
         code = "redirect"
         message = f"the server redirects to {location}; cftui does not follow redirects, check the API URL"
     common: dict[str, Any] = {"code": code, "status": status, "request_id": request_id, "method": method, "path": path}
     error_class = error_class_for(status)
     if error_class is RateLimited:
-        retry_at = retry_after(response.headers, now) or now + timedelta(seconds=1)
-        return RateLimited(message, retry_at=retry_at.astimezone(UTC), **common)
+        asked = retry_after(response.headers, now)
+        # never before a moment from now (a reset in the past), never more than 60 s away (a reset days away)
+        retry_at = capped_wait(max(asked or now, now + timedelta(seconds=1)), now)
+        return RateLimited(message, retry_at=retry_at.astimezone(UTC), server_reset=asked, **common)
     if error_class is AuthenticationFailed:
         return AuthenticationFailed(message, key_hint=key_hint, **common)
     return error_class(message, **common)

@@ -7,6 +7,7 @@ separators and bidi overrides become visible escapes (`\\x1b`, `\\u202e`), so a 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 KEPT_CONTROLS = frozenset("\t\n")
@@ -38,12 +39,13 @@ def one_line(text: str) -> str:
     return sanitize_text(text).replace("\n", "\\n").replace("\t", " ")
 
 
-def sanitize_tree(value: Any) -> Any:
-    """Sanitise every string (keys included) in a decoded JSON value, recursively."""
+def sanitize_tree(value: Any, scrub: Callable[[str], str] | None = None) -> Any:
+    """Sanitise every string (keys included) in a decoded JSON value, recursively; then `scrub` each one (the
+    client masks its key there, should a server echo it)."""
     if isinstance(value, str):
-        return sanitize_text(value)
+        return scrub(sanitize_text(value)) if scrub else sanitize_text(value)
     if isinstance(value, dict):
-        return {sanitize_text(str(k)): sanitize_tree(v) for k, v in value.items()}
+        return {sanitize_tree(str(k), scrub): sanitize_tree(v, scrub) for k, v in value.items()}
     if isinstance(value, list):
-        return [sanitize_tree(v) for v in value]
+        return [sanitize_tree(v, scrub) for v in value]
     return value

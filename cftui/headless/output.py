@@ -15,6 +15,7 @@ from typing import TextIO
 
 from rich.cells import cell_len, set_cell_size
 
+from cftui.api.keys import mask_key
 from cftui.api.sanitize import one_line
 
 PLAIN_CELL_LIMIT = 48  # plain tables cut longer cells (with "…"); JSON always carries the whole value
@@ -34,7 +35,10 @@ def format_time(moment: datetime | None) -> str:
         return "-"
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    try:
+        return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except (OverflowError, ValueError):  # a time with no UTC equivalent (year 9999 at -23:59)
+        return "-"
 
 
 def format_seconds(seconds: float) -> str:
@@ -59,12 +63,13 @@ def format_money(value: Decimal | None) -> str | None:
 def say_error(command: str, sentence: str, stream: TextIO | None = None) -> None:
     """One line on stderr: `cftui <command>: <sentence>`, flattened so nothing it holds can break the line."""
     stream = sys.stderr if stream is None else stream
-    print(f"cftui {command}: {one_line(sentence)}", file=stream, flush=True)
+    print(f"cftui {command}: {mask_key(one_line(sentence))}", file=stream, flush=True)
 
 
 def with_request_id(sentence: str, request_id: str | None) -> str:
     """Append the server's request id (what a person quotes to support) unless the sentence already holds it."""
-    sentence = sentence.rstrip()
+    sentence = mask_key(sentence.rstrip())
+    request_id = mask_key(request_id) if request_id else None  # a server may echo the key as its request id
     if request_id and request_id not in sentence:
         sentence = f"{sentence.rstrip('.')} (request id {request_id})."
     return sentence

@@ -95,6 +95,8 @@ def _count(value: int | None) -> str:
 
 
 def _money(project_or_resource: Project | Resource) -> str:
+    if project_or_resource.cost_invalid:
+        return "invalid"  # the API sent a cost no bill can have (non-finite, negative, absurd)
     return format_money(project_or_resource.monthly_cost) or "-"
 
 
@@ -162,8 +164,8 @@ def _legend(report: StatusReport) -> Text:
     return Text("  ".join(words), style="dim")
 
 
-def _rich_money(value: object) -> str:
-    return money(value, missing="-")  # type: ignore[arg-type]
+def _rich_cost(subject: Project | Resource) -> str:
+    return "invalid" if subject.cost_invalid else money(subject.monthly_cost, missing="-")
 
 
 WIDE_TABLE = 100  # from this many columns the table also shows project ids and whole header words
@@ -177,7 +179,7 @@ def projects_table(report: StatusReport, width: int = WIDE_TABLE) -> Table:
     rows = [
         (Text(p.project.name), Text(p.project.id), _status_text(p.project.status), Text(_count(p.resource_count)),
          compact_by_status(p), Text(str(p.problems), style="bold red" if p.problems else "green"),
-         Text(_rich_money(p.project.monthly_cost)))
+         Text(_rich_cost(p.project)))
         for p in report.projects
     ]  # fmt: skip
     headers = ("Project", "ID", "Status", "Resources" if wide else "Res", "By status",
@@ -218,7 +220,7 @@ def resources_table(project: ProjectReport, problems_only: bool) -> Table:
                             ("Operation", "left")):  # fmt: skip
         table.add_column(header, justify=justify, overflow="fold")  # type: ignore[arg-type]
     for r in shown_resources(project, problems_only):
-        cost = Text(_rich_money(r.monthly_cost))
+        cost = Text(_rich_cost(r))
         table.add_row(Text(r.name), Text(r.id), Text(r.type), _status_text(r.status), Text(r.provider or "-"),
                       Text(r.region or "-"), cost, Text(r.operation_id or "-"))  # fmt: skip
     return table

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 
 from cftui.api.client_events import ClientEvent, RateLimitWait, RequestFinished, RetryScheduled
-from cftui.api.errors import ApiError, RateLimited
+from cftui.api.errors import ApiError, RateLimited, utc_moment
 from cftui.headless.output import with_request_id
 
 
 def clock(moment: datetime) -> str:
-    return f"{moment.astimezone(UTC):%H:%M:%S} UTC"
+    """The time of day in UTC, with the date when it is not today's."""
+    return utc_moment(moment)
 
 
 class TroubleNotes:

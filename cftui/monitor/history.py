@@ -25,7 +25,9 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TypeVar
 
+from cftui.api.models import cost_value
 from cftui.monitor.events import ChangeEvent
+from cftui.monitor.history_size import MAX_HISTORY_BYTES, WAL_SIZE_LIMIT, bound_size, live_bytes, thin
 from cftui.monitor.state import CostSample
 
 log = logging.getLogger(__name__)
@@ -39,6 +41,7 @@ MAINTENANCE_EVERY_SECONDS = 3600
 PRIVATE_FILE_MODE = 0o600  # costs and events of someone's infrastructure: for their eyes only
 PRIVATE_DIR_MODE = 0o700
 BUSY_TIMEOUT_MS = 500  # a locked file fails fast: the write is reported and skipped, monitoring goes on
+SIZE_CHECK_EVERY_SECONDS = 30.0  # how often a write looks at the file's size (see history_size)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -119,23 +122,36 @@ def _unix(at: datetime) -> float:
     return at.timestamp()
 
 
-def _from_unix(value: float) -> datetime:
-    return datetime.fromtimestamp(value, UTC)
-
-
-def _decimal(text: str) -> Decimal | None:
+def _from_unix(value: float) -> datetime | None:
     try:
-        return Decimal(text)
+        return datetime.fromtimestamp(value, UTC)
+    except (OverflowError, OSError, ValueError, TypeError):
+        return None
+
+
+def _decimal(text: object) -> Decimal | None:
+    """A stored cost, or None for a row no bill can have: files written before costs were checked at the client
+    boundary may hold `Infinity` or `1e26`, and reading them must never fail."""
+    try:
+        return cost_value(Decimal(str(text)))
     except (InvalidOperation, ValueError):
         return None
+
+
+def _sample(at: object, text: object) -> CostSample | None:
+    value = _decimal(text)
+    moment = _from_unix(at) if isinstance(at, int | float) else None
+    return CostSample(moment, value) if value is not None and moment is not None else None
 
 
 class History:
     """The SQLite store. Front ends never touch it; the engine calls the async methods."""
 
-    def __init__(self, path: Path | str, *, api_url: str | None = None) -> None:
+    def __init__(self, path: Path | str, *, api_url: str | None = None, max_bytes: int = MAX_HISTORY_BYTES) -> None:
         self.path = Path(path)
         self.api_url = api_url
+        self.max_bytes = max_bytes
+        self._size_checked_at = 0.0
         self.problem: str | None = None  # the last trouble, as a sentence; None once writes succeed again
         self.notices: list[str] = []  # one-off facts worth telling the user (a corrupt file was moved aside)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cftui-history")
@@ -211,6 +227,7 @@ class History:
             db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             db.execute("PRAGMA journal_mode = WAL")
             db.execute("PRAGMA synchronous = NORMAL")
+            db.execute(f"PRAGMA journal_size_limit = {WAL_SIZE_LIMIT}")
             db.executescript(SCHEMA)
             if self.api_url:
                 db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('api_url', ?)", (self.api_url,))
@@ -250,9 +267,26 @@ class History:
                 db.executemany("INSERT INTO cost_samples VALUES (?, ?, ?, ?, ?)", sample_rows)
                 db.executemany("INSERT OR IGNORE INTO events VALUES (?, ?, ?, ?, ?)", event_rows)
             self._maintain(db)
+            self._bound_size(db)
             return True
 
         return await self._run(work, False, "save cost samples and events")
+
+    def _bound_size(self, db: sqlite3.Connection, *, force: bool = False) -> None:
+        now = time.time()
+        if force or now - self._size_checked_at >= SIZE_CHECK_EVERY_SECONDS:
+            self._size_checked_at = now
+            if bound_size(db, self.max_bytes, now):
+                log.info("history over %d bytes: thinned and dropped its oldest rows (%s)", self.max_bytes, self.path)
+
+    async def bound_size_now(self) -> int:
+        """Apply the size cap at once; the live bytes after it."""
+
+        def work(db: sqlite3.Connection) -> int:
+            self._bound_size(db, force=True)
+            return live_bytes(db)
+
+        return await self._run(work, 0, "bound the history's size")
 
     def _maintain(self, db: sqlite3.Connection) -> None:
         """Drop what is older than 30 days; keep one sample per subject per hour for what is older than a day."""
@@ -263,12 +297,7 @@ class History:
         with _transaction(db):
             db.execute("DELETE FROM cost_samples WHERE at < ?", (now - KEEP_SECONDS,))
             db.execute("DELETE FROM events WHERE at < ?", (now - KEEP_SECONDS,))
-            db.execute(
-                """DELETE FROM cost_samples WHERE at < ? AND rowid NOT IN (
-                       SELECT MAX(rowid) FROM cost_samples WHERE at < ?
-                       GROUP BY level, subject_id, CAST(at / ? AS INTEGER))""",
-                (now - THIN_AFTER_SECONDS, now - THIN_AFTER_SECONDS, THIN_BUCKET_SECONDS),
-            )
+            thin(db, older_than=now - THIN_AFTER_SECONDS, bucket_seconds=THIN_BUCKET_SECONDS)
 
     async def maintain_now(self) -> None:
         """Run the retention and thinning pass at once (it otherwise runs at most hourly, after a write)."""
@@ -295,9 +324,8 @@ class History:
             ).fetchall()
             series: dict[str, list[CostSample]] = {}
             for subject_id, at, text in rows:
-                value = _decimal(text)
-                if value is not None:
-                    series.setdefault(subject_id, []).append(CostSample(_from_unix(at), value))
+                if (sample := _sample(at, text)) is not None:
+                    series.setdefault(str(subject_id), []).append(sample)
             return {k: tuple(v) for k, v in series.items()}
 
         return await self._run(work, {}, "read the cost history")
@@ -311,7 +339,7 @@ class History:
                    ORDER BY at""",
                 (resource_id, limit),
             ).fetchall()
-            return [CostSample(_from_unix(at), v) for at, text in rows if (v := _decimal(text)) is not None]
+            return [sample for at, text in rows if (sample := _sample(at, text)) is not None]
 
         return await self._run(work, [], "read the cost history")
 
@@ -329,8 +357,8 @@ class History:
             for (body,) in rows:
                 try:
                     events.append(ChangeEvent.from_json(json.loads(body)))
-                except (ValueError, KeyError, TypeError):
-                    continue  # a row written by a future version: skip it, never crash
+                except (ValueError, KeyError, TypeError, OverflowError, AttributeError):
+                    continue  # a row written by a future version (or a broken one): skip it, never crash
             return events
 
         return await self._run(work, [], "read past events")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from cftui.api.models import Operation
+from cftui.api.models import Operation, money_amount
 
 CENT = Decimal("0.01")
+INVALID_MONEY = "invalid"
 
 
 def money(value: Decimal | int | float | None, missing: str = "?") -> str:
@@ -16,7 +17,12 @@ def money(value: Decimal | int | float | None, missing: str = "?") -> str:
     """
     if value is None:
         return missing
-    amount = Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
+    # never raises: a value no bill can have (non-finite, absurd; say from an old history row) reads "invalid"
+    # instead of breaking `quantize`
+    checked = money_amount(value)
+    if checked is None:
+        return INVALID_MONEY
+    amount = checked.quantize(CENT, rounding=ROUND_HALF_UP)
     sign = "-" if amount < 0 else ""
     return f"{sign}${abs(amount):,.2f}"
 
@@ -26,11 +32,15 @@ def money_json(value: Decimal | int | float | None) -> str | None:
     decimals, `"25779.80"`, never a float; None when the API did not say. A non-finite amount stays as written."""
     if value is None:
         return None
-    amount = Decimal(str(value))
-    return str(amount.quantize(CENT, rounding=ROUND_HALF_UP)) if amount.is_finite() else str(amount)
+    try:
+        amount = Decimal(str(value))
+        return str(amount.quantize(CENT, rounding=ROUND_HALF_UP)) if amount.is_finite() else str(amount)
+    except (InvalidOperation, ValueError):  # 1e26 has more digits than quantize keeps: never raise, say it as is
+        return str(value)
 
 
 def percent_change(old: Decimal | None, new: Decimal | None) -> str:
+    old, new = money_amount(old), money_amount(new)
     if old is None or new is None or old == 0:
         return ""
     change = (new - old) / old * 100
