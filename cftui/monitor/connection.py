@@ -13,7 +13,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from cftui.api.client_events import ClientEvent, RateLimitWait, RequestFinished, RetryScheduled
-from cftui.api.errors import ApiError, AuthenticationFailed, Forbidden, RateLimited, Unreachable
+from cftui.api.errors import ApiError, AuthenticationFailed, Forbidden, RateLimited, Unreachable, utc_moment
+from cftui.api.ratelimit import capped_wait
 from cftui.monitor.state import ConnectionState, ConnectionStatus
 
 AUTH_RETRY_SECONDS = 60.0  # a refused key is tried again this rarely (or at once on a manual refresh)
@@ -63,11 +64,13 @@ class ConnectionTracker:
         return False
 
     def _rate_limited(self, until: datetime, error: ApiError | None) -> bool:
+        # no single observation holds requests back more than 60 s (a Retry-After of 999999 held them 11 days)
+        until = capped_wait(until, _now())
         return self._become(
             ConnectionStatus.RATE_LIMITED,
             rate_limited_until=until,
             next_attempt_at=until,
-            last_error=str(error) if error else f"Rate limited until {until:%H:%M:%S} UTC",
+            last_error=str(error) if error else f"Rate limited until {utc_moment(until)}",
             request_id=error.request_id if error else self.state.request_id,
         )
 
@@ -124,6 +127,8 @@ class ConnectionTracker:
         return None
 
     def retry_now(self) -> None:
-        """A manual refresh: try again at once, whatever the wait (the user acted)."""
-        if self.state.status in (ConnectionStatus.AUTH_FAILED, ConnectionStatus.OFFLINE, ConnectionStatus.DEGRADED):
+        """A manual refresh: try again at once, whatever the wait (the user acted), a rate limit's included."""
+        if self.state.status is ConnectionStatus.RATE_LIMITED:
+            self.state = replace(self.state, next_attempt_at=_now(), rate_limited_until=_now())
+        elif self.state.status in (ConnectionStatus.AUTH_FAILED, ConnectionStatus.OFFLINE, ConnectionStatus.DEGRADED):
             self.state = replace(self.state, next_attempt_at=_now())

@@ -140,6 +140,7 @@ class Monitor:
     def refresh_now(self) -> None:
         """Put the focused project and the project list next in line (also retries a refused key at once)."""
         self._connection.retry_now()
+        self._client.forget_rate_limit()  # and a rate limit's wait: `r` tries at once
         self._queue.due_now("projects")
         if self._focused:
             self._queue.due_now(f"resources:{self._focused}")

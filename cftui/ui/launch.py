@@ -17,6 +17,8 @@ from types import FrameType
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from cftui.ui.hangup import TerminalWatch, arm_hard_exit
+
 if TYPE_CHECKING:
     from cftui.config import Settings
     from cftui.ui.app import CloudForgeApp
@@ -55,9 +57,15 @@ def build_app(settings: Settings, *, demo: bool = False) -> CloudForgeApp:
 
 @contextlib.contextmanager
 def _signals_end(app: CloudForgeApp) -> Iterator[None]:
-    """While the app runs, SIGTERM/SIGHUP make it exit normally; outside its loop they raise SystemExit."""
+    """While the app runs, SIGTERM/SIGHUP make it exit normally; outside its loop they raise SystemExit.
+
+    Whatever state the app is in, the process ends: if the normal exit has not finished `HARD_EXIT_AFTER_S` after
+    the signal (the terminal is gone and a write blocks, start-up is half done), or a second signal comes, it
+    ends at once. A terminal that disappears without a SIGHUP (the pty closed under a process that is not its
+    session's leader, as when an SSH session drops) is noticed by `TerminalWatch` and treated as one."""
 
     def handler(signum: int, frame: FrameType | None) -> None:
+        arm_hard_exit(128 + signum)
         loop = getattr(app, "_loop", None)
         if app.is_running and loop is not None and loop.is_running():
             loop.call_soon_threadsafe(app.exit, None, 128 + signum)
@@ -77,6 +85,9 @@ def run(args: argparse.Namespace) -> int:
     from cftui.ui.demo import DEMO_HISTORY_NAME, DemoSimulator, DemoStartError
 
     demo: DemoSimulator | None = None
+    # from the first moment: a terminal that goes away during start-up ends the process like a SIGHUP
+    watch = TerminalWatch(on_lost=lambda: os.kill(os.getpid(), signal.SIGHUP))
+    watch.start()
     try:
         environ = dict(os.environ)
         if getattr(args, "demo", False):
@@ -97,6 +108,7 @@ def run(args: argparse.Namespace) -> int:
             return _fail(str(error))
         return _run_app(settings, args, demo=demo is not None)
     finally:
+        watch.stop()
         if demo is not None:
             demo.stop()
 
