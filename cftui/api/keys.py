@@ -149,8 +149,16 @@ def is_loopback_host(host: str) -> bool:
 
 
 def check_api_url(url: str, *, source: str = "the API URL") -> str:
-    """Validate a base URL; refuse plain http:// except to loopback. Returns it without a trailing slash."""
+    """Validate a base URL; refuse credentials in it, and plain http:// except to loopback. Returns it without a
+    trailing slash."""
     parts = urlsplit(url.strip())
+    if "@" in parts.netloc:
+        # httpx would send them as Basic auth in place of the Bearer key; the password is never repeated here
+        host = parts.netloc.rsplit("@", 1)[1]
+        raise KeyPolicyError(
+            f"{source} holds a user name or password before {host} (user:password@host): cftui signs in with the "
+            "API key alone and does not send credentials from a URL. Remove the part before '@'."
+        )
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise KeyPolicyError(
             f"{source} {url!r} is not an http(s) URL; it should look like https://api.cloudforge.novatech.com/v2."
