@@ -138,10 +138,10 @@ def listing(items: list[Any], total: int | None = None, **meta: Any) -> bytes:
 def raw_costs_listing(raw_costs: list[str]) -> bytes:
     """Projects whose `monthly_cost` is written as raw JSON text (`1e5000`, `-1e308`, `"1e5000"`)."""
     items = [
-        '{"id": "prj_%d", "name": "cost-%d", "status": "active", "monthly_cost": %s}' % (index, index, raw)
+        f'{{"id": "prj_{index}", "name": "cost-{index}", "status": "active", "monthly_cost": {raw}}}'
         for index, raw in enumerate(raw_costs)
     ]
-    return ('{"data": [%s]}' % ", ".join(items)).encode()
+    return ('{"data": [' + ", ".join(items) + "]}").encode()
 
 
 IMPOSSIBLE_COSTS = ["-1e308", "1e26", '"1e5000"', "1e5000", '"Infinity"', '"NaN"', "-5"]

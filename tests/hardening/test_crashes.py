@@ -22,8 +22,8 @@ from tests.hostile_api import (
     IMPOSSIBLE_COSTS,
     KEY,
     Answer,
-    huge_integer_body,
     hostile_api,
+    huge_integer_body,
     operation,
     raw_costs_listing,
 )
@@ -78,7 +78,7 @@ async def test_a_log_time_with_no_utc_equivalent_is_unknown_not_fatal() -> None:
         api.answer("/operations/op_far", Answer(body=operation("op_far", logs=logs)))
         async with client_for(api.base_url) as client:
             op = await client.get_operation("op_far")
-        assert [log.timestamp for log in op.logs][0] is None
+        assert op.logs[0].timestamp is None
         # the headless command that crashed on it (exit 1, "operation failed") now reports the operation's end
         done = run_piped("watch", "op_far", "--api-url", api.base_url, "--no-history", key=KEY, timeout=60)
     assert done.code == 0, done.stderr
@@ -99,8 +99,8 @@ def _seed_bad_history(path: Path) -> None:
     """Rows an older cftui stored before costs were checked, and rows no version would write."""
     db = sqlite3.connect(path)
     now = time.time()
-    rows = [("project", "prj_0", "prj_0", now - i, text)
-            for i, text in enumerate(["Infinity", "-Infinity", "NaN", "1e26", "-5", "garbage", "", "12.50"])]  # fmt: skip
+    texts = ["Infinity", "-Infinity", "NaN", "1e26", "-5", "garbage", "", "12.50"]
+    rows = [("project", "prj_0", "prj_0", now - i, text) for i, text in enumerate(texts)]
     rows += [("project", "prj_0", "prj_0", 1e300, "1.00"), ("resource", "res_0", "prj_0", now, "Infinity")]
     db.executemany("INSERT INTO cost_samples VALUES (?, ?, ?, ?, ?)", rows)
     db.execute("INSERT INTO events VALUES (?, 'cost.changed', 'prj_0', 'prj_0', ?)", (now, "{not json"))

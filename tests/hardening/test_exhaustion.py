@@ -169,8 +169,7 @@ async def test_history_is_bounded_by_size_thinning_then_dropping_the_oldest(tmp_
     try:
         for batch in range(10):  # two days of a churning world: 100 subjects sampled every 30 s
             rows = [
-                SampleRow("resource", f"res_{s}", "prj_0", now - timedelta(seconds=30 * (batch * 600 + t)),
-                          Decimal(f"{s}.{t % 100:02d}"))  # fmt: skip
+                SampleRow("resource", f"res_{s}", "prj_0", now - timedelta(seconds=30 * (batch * 600 + t)), Decimal(s))
                 for s in range(10)
                 for t in range(600)
             ]
