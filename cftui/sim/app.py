@@ -65,5 +65,6 @@ def build_app(sim: Simulator) -> Starlette:
         exception_handlers={ApiError: api_error, HTTPException: http_error},
         lifespan=lifespan,
     )
+    app.router.redirect_slashes = False  # the gateway redirects itself, never trusting the Host header
     app.state.sim = sim
     return app

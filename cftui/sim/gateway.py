@@ -13,6 +13,7 @@ import logging
 import secrets
 import time
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from starlette.datastructures import Headers
 
@@ -115,6 +116,17 @@ class Gateway:
         headers = Headers(scope=scope)
         request_id = _request_id(headers)
         scope.setdefault("state", {})["request_id"] = request_id
+        path: str = scope["path"]
+        if len(path) > 1 and path.endswith("/"):
+            # the trailing-slash redirect, made here with a relative Location: Starlette's own builds it from the
+            # Host header, so `Host: evil.example` was sent back as the place to go
+            query = scope.get("query_string", b"")
+            # one leading slash (`//evil.example/` must not become a protocol-relative URL), and re-quoted
+            location = quote("/" + path.strip("/"), safe="/:@!$&'()*+,;=-._~")
+            location += "?" + query.decode("latin-1") if query else ""
+            headers_out = [(b"location", location.encode("latin-1")), (b"content-type", b"application/json")]
+            await Reply(307, b"", headers_out).send(send, {"X-Request-ID": request_id})
+            return
         key = _bearer(headers)
         known_key = key if key is not None and key in self.sim.keys else None
         verdict = self._rate_verdict(known_key or f"anon:{_client_host(scope)}")
