@@ -249,8 +249,9 @@ class CloudForgeClient:
             await self._respect_rate_limit(path, deadline)
             attempt += 1
             # no attempt may run past the deadline: its time shrinks to what is left (at least a moment)
-            timeout = max(0.05, min(self._timeout, deadline - time.monotonic()))
-            outcome = await self._attempt(path, params, timeout, memo_url, parse)
+            left = max(0.05, deadline - time.monotonic())
+            timeout = min(self._timeout, left)
+            outcome = await self._attempt(path, params, timeout, memo_url, parse, whole_s=left)
             if not isinstance(outcome, _Failure):
                 return outcome, attempt
             error, retryable = outcome.error, outcome.retryable
@@ -298,9 +299,13 @@ class CloudForgeClient:
         timeout_s: float,
         memo_url: str | None,
         parse: Callable[[Reply], Awaitable[T]],
+        *,
+        whole_s: float,
     ) -> T | _Failure:
-        """Send one GET and read its body (at most `max_response_bytes`, within `timeout_s` from sending to the last
-        byte), then `parse` it. Returns what `parse` made, or the error and whether it is worth retrying.
+        """Send one GET and read its body (at most `max_response_bytes`; each connect and read within `timeout_s`,
+        and all of it, from sending to the last byte, within `whole_s`: what is left of the overall deadline, so a
+        server sending a byte a second cannot hold it longer), then `parse` it. Returns what `parse` made, or the
+        error and whether it is worth retrying.
 
         The attempt is reported (`RequestFinished`) after `parse`, so a 200 whose body is not what the reference
         describes counts as the failure it is, never as the API answering again.
@@ -313,10 +318,10 @@ class CloudForgeClient:
         result: Any = None
         async with self._in_flight:
             try:
-                async with asyncio.timeout(timeout_s):
+                async with asyncio.timeout(whole_s):
                     response, content = await self._fetch(path, params, headers, timeout_s)
             except TimeoutError:
-                reason = f"no answer within {timeout_s:.3g} s (from sending to the last byte)"
+                reason = f"no answer within {whole_s:.3g} s, the overall deadline (the body never completed)"
                 failure = _Failure(Unreachable(reason, request_id=request_id, method="GET", path=_display(path)), True)
             except ResponseTooLarge as exc:
                 exc.request_id = exc.request_id or request_id

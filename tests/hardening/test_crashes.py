@@ -3,7 +3,10 @@ and a history file that already holds bad rows is read without failing."""
 
 from __future__ import annotations
 
+import itertools
+import signal
 import sqlite3
+import subprocess
 import time
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -15,18 +18,20 @@ from cftui.api import ApiKey, CloudForgeClient
 from cftui.api.errors import MalformedResponse, RateLimited, ServerError
 from cftui.monitor.history import History
 from cftui.monitor.summaries import money
-from tests.headless.runner import run_piped
+from tests.headless.runner import child_env, command, run_piped
 from tests.hostile_api import (
     FAR_RETRY_AFTER,
     FAR_TIMESTAMP,
     IMPOSSIBLE_COSTS,
     KEY,
     Answer,
+    Seen,
     hostile_api,
     huge_integer_body,
     operation,
     raw_costs_listing,
 )
+from tests.simproc import wait_for
 
 
 def client_for(base_url: str, **kwargs: object) -> CloudForgeClient:
@@ -127,3 +132,29 @@ async def test_history_reads_survive_every_bad_row(tmp_path: Path) -> None:
     assert resources == []
     assert history.problem is None
     assert all(money(e.old) != "" for e in events)  # whatever was kept formats without raising
+
+
+def test_events_keeps_streaming_when_costs_turn_impossible(tmp_path: Path) -> None:
+    """`cftui events` printed a traceback once a cost became `1e26`; it now goes on and ends cleanly."""
+    answers = itertools.count()
+
+    def drifting(seen: Seen) -> Answer:
+        costs = ["10.00", "1e26", '"1e5000"', "-1e308", "12.00"]
+        return Answer(body=raw_costs_listing([costs[min(next(answers), len(costs) - 1)]]))
+
+    with hostile_api() as api:
+        api.answer("/projects", drifting)
+        env = child_env(KEY, {"XDG_STATE_HOME": str(tmp_path)})
+        args = command("events", "--format", "jsonl", "--api-url", api.base_url, "--interval", "0.5")
+        process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
+        try:
+            wait_for(lambda: len(api.requests_to("/projects")) >= 6 or process.poll() is not None, timeout=60,
+                     message="six refreshes")  # fmt: skip
+            assert process.poll() is None, "cftui events ended by itself"
+            process.send_signal(signal.SIGTERM)
+            _, err = process.communicate(timeout=30)
+        finally:
+            if process.poll() is None:
+                process.kill()
+    assert process.returncode == 0, err
+    assert "Traceback" not in err and "InvalidOperation" not in err, err

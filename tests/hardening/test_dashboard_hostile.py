@@ -82,13 +82,14 @@ def test_an_unreadable_integer_is_a_degraded_state_with_its_reason(tmp_path: Pat
     assert not any(word in output for word in CRASH_WORDS)
 
 
-def test_a_server_sending_a_byte_a_second_shows_why_within_the_attempt_timeout(tmp_path: Path) -> None:
+def test_a_server_sending_a_byte_a_second_shows_why_within_the_overall_deadline(tmp_path: Path) -> None:
     with hostile_api() as api:
         api.answer("/projects", Answer(body=trickle(0.5)))
         with running_dashboard(api.base_url, KEY, tmp_path, "--no-history") as run:
-            status = run.wait_for_status(re.compile("OFFLINE|DEGRADED"), timeout=60)
+            # the request's 30 s overall deadline, plus slack for a busy machine
+            status = run.wait_for_status(re.compile("OFFLINE|DEGRADED"), timeout=90)
             run.assert_responsive()
-    assert "Cannot reach CloudForge for GET /projects" in status, status  # "no answer within 10 s" follows
+    assert "Cannot reach CloudForge for GET /projects" in status, status  # "no answer within 30 s" follows
 
 
 def test_eleven_days_of_retry_after_hold_at_most_60_seconds_and_r_tries_at_once(tmp_path: Path) -> None:
