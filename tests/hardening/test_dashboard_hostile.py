@@ -167,3 +167,37 @@ def test_a_terminal_that_vanishes_without_sighup_ends_the_dashboard(delay: float
             code = process.wait(timeout=20)
             pytest.fail(f"still running 20 s after its terminal vanished (SIGTERM ended it: {code})")
     assert code != 0 or process.returncode is not None
+
+
+@pytest.mark.parametrize("signum", [signal.SIGHUP, signal.SIGTERM], ids=["SIGHUP", "SIGTERM"])
+@pytest.mark.parametrize("delay", [0.5, 2.0], ids=["during-start-up", "running"])
+def test_a_signal_ends_the_dashboard_at_any_moment(signum: int, delay: float, tmp_path: Path) -> None:
+    """A hangup ~0.5 s after launch (an SSH session dropping) or later, or a SIGTERM: the process ends."""
+    with hostile_api() as api:
+        api.answer("/projects", Answer(body=listing([project("prj_1")], total=1)))
+        master, slave = pty.openpty()
+        env = child_env(KEY, {"TERM": "xterm-256color", "XDG_STATE_HOME": str(tmp_path)})
+        process = subprocess.Popen(
+            [sys.executable, "-m", "cftui", "--api-url", api.base_url, "--no-history"],
+            stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True,
+        )  # fmt: skip
+        os.close(slave)
+        until = time.monotonic() + delay
+        try:
+            while time.monotonic() < until:  # the terminal stays open and drained: only the signal ends it
+                if select.select([master], [], [], 0.05)[0]:
+                    os.read(master, 65536)
+            process.send_signal(signum)
+            drain_until = time.monotonic() + 20
+            while process.poll() is None and time.monotonic() < drain_until:
+                if select.select([master], [], [], 0.05)[0]:
+                    try:
+                        os.read(master, 65536)
+                    except OSError:
+                        break
+            code = process.wait(timeout=max(0.1, drain_until - time.monotonic()))
+        finally:
+            if process.poll() is None:
+                process.kill()
+            os.close(master)
+    assert code in (128 + signum, -signum), code
