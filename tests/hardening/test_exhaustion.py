@@ -24,7 +24,7 @@ from cftui.monitor.history import History, SampleRow
 from tests.headless.runner import child_env, command
 from tests.hostile_api import KEY, Answer, Seen, endless, gzip_bomb, hostile_api, listing, project, trickle
 
-RSS_BOUND_MB = 250  # "well under 400 MB"; an idle `cftui status` peaks near 60 MB
+RSS_BOUND_MB = 250  # "well under 400 MB"; a `cftui status` on an empty list peaks near 60 MB
 
 
 @dataclass(frozen=True)
@@ -35,24 +35,40 @@ class ChildRun:
 
 
 def run_measured(*args: str, timeout: float = 90) -> ChildRun:
-    """`python -m cftui ...` with its own peak RSS (from wait4), stdout discarded, stderr kept."""
+    """`python -m cftui ...` with its own peak RSS, stdout discarded, stderr kept.
+
+    The peak is the child's `VmHWM` (its own high-water mark, reset by exec), read from /proc while it runs:
+    `wait4`'s ru_maxrss would also count the test process's memory at the fork."""
     with tempfile.TemporaryFile() as err:
         process = subprocess.Popen(
             command(*args), stdout=subprocess.DEVNULL, stderr=err, env=child_env(KEY, {"TERM": "dumb"})
         )
         deadline = time.monotonic() + timeout
+        peak_kb = 0
         while True:
-            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            peak_kb = max(peak_kb, _high_water_kb(process.pid))
+            pid, status, _ = os.wait4(process.pid, os.WNOHANG)
             if pid:
                 break
             if time.monotonic() > deadline:
                 process.kill()
                 process.wait()
                 raise AssertionError(f"cftui {' '.join(args)} still running after {timeout} s")
-            time.sleep(0.05)  # polling the child's exit, with the deadline above
+            time.sleep(0.02)  # polling the child's memory and exit, with the deadline above
         process.returncode = os.waitstatus_to_exitcode(status)
         err.seek(0)
-        return ChildRun(process.returncode, err.read().decode(errors="replace"), usage.ru_maxrss / 1024)
+        return ChildRun(process.returncode, err.read().decode(errors="replace"), peak_kb / 1024)
+
+
+def _high_water_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
 
 
 def client_for(base_url: str, **kwargs: object) -> CloudForgeClient:
