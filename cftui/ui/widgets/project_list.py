@@ -20,8 +20,9 @@ from textual.widgets import DataTable
 
 from cftui.api.models import Project
 from cftui.monitor.state import CostSample, MonitorUpdate, Snapshot
-from cftui.ui.format import money, status_badge, truncate
+from cftui.ui.format import money, status_badge, status_severity, truncate
 from cftui.ui.messages import ProjectOpened, ProjectSelected
+from cftui.ui.status_style import badge_spans, problem_count_style
 from cftui.ui.textual_adapter import TextTable
 
 MAX_ROWS = 2_000
@@ -81,15 +82,21 @@ def project_row(project: Project, problems: int | None, samples: Sequence[CostSa
     )
 
 
-def _cell(column: str, text: str) -> Text:
+def _cell(column: str, text: str, monochrome: bool = False) -> Text:
     if column == "problems" and text.strip() == UNCOUNTED:
         return Text(text, style="dim", justify="right")
     if column == "problems" and text.strip() != "0":
-        return Text(text, style="bold red", justify="right")
+        cell = Text(text, style=problem_count_style(monochrome=monochrome), justify="right")
+        if not monochrome and text.endswith("✖"):
+            cell.stylize("red", len(text) - 1)
+        return cell
     if column in ("count", "cost", "problems"):
         return Text(text, justify="right")
-    if column == "status" and "error" in text:
-        return Text(text, style="bold red")
+    if column == "status":
+        cell = Text(text)
+        for span in badge_spans(status_severity(text.split(" ", 1)[-1]), 1, len(text), monochrome=monochrome):
+            cell.stylize(span.style, span.start, span.end)
+        return cell
     return Text(text)
 
 
@@ -246,13 +253,13 @@ class ProjectList(TextTable):
         for pid, row in wanted:
             old = self._rows.get(pid)
             if old is None:
-                cells = [_cell(col, text) for (col, _), text in zip(COLUMNS, row, strict=True)]
+                cells = [_cell(col, text, self.app.no_color) for (col, _), text in zip(COLUMNS, row, strict=True)]
                 self._name_cells[pid] = cells[0]
                 self.add_row(*cells, key=pid)
             elif old != row:
                 for (col, _), before, after in zip(COLUMNS, old, row, strict=True):
                     if before != after:
-                        cell = _cell(col, after)
+                        cell = _cell(col, after, self.app.no_color)
                         if col == "name":
                             self._name_cells[pid] = cell
                         self.set_cell_quietly(pid, col, cell)

@@ -23,6 +23,7 @@ from cftui.monitor.state import Fetched, MonitorUpdate, Snapshot
 from cftui.ui.filters import ResourceFilter
 from cftui.ui.format import fit, fit_right, money, one_line, status_badge, status_severity
 from cftui.ui.messages import ResourceOpened
+from cftui.ui.status_style import badge_spans
 from cftui.ui.textual_adapter import add_leaves
 
 HIGHLIGHT_SECONDS = 4.0
@@ -30,7 +31,6 @@ CATEGORY_ORDER = [*dict.fromkeys(RESOURCE_CATEGORIES.values()), OTHER_CATEGORY]
 BADGE_WIDTH = 15
 WHERE_WIDTH = 18
 COST_WIDTH = 12
-SEVERITY_STYLES = {"error": "bold red", "busy": "yellow", "muted": "dim", "unknown": "bold magenta"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +41,7 @@ class NodeRef:
     key: str  # category name, type name or resource id
 
 
-def resource_label(resource: Resource, name_width: int, highlighted: bool = False) -> Text:
+def resource_label(resource: Resource, name_width: int, highlighted: bool = False, *, monochrome: bool = False) -> Text:
     """One row: status glyph and word, name, provider/region, monthly cost, in fixed columns (terminal cells).
 
     Built as one string with spans (not appended piece by piece): a 5,000-resource tree makes 5,000 of these.
@@ -51,10 +51,7 @@ def resource_label(resource: Resource, name_width: int, highlighted: bool = Fals
     name = fit(resource.name or resource.id, name_width)
     place = fit(where, WHERE_WIDTH)
     plain = f"{badge} {name} {place}{fit_right(money(resource.monthly_cost), COST_WIDTH)}"
-    spans = []
-    severity_style = SEVERITY_STYLES.get(status_severity(resource.status))
-    if severity_style:
-        spans.append(Span(0, len(badge), severity_style))
+    spans = badge_spans(status_severity(resource.status), 1, len(badge.rstrip()), monochrome=monochrome)
     place_start = len(badge) + 1 + len(name) + 1
     spans.append(Span(place_start, place_start + len(place), "dim"))
     if highlighted:
@@ -250,7 +247,9 @@ class ResourceTree(Tree[NodeRef]):
                     self._add_leaf(resource, at_end=False)
                 else:
                     self._resources[resource.id] = resource
-                    self._leaves[resource.id].set_label(resource_label(resource, self._name_width, True))
+                    self._leaves[resource.id].set_label(
+                        resource_label(resource, self._name_width, True, monochrome=self.app.no_color)
+                    )
             else:
                 self._resources[resource.id] = resource  # the newest copy, for the detail and `y`
         for gone in [rid for rid in self._leaves if rid not in seen]:
@@ -297,7 +296,7 @@ class ResourceTree(Tree[NodeRef]):
                 None,
             )
         highlighted = resource.id in self._highlight_until
-        label = resource_label(resource, self._name_width, highlighted)
+        label = resource_label(resource, self._name_width, highlighted, monochrome=self.app.no_color)
         self._leaves[resource.id] = parent.add_leaf(label, NodeRef("resource", resource.id), before=before)
         self._resources[resource.id] = resource
 
@@ -305,7 +304,9 @@ class ResourceTree(Tree[NodeRef]):
         """Append many leaves (already in order) and invalidate the tree once (see `textual_adapter.add_leaves`)."""
         batch = []
         for resource in resources:
-            label = resource_label(resource, self._name_width, resource.id in self._highlight_until)
+            label = resource_label(
+                resource, self._name_width, resource.id in self._highlight_until, monochrome=self.app.no_color
+            )
             batch.append((self._group(resource.category, resource.type), label, NodeRef("resource", resource.id)))
             self._resources[resource.id] = resource
         for resource, node in zip(resources, add_leaves(self, batch), strict=True):
@@ -374,7 +375,7 @@ class ResourceTree(Tree[NodeRef]):
             node = self._leaves.get(resource_id)
             resource = self._resources.get(resource_id)
             if node is not None and resource is not None:
-                node.set_label(resource_label(resource, self._name_width))
+                node.set_label(resource_label(resource, self._name_width, monochrome=self.app.no_color))
 
     def on_resize(self) -> None:
         width = max(16, min(60, self.size.width - 10 - BADGE_WIDTH - WHERE_WIDTH - COST_WIDTH - 3))
@@ -382,7 +383,9 @@ class ResourceTree(Tree[NodeRef]):
             self._name_width = width
             for resource_id, node in self._leaves.items():
                 highlighted = resource_id in self._highlight_until
-                node.set_label(resource_label(self._resources[resource_id], width, highlighted))
+                node.set_label(
+                    resource_label(self._resources[resource_id], width, highlighted, monochrome=self.app.no_color)
+                )
 
     # --- keys ---------------------------------------------------------------------------------------------
 
