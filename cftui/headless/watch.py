@@ -33,6 +33,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="DURATION",
         help="give up after this long (e.g. 90s, 15m, 1h; default: no limit), exit 2",
     )
+    parser.add_argument(
+        "-o",
+        "--format",
+        choices=("text", "jsonl"),
+        default="text",
+        help="text (live bars on a terminal, one line per change on a pipe) or jsonl (one JSON object per change, "
+        "schema cftui.watch/1)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -49,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
         say_error(COMMAND, "Name at least one operation id (op_…).")
         return ExitCode.FAILURE
     try:
-        return asyncio.run(_watch(settings, operation_ids, limit=args.timeout))
+        return asyncio.run(_watch(settings, operation_ids, limit=args.timeout, output_format=args.format))
     except CommandFailed as failure:
         say_error(COMMAND, str(failure))
         return ExitCode.FAILURE
@@ -58,7 +66,9 @@ def run(args: argparse.Namespace) -> int:
         return TERMINATED
 
 
-async def _watch(settings: Settings, operation_ids: list[str], *, limit: float | None) -> int:
+async def _watch(
+    settings: Settings, operation_ids: list[str], *, limit: float | None, output_format: str = "text"
+) -> int:
     import asyncio
     import signal
 
@@ -68,6 +78,7 @@ async def _watch(settings: Settings, operation_ids: list[str], *, limit: float |
     from cftui.headless.session import CommandFailed
     from cftui.headless.watch_display import LiveWatchDisplay, PlainWatchDisplay
     from cftui.headless.watch_follow import follow, still_running
+    from cftui.headless.watch_names import NameFinder
     from cftui.headless.watch_record import EndRecorder
     from cftui.headless.watch_track import OperationTracker
     from cftui.monitor.history import History
@@ -76,17 +87,18 @@ async def _watch(settings: Settings, operation_ids: list[str], *, limit: float |
     assert this_task is not None
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, this_task.cancel)
     trackers = {op_id: OperationTracker(op_id) for op_id in operation_ids}
-    if is_terminal():
+    if is_terminal() and output_format == "text":
         from rich.console import Console
 
         display: LiveWatchDisplay | PlainWatchDisplay = LiveWatchDisplay(trackers, Console(highlight=False))
     else:
-        display = PlainWatchDisplay(trackers)
+        display = PlainWatchDisplay(trackers, output_format=output_format)
     try:
         client = CloudForgeClient(settings.api_url, settings.api_key, key_hint=settings.key_hint)
     except KeyPolicyError as error:
         raise CommandFailed(str(error)) from None
-    recorder = EndRecorder(History.for_api_url(settings.api_url) if settings.history else None)
+    names = NameFinder(client)
+    recorder = EndRecorder(History.for_api_url(settings.api_url) if settings.history else None, names)
     wake = asyncio.Event()
     push = _push_wakes(settings, client, set(operation_ids), wake)
     try:
@@ -100,7 +112,7 @@ async def _watch(settings: Settings, operation_ids: list[str], *, limit: float |
                     async with asyncio.timeout(limit):
                         await follow(
                             client, operation_ids, display, trackers, budget=settings.budget, on_end=recorder.ended,
-                            wake=wake,
+                            wake=wake, names=names,
                         )  # fmt: skip
                 except TimeoutError:
                     still = still_running(trackers)

@@ -6,6 +6,7 @@ Both take the same calls: `show(operation, now)` after every poll and `note(sent
 
 from __future__ import annotations
 
+import json
 import sys
 from datetime import UTC, datetime
 from types import TracebackType
@@ -13,25 +14,35 @@ from typing import TextIO
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, ProgressColumn, Task, TaskID
+from rich.table import Column
 from rich.text import Text
 
 from cftui.api.models import Operation
 from cftui.api.sanitize import one_line
 from cftui.headless.output import format_seconds, format_time, say_error, silence_stdout
 from cftui.headless.session import CommandFailed
-from cftui.headless.watch_track import OperationTracker, describe_end
+from cftui.headless.watch_track import OperationTracker, describe_end, failure_reason
 from cftui.monitor.operations import time_left
 
+STATE_WIDTH = 16  # a failure's reason beyond this ends in … on the bar (a line above it carries it whole)
 END_STYLES = {"completed": "bold green", "failed": "bold red", "cancelled": "bold yellow"}
 
 
 class PlainWatchDisplay:
-    """One line per change on stdout, flushed at once (CI logs show it live)."""
+    """One line per change on stdout (plain text, or JSON Lines with `jsonl`), flushed at once (CI logs show it
+    live)."""
 
-    def __init__(self, trackers: dict[str, OperationTracker], command: str = "watch", out: TextIO | None = None):
+    def __init__(
+        self,
+        trackers: dict[str, OperationTracker],
+        command: str = "watch",
+        out: TextIO | None = None,
+        output_format: str = "text",
+    ):
         self.trackers = trackers
         self.command = command
         self.out = sys.stdout if out is None else out
+        self.jsonl = output_format == "jsonl"
 
     def __enter__(self) -> PlainWatchDisplay:
         return self
@@ -40,7 +51,8 @@ class PlainWatchDisplay:
         return None
 
     def show(self, operation: Operation, now: datetime) -> None:
-        lines = self.trackers[operation.id].update(operation, now)
+        records = self.trackers[operation.id].update(operation, now)
+        lines = [_json_line(r.to_json()) if self.jsonl else r.plain() for r in records]
         if lines:
             try:
                 self.out.write("".join(line + "\n" for line in lines))
@@ -53,17 +65,22 @@ class PlainWatchDisplay:
         say_error(self.command, sentence)
 
 
-class _FieldColumn(ProgressColumn):
-    """A column drawn from one task field, always as `Text`, so API text is never read as markup."""
+def _json_line(body: dict[str, object]) -> str:
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
 
-    def __init__(self, field_name: str, style_field: str | None = None) -> None:
-        super().__init__()
+
+class _FieldColumn(ProgressColumn):
+    """A column drawn from one task field, always as `Text`, so API text is never read as markup. With
+    `max_width` longer text ends in `…` rather than wrapping: a bar stays one row, even at 80 columns."""
+
+    def __init__(self, field_name: str, style_field: str | None = None, *, max_width: int | None = None) -> None:
+        super().__init__(table_column=Column(no_wrap=True, overflow="ellipsis", max_width=max_width))
         self.field_name = field_name
         self.style_field = style_field
 
     def render(self, task: Task) -> Text:
         style = task.fields.get(self.style_field, "") if self.style_field else ""
-        return Text(str(task.fields.get(self.field_name, "")), style=style)
+        return Text(str(task.fields.get(self.field_name, "")), style=style, no_wrap=True, overflow="ellipsis")
 
 
 class _TimeLeftColumn(ProgressColumn):
@@ -84,11 +101,15 @@ class LiveWatchDisplay:
         self.trackers = trackers
         self.console = console
         self.command = command
+        narrow = console.width < 100
+        bar_width = 12 if narrow else 30
+        # what the other columns take at most: bar, "100%", state, "4m05s left", and the gaps between them
+        others = bar_width + 4 + STATE_WIDTH + 10 + 4
         self.progress = Progress(
-            _FieldColumn("label"),
-            BarColumn(bar_width=30),
+            _FieldColumn("label", max_width=max(16, console.width - others)),
+            BarColumn(bar_width=bar_width),
             _FieldColumn("percent"),
-            _FieldColumn("state", style_field="state_style"),
+            _FieldColumn("state", style_field="state_style", max_width=STATE_WIDTH),
             _TimeLeftColumn(),
             console=console,
             refresh_per_second=2,  # gentle on a slow SSH link; the countdown only needs seconds
@@ -122,12 +143,15 @@ class LiveWatchDisplay:
             stamp = format_time(log.timestamp or now)
             line = Text.assemble((stamp, "dim"), " ", (one_line(operation.id), "bold"), " ", one_line(log.message))
             self.progress.console.print(line)
+        reason = failure_reason(operation) if operation.status != "completed" else None
+        if reason and operation.is_finished and not tracker.finished:  # whole here; the bar's state may cut it
+            stamp = format_time(now)
+            said = one_line(describe_end(operation))
+            self.progress.console.print(Text.assemble((stamp, "dim"), " ", (one_line(operation.id), "bold"), " ", said))
         tracker.last = operation
-        label = (
-            one_line(operation.id)
-            + f" {one_line(operation.type)}"
-            + (f" on {one_line(operation.resource_id)}" if operation.resource_id else "")
-        )
+        name = tracker.name
+        target = one_line(name.resource_name) if name else one_line(operation.resource_id or "")
+        label = f"{one_line(operation.id)} {one_line(operation.type)}" + (f" {target}" if target else "")
         status = describe_end(operation) if operation.is_finished else operation.status
         self.progress.update(
             self.tasks[operation.id],

@@ -19,6 +19,7 @@ from cftui.api.models import Operation
 from cftui.headless.output import with_request_id
 from cftui.headless.session import CommandFailed, api_failure
 from cftui.headless.trouble import TroubleNotes
+from cftui.headless.watch_names import NameFinder
 from cftui.headless.watch_track import OperationTracker
 
 MIN_PERIOD = 1.0  # seconds between polls of one operation while it runs
@@ -72,9 +73,10 @@ async def _poll(client: CloudForgeClient, op_id: str, notes: TroubleNotes) -> Op
 async def follow(
     client: CloudForgeClient, operation_ids: Sequence[str], display: Display, trackers: dict[str, OperationTracker],
     *, budget: float, on_end: Callable[[Operation, Operation | None, datetime], None] | None = None,
-    wake: asyncio.Event | None = None,
+    wake: asyncio.Event | None = None, names: NameFinder | None = None,
 ) -> None:  # fmt: skip
-    """Return once every operation has ended; raise CommandFailed for an unknown id or a refused key."""
+    """Return once every operation has ended; raise CommandFailed for an unknown id or a refused key. With
+    `names`, an operation's resource (and project) is named before anything is said about it."""
     notes = TroubleNotes(display.note)
     remove = client.add_listener(notes.on_client_event)
     try:
@@ -87,6 +89,8 @@ async def follow(
                 if operation is not None:
                     # the API may answer with its own spelling of the id; we keep following the one asked for
                     operation = operation.model_copy(update={"id": op_id})
+                    if names is not None and trackers[op_id].last is None:
+                        trackers[op_id].name = await names.find(operation.resource_id)
                     previous, now = trackers[op_id].last, datetime.now(UTC)
                     display.show(operation, now)
                     if on_end is not None and operation.is_finished:

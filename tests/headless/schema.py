@@ -60,3 +60,22 @@ def check_event_line(event: dict[str, Any]) -> None:
             _money(event[side])  # amounts: exact, two decimals
     if "threshold" in event["data"]:
         _money(event["data"]["threshold"])
+
+
+WATCH_FIELDS = {"schema", "at", "event", "operation_id", "type", "status", "progress", "resource_id", "resource_name",
+                "project_id", "project_name", "message", "seconds_left"}  # fmt: skip
+
+
+def check_watch_line(record: dict[str, Any]) -> None:
+    """One line of `cftui watch --format jsonl` (docs/headless.md, schema cftui.watch/1)."""
+    assert set(record) == WATCH_FIELDS, set(record) ^ WATCH_FIELDS
+    assert record["schema"] == "cftui.watch/1" and UTC_SECOND.match(record["at"]), record
+    assert record["event"] in {"seen", "status", "log", "progress", "end"}
+    for name in ("operation_id", "type", "status"):
+        assert isinstance(record[name], str)
+    for name in ("resource_id", "resource_name", "project_id", "project_name", "message"):
+        assert isinstance(record[name], str | None)
+    assert record["progress"] is None or isinstance(record["progress"], int)
+    assert record["seconds_left"] is None or (isinstance(record["seconds_left"], int) and record["seconds_left"] >= 0)
+    if record["event"] == "log":
+        assert isinstance(record["message"], str)

@@ -22,10 +22,27 @@ def log(second: int, message: str) -> dict[str, str]:
     return {"timestamp": f"2026-11-28T12:00:{second:02d}Z", "message": message}
 
 
+def said(records: list) -> list[str]:
+    return [record.plain() for record in records]
+
+
+def test_first_line_is_not_stamped_after_the_log_lines_it_precedes() -> None:
+    """Issue 13 item 19: first seen 10 s after it started, with log lines from then: the first line carries the
+    operation's start (or, without one, its first log line), so a pipe reads in time order."""
+    later = NOW + timedelta(seconds=10)
+    first_poll = operation(id="op_3", progress=40, started_at=NOW.isoformat(), logs=[log(2, "a"), log(5, "b")])
+    started = said(OperationTracker("op_3").update(first_poll, later))
+    assert started[0].startswith("2026-11-28T12:00:00Z op_3 update_resource")
+    no_start = said(OperationTracker("op_4").update(operation(id="op_4", progress=40, logs=[log(2, "a")]), later))
+    assert no_start[0].startswith("2026-11-28T12:00:02Z op_4 update_resource")
+    stamps = [line.split(" ", 1)[0] for line in started]
+    assert stamps == sorted(stamps), started
+
+
 def test_tracker_says_each_change_once() -> None:
     tracker = OperationTracker("op_1")
     eta = (NOW + timedelta(seconds=45)).isoformat()
-    first = tracker.update(operation(progress=10, estimated_completion=eta, logs=[log(1, "Starting")]), NOW)
+    first = said(tracker.update(operation(progress=10, estimated_completion=eta, logs=[log(1, "Starting")]), NOW))
     assert first == [
         "2026-11-28T12:00:00Z op_1 update_resource on res_1: in_progress",
         "2026-11-28T12:00:01Z op_1 log: Starting",
@@ -34,16 +51,18 @@ def test_tracker_says_each_change_once() -> None:
     same = operation(progress=10, estimated_completion=eta, logs=[log(1, "Starting")])
     assert tracker.update(same, NOW) == []
     later = NOW + timedelta(seconds=30)
-    lines = tracker.update(operation(progress=70, estimated_completion=eta, logs=[log(1, "Starting"), log(20, "x")]),
-                           later)  # fmt: skip
+    lines = said(tracker.update(operation(progress=70, estimated_completion=eta,
+                                          logs=[log(1, "Starting"), log(20, "x")]), later))  # fmt: skip
     assert lines == ["2026-11-28T12:00:20Z op_1 log: x", "2026-11-28T12:00:30Z op_1 progress 70% (about 15s left)"]
-    end = tracker.update(operation(status="failed", progress=70, error="disk full"), later)
+    end = said(tracker.update(operation(status="failed", progress=70, error="disk full"), later))
     assert end == ["2026-11-28T12:00:30Z op_1 failed: disk full"] and tracker.finished and not tracker.succeeded
 
 
 def test_tracker_on_an_already_completed_operation_and_hostile_logs() -> None:
     tracker = OperationTracker("op_2")
-    lines = tracker.update(operation(id="op_2", status="completed", progress=100, logs=[log(3, HOSTILE_NAME)]), NOW)
+    lines = said(
+        tracker.update(operation(id="op_2", status="completed", progress=100, logs=[log(3, HOSTILE_NAME)]), NOW)
+    )
     assert lines[0] == "2026-11-28T12:00:00Z op_2 update_resource on res_1"
     assert lines[-1] == "2026-11-28T12:00:00Z op_2 completed"
     assert tracker.succeeded

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
 import signal
@@ -15,6 +16,7 @@ from tests.headless.runner import child_env, command, run_in_terminal, run_piped
 from tests.headless.simworld import running_resource_ids, start_operation
 from tests.simproc import READ_KEY, SimServer, running_sim, wait_for
 
+SGR = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 LINE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ op_\S+ .+$")
 
 
@@ -60,7 +62,9 @@ def test_outcomes_on_a_pipe_and_on_a_terminal(sim: SimServer, free_resources: It
     lines = following.stdout.splitlines()
     assert lines and all(LINE.match(line) for line in lines), lines
     assert "\x1b" not in following.stdout
-    assert re.search(rf" {alone} update_resource on res_\w+(: (pending|in_progress))?$", lines[0]), lines[0]
+    # the first line names the resource and its project, not only the id (issue 13 item 19)
+    named = rf" {alone} update_resource on \S+ \(res_\w+\) in \S+(: (pending|in_progress))?$"
+    assert re.search(named, lines[0]), lines[0]
     assert any(f"{alone} log: " in line for line in lines)
     assert any(re.search(rf"{alone} progress \d+%", line) for line in lines)
     assert lines[-1].endswith(f"{alone} completed")
@@ -163,3 +167,51 @@ def test_unknown_operation_on_a_terminal_is_one_sentence_after_a_cleared_display
     assert done.stderr.count("\n") == 1, done.stderr
     assert done.stderr.startswith("cftui watch: There is no operation op_nosuch123 (request id req_")
     assert done.stderr.count("op_nosuch123") == 1 and "does not exist" not in done.stderr
+
+
+def test_jsonl_names_the_resource_and_the_first_line_comes_in_time_order(sim: SimServer) -> None:
+    """Issue 13 item 19: `-o jsonl` (schema cftui.watch/1), the resource's name and project, and the first record
+    not stamped after the log lines it precedes; on a pipe, text lines are in time order too."""
+    from tests.headless.schema import check_watch_line
+    from tests.headless.simworld import projects, resources
+
+    project = next(p for p in projects(sim) if p["status"] == "active")
+    resource = next(r for r in resources(sim, project["id"], status="running") if not r.get("operation_id"))
+    operation_id = start_operation(sim, resource["id"], "failed", 60)
+    as_json, as_text = run_together(watch(sim, operation_id, "-o", "jsonl"), watch(sim, operation_id))
+    assert as_json.code == 1, as_json.stderr
+    records = [json.loads(line) for line in as_json.stdout.splitlines()]
+    for record in records:
+        check_watch_line(record)
+    assert records[0]["event"] == "seen" and records[-1]["event"] == "end"
+    assert {r["operation_id"] for r in records} == {operation_id}
+    assert all(r["resource_name"] == resource["name"] and r["project_name"] == project["name"] for r in records)
+    assert all(r["project_id"] == project["id"] for r in records)
+    assert any(r["event"] == "log" and r["message"] for r in records)
+    assert records[0]["at"] <= min(r["at"] for r in records if r["event"] == "log")
+
+    text = as_text.stdout.splitlines()
+    assert f"on {resource['name']} ({resource['id']}) in {project['name']}" in text[0]
+    stamps = [line.split(" ", 1)[0] for line in text]
+    assert stamps == sorted(stamps), text
+
+
+def test_progress_labels_do_not_wrap_at_80_columns(sim: SimServer) -> None:
+    from tests.headless.simworld import projects
+
+    project_id = next(p["id"] for p in projects(sim) if p["status"] == "active")
+    long_name = "checkout-payments-reconciliation-worker-eu-west-1-blue-canary-7"
+    created = sim.control(
+        "POST", "mutate",
+        {"action": "create_resource", "project_id": project_id, "type": "compute_instance", "name": long_name},
+    )  # fmt: skip
+    operation_id = start_operation(sim, created["resource_id"], "completed", 60)
+    drawn = run_in_terminal("watch", operation_id, "--api-url", sim.base_url, columns=80)
+    assert drawn.code == 0, drawn.stderr
+    last_frame = SGR.sub("", drawn.stdout.rsplit("\x1b[2K", 1)[-1])
+    rows = [row for row in last_frame.replace("\r", "\n").split("\n") if row.strip()]
+    (bar_row,) = [row for row in rows if "100%" in row]
+    # one row: the label gives up width (ending in …) and the bar, percentage and state stay on it
+    assert bar_row.startswith(f"{operation_id} update_resource ") and "…" in bar_row and "completed" in bar_row
+    assert len(bar_row.rstrip()) <= 80
+    assert not any(long_name[-12:] in row for row in rows), rows
