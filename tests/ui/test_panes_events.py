@@ -152,15 +152,17 @@ async def test_resource_going_to_error_notifies_and_rings_when_enabled() -> None
         notes = list(app._notifications)
         assert len(notes) == 1
         assert notes[0].severity == "error" and notes[0].markup is False
-        assert "web-1 went to error (res_web1)" in notes[0].message
+        assert "proj_a/web-1 went to error (res_web1)" in notes[0].message  # names project and resource
         assert app.rings == 1
-        # five at once: one notification naming a few, one ring
+        # five more at once while that toast is up: one toast counting all six replaces it, one more ring
         burst = [status_event(f"vm-{i}", "running", "error", rid=f"res_{i}") for i in range(5)]
         app.feed(update(EMPTY, events=burst))
         await pilot.pause()
         notes = list(app._notifications)
-        assert len(notes) == 2
-        assert "5 resources went to error: vm-0, vm-1, vm-2 and 2 more." in notes[1].message
+        assert len(notes) == 1
+        assert notes[0].message == (
+            "6 resources in 1 project went to error: proj_a/web-1, proj_a/vm-0, proj_a/vm-1 and 3 more."
+        )
         assert app.rings == 2
 
 

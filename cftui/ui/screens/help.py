@@ -198,6 +198,8 @@ def render_group(group: KeyGroup) -> Content:
 class HelpScreen(ModalScreen[None]):
     """A scrollable list of every key and what it does, grouped; Escape, q or ? closes it."""
 
+    HOLDS_NOTIFICATIONS: ClassVar[bool] = True  # error toasts wait until the help closes (never cover it)
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,question_mark", "close", "Close help"),
         Binding("j,down", "scroll_down", "Scroll down", show=False),

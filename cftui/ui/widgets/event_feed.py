@@ -19,6 +19,7 @@ events an `EventFilter` keeps.
 
 from __future__ import annotations
 
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from typing import ClassVar
@@ -31,6 +32,7 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.timer import Timer
 
 from cftui.api.sanitize import one_line
 from cftui.monitor.events import ChangeEvent, EventKind, Severity
@@ -53,6 +55,25 @@ __all__ = ["KIND_GLYPHS", "EventFeed", "event_body", "event_line_text", "event_s
 DEFAULT_MAX_LINES = 500
 PROJECT_WIDTH = 24  # a project's name in a line about one of its resources
 NAMES_IN_NOTIFICATION = 3
+ERROR_TOAST_SECONDS = 10.0  # an error toast stays this long; a burst within it replaces it with one summary
+TOAST_RETRY_SECONDS = 0.5  # how often a held toast checks whether the help has closed
+
+
+def error_summary(broken: Sequence[ChangeEvent], project_of: Callable[[ChangeEvent], str | None]) -> str:
+    """`shop/web-1 went to error (res_web1).` or `3 resources in 2 projects went to error: shop/web-1, …`."""
+
+    def named(event: ChangeEvent) -> str:
+        name = one_line(event.subject_name or event.subject_id)[:60]
+        project = project_of(event)
+        return f"{one_line(project)}/{name}" if project else name
+
+    if len(broken) == 1:
+        return f"{named(broken[0])} went to error ({one_line(broken[0].subject_id)})."
+    projects = {event.project_id for event in broken if event.project_id}
+    where = f" in {len(projects)} project{'s' if len(projects) != 1 else ''}" if projects else ""
+    names = [named(event) for event in broken[:NAMES_IN_NOTIFICATION]]
+    more = len(broken) - len(names)
+    return f"{len(broken)} resources{where} went to error: {', '.join(names)}" + (f" and {more} more." if more else ".")
 
 
 class EventFeed(ScrollView, can_focus=True):
@@ -132,6 +153,9 @@ class EventFeed(ScrollView, can_focus=True):
         self._bell = bell
         self._project_names: dict[str, str] = {}  # from the latest snapshot, by project id
         self._projects_seen: object = None  # the snapshot's project list they were read from
+        self._unannounced: list[ChangeEvent] = []  # errors of the toast on screen (or waiting for the help to close)
+        self._error_toast_at = 0.0  # monotonic time the last error toast went up
+        self._toast_retry: Timer | None = None
 
     # --- the contract with the app -----------------------------------------------------------------------
 
@@ -439,19 +463,45 @@ class EventFeed(ScrollView, can_focus=True):
         return self.get_component_rich_style(component, partial=True)
 
     def _announce_errors(self, broken: Iterable[ChangeEvent]) -> None:
+        """One toast for a burst: it names projects and resources, replaces the toast of the burst before it
+        (while that one is still up, the new one counts both), and waits while a screen that hides the dashboard
+        (the help) is open, so it never covers the help or stacks over the data."""
         broken = list(broken)
         if not broken:
             return
-        names = [one_line(e.subject_name or e.subject_id)[:60] for e in broken[:NAMES_IN_NOTIFICATION]]
-        more = len(broken) - len(names)
-        if len(broken) == 1:
-            message = f"{names[0]} went to error ({one_line(broken[0].subject_id)})."
-        else:
-            message = f"{len(broken)} resources went to error: {', '.join(names)}" + (
-                f" and {more} more." if more else "."
-            )
-        self.app.notify(message, title="Resource error", severity="error", markup=False, timeout=10)
+        now = time.monotonic()
+        if self._toast_retry is None and now - self._error_toast_at > ERROR_TOAST_SECONDS:
+            self._unannounced = []
+        self._unannounced += [event for event in broken if event not in self._unannounced]
         self._ring()
+        self._show_error_toast()
+
+    def _show_error_toast(self) -> None:
+        if getattr(self.app.screen, "HOLDS_NOTIFICATIONS", False):
+            if self._toast_retry is None:
+                self._toast_retry = self.set_interval(TOAST_RETRY_SECONDS, self._retry_error_toast)
+            return
+        broken = self._unannounced
+        if not broken:
+            return
+        if self._error_toast_at > 0 and time.monotonic() - self._error_toast_at <= ERROR_TOAST_SECONDS:
+            self.app.clear_notifications()  # the previous burst's toast: this one counts it too
+        self._error_toast_at = time.monotonic()
+        self.app.notify(
+            error_summary(broken, self._project_label),
+            title="Resource error",
+            severity="error",
+            markup=False,
+            timeout=ERROR_TOAST_SECONDS,
+        )
+
+    def _retry_error_toast(self) -> None:
+        if getattr(self.app.screen, "HOLDS_NOTIFICATIONS", False):
+            return
+        if self._toast_retry is not None:
+            self._toast_retry.stop()
+            self._toast_retry = None
+        self._show_error_toast()
 
     def _ring(self) -> None:
         if self._bell is not None:
