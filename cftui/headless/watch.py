@@ -98,7 +98,8 @@ async def _watch(
     except KeyPolicyError as error:
         raise CommandFailed(str(error)) from None
     names = NameFinder(client)
-    recorder = EndRecorder(History.for_api_url(settings.api_url) if settings.history else None, names)
+    history = History.for_api_url(settings.api_url) if settings.history else None
+    recorder = EndRecorder(history, names, on_news=display.note)
     wake = asyncio.Event()
     push = _push_wakes(settings, client, set(operation_ids), wake)
     try:
