@@ -44,6 +44,7 @@ SHOTS = (
         "events-120x40", "events", (120, 40), ("4", "k", "k", "k", "k"), title="cftui: the events feed, a line in full"
     ),
     Shot("events-80x24", "events", (80, 24), ("4", "k", "k", "k", "k"), title="cftui at 80x24: the events feed"),
+    Shot("push-120x40", "push", (120, 40), ("4",), title="cftui: webhooks pushed, confirmed, polling relaxed"),
     Shot("nasty-120x40", "nasty", (120, 40), ("2",), title="cftui: hostile names shown as text"),
 )
 

@@ -292,6 +292,8 @@ def state_updates(name: str, now: datetime = NOW) -> list[MonitorUpdate]:
         return [update(org_snapshot(now))]
     if name == "events":
         return [update(org_snapshot(now), events=feed_events(now))]
+    if name == "push":
+        return [update(push_snapshot(now), events=push_events(now))]
     if name == "nasty":
         snap = nasty_snapshot(now)
         return [update(snap, events=tuple(_NASTY_EVENTS))]
@@ -357,6 +359,40 @@ def feed_events(now: datetime = NOW) -> tuple[ChangeEvent, ...]:
         status_event("res_proj_shop_000", "web-0", "running", "error", now=now - timedelta(seconds=5)),
     ]
     return tuple(events)
+
+
+def push_snapshot(now: datetime = NOW) -> Snapshot:
+    """The organisation with the webhook receiver healthy: pushes arrive and confirm, the sweep runs slower."""
+    from cftui.monitor.state import PushMode, PushState
+
+    push = PushState(
+        mode=PushMode.PUSH, listen="127.0.0.1:8787", last_delivery_at=now - timedelta(seconds=12), accepted=42,
+        refused={"bad_signature": 3}, listening_since=now - timedelta(minutes=20), confirmed=40, merged=17,
+        sweep_factor=4.0, saved_per_minute=19.5,
+    )  # fmt: skip
+    return replace(org_snapshot(now), push=push)
+
+
+def push_events(now: datetime = NOW) -> tuple[ChangeEvent, ...]:
+    """Polled and pushed events side by side, and a push the API contradicted (for the push screenshot)."""
+    pushed = [
+        replace(status_event("res_etl", "etl-nightly", "running", "error", pid="proj_data",
+                             now=now - timedelta(seconds=50)), source="push"),
+        replace(status_event("res_cdn", "cdn-edge", "pending", "running", pid="proj_stage",
+                             now=now - timedelta(seconds=30)), source="push"),
+        replace(status_event("res_proj_shop_000", "web-0", "running", "error", now=now - timedelta(seconds=12)),
+                source="push"),
+    ]  # fmt: skip
+    contradicted = ChangeEvent(
+        kind=EventKind.PUSH_CONTRADICTED,
+        at=now - timedelta(seconds=10),
+        subject_id="res_cdn",
+        subject_name="cdn-edge",
+        project_id="proj_stage",
+        severity=Severity.WARNING,
+        summary="push not confirmed: cdn-edge is pending, not running",
+    )
+    return (*feed_events(now)[:2], *pushed, contradicted)
 
 
 STATES = ("healthy", "stale_offline", "auth_failed", "operation_running", "nasty")
