@@ -51,7 +51,7 @@ def percentile(values: list[float], fraction: float) -> float:
 
 @dataclass
 class Run:
-    requests: list[tuple[float, bool]] = field(default_factory=list)  # (monotonic time, is a sweep request)
+    requests: list[tuple[float, str]] = field(default_factory=list)  # (monotonic time, "sweep" | "op" | "other")
     events: list[ChangeEvent] = field(default_factory=list)
     modes: list[tuple[float, PushMode]] = field(default_factory=list)
     stopped_at: float | None = None
@@ -60,8 +60,8 @@ class Run:
     confirmed: int = 0
     contradicted: int = 0
 
-    def per_minute(self, start: float, end: float, sweep_only: bool = False) -> float:
-        count = sum(1 for at, sweep in self.requests if start <= at < end and (sweep or not sweep_only))
+    def per_minute(self, start: float, end: float, only: str | None = None) -> float:
+        count = sum(1 for at, what in self.requests if start <= at < end and (only is None or what == only))
         return count * 60.0 / max(end - start, 1e-9)
 
 
@@ -85,9 +85,14 @@ async def one_run(sim: SimServer, duration: float, *, push: bool, stop_after: fl
     run = Run()
     client = CloudForgeClient(sim.base_url, ApiKey.parse(READ_KEY))
 
+    focused: list[str] = []
+
     def on_request(event: ClientEvent) -> None:
         if isinstance(event, RequestFinished):
-            run.requests.append((time.monotonic(), "status=error" in event.path))
+            path = event.path
+            is_sweep = "/resources" in path and path.count("/") == 3 and not (focused and focused[0] in path)
+            what = "sweep" if is_sweep else "op" if path.startswith("/operations") else "other"
+            run.requests.append((time.monotonic(), what))
 
     client.add_listener(on_request)
     feed = PushFeed(parse_listen("127.0.0.1:0"), SECRET, silence_s=silence) if push else None
@@ -107,7 +112,8 @@ async def one_run(sim: SimServer, duration: float, *, push: bool, stop_after: fl
     monitor.add_listener(lambda update: first_look.set() if update.snapshot.projects else None)
     await first_look.wait()
     assert monitor.snapshot.projects is not None
-    monitor.focus_project(monitor.snapshot.projects.value[0].id)
+    focused.append(monitor.snapshot.projects.value[0].id)
+    monitor.focus_project(focused[0])
     hook_id = await _register(sim, f"http://{monitor.snapshot.push.listen}/webhook") if push else None
     run.started = time.monotonic()
     while time.monotonic() - run.started < duration:
@@ -184,19 +190,22 @@ async def measure(args: argparse.Namespace) -> dict[str, Any]:
         end = run.started + args.duration
         results[name] = {
             "per_minute": round(run.per_minute(run.started + warm, end), 1),
-            "sweep_per_minute": round(run.per_minute(run.started + warm, end, sweep_only=True), 1),
+            "sweep_per_minute": round(run.per_minute(run.started + warm, end, only="sweep"), 1),
+            "operations_per_minute": round(run.per_minute(run.started + warm, end, only="op"), 1),
         }
     results["push"]["saved_shown"] = pushed.saved_shown
     results["push"]["confirmed"], results["push"]["contradicted"] = pushed.confirmed, pushed.contradicted
     results["latency"] = {"median": percentile(latency, 0.5), "p95": percentile(latency, 0.95), "n": len(latency)}
     silent_at = next((at for at, mode in stopping.modes if mode is PushMode.SILENT and at > (stopping.stopped_at or 0)),
                      None)  # fmt: skip
-    first_sweep = next((at for at, sweep in stopping.requests if sweep and silent_at and at >= silent_at), None)
+    first_sweep = next(
+        (at for at, what in stopping.requests if what == "sweep" and silent_at and at >= silent_at), None
+    )
     results["stop"] = {
         "silent_after": round(silent_at - stopping.stopped_at, 1) if silent_at and stopping.stopped_at else None,
         "first_sweep_after_silent": round(first_sweep - silent_at, 2) if first_sweep and silent_at else None,
         "sweep_per_minute_after": round(
-            stopping.per_minute(silent_at, stopping.started + args.duration, sweep_only=True), 1
+            stopping.per_minute(silent_at, stopping.started + args.duration, only="sweep"), 1
         ) if silent_at else None,
     }  # fmt: skip
     worst, flood = await flood_lag()
@@ -208,8 +217,10 @@ def table(results: dict[str, Any], args: argparse.Namespace) -> str:
     poll, push, stop, lat = results["polling"], results["push"], results["stop"], results["latency"]
     saving = 100.0 * (1 - push["per_minute"] / poll["per_minute"]) if poll["per_minute"] else float("nan")
     rows = [
-        ("requests per minute, polling alone", f"{poll['per_minute']}", "sweep " + str(poll["sweep_per_minute"])),
-        ("requests per minute, push healthy", f"{push['per_minute']}", "sweep " + str(push["sweep_per_minute"])),
+        ("requests per minute, polling alone", f"{poll['per_minute']}",
+         f"sweep {poll['sweep_per_minute']}, operations {poll['operations_per_minute']}"),
+        ("requests per minute, push healthy", f"{push['per_minute']}",
+         f"sweep {push['sweep_per_minute']}, operations {push['operations_per_minute']}"),
         ("saving with push", f"{saving:.0f} %", f"status line showed up to {push['saved_shown']}/min saved"),
         ("pushed status change -> event: median / p95", f"{lat['median']:.2f} s / {lat['p95']:.2f} s",
          f"{lat['n']} changes; journal time to event time"),

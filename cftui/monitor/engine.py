@@ -26,7 +26,7 @@ from cftui.monitor.events import ChangeEvent
 from cftui.monitor.history import History
 from cftui.monitor.history_feed import HistoryFeed
 from cftui.monitor.jobs import JobResult, Jobs
-from cftui.monitor.operations import OperationRegistry
+from cftui.monitor.operations import OperationRegistry, WatchedOperation
 from cftui.monitor.scheduler import IDLE_WAIT, JobQueue
 from cftui.monitor.state import ConnectionStatus, CostSample, MonitorUpdate, RateBudget, Snapshot
 from cftui.monitor.store import DataStore
@@ -238,8 +238,11 @@ class Monitor:
         if self._push is None:
             return
         events, follow = self._push.admit(changes)
-        for operation_id in follow:
-            if operation_id not in self._operations.watched and self._operations.watch(operation_id, from_user=False):
+        for operation_id, project_id, resource_id in follow:
+            known = operation_id in self._operations.watched
+            if not known and self._operations.watch(
+                operation_id, from_user=False, project_id=project_id, resource_id=resource_id
+            ):
                 self._queue.due_now(f"op:{operation_id}")
         for key in self._push.new_confirmations():
             self._queue.due_in(key, self._push.confirm_delay_s)
@@ -315,7 +318,7 @@ class Monitor:
         if key.startswith("op:"):
             watched = self._operations.watched.get(key[3:])
             if watched is not None and not watched.finished:
-                self._queue.due_in(key, max(watched.wish(self._focused), self._plan.operation_period))
+                self._queue.due_in(key, max(self._operation_wish(watched), self._plan.operation_period))
             else:
                 self._queue.forget(key)
         elif key == "projects" or key.startswith("resources:"):
@@ -368,6 +371,14 @@ class Monitor:
         info = self._client.rate_limit
         return budget_maths.budget_per_minute(info.limit, self._budget, info.remaining)
 
+    def _operation_wish(self, watched: WatchedOperation) -> float:
+        """An operation found outside the focused project is polled calmly; more calmly while pushes arrive and
+        confirm (its end will be pushed), like the sweep (push.sweep_factor)."""
+        wish = watched.wish(self._focused)
+        if self._push is not None and not watched.from_user and watched.project_id != self._focused:
+            wish *= self._push.sweep_factor()
+        return wish
+
     def _sweep_spacing(self) -> float:
         """Seconds between sweep requests: slower while pushes arrive and confirm (push.sweep_factor)."""
         factor = self._push.sweep_factor() if self._push is not None else 1.0
@@ -384,7 +395,7 @@ class Monitor:
             budget_rate=rate,
             requested_interval=self._requested_interval,
             core_cost=0 if self._paused else core,
-            operation_periods=[w.wish(self._focused) for w in self._operations.active()],
+            operation_periods=[self._operation_wish(w) for w in self._operations.active()],
             sweep_count=0 if self._paused else sweep_count,
         )
 

@@ -205,14 +205,18 @@ class PushFeed:
 
     # --- merging with polling ---------------------------------------------------------------------------------
 
-    def admit(self, changes: Iterable[PushedChange]) -> tuple[list[ChangeEvent], list[str]]:
-        """The pushed events to show now (not already seen by polling), and the operation ids to follow."""
+    def admit(
+        self, changes: Iterable[PushedChange]
+    ) -> tuple[list[ChangeEvent], list[tuple[str, str | None, str | None]]]:
+        """The pushed events to show now (not already seen by polling), and the operations to follow
+        (id, project id, resource id)."""
         shown: list[ChangeEvent] = []
-        follow: list[str] = []
+        follow: list[tuple[str, str | None, str | None]] = []
         merged = 0
         for change in changes:
             if change.follow_operation:
-                follow.append(change.follow_operation)
+                event = change.event
+                follow.append((change.follow_operation, event.project_id, event.subject_id))
             if change.quiet:
                 continue
             key = dedupe_key(change.event)
