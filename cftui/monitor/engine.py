@@ -243,7 +243,12 @@ class Monitor:
             if not known and self._operations.watch(
                 operation_id, from_user=False, project_id=project_id, resource_id=resource_id
             ):
-                self._queue.due_now(f"op:{operation_id}")
+                watched = self._operations.watched[operation_id]
+                if project_id == self._focused:
+                    self._queue.due_now(f"op:{operation_id}")
+                else:  # elsewhere in the organisation: within the operations' share of the budget, not at once
+                    first = max(self._operation_wish(watched), self._plan.operation_period)
+                    self._queue.due_in(f"op:{operation_id}", first)
         for key in self._push.new_confirmations():
             self._queue.due_in(key, self._push.confirm_delay_s)
         self._publish(events, changed={"push"})
