@@ -239,16 +239,13 @@ class Monitor:
             return
         events, follow = self._push.admit(changes)
         for operation_id, project_id, resource_id in follow:
-            known = operation_id in self._operations.watched
-            if not known and self._operations.watch(
-                operation_id, from_user=False, project_id=project_id, resource_id=resource_id
-            ):
-                watched = self._operations.watched[operation_id]
-                if project_id == self._focused:
-                    self._queue.due_now(f"op:{operation_id}")
-                else:  # elsewhere in the organisation: within the operations' share of the budget, not at once
-                    first = max(self._operation_wish(watched), self._plan.operation_period)
-                    self._queue.due_in(f"op:{operation_id}", first)
+            # Followed like one found on a fetched resource: in the focused project (at once, before its next
+            # refresh). Elsewhere polling would not see it either (the sweep only lists resources in error); its
+            # end is pushed and confirmed, and it is followed as soon as its project is looked at.
+            if project_id != self._focused or operation_id in self._operations.watched:
+                continue
+            if self._operations.watch(operation_id, from_user=False, project_id=project_id, resource_id=resource_id):
+                self._queue.due_now(f"op:{operation_id}")
         for key in self._push.new_confirmations():
             self._queue.due_in(key, self._push.confirm_delay_s)
         self._publish(events, changed={"push"})

@@ -24,7 +24,8 @@ async def test_status_operation_and_threshold_arrive_by_push_once_and_are_confir
     project = api_get(sim, "projects", status="active")[0]
     # interval of an hour: after the first look, only a push can tell of these changes in time
     async with push_monitor(sim, interval=3600) as (monitor, recorder, url):
-        await eventually(lambda: monitor.snapshot.projects, message="first look")
+        monitor.focus_project(project["id"])
+        await eventually(lambda: project["id"] in monitor.snapshot.resources, message="first look")
         await register(sim, url, cost_threshold=project["monthly_cost"] + 50)
         since = await last_seq(sim)
         broken, restarted = _running(sim, project["id"]), _running(sim, project["id"], 1)
@@ -34,7 +35,8 @@ async def test_status_operation_and_threshold_arrive_by_push_once_and_are_confir
             outcome="completed", duration_s=30,
         )  # fmt: skip
         operation_id = started["operation_id"]
-        # the operation was first learnt from a push (the resource went to pending with it): it is followed
+        # the operation was first learnt from a push (the resource went to pending with it), and the project's
+        # list is not due for an hour: it is followed all the same
         await eventually(lambda: operation_id in monitor.snapshot.operations, message="pushed operation followed")
         await control_advance(sim, 60)
         await mutate(sim, action="set_cost", resource_id=broken["id"], monthly_cost=broken["monthly_cost"] + 100)
