@@ -27,10 +27,11 @@ def severity_rank(status: str) -> int:
     return 1 if status not in RESOURCE_STATUSES else 2
 
 
-def problem_order(ref: ResourceRef) -> tuple[int, float]:
-    """Severity, then age: oldest first (a status it already had at cftui's first look counts as oldest)."""
+def problem_order(ref: ResourceRef) -> tuple[int, float, str, str, str]:
+    """Severity, then age: oldest first (a status it already had at cftui's first look counts as oldest); ties
+    by project, name and id, so the rows keep their order from one refresh to the next."""
     since = ref.status_since.timestamp() if ref.status_since is not None else float("-inf")
-    return severity_rank(ref.status), since
+    return severity_rank(ref.status), since, ref.project_name.casefold(), ref.name.casefold(), ref.resource_id
 
 
 def _project_names(snapshot: Snapshot) -> dict[str, str]:
@@ -139,7 +140,9 @@ def coverage_lines(cover: Coverage, now: datetime) -> list[str]:
         return ["No projects known yet: the organisation has not been read."]
     parts = [f"looked at {cover.seen} of {cover.total} projects"]
     if cover.oldest_at is not None:
-        parts.append(f"oldest look {coarse_age(cover.oldest_at, now)} ago ({cover.oldest_name})")
+        oldest = coarse_age(cover.oldest_at, now)
+        # which project is oldest changes with every look in a quick round: named only once it is a minute old
+        parts.append(f"oldest look {oldest} ago" + ("" if oldest == "<1m" else f" ({cover.oldest_name})"))
     parts.append(f"a full round takes {round_text(cover.round_seconds)}")
     lines = [" · ".join(parts)]
     if cover.not_seen:

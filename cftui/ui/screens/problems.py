@@ -115,12 +115,19 @@ class ProblemsScreen(Screen[None]):
         lines.append("Enter opens a resource · y copies its id · Escape goes back")
         self._set_header("\n".join(lines))
         table.show(problems, seen_at, now)
-        table.border_subtitle = f"{min(len(problems), MAX_ROWS)} of {len(problems)}"
+        subtitle = f"{min(len(problems), MAX_ROWS)} of {len(problems)}"
+        if table.border_subtitle != subtitle:
+            table.border_subtitle = subtitle
 
     def _set_header(self, text: str) -> None:
         if text != self._header:
+            header = self.query_one("#problems-header", Static)
+            width = max(1, header.content_size.width or self.app.size.width)
+            before = len(Content(self._header).wrap(width)) if self._header else -1
+            content = Content(text)
+            # a new layout repaints the whole screen: only a change in the number of rows needs one
             self._header = text
-            self.query_one("#problems-header", Static).update(Content(text))
+            header.update(content, layout=len(content.wrap(width)) != before)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
