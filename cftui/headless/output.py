@@ -13,10 +13,11 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import TextIO
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import cell_len
 
 from cftui.api.keys import mask_key
 from cftui.api.sanitize import one_line
+from cftui.text import compact_duration, money_json, truncate
 
 PLAIN_CELL_LIMIT = 48  # plain tables cut longer cells (with "…"); JSON always carries the whole value
 
@@ -41,22 +42,11 @@ def format_time(moment: datetime | None) -> str:
         return "-"
 
 
-def format_seconds(seconds: float) -> str:
-    """A short duration: `45s`, `4m05s`, `2h03m`."""
-    whole = round(seconds)
-    if whole < 60:
-        return f"{whole}s"
-    minutes, secs = divmod(whole, 60)
-    if minutes < 60:
-        return f"{minutes}m{secs:02d}s"
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}h{minutes:02d}m"
+format_seconds = compact_duration  # the headless lines' short duration, from the one text module
 
 
 def format_money(value: Decimal | None) -> str | None:
     """Exact cents as a string ("12500.00"), or None when the API gave no usable number (the JSON format)."""
-    from cftui.monitor.summaries import money_json
-
     return money_json(value)
 
 
@@ -77,10 +67,7 @@ def with_request_id(sentence: str, request_id: str | None) -> str:
 
 def fit_cell(text: str, limit: int = PLAIN_CELL_LIMIT) -> str:
     """A sanitised single-line cell at most `limit` terminal cells wide (wide characters count double)."""
-    text = one_line(text)
-    if cell_len(text) <= limit:
-        return text
-    return set_cell_size(text, limit - 1) + "…"
+    return truncate(text, limit)
 
 
 def plain_table(

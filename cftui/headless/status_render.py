@@ -14,7 +14,7 @@ from cftui.api.sanitize import one_line
 from cftui.headless.output import fit_cell, format_money, format_time, plain_table
 from cftui.headless.status_report import ProjectReport, StatusReport, shown_resources
 from cftui.monitor.summaries import money
-from cftui.ui.format import STATUS_GLYPHS  # the dashboard's glyphs (a pure-text module, no Textual)
+from cftui.text import STATUS_GLYPHS  # the dashboard's glyphs
 
 SCHEMA = "cftui.status/1"
 STATUS_STYLES = {"running": "green", "active": "green", "stopped": "dim", "pending": "yellow",

@@ -1,42 +1,19 @@
-"""Short human sentences for change events, and the one money format every front end uses."""
+"""Short human sentences for change events (money in the one format of `cftui.text`)."""
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 
+from cftui import text
 from cftui.api.models import Operation, money_amount
+from cftui.text import money_json
 
-CENT = Decimal("0.01")
-INVALID_MONEY = "invalid"
+__all__ = ["money", "money_json"]  # and the sentences below; importers of money here predate cftui.text
 
 
 def money(value: Decimal | int | float | None, missing: str = "?") -> str:
-    """`$12,500.00`, `-$3.10` (the sign before the currency); `missing` when the API did not say.
-
-    The single home of cftui's money format: the dashboard, the headless commands and event sentences import it.
-    """
-    if value is None:
-        return missing
-    # never raises: a value no bill can have (non-finite, absurd; say from an old history row) reads "invalid"
-    # instead of breaking `quantize`
-    checked = money_amount(value)
-    if checked is None:
-        return INVALID_MONEY
-    amount = checked.quantize(CENT, rounding=ROUND_HALF_UP)
-    sign = "-" if amount < 0 else ""
-    return f"{sign}${abs(amount):,.2f}"
-
-
-def money_json(value: Decimal | int | float | None) -> str | None:
-    """Money in JSON, everywhere (status documents, event lines, the history): an exact decimal string with two
-    decimals, `"25779.80"`, never a float; None when the API did not say. A non-finite amount stays as written."""
-    if value is None:
-        return None
-    try:
-        amount = Decimal(str(value))
-        return str(amount.quantize(CENT, rounding=ROUND_HALF_UP)) if amount.is_finite() else str(amount)
-    except (InvalidOperation, ValueError):  # 1e26 has more digits than quantize keeps: never raise, say it as is
-        return str(value)
+    """`cftui.text.money`, with `?` for an amount the API did not give (what event sentences say)."""
+    return text.money(value, missing)
 
 
 def percent_change(old: Decimal | None, new: Decimal | None) -> str:
