@@ -21,6 +21,8 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "status": ("cftui.headless.status", "print one snapshot of projects; exit 0 healthy, 1 error, 2 failure"),
     "watch": ("cftui.headless.watch", "follow operations to their end; exit 0 completed, 1 failed, 2 failure"),
     "events": ("cftui.headless.events", "print change events as they happen, one per line"),
+    "login": ("cftui.auth.login", "sign in with OAuth 2.0 (PKCE; paste-back over SSH); --status says who"),
+    "logout": ("cftui.auth.logout", "revoke and delete the stored OAuth tokens"),
 }
 DASHBOARD_MODULE = "cftui.ui.launch"
 

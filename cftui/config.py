@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any, get_args, get_origin
+from typing import TYPE_CHECKING, Annotated, Any, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
@@ -27,11 +27,18 @@ from cftui.api.keys import ApiKey, KeyPolicyError, api_url_warning, check_api_ur
 from cftui.api.sanitize import one_line
 from cftui.settings_spec import BY_NAME, SETTINGS, Setting
 
+if TYPE_CHECKING:
+    from cftui.api.bearer import BearerProvider
+    from cftui.auth.endpoints import OAuthEndpoints
+    from cftui.auth.store import TokenStore
+
 __all__ = ["DEFAULT_API_URL", "ApiKey", "ConfigError", "Settings", "config_path", "mask_key"]
 
 DEFAULT_API_URL = "https://api.cloudforge.novatech.com/v2"
 KEY_COMMAND_TIMEOUT_S = 10.0
 KEY_FIELDS = ("api_key", "api_key_file", "api_key_command")
+SIGN_IN_FIELDS = (*KEY_FIELDS, "auth")  # travel as a group: a profile naming any of them replaces the top level's
+OAUTH_FIELDS = ("auth", "oauth_client_id", "auth_url", "token_url", "revoke_url", "userinfo_url", "oauth_scope")
 WEBHOOK_SECRET_FIELDS = ("webhook_secret", "webhook_secret_file", "webhook_secret_command")
 MIN_WEBHOOK_SECRET = 16  # characters: a short shared secret can be guessed offline from one signed delivery
 
@@ -72,7 +79,7 @@ Layer = dict[str, Any]  # the fields one table of the file sets (None omitted)
 @dataclass(frozen=True)
 class Settings:
     api_url: str
-    api_key: ApiKey
+    api_key: ApiKey | BearerProvider  # a BearerProvider (an OAuthCredential) when the profile says auth = "oauth"
     profile: str | None = None
     interval: float = 5.0
     budget: float = 0.5
@@ -111,13 +118,20 @@ class Settings:
         api_url = _layered(BY_NAME["api_url"], flags, env, merged) or DEFAULT_API_URL
         url_source = _url_source(flags, env, merged, profile_name, path)
         allow_live = bool(_layered(BY_NAME["allow_live_key"], flags, env, merged))
-        secret, key_source = _find_key(flags, env, document, chosen, profile_name, path)
         try:
             api_url = check_api_url(api_url, source=url_source)
             url_warning = api_url_warning(api_url, source=url_source)
-            key = ApiKey.parse(secret, source=key_source, allow_live=allow_live)
         except KeyPolicyError as exc:
             raise ConfigError(str(exc)) from None
+        key: ApiKey | BearerProvider
+        if _uses_oauth(flags, env, merged, chosen, profile_name, path):
+            key, key_source = _signed_in(api_url, profile_name, merged)
+        else:
+            secret, key_source = _find_key(flags, env, document, chosen, profile_name, path)
+            try:
+                key = ApiKey.parse(secret, source=key_source, allow_live=allow_live)
+            except KeyPolicyError as exc:
+                raise ConfigError(str(exc)) from None
 
         # every other setting of the spec that Settings holds: flag > environment > profile > Settings' default
         plain = {
@@ -149,6 +163,7 @@ class Settings:
 # Settings resolved by their own rules in `Settings.load` (the key's sources, the URL's checks, lists that add up).
 _SPECIAL = {"profile", "api_url", "api_key", "api_key_file", "api_key_command", "allow_live_key"}
 _SPECIAL |= {"watch_operations", "cost_thresholds", "webhook_listen", *WEBHOOK_SECRET_FIELDS}
+_SPECIAL |= {*OAUTH_FIELDS, "token_store"}
 _PLAIN = {f.name for f in fields(Settings)} & {s.name for s in SETTINGS} - _SPECIAL
 
 
@@ -159,6 +174,100 @@ class Document:
     top: Layer = field(default_factory=dict)
     profiles: dict[str, Layer] = field(default_factory=dict)
     default_profile: str | None = None
+
+
+@dataclass(frozen=True)
+class SignInSettings:
+    """What `cftui login` / `logout` need: where to sign in, and where the tokens go."""
+
+    api_url: str
+    endpoints: OAuthEndpoints
+    store: TokenStore
+
+
+def load_sign_in(args: argparse.Namespace | None = None, environ: Mapping[str, str] | None = None) -> SignInSettings:
+    """The chosen profile's OAuth settings (no tokens needed); `ConfigError` when it does not use OAuth."""
+    env = os.environ if environ is None else environ
+    flags = vars(args) if args is not None else {}
+    path = config_path(env)
+    document = _read_config(path, explicit="CFTUI_CONFIG" in env)
+    named = _layered(BY_NAME["profile"], flags, env, {}) or document.default_profile
+    profile_name = named or _implicit_profile(document)
+    merged = _merge(document, _choose_profile(document, profile_name, path))
+    if merged.get("auth") != "oauth":
+        where = f"profile '{profile_name}'" if profile_name else f"the top level of {path}"
+        raise ConfigError(
+            f'{where} does not use OAuth: add auth = "oauth" to it (see docs/oauth.md), or keep using an API key.'
+        )
+    api_url = _layered(BY_NAME["api_url"], flags, env, merged) or DEFAULT_API_URL
+    try:
+        api_url = check_api_url(api_url, source=_url_source(flags, env, merged, profile_name, path))
+        return _sign_in_parts(api_url, profile_name, merged)
+    except KeyPolicyError as exc:
+        raise ConfigError(str(exc)) from None
+
+
+def _sign_in_parts(api_url: str, profile: str | None, merged: Layer) -> SignInSettings:
+    from cftui.auth.endpoints import resolve_endpoints
+    from cftui.auth.store import StoreError, open_store
+
+    endpoints = resolve_endpoints(
+        api_url,
+        profile=profile,
+        client_id=merged.get("oauth_client_id"),
+        auth_url=merged.get("auth_url"),
+        token_url=merged.get("token_url"),
+        revoke_url=merged.get("revoke_url"),
+        userinfo_url=merged.get("userinfo_url"),
+        scope=merged.get("oauth_scope"),
+    )
+    try:
+        store = open_store(endpoints.profile_label, merged.get("token_store") or "auto")
+    except StoreError as exc:
+        raise ConfigError(str(exc)) from None
+    return SignInSettings(api_url, endpoints, store)
+
+
+def _uses_oauth(
+    flags: Mapping[str, Any],
+    env: Mapping[str, str],
+    merged: Layer,
+    profile: Layer | None,
+    profile_name: str | None,
+    path: Path,
+) -> bool:
+    """A key from a flag or the environment beats `auth = "oauth"` (flags > env > profile); in the profile
+    file, naming both a key and auth = "oauth" is refused as ambiguous."""
+    if flags.get("api_key_file") or env.get("CLOUDFORGE_API_KEY", "").strip():
+        return False
+    if merged.get("auth") != "oauth":
+        return False
+    keys = [name for name in KEY_FIELDS if merged.get(name) is not None]
+    if keys:
+        label = _scope_label(profile_name, path, profile is not None)
+        raise ConfigError(f'{label} sets auth = "oauth" and {keys[0]}; keep only one way to sign in.')
+    return True
+
+
+def _signed_in(api_url: str, profile: str | None, merged: Layer) -> tuple[BearerProvider, str]:
+    from cftui.auth.credential import OAuthCredential
+    from cftui.auth.store import StoreError
+
+    try:
+        parts = _sign_in_parts(api_url, profile, merged)
+        tokens = parts.store.load()
+    except (StoreError, KeyPolicyError) as exc:
+        raise ConfigError(str(exc)) from None
+    command = parts.endpoints.login_command
+    label = parts.endpoints.profile_label
+    if tokens is None:
+        raise ConfigError(f"Not signed in to CloudForge for profile '{label}': run {command}.")
+    if tokens.token_url != parts.endpoints.token_url or tokens.client_id != parts.endpoints.client_id:
+        raise ConfigError(
+            f"The stored sign-in of profile '{label}' was made with another authorization server or client "
+            f"({tokens.token_url}); run {command}."
+        )
+    return OAuthCredential(parts.endpoints, parts.store, tokens), command
 
 
 def config_path(environ: Mapping[str, str]) -> Path:
@@ -257,7 +366,7 @@ def _merge(document: Document, profile: Layer | None) -> Layer:
     key source replaces the top level's."""
     base = dict(document.top)
     if profile is not None:
-        for group in (KEY_FIELDS, WEBHOOK_SECRET_FIELDS):
+        for group in (SIGN_IN_FIELDS, WEBHOOK_SECRET_FIELDS):
             if any(name in profile for name in group):
                 for name in group:
                     base.pop(name, None)

@@ -129,6 +129,15 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("webhook_secret_file", str, "read the webhook's shared secret from this file (mode 0600)"),
     Setting("webhook_secret_command", str | list[str], "a command whose stdout's first line is the webhook secret"),
+    # OAuth 2.0 sign-in (`cftui login`, docs/oauth.md); resolved by cftui.config._uses_oauth / _sign_in_parts
+    Setting("auth", Literal["key", "oauth"], 'how to sign in: "key" (an API key) or "oauth" (cftui login)'),
+    Setting("oauth_client_id", str, "the OAuth client id cftui is registered as (default cftui)"),
+    Setting("auth_url", str, "the OAuth authorize URL (default: the reference's, or the simulator's)"),
+    Setting("token_url", str, "the OAuth token URL (default: the reference's, or the simulator's)"),
+    Setting("revoke_url", str, "the OAuth revocation URL, for cftui logout (default: the simulator's only)"),
+    Setting("userinfo_url", str, "where to ask who signed in (default: the simulator's only)"),
+    Setting("oauth_scope", str, "the scope asked for (default read, the narrowest the simulator offers)"),
+    Setting("token_store", Literal["auto", "file", "keyring"], "where tokens are kept (default auto)"),
 )
 
 BY_NAME = {setting.name: setting for setting in SETTINGS}

@@ -21,13 +21,16 @@ from urllib.parse import quote, urlencode
 import httpx
 
 from cftui import __version__
+from cftui.api.bearer import BearerProvider
 from cftui.api.client_events import ClientEvent, ClientListener, RateLimitWait, RequestFinished, RetryScheduled
 from cftui.api.errors import (
     ApiError,
+    AuthenticationFailed,
     MalformedResponse,
     NotFound,
     RateLimited,
     ResponseTooLarge,
+    SignInExpired,
     Unreachable,
     ValidationFailed,
 )
@@ -77,7 +80,7 @@ class CloudForgeClient:
     def __init__(
         self,
         base_url: str,
-        api_key: ApiKey,
+        api_key: ApiKey | BearerProvider,
         *,
         timeout: float = 10.0,
         retry_deadline: float = 30.0,
@@ -88,8 +91,10 @@ class CloudForgeClient:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
-        if not isinstance(api_key, ApiKey):
+        if not isinstance(api_key, ApiKey | BearerProvider):
             raise KeyPolicyError("CloudForgeClient needs an ApiKey (use ApiKey.parse), not a plain string.")
+        # an OAuth sign-in: asked for the bearer before each request, and once to refresh after a 401
+        self._provider = api_key if isinstance(api_key, BearerProvider) else None
         api_key.check_policy()
         self._base_url = check_api_url(base_url, source="the API URL")
         self._key = api_key
@@ -137,7 +142,7 @@ class CloudForgeClient:
         return self._base_url
 
     @property
-    def api_key(self) -> ApiKey:
+    def api_key(self) -> ApiKey | BearerProvider:
         return self._key
 
     @property
@@ -245,16 +250,29 @@ class CloudForgeClient:
         deadline: float,
     ) -> tuple[T, int]:
         attempt = 0
+        refreshed = False
         while True:
             await self._respect_rate_limit(path, deadline)
             attempt += 1
             # no attempt may run past the deadline: its time shrinks to what is left (at least a moment)
             left = max(0.05, deadline - time.monotonic())
             timeout = min(self._timeout, left)
-            outcome = await self._attempt(path, params, timeout, memo_url, parse, whole_s=left)
+            sent_with: list[str] = []  # the bearer the attempt sent (a refresh must know which one was refused)
+            outcome = await self._attempt(path, params, timeout, memo_url, parse, whole_s=left, sent_with=sent_with)
             if not isinstance(outcome, _Failure):
                 return outcome, attempt
             error, retryable = outcome.error, outcome.retryable
+            if self._provider is not None and type(error) is AuthenticationFailed:
+                if not refreshed and sent_with and await self._provider.after_rejection(sent_with[0]):
+                    refreshed, attempt = True, attempt - 1  # one more try with the refreshed token
+                    continue
+                raise SignInExpired(
+                    f"the API refused the token (server said: {error.message})",
+                    login_command=self._key_hint,
+                    status=401,
+                    request_id=error.request_id,
+                    path=error.path,
+                )
             if isinstance(error, RateLimited):
                 attempt -= 1  # a 429 is the server pacing us, not a failure: it does not use up attempts
                 await self._wait_until(error.retry_at, deadline, path, error)
@@ -267,6 +285,12 @@ class CloudForgeClient:
             self._emit(RetryScheduled(attempt=attempt, error=error, at=_utcnow() + timedelta(seconds=delay)))
             log.info("retrying GET /%s in %.2fs after: %s", path, delay, error)
             await self._sleep(delay)
+
+    async def _current_bearer(self) -> str:
+        if self._provider is not None:
+            return await self._provider.bearer()  # may refresh first; may raise SignInExpired
+        assert isinstance(self._key, ApiKey)
+        return self._key.reveal()
 
     async def _respect_rate_limit(self, path: str, deadline: float) -> None:
         """Before sending: if the last response said nothing remains, wait for its reset."""
@@ -301,6 +325,7 @@ class CloudForgeClient:
         parse: Callable[[Reply], Awaitable[T]],
         *,
         whole_s: float,
+        sent_with: list[str] | None = None,
     ) -> T | _Failure:
         """Send one GET and read its body (at most `max_response_bytes`; each connect and read within `timeout_s`,
         and all of it, from sending to the last byte, within `whole_s`: what is left of the overall deadline, so a
@@ -311,12 +336,16 @@ class CloudForgeClient:
         describes counts as the failure it is, never as the API answering again.
         With `memo_url`, a body whose bytes are those of a page parsed before comes back `Remembered`, undecoded."""
         request_id = new_request_id()
-        headers = {"Authorization": f"Bearer {self._key.reveal()}", "X-Request-ID": request_id}
         started = time.monotonic()
         status: int | None = None
         failure: _Failure | None = None
         result: Any = None
         async with self._in_flight:
+            # asked for only now, so a request that queued for a slot never sends a token that expired meanwhile
+            token = await self._current_bearer()
+            if sent_with is not None:
+                sent_with.append(token)
+            headers = {"Authorization": f"Bearer {token}", "X-Request-ID": request_id}
             try:
                 async with asyncio.timeout(whole_s):
                     response, content = await self._fetch(path, params, headers, timeout_s)

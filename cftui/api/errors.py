@@ -74,6 +74,7 @@ class ApiError(Exception):
 # Statuses that the code already implies, so the sentence need not repeat them.
 _STANDARD_STATUS: dict[str, tuple[int, ...]] = {
     "authentication_failed": (401,),
+    "sign_in_expired": (401,),
     "forbidden": (403,),
     "resource_not_found": (404,),
     "validation_error": (400,),
@@ -99,6 +100,28 @@ class AuthenticationFailed(ApiError):
             text += f": {self.hint}"
         if self.message:
             text += f" (server said: {self.message})"
+        return mask_key(text)
+
+
+AUTH_EXPIRED = "AUTH EXPIRED"
+
+
+class SignInExpired(AuthenticationFailed):
+    """An OAuth sign-in that can no longer be refreshed: the person must run `cftui login` again."""
+
+    default_code = "sign_in_expired"
+
+    def __init__(self, message: str = "", *, login_command: str = "cftui login", **kwargs) -> None:
+        kwargs.setdefault("hint", f"run {login_command}")
+        super().__init__(message, **kwargs)
+
+    def lead(self) -> str:
+        return f"{AUTH_EXPIRED}: {self.hint}"
+
+    def sentence(self) -> str:
+        text = f"{self.lead()} ({self._reference()})"
+        if self.message:
+            text += f": {self.message}"
         return mask_key(text)
 
 

@@ -45,8 +45,27 @@ def _mask(secret: str) -> str:
     return "…"
 
 
+# OAuth tokens have no fixed shape, so the sign-in registers each one it holds; `mask_key` hides them too.
+_REGISTERED_SECRETS: set[str] = set()
+MIN_REGISTERED = 12  # shorter strings could be ordinary words
+
+
+def register_secret(secret: str) -> None:
+    """Mask this secret (an OAuth token) wherever `mask_key` runs: error messages, logs, the status line."""
+    if len(secret) >= MIN_REGISTERED:
+        _REGISTERED_SECRETS.add(secret)
+
+
+def mask_token(secret: str) -> str:
+    """`…3f9a`: enough to tell two tokens apart, never enough to use one."""
+    return f"…{secret[-4:]}" if len(secret) >= 16 else "…"
+
+
 def mask_key(text: str) -> str:
-    """Replace every CloudForge key in `text` with its masked form."""
+    """Replace every CloudForge key (and every registered OAuth token) in `text` with its masked form."""
+    for secret in _REGISTERED_SECRETS:
+        if secret in text:
+            text = text.replace(secret, mask_token(secret))
     return _KEY_IN_TEXT.sub(lambda match: _mask(match.group(0)), text)
 
 

@@ -13,6 +13,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Generic, TypeVar
 
+from cftui.api.errors import AUTH_EXPIRED as AUTH_EXPIRED  # a failed OAuth refresh starts so (front ends look)
 from cftui.api.models import RESOURCE_STATUSES, Operation, OperationLog, Project, Resource
 from cftui.monitor.events import ChangeEvent
 

@@ -12,7 +12,7 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 
-from cftui.sim import routes_control, routes_projects, routes_resources, routes_webhooks
+from cftui.sim import routes_control, routes_oauth, routes_projects, routes_resources, routes_webhooks
 from cftui.sim.errors import ApiError, error_body
 from cftui.sim.gateway import Gateway
 from cftui.sim.state import Simulator
@@ -58,7 +58,14 @@ def build_app(sim: Simulator) -> Starlette:
                 await ticker
             await sim.webhooks.close()
 
-    routes = [*routes_projects.routes, *routes_resources.routes, *routes_webhooks.routes, *routes_control.routes]
+    routes = [
+        *routes_projects.routes,
+        *routes_resources.routes,
+        *routes_webhooks.routes,
+        *routes_control.routes,
+        *routes_oauth.routes,
+        *routes_oauth.control_routes,
+    ]
     app = Starlette(
         routes=routes,
         middleware=[Middleware(Gateway, sim=sim)],

@@ -59,6 +59,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     faults.add_argument(
         "--rate-limit-storm-seconds", type=float, default=0.0, help="when > 0, every request is 429 with that Reset"
     )
+    oauth = parser.add_argument_group("the OAuth 2.0 authorization server (/oauth/authorize, /oauth/token)")
+    oauth.add_argument(
+        "--oauth-token-ttl", type=float, default=3600.0, metavar="S", help="access tokens expire after S seconds"
+    )
+    oauth.add_argument(
+        "--oauth-code-ttl", type=float, default=60.0, metavar="S", help="authorization codes expire after S seconds"
+    )
     parser.add_argument("--access-log", action="store_true", help="log every request to stderr")
 
 
@@ -83,6 +90,9 @@ def _problems(args: argparse.Namespace) -> str | None:
     most_resources = args.projects * (args.resources if args.resources is not None else MAX_RANDOM_RESOURCES)
     if most_resources > MAX_WORLD_RESOURCES:
         return f"--projects x --resources must be at most {MAX_WORLD_RESOURCES:,} (a world must fit in memory)"
+    for flag, value in (("--oauth-token-ttl", args.oauth_token_ttl), ("--oauth-code-ttl", args.oauth_code_ttl)):
+        if not 0 < value <= 86400:  # also refuses nan and inf
+            return f"{flag} must be more than 0 and at most 86400 seconds"
     if not 0 <= args.port <= 65535:
         return "--port must be between 0 and 65535"
     return None
@@ -174,6 +184,8 @@ def _build_world(args: argparse.Namespace, keys: list[str], faults: Any) -> Any:
         resources=args.resources,
         keys=keys,
         faults=faults,
+        oauth_access_ttl_s=args.oauth_token_ttl,
+        oauth_code_ttl_s=args.oauth_code_ttl,
     )
     return Simulator(options)
 
@@ -190,6 +202,7 @@ def _announce(sock: socket.socket, given: list[str], demo: dict[str, str]) -> No
     for label, key in demo.items():
         print(f"{label} key: {key}", flush=True)
     print(f"control endpoint (loopback only): http://{shown_host}:{port}/_sim/state", flush=True)
+    print(f"OAuth sign-in (demo users ada, grace): http://{shown_host}:{port}/oauth/authorize", flush=True)
 
 
 def _serve(sim: Any, sock: socket.socket, *, access_log: bool) -> int:

@@ -12,6 +12,7 @@ import ipaddress
 import logging
 import secrets
 import time
+from email.utils import formatdate
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -19,6 +20,7 @@ from starlette.datastructures import Headers
 
 from cftui.sim.errors import error_body
 from cftui.sim.keys import is_read_only, is_well_formed, mask_key
+from cftui.sim.oauth import ACCESS_PREFIX, Grant, mask_token
 from cftui.sim.ratelimit import Verdict
 from cftui.sim.serialize import iso_ms
 
@@ -61,9 +63,13 @@ def _request_id(headers: Headers) -> str:
 def _bearer(headers: Headers) -> str | None:
     scheme, _, token = headers.get("authorization", "").partition(" ")
     token = token.strip()
-    if scheme.lower() != "bearer" or not is_well_formed(token):
+    if scheme.lower() != "bearer" or not (is_well_formed(token) or _is_access_token(token)):
         return None
     return token
+
+
+def _is_access_token(token: str) -> bool:
+    return token.startswith(ACCESS_PREFIX) and len(token) <= 200 and token.isascii() and token.isprintable()
 
 
 class Reply:
@@ -98,6 +104,8 @@ class Gateway:
         path: str = scope["path"]
         if path == "/_sim" or path.startswith("/_sim/"):
             await self._control(scope, receive, send)
+        elif path.startswith(("/oauth/", "/.well-known/")):
+            await self._auth_server(scope, receive, send)
         else:
             await self._api(scope, receive, send)
 
@@ -111,6 +119,14 @@ class Gateway:
         self.sim.world.advance_to_now()
         reply = await self._inner(scope, receive, request_id)
         await reply.send(send, {"X-Request-ID": request_id})
+
+    async def _auth_server(self, scope: Scope, receive: Any, send: Any) -> None:
+        """The authorization server: no API key, no rate limit, no API faults (it has its own, see oauth.py)."""
+        request_id = _request_id(Headers(scope=scope))
+        scope.setdefault("state", {})["request_id"] = request_id
+        reply = await self._inner(scope, receive, request_id)
+        date = formatdate(time.time() + self.sim.oauth.clock_skew_s, usegmt=True)
+        await reply.send(send, {"X-Request-ID": request_id, "Date": date})
 
     async def _api(self, scope: Scope, receive: Any, send: Any) -> None:
         headers = Headers(scope=scope)
@@ -128,13 +144,21 @@ class Gateway:
             await Reply(307, b"", headers_out).send(send, {"X-Request-ID": request_id})
             return
         key = _bearer(headers)
+        grant: Grant | None = None
+        token_problem: str | None = None
+        if key is not None and _is_access_token(key):
+            grant, token_problem = self.sim.oauth.access_grant(key)
         known_key = key if key is not None and key in self.sim.keys else None
-        verdict = self._rate_verdict(known_key or f"anon:{_client_host(scope)}")
+        bucket = f"user:{grant.user}" if grant is not None else known_key
+        verdict = self._rate_verdict(bucket or f"anon:{_client_host(scope)}")
         common = {"X-Request-ID": request_id, "X-CloudForge-Version": API_VERSION, **verdict.headers()}
+        common["Date"] = formatdate(time.time(), usegmt=True)
         status = 0  # stays 0 when the connection is dropped without a response
         self.sim.stats.in_flight += 1
         try:
-            reply = await self._respond(scope, receive, headers, request_id, key, known_key, verdict)
+            reply = await self._respond(
+                scope, receive, headers, request_id, key, known_key, verdict, grant, token_problem
+            )
             if reply is None:
                 await self._drop(send)
             else:
@@ -148,7 +172,8 @@ class Gateway:
                 path=scope["path"],
                 query=scope.get("query_string", b"").decode("latin-1"),
                 status=status,
-                key=mask_key(key),
+                key=mask_token(key) if key is not None and _is_access_token(key) else mask_key(key),
+                user=grant.user if grant is not None else None,
             )
 
     def _rate_verdict(self, bucket: str) -> Verdict:
@@ -166,6 +191,8 @@ class Gateway:
         key: str | None,
         known_key: str | None,
         verdict: Verdict,
+        grant: Grant | None = None,
+        token_problem: str | None = None,
     ) -> Reply | None:
         """The reply to send, or None to drop the connection."""
         if not verdict.allowed:
@@ -185,7 +212,12 @@ class Gateway:
             return None
         if faults.error_rate > 0 and rng.random() < faults.error_rate:
             return self._server_error(faults.error_status, request_id)
-        problem = self._auth_problem(headers, key, known_key, scope["method"])
+        if token_problem is not None:
+            problem: tuple[str, int, str] | None = ("authentication_failed", 401, token_problem)
+        elif grant is not None:
+            problem = self._scope_problem(grant, scope["method"])
+        else:
+            problem = self._auth_problem(headers, key, known_key, scope["method"])
         if problem is not None:
             return error_reply(*problem, request_id)
         self.sim.world.advance_to_now()
@@ -212,6 +244,12 @@ class Gateway:
             return "authentication_failed", 401, f"API key {mask_key(key)} has been revoked"
         if is_read_only(known_key) and method not in READ_METHODS:
             return "forbidden", 403, f"read-only key {mask_key(key)} may not {method}; use a cf_test_ or cf_live_ key"
+        return None
+
+    @staticmethod
+    def _scope_problem(grant: Grant, method: str) -> tuple[str, int, str] | None:
+        if "write" not in grant.scope.split() and method not in READ_METHODS:
+            return "forbidden", 403, f"a token with scope '{grant.scope}' may not {method}; it grants reading only"
         return None
 
     @staticmethod

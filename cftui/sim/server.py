@@ -57,6 +57,7 @@ async def serve(sim: Simulator, sock: socket.socket, *, access_log: bool = False
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
         lifespan="on",
         server_header=False,
+        date_header=False,  # the gateway writes Date (the authorization server's may be skewed on purpose)
     )
     logging.getLogger("uvicorn.error").addFilter(_ExpectedNoise())
     logging.basicConfig(level=logging.WARNING, format="cftui sim: %(levelname)s %(message)s")

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from cftui.sim.faults import Faults
 from cftui.sim.generate import DEFAULT_PROJECTS, DEFAULT_SEED, generate_world
 from cftui.sim.happenings import Story
+from cftui.sim.oauth import DEFAULT_ACCESS_TTL_S, DEFAULT_CODE_TTL_S, AuthServer
 from cftui.sim.ratelimit import RateLimiter
 from cftui.sim.stats import RequestStats
 from cftui.sim.webhooks import Webhooks
@@ -25,6 +26,8 @@ class SimOptions:
     resources: int | None = None
     keys: list[str] = field(default_factory=list)
     faults: Faults = field(default_factory=Faults)
+    oauth_access_ttl_s: float = DEFAULT_ACCESS_TTL_S
+    oauth_code_ttl_s: float = DEFAULT_CODE_TTL_S
 
 
 class Simulator:
@@ -40,6 +43,7 @@ class Simulator:
         self.faults = options.faults
         self.stats = RequestStats()
         self.webhooks = Webhooks(self.world)
+        self.oauth = AuthServer(access_ttl_s=options.oauth_access_ttl_s, code_ttl_s=options.oauth_code_ttl_s)
         # Separate streams so that writes and faults never disturb the seeded story.
         self.write_rng = random.Random(f"{options.seed}:writes")
         self.control_rng = random.Random(f"{options.seed}:control")

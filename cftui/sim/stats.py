@@ -18,10 +18,12 @@ class RequestStats:
         self.by_status: Counter[str] = Counter()
         self.recent: deque[dict[str, Any]] = deque(maxlen=RECENT_SIZE)
 
-    def record(self, *, at: str, method: str, path: str, query: str, status: int, key: str | None) -> None:
+    def record(
+        self, *, at: str, method: str, path: str, query: str, status: int, key: str | None, user: str | None = None
+    ) -> None:
         self.requests += 1
         self.by_status[str(status)] += 1
-        entry = {"at": at, "method": method, "path": path, "query": query, "status": status, "key": key}
+        entry = {"at": at, "method": method, "path": path, "query": query, "status": status, "key": key, "user": user}
         self.recent.append(entry)
 
     def to_dict(self) -> dict[str, Any]:

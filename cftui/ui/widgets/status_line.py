@@ -20,12 +20,12 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Static
 
-from cftui.monitor.state import ConnectionStatus, MonitorUpdate, RateBudget, Snapshot
+from cftui.monitor.state import AUTH_EXPIRED, ConnectionStatus, MonitorUpdate, RateBudget, Snapshot
 from cftui.ui.format import age, clock_time, countdown, duration, one_line, truncate
 from cftui.ui.org import status_line_round
 from cftui.ui.widgets.push_status import push_part
 
-KEY_BADGES = {"read": "READ-ONLY", "test": "TEST", "live": "LIVE"}
+KEY_BADGES = {"read": "READ-ONLY", "test": "TEST", "live": "LIVE", "oauth": "SIGNED IN"}
 # Data older than this many effective intervals is called STALE.
 STALE_FACTOR = 3.0
 # Data this young shows as `<10s old`, a bucket that does not tick, so an idle dashboard writes nothing. The bound
@@ -103,6 +103,9 @@ def _state_parts(snapshot: Snapshot | None, info: ConnectionInfo, now: datetime)
     status = conn.status
     error = truncate(conn.last_error or "", ERROR_WIDTH)
     retry = f", retry {countdown(conn.next_attempt_at, now)}" if conn.next_attempt_at else ""
+    if status is ConnectionStatus.AUTH_FAILED and (conn.last_error or "").startswith(AUTH_EXPIRED):
+        # an OAuth sign-in that cannot be refreshed: the sentence starts with what to do
+        return [(truncate(conn.last_error or "", ERROR_WIDTH), "bold $error")]
     if status is ConnectionStatus.AUTH_FAILED:
         request = f" (request {one_line(conn.request_id)})" if conn.request_id else ""
         return [(f"✖ AUTH FAILED{request}", "bold $error"), f" {error}" if error else ""]
