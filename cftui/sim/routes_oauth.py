@@ -38,11 +38,13 @@ def _oauth_error(error: OAuthError, server: AuthServer) -> Response:
 
 
 async def _form(request: Request) -> dict[str, str]:
-    body = await request.body()
-    if len(body) > MAX_FORM_BYTES:
-        raise OAuthError("invalid_request", "request body too large")
+    body = bytearray()
+    async for chunk in request.stream():  # counted as it arrives: a huge body is refused, never held
+        body += chunk
+        if len(body) > MAX_FORM_BYTES:
+            raise OAuthError("invalid_request", f"request body over {MAX_FORM_BYTES:,} bytes")
     try:
-        return dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
+        return dict(parse_qsl(bytes(body).decode("utf-8"), keep_blank_values=True))
     except UnicodeDecodeError:
         raise OAuthError("invalid_request", "the body is not UTF-8 form data") from None
 
