@@ -171,3 +171,10 @@ def test_metadata_names_the_scopes_offered(sim: SimServer) -> None:
     meta = httpx.get(f"{sim.root_url}/.well-known/oauth-authorization-server").json()
     assert meta["scopes_supported"] == ["read", "write"]
     assert meta["code_challenge_methods_supported"] == ["S256"]
+
+
+def test_a_huge_form_is_refused(sim: SimServer) -> None:
+    answer = httpx.post(f"{sim.root_url}/oauth/token", content=b"a=" + b"x" * 20_000,
+                        headers={"Content-Type": "application/x-www-form-urlencoded"})  # fmt: skip
+    assert answer.status_code == 400 and answer.json()["error"] == "invalid_request"
+    assert "over 16,384 bytes" in answer.json()["error_description"]
