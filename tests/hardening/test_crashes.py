@@ -120,7 +120,7 @@ def _seed_bad_history(path: Path) -> None:
 async def test_history_reads_survive_every_bad_row(tmp_path: Path) -> None:
     path = tmp_path / "history.sqlite3"
     history = History(path)
-    await history.count_samples()  # creates the schema
+    await history.bound_size_now()  # opens the file: creates the schema
     _seed_bad_history(path)
     try:
         projects = await history.project_costs()

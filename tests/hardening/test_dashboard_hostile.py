@@ -67,7 +67,7 @@ def test_impossible_costs_and_old_bad_history_rows_neither_crash_nor_block_a_sta
 
 async def _make_history(path: Path) -> None:
     history = History(path)
-    await history.count_samples()
+    await history.bound_size_now()  # opens the file: creates the schema
     await history.aclose()
 
 
