@@ -38,6 +38,7 @@ from cftui.ui.widgets.events_pane import EventsPane
 from cftui.ui.widgets.key_bar import KeyBar
 from cftui.ui.widgets.operations import OperationsPane
 from cftui.ui.widgets.project_list import ProjectList
+from cftui.ui.widgets.prompt_input import PromptInput
 from cftui.ui.widgets.resource_tree import ResourceTree
 from cftui.ui.widgets.status_line import ConnectionInfo, StatusLine
 
@@ -179,12 +180,12 @@ class CloudForgeApp(DashboardActions, PaneChrome, App[int]):
             with Vertical(id="projects-pane", classes="pane -active"):
                 yield ProjectList(id="projects")
                 yield Static(id="projects-empty")
-                yield Input(placeholder="filter projects by name, id or status", id="projects-filter")
+                yield PromptInput(placeholder="filter projects by name, id or status", id="projects-filter")
             with Vertical(id="operations-pane", classes="pane"):
                 yield OperationsPane(id="operations", now=self.now)
             with Vertical(id="resources-pane", classes="pane"):
                 yield ResourceTree(id="resources")
-                yield Input(placeholder="type:vpc tag:env:prod status:error words…", id="resources-filter")
+                yield PromptInput(placeholder="type:vpc tag:env:prod status:error words…", id="resources-filter")
             yield EventsPane(id="events-pane", classes="pane", bell=self.bell if self.bell_on_error else None)
         yield KeyBar()
 

@@ -43,3 +43,19 @@ async def test_ctrl_u_then_fast_typing_keeps_every_letter() -> None:
         burst(app, "backspace", "backspace", *"65")
         await until(pilot, lambda: box.value.endswith("65"), what="the corrected id", timeout=5)
         assert box.value == "op_xyz965"
+
+
+async def test_the_filter_boxes_keep_letters_typed_right_after_ctrl_u() -> None:
+    """The same for the projects filter (`/`): the box is a PromptInput too."""
+    app = CloudForgeApp(INFO, now=clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.feed(update(healthy_snapshot()))
+        await pilot.press("slash")
+        box = app.query_one("#projects-filter", Input)
+        await until(pilot, lambda: app.focused is box, what="the projects filter")
+        burst(app, *"prod")
+        await until(pilot, lambda: box.value == "prod", what="the first filter")
+        burst(app, "ctrl+u", *"staging")
+        await until(pilot, lambda: len(box.value) >= 7, what="the second filter", timeout=5)
+        await pilot.pause()
+        assert box.value == "staging"

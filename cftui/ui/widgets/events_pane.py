@@ -16,6 +16,7 @@ from textual.widgets import Input, Static
 
 from cftui.ui.event_filter import parse_event_filter
 from cftui.ui.widgets.event_feed import EventFeed
+from cftui.ui.widgets.prompt_input import PromptInput
 
 DETAIL_ROWS = 4
 PLACEHOLDER = "kind:status sev:error project:shop words…"
@@ -41,7 +42,7 @@ class EventsPane(Vertical):
     def compose(self) -> ComposeResult:
         yield EventFeed(id="events", bell=self._bell)
         yield Static(id="events-detail")
-        yield Input(placeholder=PLACEHOLDER, id="events-filter")
+        yield PromptInput(placeholder=PLACEHOLDER, id="events-filter")
 
     @property
     def feed(self) -> EventFeed:
