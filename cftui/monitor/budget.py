@@ -37,8 +37,9 @@ def budget_per_minute(limit: int | None, budget: float, remaining: int | None = 
 class Plan:
     effective_interval: float  # seconds between refreshes of the focused project and the project list
     operation_period: float  # the shortest period an operation may be polled at (shared cap)
-    sweep_spacing: float  # seconds between two sweep requests (inf: no sweep work)
+    sweep_spacing: float  # seconds between two visits of other projects (inf: no sweep work)
     sweep_round: float  # seconds to look at every other project once
+    sweep_rate: float = 0.0  # requests a minute the round may spend
 
 
 def plan(
@@ -48,19 +49,22 @@ def plan(
     core_cost: int,
     operation_periods: list[float],
     sweep_count: int,
+    sweep_cost: float | None = None,
 ) -> Plan:
     """Share `budget_rate` between operations, the focused project + project list, and the sweep.
 
     `core_cost` is the number of requests one refresh of the focused project and the project list costs (pages
-    count); `operation_periods` the wished poll period of each watched, unfinished operation.
+    count); `operation_periods` the wished poll period of each watched, unfinished operation; `sweep_cost` the
+    requests one round over the `sweep_count` other projects costs on average (default: one each).
     """
+    cost = float(sweep_count) if sweep_cost is None else max(float(sweep_count), sweep_cost)
     operation_wish = sum(60.0 / max(p, 0.1) for p in operation_periods)
     operation_rate = min(operation_wish, OPERATION_SHARE * budget_rate)
     operation_period = 0.0
     if operation_periods and operation_wish > operation_rate:
         # stretch every operation alike so that together they fit their share
         operation_period = len(operation_periods) * 60.0 / operation_rate
-    sweep_wish = sweep_count * 60.0 / SWEEP_TARGET_SECONDS
+    sweep_wish = cost * 60.0 / SWEEP_TARGET_SECONDS
     sweep_floor = min(sweep_wish, SWEEP_FLOOR_SHARE * budget_rate) if sweep_count else 0.0
     core_budget = max(budget_rate - operation_rate - sweep_floor, 0.1 * budget_rate)
     interval = max(requested_interval, 0.2)
@@ -70,10 +74,8 @@ def plan(
     sweep_rate = max(budget_rate - operation_rate - core_rate, sweep_floor)
     if sweep_count <= 0 or sweep_rate <= 0:
         return Plan(interval, operation_period, math.inf, math.inf)
-    sweep_round = max(
-        sweep_count * 60.0 / sweep_rate, MIN_SWEEP_ROUND_INTERVALS * interval, sweep_count * MIN_SWEEP_SPACING
-    )
-    return Plan(interval, operation_period, sweep_round / sweep_count, sweep_round)
+    sweep_round = max(cost * 60.0 / sweep_rate, MIN_SWEEP_ROUND_INTERVALS * interval, sweep_count * MIN_SWEEP_SPACING)
+    return Plan(interval, operation_period, sweep_round / sweep_count, sweep_round, sweep_rate)
 
 
 class RequestWindow:

@@ -1,10 +1,12 @@
 """Turn successive observations of the API into change events: one per real change, never a duplicate.
 
-The tracker sees the world through three kinds of windows, and keeps one memory across them so that a change
-seen through two windows is still reported once:
+The tracker sees the world through four kinds of windows, and keeps one memory across them (`OrgIndex`: every
+resource seen, in any project) so that a change seen through two windows is still reported once, and a status
+change is reported with its real old status whenever the resource was seen before:
 
 * full resource lists of the *tracked* projects (the one the user looks at): every change there is visible;
-* `status=error` lists of the other projects (the problem sweep): a resource entering or leaving `error`;
+* full lists of the other projects (the round): status changes, and problems appearing or going away;
+* `status=error` lists of the other projects of more than one page, between their full lists;
 * the project list: project costs, counts, names and statuses, and new or vanished projects.
 
 A first look at anything is a baseline, not a change: opening the dashboard yields no storm of "created".
@@ -15,14 +17,15 @@ This module does no I/O; the engine feeds it and forwards what it returns.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from operator import attrgetter
 
 from cftui.api.models import Operation, Project, Resource
 from cftui.monitor import event_factory as make
 from cftui.monitor.events import ChangeEvent, EventKind
+from cftui.monitor.org import OrgIndex
+from cftui.monitor.state import ResourceRef
 
 # A cost change smaller than both of these is noise (a rounding wobble), not news.
 COST_CHANGE_MIN_ABSOLUTE = Decimal("0.01")
@@ -49,51 +52,9 @@ def cost_changed(old: Decimal | None, new: Decimal | None, *, enough: Decimal | 
     return old == 0 or delta / abs(old) >= COST_CHANGE_MIN_RELATIVE or (enough is not None and delta >= enough)
 
 
-@dataclass(slots=True)
-class _Known:
-    """What was last seen of one resource, from whichever window."""
-
-    project_id: str
-    name: str
-    status: str
-
-
-class _KnownResources(dict[str, _Known]):
-    """`_Known` by resource id, indexed by project too: finding one project's resources must not scan every
-    resource of every project (100,000 at scale, once per project swept)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._by_project: dict[str, set[str]] = {}
-
-    def __setitem__(self, resource_id: str, known: _Known) -> None:
-        old = self.get(resource_id)
-        if old is not None and old.project_id != known.project_id:
-            self._unindex(resource_id, old)
-        super().__setitem__(resource_id, known)
-        self._by_project.setdefault(known.project_id, set()).add(resource_id)
-
-    def __delitem__(self, resource_id: str) -> None:
-        known = self[resource_id]
-        super().__delitem__(resource_id)
-        self._unindex(resource_id, known)
-
-    def pop(self, resource_id: str, default: _Known | None = None) -> _Known | None:  # type: ignore[override]
-        if resource_id not in self:
-            return default
-        known = super().pop(resource_id)
-        self._unindex(resource_id, known)
-        return known
-
-    def ids_of(self, project_id: str) -> list[str]:
-        return list(self._by_project.get(project_id, ()))
-
-    def _unindex(self, resource_id: str, known: _Known) -> None:
-        ids = self._by_project.get(known.project_id)
-        if ids is not None:
-            ids.discard(resource_id)
-            if not ids:
-                del self._by_project[known.project_id]
+# A resource's `seen_at` is refreshed on a look that finds nothing new at most this often: rebuilding 5,000 refs on
+# every refresh of a big focused project would cost more than the diff itself.
+SEEN_AT_RESOLUTION = timedelta(seconds=30)
 
 
 class ChangeTracker:
@@ -105,11 +66,12 @@ class ChangeTracker:
         self._tracked: set[str] = set()  # projects whose full resource list is followed
         self._full: dict[str, dict[str, Resource]] = {}  # baselines of tracked projects
         self._reported_resource_cost: dict[str, Decimal | None] = {}
-        self._known = _KnownResources()  # by resource id, from every window
+        self._known = OrgIndex()  # by resource id, from every window, every project
         self._swept: set[str] = set()  # projects with an error-set baseline
         self._error_sets: dict[str, set[str]] = {}
         self._operations: dict[str, Operation] = {}
         self._announced_terminal: set[str] = set()
+        self._operation_subjects: dict[str, ResourceRef] = {}  # op id -> its resource (bounded with the watch set)
 
     # --- what is tracked -------------------------------------------------------------------------------
 
@@ -129,9 +91,50 @@ class ChangeTracker:
                 self._swept.add(project_id)
                 for rid in baseline:
                     self._reported_resource_cost.pop(rid, None)
-                    if rid not in errors:
-                        self._known.pop(rid, None)
         self._tracked = wanted
+
+    @property
+    def org(self) -> OrgIndex:
+        return self._known
+
+    def _project_name(self, project_id: str) -> str:
+        project = self._projects.get(project_id) if self._projects else None
+        return project.name if project is not None else project_id
+
+    def _remember(self, project_id: str, resource: Resource, at: datetime) -> None:
+        """What was seen of one resource, kept as the organisation's `ResourceRef` for it."""
+        known = self._known.get(resource.id)
+        if known is None:
+            since = None
+        elif known.status != resource.status:
+            since = at
+        else:
+            since = known.status_since
+        self._known[resource.id] = ResourceRef(
+            project_id,
+            self._project_name(project_id),
+            resource.id,
+            resource.name,
+            resource.type,
+            resource.status,
+            resource.monthly_cost,
+            at,
+            since,
+            resource.operation_id,
+        )
+
+    def _unchanged(self, project_id: str, resource: Resource, known: ResourceRef | None, at: datetime) -> bool:
+        """The ref already says everything this look says (and was refreshed recently enough)."""
+        return (
+            known is not None
+            and known.project_id == project_id
+            and known.status == resource.status
+            and known.name == resource.name
+            and known.operation_id == resource.operation_id
+            and known.monthly_cost == resource.monthly_cost
+            and known.type == resource.type
+            and at - known.seen_at < SEEN_AT_RESOLUTION
+        )
 
     def resource_name(self, resource_id: str | None) -> str:
         known = self._known.get(resource_id or "")
@@ -153,6 +156,8 @@ class ChangeTracker:
                 events.append(make.project_event(EventKind.PROJECT_CREATED, project, at, f"{project.name} created"))
                 events.extend(self._project_cost_events(project, at))
             elif old is not None:
+                if old.name != project.name:
+                    self._rename_refs(project)
                 events.extend(
                     make.fold_count_and_cost(
                         self._project_field_events(old, project, at) + self._project_cost_events(project, at)
@@ -167,6 +172,23 @@ class ChangeTracker:
                     self._forget_project(project_id)
         return events
 
+    def _rename_refs(self, project: Project) -> None:
+        for rid in self._known.ids_of(project.id):
+            ref = self._known[rid]
+            if ref.project_name != project.name:
+                self._known[rid] = ResourceRef(
+                    ref.project_id,
+                    project.name,
+                    ref.resource_id,
+                    ref.name,
+                    ref.type,
+                    ref.status,
+                    ref.monthly_cost,
+                    ref.seen_at,
+                    ref.status_since,
+                    ref.operation_id,
+                )
+
     def _forget_project(self, project_id: str) -> None:
         self._reported_project_cost.pop(project_id, None)
         self._over_threshold.discard(project_id)
@@ -174,8 +196,7 @@ class ChangeTracker:
         self._swept.discard(project_id)
         for rid in list(self._full.pop(project_id, {})):
             self._reported_resource_cost.pop(rid, None)
-        for rid in self._known.ids_of(project_id):
-            del self._known[rid]
+        self._known.forget_project(project_id)
 
     def _project_field_events(self, old: Project, new: Project, at: datetime) -> list[ChangeEvent]:
         # The resource count of a tracked project moves with its resource events: not news twice.
@@ -211,54 +232,66 @@ class ChangeTracker:
     # --- full resource lists -------------------------------------------------------------------------------
 
     def observe_resources(self, project_id: str, resources: Iterable[Resource], at: datetime) -> list[ChangeEvent]:
-        """A complete resource list of a project. Events only against a baseline (or known statuses)."""
+        """A complete resource list of a project. Events only against a baseline (or known statuses).
+
+        A tracked project tells everything (creations, deletions, fields, costs). Another project's list tells
+        status changes (with the old status seen last, wherever), problems that appear with a new resource (`?`:
+        never seen) and problems deleted; its creations, deletions and costs are told by the project list, once."""
         current = {r.id: r for r in resources}
+        tracked = project_id in self._tracked
         baseline = self._full.get(project_id)
+        had_look = project_id in self._swept
         events: list[ChangeEvent] = []
         reported = self._reported_resource_cost
         for resource in current.values():
             old = baseline.get(resource.id) if baseline is not None else None
             known = self._known.get(resource.id)
-            if (
-                old is not None
-                and known is not None
-                and resource.id in reported
-                and (known.project_id, known.name, known.status) == (project_id, resource.name, resource.status)
-                and (old is resource or _compared(old) == _compared(resource))
+            if self._unchanged(project_id, resource, known, at) and (
+                not tracked
+                or (
+                    old is not None
+                    and resource.id in reported
+                    and (old is resource or _compared(old) == _compared(resource))
+                )
             ):
                 continue  # nothing it could report moved: the common case, 5,000 times per refresh at scale
-            if baseline is not None and old is None and known is None:
+            if tracked and baseline is not None and old is None and known is None:
                 events.append(make.created(project_id, resource, at))
-            else:
-                if known is not None and known.status != resource.status:
-                    events.append(make.status_changed(project_id, resource, known.status, at))
-                if old is not None and old is not resource:
-                    events.extend(self._field_events(project_id, old, resource, at))
-            if baseline is not None and resource.id in self._reported_resource_cost:
-                events.extend(self._resource_cost_events(project_id, resource, at))
-            else:
-                self._reported_resource_cost[resource.id] = resource.monthly_cost
-            self._known[resource.id] = _Known(project_id, resource.name, resource.status)
+            elif known is not None and known.status != resource.status:
+                events.append(make.status_changed(project_id, resource, known.status, at))
+            elif known is None and not tracked and had_look and resource.is_problem:
+                events.append(make.status_changed(project_id, resource, None, at))
+            if tracked and old is not None and old is not resource:
+                events.extend(self._field_events(project_id, old, resource, at))
+            if tracked:
+                if baseline is not None and resource.id in reported:
+                    events.extend(self._resource_cost_events(project_id, resource, at))
+                else:
+                    reported[resource.id] = resource.monthly_cost
+            self._remember(project_id, resource, at)
         if baseline is not None:
             for rid, old in baseline.items():
                 if rid not in current:
                     events.append(make.deleted(project_id, rid, old.name, at))
-        # a resource that was known only through the sweep and is gone now was deleted as well
+        # a resource known from an earlier look and gone now was deleted as well
         for rid in [rid for rid in self._known.ids_of(project_id) if rid not in current]:
-            if baseline is None or rid not in baseline:
-                events.append(make.deleted(project_id, rid, self._known[rid].name, at))
+            gone = self._known[rid]
+            if (baseline is None or rid not in baseline) and (tracked or gone.is_problem):
+                events.append(make.deleted(project_id, rid, gone.name, at))
             self._known.pop(rid, None)
-            self._reported_resource_cost.pop(rid, None)
-        if project_id in self._tracked:
+            reported.pop(rid, None)
+        if tracked:
             self._full[project_id] = current
-        else:  # looked at once (a one-shot poll): remember only what the sweep would follow
-            for rid, resource in current.items():
-                self._reported_resource_cost.pop(rid, None)
-                if resource.status != "error":
-                    self._known.pop(rid, None)
         self._error_sets[project_id] = {rid for rid, r in current.items() if r.status == "error"}
         self._swept.add(project_id)
+        self._known.looked_at(project_id, at)
+        self._trim()
         return events
+
+    def _trim(self) -> None:
+        for project_id in self._known.trim(keep=self._tracked):
+            self._error_sets.pop(project_id, None)
+            self._swept.discard(project_id)
 
     def _field_events(self, project_id: str, old: Resource, new: Resource, at: datetime) -> list[ChangeEvent]:
         fields = [f for f in UPDATE_FIELDS if getattr(old, f) != getattr(new, f)]
@@ -278,8 +311,9 @@ class ChangeTracker:
     def observe_errors(
         self, project_id: str, errors: Iterable[Resource], at: datetime
     ) -> tuple[list[ChangeEvent], set[str]]:
-        """A `status=error` list of an untracked project. Returns the events and the ids that left `error`
-        (their new status is unknown: the engine fetches each one and calls `observe_resource`)."""
+        """A `status=error` list of an untracked project (only resources in `error`: the caller checks). Returns
+        the events and the ids that left `error` (their new status is unknown: the engine fetches each one and calls
+        `observe_resource`)."""
         current = {r.id: r for r in errors}
         had_baseline = project_id in self._swept
         previous = self._error_sets.get(project_id, set())
@@ -290,10 +324,11 @@ class ChangeTracker:
                 events.append(make.status_changed(project_id, resource, known.status, at))
             elif known is None and had_baseline and resource.id not in previous:
                 events.append(make.status_changed(project_id, resource, None, at))
-            self._known[resource.id] = _Known(project_id, resource.name, resource.status)
+            self._remember(project_id, resource, at)
         left = {rid for rid in previous if rid not in current}
         self._error_sets[project_id] = set(current)
         self._swept.add(project_id)
+        self._trim()
         return events, left
 
     def observe_resource(
@@ -321,11 +356,7 @@ class ChangeTracker:
         baseline = self._full.get(project_id)
         if baseline is not None and resource_id in baseline:
             baseline[resource_id] = resource
-            self._known[resource_id] = _Known(project_id, resource.name, resource.status)
-        elif resource.status == "error":
-            self._known[resource_id] = _Known(project_id, resource.name, resource.status)
-        else:
-            self._known.pop(resource_id, None)  # untracked and healthy: nothing to follow
+        self._remember(project_id, resource, at)
         return events
 
     # --- operations ------------------------------------------------------------------------------------------
@@ -334,7 +365,9 @@ class ChangeTracker:
         """`from_resource`: the id was found on a resource payload, so the operation began recently."""
         previous = self._operations.get(operation.id)
         self._operations[operation.id] = operation
-        name = self.resource_name(operation.resource_id) or operation.resource_id or ""
+        subject = self.operation_subject(operation)
+        name = subject.name if subject else operation.resource_id or ""
+        project_id = subject.project_id if subject else None
         if operation.is_finished:
             if operation.id in self._announced_terminal:
                 return []
@@ -342,19 +375,32 @@ class ChangeTracker:
                 self._announced_terminal.add(operation.id)  # finished before we looked: old news
                 return []
             self._announced_terminal.add(operation.id)
-            return [make.operation_event(operation, previous, name, self._project_of(operation), at)]
+            return [make.operation_event(operation, previous, name, project_id, at, subject)]
         if previous is None:
-            return (
-                [make.operation_event(operation, None, name, self._project_of(operation), at)] if from_resource else []
-            )
+            return [make.operation_event(operation, None, name, project_id, at, subject)] if from_resource else []
         if previous.progress != operation.progress or previous.status != operation.status:
-            return [make.operation_event(operation, previous, name, self._project_of(operation), at)]
+            return [make.operation_event(operation, previous, name, project_id, at, subject)]
         return []
+
+    def operation_subject(self, operation: Operation) -> ResourceRef | None:
+        """The resource an operation works on, as last seen; remembered, so that the end of a delete still
+        names the resource (and its project) after the resource itself has gone."""
+        known = self._known.get(operation.resource_id or "")
+        if known is not None:
+            self._operation_subjects[operation.id] = known
+            return known
+        return self._operation_subjects.get(operation.id)
+
+    def remember_operation_subject(self, operation_id: str, resource_id: str) -> None:
+        known = self._known.get(resource_id)
+        if known is not None:
+            self._operation_subjects[operation_id] = known
+
+    def operation_subjects(self, operation_ids: Iterable[str]) -> dict[str, ResourceRef]:
+        found = {op: self._operation_subjects.get(op) for op in operation_ids}
+        return {op: ref for op, ref in found.items() if ref is not None}
 
     def forget_operation(self, operation_id: str) -> None:
         self._operations.pop(operation_id, None)
         self._announced_terminal.discard(operation_id)
-
-    def _project_of(self, operation: Operation) -> str | None:
-        known = self._known.get(operation.resource_id or "")
-        return known.project_id if known else None
+        self._operation_subjects.pop(operation_id, None)

@@ -28,7 +28,7 @@ from cftui.monitor.history_feed import HistoryFeed
 from cftui.monitor.jobs import JobResult, Jobs
 from cftui.monitor.operations import OperationRegistry, WatchedOperation
 from cftui.monitor.scheduler import IDLE_WAIT, JobQueue
-from cftui.monitor.state import ConnectionStatus, CostSample, MonitorUpdate, RateBudget, Snapshot
+from cftui.monitor.state import ConnectionStatus, CostSample, MonitorUpdate, OrgView, RateBudget, Snapshot
 from cftui.monitor.store import DataStore
 
 if TYPE_CHECKING:
@@ -45,6 +45,11 @@ MAX_RECENT_EVENTS = 500
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _has_news(view: OrgView) -> bool:
+    """Whether an org view says anything (the first empty one is not worth an "org" change)."""
+    return bool(view.resources or view.project_seen_at or view.operation_subjects) or view.round_seconds is not None
 
 
 class Monitor:
@@ -211,20 +216,24 @@ class Monitor:
     async def __aexit__(self, *exc_info: object) -> None:
         await self.aclose()
 
-    async def poll_once(self, project_ids: Iterable[str] = ()) -> Snapshot:
-        """One full pass for `cftui status`: projects, the named projects' resources, the problem sweep of the
-        others and the watched operations. As fast as the client's rate-limit handling allows."""
+    async def poll_once(
+        self, project_ids: Iterable[str] = (), *, others: bool = True, project_list: bool = True
+    ) -> Snapshot:
+        """One full pass for `cftui status`: projects, the named projects' resources, a visit of each other project
+        (unless `others` is False) and the watched operations. As fast as the client's rate-limit handling
+        allows. `project_list=False` reuses the project list read by an earlier pass (one request fewer)."""
         await self._load_history()
         if not self._tasks and self._done.is_set():  # not running live: what this pass finds is a baseline
             self._jobs.announce_found_operations = False
         named = list(dict.fromkeys(project_ids))
         self._tracker.set_tracked(set(named) | ({self._focused} if self._focused else set()))
         self._store.pinned = set(named) | ({self._focused} if self._focused else set())
-        if not await self._run_job("projects"):
+        if (project_list or self._store.projects is None) and not await self._run_job("projects"):
             await self._feed.flush()
             return self._snapshot
         keys = [f"resources:{pid}" for pid in named]
-        keys += [f"sweep:{pid}" for pid in self._store.project_ids() if pid not in named]
+        if others:
+            keys += [f"sweep:{pid}" for pid in self._store.project_ids() if pid not in named]
         await asyncio.gather(*(self._run_job(key) for key in keys))
         await asyncio.gather(*(self._run_job(key) for key in self._jobs.check_keys()))
         operation_keys = [f"op:{w.operation_id}" for w in self._operations.active()]
@@ -392,14 +401,19 @@ class Monitor:
         core = self._jobs.cost_of("projects") + (
             self._jobs.cost_of(f"resources:{self._focused}") if self._focused else 0
         )
-        sweep_count = self._jobs.sweep_count(exclude=self._tracker.tracked)
+        tracked = self._tracker.tracked
+        sweep_count = self._jobs.sweep_count(exclude=tracked)
         self._plan = budget_maths.plan(
             budget_rate=rate,
             requested_interval=self._requested_interval,
             core_cost=0 if self._paused else core,
             operation_periods=[self._operation_wish(w) for w in self._operations.active()],
             sweep_count=0 if self._paused else sweep_count,
+            sweep_cost=0.0 if self._paused else self._jobs.sweep_cost(exclude=tracked),
         )
+        # what a round at its target pace can spend beyond one request per project pays for full lists of big ones
+        target_requests = self._plan.sweep_rate * budget_maths.SWEEP_TARGET_SECONDS / 60.0
+        self._jobs.spare_per_round = max(0.0, target_requests - sweep_count)
 
     # --- client events ----------------------------------------------------------------------------------------
 
@@ -433,6 +447,18 @@ class Monitor:
             paused=self._paused,
             history_problem=history_problem,
             push=self._push.state(self._full_sweep_per_minute()) if self._push is not None else self._snapshot.push,
+            org=self._org_view(),
+        )
+
+    def _org_view(self) -> OrgView:
+        """The whole organisation: every resource seen, the problems, each project's age and the round's length."""
+        round_seconds: float | None = self._plan.sweep_round
+        if round_seconds is None or round_seconds == float("inf"):
+            # no other project to visit: the focused project (or nothing) is the whole round
+            round_seconds = self._plan.effective_interval if self._store.projects is not None else None
+        watched = list(self._operations.watched)
+        return self._tracker.org.view(
+            round(round_seconds, 1) if round_seconds is not None else None, self._tracker.operation_subjects(watched)
         )
 
     def _full_sweep_per_minute(self) -> float:
@@ -450,7 +476,10 @@ class Monitor:
         events = tuple(events)
         if self._push is not None and events:
             events = self._push.filter_polled(events)  # a change a push already showed is not shown again
+        before = self._snapshot.org
         self._snapshot = self._build_snapshot()
+        if self._snapshot.org is not before and (_has_news(before) or _has_news(self._snapshot.org)):
+            changed = {*changed, "org"}
         self._feed.recent.extend(events)
         if record and events:
             self._feed.add((), events)

@@ -12,6 +12,7 @@ from decimal import Decimal
 from cftui.api.models import RESOURCE_STATUSES, Operation, Project, Resource
 from cftui.monitor import summaries
 from cftui.monitor.events import ChangeEvent, EventKind, Severity
+from cftui.monitor.state import ResourceRef
 
 
 def status_severity(new: str) -> Severity:
@@ -167,7 +168,12 @@ def _progress_text(operation: Operation) -> str:
 
 
 def operation_event(
-    operation: Operation, previous: Operation | None, name: str, project_id: str | None, at: datetime
+    operation: Operation,
+    previous: Operation | None,
+    name: str,
+    project_id: str | None,
+    at: datetime,
+    subject: ResourceRef | None = None,
 ) -> ChangeEvent:
     if operation.status == "completed":
         kind, severity = EventKind.OPERATION_COMPLETED, Severity.INFO
@@ -181,6 +187,9 @@ def operation_event(
         data["progress"] = operation.clamped_progress
     if operation.resource_id:
         data["resource_id"] = operation.resource_id
+    if subject is not None:  # the names, so that a line read alone says what and where
+        data["resource_name"] = subject.name
+        data["project_name"] = subject.project_name
     if previous is None and not operation.is_finished:
         data["started"] = True
     return ChangeEvent(

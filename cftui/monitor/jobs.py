@@ -1,7 +1,8 @@
 """The engine's jobs: each fetches one thing, feeds the change tracker and the data store, and says what changed.
 
-Job keys: `projects`, `resources:<project>` (a full list), `sweep:<project>` (its `status=error` list),
-`check:<project>:<resource>` (one resource that left `error`) and `op:<operation>`.
+Job keys: `projects`, `resources:<project>` (the focused project's full list), `sweep:<project>` (another project's
+visit in the round: its full list, or for a project of more than one page its `status=error` list between full
+lists), `check:<project>:<resource>` (one resource that left `error`) and `op:<operation>`.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ if TYPE_CHECKING:
 
 
 V = TypeVar("V")
+PER_PAGE = 100  # what the client asks for: a project of at most this many resources is one request to list whole
+MAX_FULL_EVERY = 8  # a project of several pages is listed whole at least every this many visits
 MAX_ENDED_REMEMBERED = 1000
 MAX_OPERATION_ERRORS = 50  # why an operation is no longer watched: the latest ones are enough to show
 
@@ -65,6 +68,11 @@ class Jobs:
         # without scanning a thousand projects on each turn of the scheduler
         self._sweep_order: OrderedDict[str, None] = OrderedDict()
         self.last_sweep_start = -math.inf
+        self._resource_counts: dict[str, int | None] = {}  # the project list's resource_count, by project
+        self._big: dict[str, int] = {}  # projects whose full list took more than one page -> pages
+        self._visits_since_full: dict[str, int] = {}  # big projects: error-list visits since the last full list
+        self.spare_per_round = 0.0  # requests a round can spend beyond one per project (set from the plan)
+        self.filter_ignored = False  # the server answered `status=error` with other statuses: list whole always
         self._discovered: list[str] = []
         self._missing_operations: OrderedDict[str, None] = OrderedDict()  # ids that answered 404, bounded
         # ended operations, remembered (boundedly) so that a resource still naming one does not revive it
@@ -77,7 +85,45 @@ class Jobs:
 
     def cost_of(self, key: str) -> int:
         """Requests the job is expected to cost: the pages it took last time (1 for single objects)."""
+        if key.startswith("sweep:"):
+            project_id = key.removeprefix("sweep:")
+            return self._pages_of(project_id) if self.wants_full_list(project_id) else max(1, self._pages.get(key, 1))
         return max(1, self._pages.get(key, 1))
+
+    # --- coverage first: which list each visit of another project reads ---------------------------------------
+
+    def _pages_of(self, project_id: str) -> int:
+        """Pages of the project's full list: as it took last time, else as its resource count says."""
+        if project_id in self._big:
+            return self._big[project_id]
+        count = self._resource_counts.get(project_id)
+        return max(1, math.ceil(count / PER_PAGE)) if count else 1
+
+    def full_every(self, project_id: str) -> int:
+        """A full list every k-th visit: 1 for a project of one page (the full list costs what the error list
+        costs, and tells everything), or when the round's spare requests pay for it; else k grows with the pages
+        (about two requests a visit on average), at most MAX_FULL_EVERY."""
+        pages = self._pages_of(project_id)
+        if pages <= 1 or self.filter_ignored:
+            return 1
+        big = max(1, len(self._big))
+        if (pages - 1) * big <= self.spare_per_round:
+            return 1
+        return min(MAX_FULL_EVERY, max(2, math.ceil(pages / 2)))
+
+    def wants_full_list(self, project_id: str) -> bool:
+        if project_id not in self._visits_since_full:
+            return True  # never listed whole: the first look learns every status (and the pages)
+        return self._visits_since_full[project_id] + 1 >= self.full_every(project_id)
+
+    def sweep_cost(self, exclude: frozenset[str]) -> float:
+        """Requests one round over the other projects is expected to cost, on average."""
+        extra = 0.0
+        for project_id, pages in self._big.items():
+            if project_id not in exclude:
+                every = self.full_every(project_id)
+                extra += (pages + every - 1) / every - 1
+        return self.sweep_count(exclude) + extra
 
     def check_keys(self) -> list[str]:
         return list(self._checks)
@@ -115,7 +161,8 @@ class Jobs:
         at = _now()
         events = self._tracker.observe_projects(listed.items, at)
         samples = self._store.set_projects(tuple(listed.items), at)
-        present = set(self._store.project_ids())
+        self._resource_counts = {p.id: p.resource_count for p in listed.items}
+        present = set(self._resource_counts)
         for key, (project_id, _) in list(self._checks.items()):
             if project_id not in present:
                 del self._checks[key]
@@ -123,6 +170,8 @@ class Jobs:
             del self._sweep_order[project_id]
             self._pages.pop(f"sweep:{project_id}", None)
             self._pages.pop(f"resources:{project_id}", None)
+            self._big.pop(project_id, None)
+            self._visits_since_full.pop(project_id, None)
         new = [p for p in self._store.project_ids() if p not in self._sweep_order]
         for project_id in reversed(new):  # never swept: ahead of every swept one, in the list's order
             self._sweep_order[project_id] = None
@@ -136,6 +185,7 @@ class Jobs:
         at = _now()
         events = self._tracker.observe_resources(project_id, listed.items, at)
         samples = self._store.set_resources(project_id, tuple(listed.items), at)
+        self._note_full_pages(project_id, listed.pages)
         for check, (pid, _) in list(self._checks.items()):
             if pid == project_id:
                 del self._checks[check]  # the full list answered it
@@ -148,21 +198,48 @@ class Jobs:
             self._sweep_order.move_to_end(project_id)
         if project_id in self._tracker.tracked:
             return JobResult()  # focused meanwhile: its full list covers it
-        listed = await self._client.list_resources(project_id, status="error")
-        self._pages[f"sweep:{project_id}"] = listed.pages
+        full = self.wants_full_list(project_id)
+        listed = await self._client.list_resources(project_id, status=None if full else "error")
+        if not full and any(r.status != "error" for r in listed.items):
+            # The server ignored the filter: what came back is every resource (all pages were read), so it is
+            # read as a full list, never as a list of errors (no false changes, no running resource counted).
+            full = True
+            if not self.filter_ignored:
+                self.filter_ignored = True
+                self._store.note("The API ignores the status filter; other projects are listed whole instead.")
         at = _now()
         if project_id in self._tracker.tracked:
             return JobResult()
-        events, left = self._tracker.observe_errors(project_id, listed.items, at)
-        for resource_id in left:
-            self._checks[f"check:{project_id}:{resource_id}"] = (project_id, resource_id)
-        for resource in listed.items:
-            self._store.replace_resource(project_id, resource.id, resource, at)
+        changed: set[str] = set()
+        if full:
+            self._note_full_pages(project_id, listed.pages)
+            events = self._tracker.observe_resources(project_id, listed.items, at)
+            for check, (pid, _) in list(self._checks.items()):
+                if pid == project_id:
+                    del self._checks[check]  # the full list answered it
+            if self._store.refresh_kept(project_id, tuple(listed.items), at):
+                changed.add(f"resources:{project_id}")
+        else:
+            self._pages[f"sweep:{project_id}"] = listed.pages
+            self._visits_since_full[project_id] = self._visits_since_full.get(project_id, 0) + 1
+            events, left = self._tracker.observe_errors(project_id, listed.items, at)
+            for resource_id in left:
+                self._checks[f"check:{project_id}:{resource_id}"] = (project_id, resource_id)
+            for resource in listed.items:
+                self._store.replace_resource(project_id, resource.id, resource, at)
         count = len(self._tracker.known_errors(project_id))
-        changed = {"problems"} if self._store.problem_counts.get(project_id) != count else set()
+        if self._store.problem_counts.get(project_id) != count:
+            changed.add("problems")
         self._store.set_problem_count(project_id, count)
         self._discover(listed.items, project_id)
         return JobResult(events, changed, {}, [])
+
+    def _note_full_pages(self, project_id: str, pages: int) -> None:
+        self._visits_since_full[project_id] = 0
+        if pages > 1:
+            self._big[project_id] = pages
+        else:
+            self._big.pop(project_id, None)
 
     async def _check(self, key: str, project_id: str, resource_id: str) -> JobResult:
         resource = await self._client.get_resource(project_id, resource_id)
@@ -211,6 +288,7 @@ class Jobs:
                 continue
             if self._operations.watch(operation_id, from_user=False, project_id=project_id, resource_id=resource.id):
                 self._discovered.append(operation_id)
+                self._tracker.remember_operation_subject(operation_id, resource.id)
 
     # --- a 404 is an answer, not an outage ------------------------------------------------------------------------
 

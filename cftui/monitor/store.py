@@ -102,6 +102,13 @@ class DataStore:
                 self.resource_costs.pop(resource.id, None)
                 self._last_sample.pop(("resource", resource.id), None)
 
+    def refresh_kept(self, project_id: str, resources: tuple[Resource, ...], at: datetime) -> bool:
+        """A full list of a project read by the round: refresh its kept list, if one is kept (True then)."""
+        if project_id not in self.resources:
+            return False
+        self.resources[project_id] = Fetched(resources, at)
+        return True
+
     def replace_resource(self, project_id: str, resource_id: str, resource: Resource | None, at: datetime) -> None:
         """Fold a single fetched resource into a kept list (None: remove it)."""
         fetched = self.resources.get(project_id)

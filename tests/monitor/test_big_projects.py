@@ -1,0 +1,95 @@
+"""A project of more than one page: its `status=error` list between full lists, a full list at least every k-th
+visit (the documented bound), and a server that ignores the filter read as what it is (issue 11, issue 12 item 10).
+
+These drive the engine's visit job directly, with the planner's spare requests set to none, so the bound is the
+tightest the budget can impose; every request goes to a real HTTP server."""
+
+from __future__ import annotations
+
+import json
+
+from cftui.api.models import RESOURCE_STATUSES
+from cftui.monitor.diff import ChangeTracker
+from cftui.monitor.jobs import MAX_FULL_EVERY, Jobs
+from cftui.monitor.operations import OperationRegistry
+from cftui.monitor.store import DataStore
+from tests.api.hostile_server import Canned, hostile_server
+from tests.monitor.helpers import api_get, control, make_client, mutate
+from tests.simproc import READ_KEY
+
+
+def _jobs(client) -> tuple[Jobs, ChangeTracker, DataStore]:
+    tracker, store = ChangeTracker(), DataStore()
+    return Jobs(client, tracker, store, OperationRegistry()), tracker, store
+
+
+async def test_a_200_resource_project_reports_every_change_within_its_bound(sim_factory) -> None:
+    sim = sim_factory("--seed", "8", "--static", "--plan", "enterprise", "--projects", "2", "--resources", "10")
+    big = (await control(sim, "POST", "mutate", {"action": "add_projects", "count": 1, "resources": 200}))[
+        "project_ids"
+    ][0]
+    resources = [r for r in api_get(sim, f"projects/{big}/resources") if r["status"] == "running"]
+    await control(sim, "DELETE", "stats")
+    async with make_client(sim) as client:
+        jobs, _, _ = _jobs(client)
+        jobs.spare_per_round = 0.0  # a budget with no room to spare: the mix is as thin as it gets
+        await jobs.run("projects")
+        key = f"sweep:{big}"
+        assert jobs.wants_full_list(big), "the first look lists every resource"
+        first = await jobs.run(key)
+        assert first.events == []
+        every = jobs.full_every(big)
+        assert 2 <= every <= MAX_FULL_EVERY
+        into_error, stopped, operated = resources[0], resources[1], resources[2]
+        await mutate(sim, action="set_status", resource_id=into_error["id"], status="error")
+        await mutate(sim, action="set_status", resource_id=stopped["id"], status="stopped")
+        started = await mutate(sim, action="start_operation", resource_id=operated["id"], duration_s=600)
+        seen: list = []
+        for _ in range(every):  # the bound: every change is reported within k visits
+            seen += (await jobs.run(key)).events
+        discovered = jobs.take_discovered_operations()
+    stats = await control(sim, "GET", "stats")
+    changes = {(e.subject_id, e.old, e.new) for e in seen}
+    assert (into_error["id"], "running", "error") in changes, "the error list tells it with its real old status"
+    assert (stopped["id"], "running", "stopped") in changes, "the next full list tells the rest"
+    assert started["operation_id"] in discovered, "the operation is found within the bound"
+    queries = [r["query"] for r in stats["recent"] if r["path"] == f"/v2/projects/{big}/resources"]
+    assert sum("status=error" in q for q in queries) == every - 1, "between full lists, only the error list"
+    assert len(queries) == 2 + (every - 1) + 2, "two full lists of two pages and the error lists between"
+
+
+def _page(items: list[dict], page: int, total: int) -> bytes:
+    return json.dumps({"data": items, "meta": {"page": page, "per_page": 100, "total": total}}).encode()
+
+
+async def test_a_server_that_ignores_the_status_filter_causes_no_false_change() -> None:
+    resources = [
+        {"id": f"r{i}", "name": f"n{i}", "type": "vpc", "status": "error" if i == 7 else "running"} for i in range(150)
+    ]
+    project = {"id": "p1", "name": "big", "status": "active", "resource_count": 150, "monthly_cost": 1.0}
+
+    def listing(query: dict[str, str]) -> Canned:
+        page = int(query.get("page", "1"))  # `status` is ignored, as a careless server might
+        return Canned(body=_page(resources[(page - 1) * 100 : page * 100], page, len(resources)))
+
+    with hostile_server() as server:
+        server.answer("/projects", Canned(body=json.dumps({"data": [project]}).encode()))
+        server.answer("/projects/p1/resources", listing)
+        from cftui.api.client import CloudForgeClient
+        from cftui.api.keys import ApiKey
+
+        async with CloudForgeClient(server.base_url, ApiKey.parse(READ_KEY)) as client:
+            jobs, tracker, store = _jobs(client)
+            jobs.spare_per_round = 0.0
+            await jobs.run("projects")
+            await jobs.run("sweep:p1")  # the first look: the full list
+            assert not jobs.wants_full_list("p1"), "a two-page project is next visited through its error list"
+            result = await jobs.run("sweep:p1")
+            assert result.events == [], "150 resources that did not change are not 150 changes"
+            assert store.problem_counts["p1"] == 1, "running resources are not counted as errors"
+            assert jobs.filter_ignored and any("ignores the status filter" in n for n in store.notes)
+            assert [r.resource_id for r in tracker.org.problem_refs()] == ["r7"]
+            assert all(r.status in RESOURCE_STATUSES for r in tracker.org.values())
+            await jobs.run("sweep:p1")
+    filtered = [r for r in server.seen if r["path"] == "/projects/p1/resources" and "status" in r["query"]]
+    assert len(filtered) == 2, "asked once with the filter (both pages), then never again"
