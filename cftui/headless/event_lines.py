@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -20,9 +21,25 @@ def event_summary(event: ChangeEvent) -> str:
     return event.subject_name or event.subject_id
 
 
-def text_line(event: ChangeEvent) -> str:
+def names_a_project(event: ChangeEvent) -> bool:
+    """Whether a text line should say which project: not when the event is about the project itself."""
+    return event.project_id is not None and event.subject_id != event.project_id
+
+
+def project_label(event: ChangeEvent, names: Mapping[str, str]) -> str | None:
+    """The project's name as known (from the project list, or carried by the event), else its id."""
+    if not names_a_project(event):
+        return None
+    assert event.project_id is not None
+    carried = event.data.get("project_name")
+    return names.get(event.project_id) or (carried if isinstance(carried, str) and carried else event.project_id)
+
+
+def text_line(event: ChangeEvent, project: str | None = None) -> str:
+    """`<time> <kind> [<project> / ]<summary>[ (pushed)]`: a line read alone says where the change happened."""
+    where = f"{one_line(project)} / " if project else ""
     pushed = " (pushed)" if event.source == "push" else ""  # told by a webhook delivery before polling saw it
-    return f"{format_time(event.at)} {event.kind.value} {one_line(event_summary(event))}{pushed}"
+    return f"{format_time(event.at)} {event.kind.value} {where}{one_line(event_summary(event))}{pushed}"
 
 
 MONEY_KINDS = frozenset({EventKind.COST_CHANGED, EventKind.COST_THRESHOLD_EXCEEDED})  # old/new are amounts

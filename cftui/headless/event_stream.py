@@ -9,7 +9,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 from typing import TextIO
 
-from cftui.headless.event_lines import jsonl_line, text_line
+from cftui.headless.event_lines import jsonl_line, project_label, text_line
 from cftui.headless.exit_codes import ExitCode
 from cftui.headless.output import say_error, silence_stdout, with_request_id
 from cftui.headless.session import CommandFailed
@@ -24,12 +24,20 @@ COMMAND = "events"
 class EventStream:
     def __init__(self, monitor: Monitor, output_format: str, out: TextIO | None = None) -> None:
         self.monitor = monitor
-        self.format_line = jsonl_line if output_format == "jsonl" else text_line
+        self.jsonl = output_format == "jsonl"
+        self.project_names: dict[str, str] = {}  # project id -> name, from the project list and project events
         self.out = sys.stdout if out is None else out
         self.stop = asyncio.Event()
         self.closed = False  # the reader of stdout went away
         self.refused: str | None = None  # the key was refused: the sentence to end with
         self.last_connection: ConnectionStatus | None = None
+
+    def format_line(self, event: ChangeEvent) -> str:
+        if self.jsonl:
+            return jsonl_line(event)
+        if event.kind.value.startswith("project.") and event.subject_name:
+            self.project_names[event.subject_id] = event.subject_name
+        return text_line(event, project_label(event, self.project_names))
 
     def write(self, events: list[ChangeEvent] | tuple[ChangeEvent, ...]) -> None:
         # Events published while stopping are still printed: the history keeps them, and --since replays must
@@ -45,6 +53,9 @@ class EventStream:
             self.stop.set()
 
     def on_update(self, update: MonitorUpdate) -> None:
+        projects = update.snapshot.projects
+        if projects is not None and ("projects" in update.changed or not self.project_names):
+            self.project_names.update({p.id: p.name for p in projects.value})
         self.write(update.events)
         self.on_connection(update.snapshot.connection)
 
@@ -68,7 +79,11 @@ class EventStream:
         recent = await self.monitor.recent_events(limit=HISTORY_LIMIT, since=since)
         self.write(sorted(recent, key=lambda event: event.at))
 
-    async def run(self, since_seconds: float | None) -> int:
+    async def run(self, since_seconds: float | None, *, follow: bool = True) -> int:
+        if not follow:  # --no-follow: the history alone, no request sent
+            if since_seconds is not None:
+                await self.replay(since_seconds)
+            return ExitCode.OK
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, self.stop.set)

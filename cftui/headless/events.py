@@ -1,8 +1,8 @@
 """`cftui events`: the monitor's change events as they happen, one line each, for piping into other tools.
 
-Text lines are `<time> <kind> <summary>`; `--format jsonl` prints `ChangeEvent.to_json()` per line. `--since 1h`
-first prints the recent events kept in the history. Ends with exit 0 on Ctrl+C, SIGTERM or a closed pipe; exit 2
-when the settings or the key are refused.
+Text lines are `<time> <kind> <project> / <summary>`; `--format jsonl` prints `ChangeEvent.to_json()` per line.
+`--since 1h` first prints the recent events kept in the history (`--no-follow`: only those, then exit 0). Ends with
+exit 0 on Ctrl+C, SIGTERM or a closed pipe; exit 2 when the settings or the key are refused.
 """
 
 from __future__ import annotations
@@ -35,6 +35,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="DURATION",
         help="first print the events of this recent past from the history (e.g. 30m, 1h, 2d)",
     )
+    parser.add_argument(
+        "--no-follow",
+        action="store_true",
+        help="with --since: print that history and exit (sends no request), e.g. for a report or a check",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -49,8 +54,11 @@ def run(args: argparse.Namespace) -> int:
     if args.since is not None and not settings.history:
         say_error(COMMAND, "--since reads the event history, which --no-history (or history = false) turns off.")
         return ExitCode.FAILURE
+    if args.no_follow and args.since is None:
+        say_error(COMMAND, "--no-follow prints the history of --since DURATION and exits: give --since too.")
+        return ExitCode.FAILURE
     try:
-        return asyncio.run(_stream(settings, args.format, args.since))
+        return asyncio.run(_stream(settings, args.format, args.since, follow=not args.no_follow))
     except CommandFailed as failure:
         say_error(COMMAND, str(failure))
         return ExitCode.FAILURE
@@ -58,10 +66,10 @@ def run(args: argparse.Namespace) -> int:
         return ExitCode.OK
 
 
-async def _stream(settings: Settings, output_format: str, since_seconds: float | None) -> int:
+async def _stream(settings: Settings, output_format: str, since_seconds: float | None, *, follow: bool) -> int:
     from cftui.headless.event_stream import EventStream
     from cftui.headless.session import open_monitor
 
     async with open_monitor(settings) as monitor:
         stream = EventStream(monitor, output_format)
-        return await stream.run(since_seconds)
+        return await stream.run(since_seconds, follow=follow)

@@ -14,7 +14,7 @@ import pytest
 
 from cftui.monitor.events import EventKind
 from tests.headless.runner import Streaming, child_env, command, run_piped, start_piped
-from tests.headless.simworld import moving
+from tests.headless.simworld import moving, projects, resources, start_operation
 from tests.simproc import READ_KEY, SimServer, running_sim
 
 KINDS = "|".join(re.escape(kind.value) for kind in EventKind)
@@ -58,9 +58,45 @@ def test_text_lines_then_sigterm_and_replay_from_history_then_ctrl_c(world: SimS
     replayed = [json.loads(line) for line in replay.lines(len(printed))]
     assert replay.stop(signal.SIGINT) == 0  # Ctrl+C
     assert all(set(event) == JSON_KEYS for event in replayed)
-    # the events of the first run come first, from the history, in the same words
-    as_text = sorted(f"{event['kind']} {event['summary']}" for event in replayed)
+    # the events of the first run come first, from the history, in the same words; the text lines also said where
+    names = {p["id"]: p["name"] for p in projects(world)}
+
+    def where(event: dict) -> str:
+        naming = event["project_id"] and event["subject_id"] != event["project_id"]
+        return f"{names[event['project_id']]} / " if naming else ""
+
+    as_text = sorted(f"{event['kind']} {where(event)}{event['summary']}" for event in replayed)
     assert as_text == sorted(line.split(" ", 1)[1] for line in printed)
+
+    # --since with --no-follow: the same history, printed at once, and the command ends by itself (no request)
+    stats_before = world.control("GET", "stats")["requests"]
+    done = run_piped("events", "--api-url", world.base_url, "--since", "1h", "--no-follow")
+    assert done.code == 0, done.stderr
+    history = done.stdout.splitlines()
+    assert sorted(line.split(" ", 1)[1] for line in history[: len(printed)]) == sorted(
+        line.split(" ", 1)[1] for line in printed
+    )
+    assert world.control("GET", "stats")["requests"] == stats_before, "the history alone: nothing was asked"
+
+
+def test_an_operation_in_any_project_is_reported_to_its_end_naming_its_project(world: SimServer) -> None:
+    live = stream(world, "--format", "jsonl")
+    try:
+        far = [p for p in projects(world) if p["status"] == "active"][-1]
+        target = next(r for r in resources(world, far["id"], status="running") if not r.get("operation_id"))
+        operation_id = start_operation(world, target["id"], "completed", 600)
+        found = json.loads(
+            live.wait_for_line(rf'"kind":"operation.progress","at":"[^"]+","subject_id":"{operation_id}"')
+        )
+        world.control("POST", "advance", {"seconds": 700})
+        ended = json.loads(
+            live.wait_for_line(rf'"kind":"operation.(completed|failed)","at":"[^"]+","subject_id":"{operation_id}"')
+        )
+    finally:
+        assert live.stop(signal.SIGTERM) == 0
+    for event in (found, ended):
+        assert event["project_id"] == far["id"] and event["subject_name"] == target["name"]
+        assert event["data"]["project_name"] == far["name"] and event["data"]["resource_name"] == target["name"]
 
 
 def test_jsonl_flushes_each_line_and_a_closed_pipe_ends_quietly(world: SimServer) -> None:

@@ -10,10 +10,11 @@ import pytest
 
 from cftui.api.sanitize import sanitize_text
 from cftui.headless.durations import parse_duration
-from cftui.headless.event_lines import jsonl_line, text_line
+from cftui.headless.event_lines import jsonl_line, project_label, text_line
 from cftui.headless.watch_track import OperationTracker
 from cftui.monitor.events import ChangeEvent, EventKind, Severity
 from tests.headless.hostile import HOSTILE_NAME, assert_no_raw_controls, operation
+from tests.headless.hostile import TITLE_ESCAPE as TITLE
 
 NOW = datetime(2026, 11, 28, 12, 0, 0, tzinfo=UTC)
 
@@ -80,6 +81,15 @@ def event(**fields) -> ChangeEvent:
 def test_event_text_and_jsonl_lines() -> None:
     assert text_line(event()) == "2026-11-28T12:00:00Z resource.status_changed web-1: running -> error"
     assert text_line(event(summary="")) == "2026-11-28T12:00:00Z resource.status_changed web-1: running -> error"
+    # a line read alone names the project: by its name when known, else the one the event carries, else its id
+    named = "2026-11-28T12:00:00Z resource.status_changed checkout / web-1: running -> error"
+    assert text_line(event(), project_label(event(), {"proj_1": "checkout"})) == named
+    carried = event(kind=EventKind.OPERATION_COMPLETED, data={"project_name": "from-event"})
+    assert project_label(carried, {}) == "from-event"
+    assert project_label(event(), {}) == "proj_1"
+    about_project = event(kind=EventKind.PROJECT_UPDATED, subject_id="proj_1", subject_name="checkout")
+    assert project_label(about_project, {"proj_1": "checkout"}) is None, "a project event names it already"
+    assert_no_raw_controls(text_line(event(), TITLE))  # a project name is made one safe line too
     hostile = event(summary=sanitize_text(f"{HOSTILE_NAME}\nsecond line"), data={"cost": Decimal("1.10")})
     line = text_line(hostile)
     assert "\n" not in line and "\\n" in line
