@@ -28,7 +28,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="report only this project, with its resources (repeatable; an id or an exact name)",
     )
     parser.add_argument(
-        "--problems", action="store_true", help="show only projects and resources in error or in an unknown status"
+        "--problems",
+        action="store_true",
+        help="show only projects in trouble, each with its resources in error or in an unknown status",
     )
     parser.add_argument(
         "--archived",
@@ -69,7 +71,8 @@ def run(args: argparse.Namespace) -> int:
 async def _collect(
     settings: Settings, wanted: tuple[str, ...], problems_only: bool, include_archived: bool
 ) -> StatusReport:
-    """Two passes of the monitor: the project list, then every resource of the selected projects."""
+    """Two passes of the monitor: the project list (one request), then every resource of the selected projects (one
+    request per page: 1 + N for N projects of one page). Archived projects are not listed unless asked for."""
     from datetime import UTC, datetime
 
     from cftui.api.errors import ApiError
@@ -78,12 +81,12 @@ async def _collect(
 
     try:
         async with open_monitor(settings) as monitor:
-            first = await monitor.poll_once()
+            first = await monitor.poll_once(others=False)
             if failure := snapshot_failure(first):
                 raise CommandFailed(failure)
             assert first.projects is not None  # snapshot_failure says so otherwise
             selected = select_projects(first.projects.value, wanted, include_archived=include_archived)
-            snapshot = await monitor.poll_once(tuple(p.id for p in selected))
+            snapshot = await monitor.poll_once(tuple(p.id for p in selected), others=False, project_list=False)
             if failure := snapshot_failure(snapshot):
                 raise CommandFailed(failure)
     except ApiError as error:
@@ -93,12 +96,11 @@ async def _collect(
     missing = [p for p in selected if p.id not in snapshot.resources]
     if missing:
         raise CommandFailed(f"The resources of project {missing[0].id} could not be listed; try again.")
-    # the second pass re-listed the projects: report their latest state
-    latest = {p.id: p for p in (snapshot.projects.value if snapshot.projects else ())}
     return build_report(
-        projects=[latest.get(p.id, p) for p in selected],
+        projects=list(selected),
         resources={pid: fetched.value for pid, fetched in snapshot.resources.items()},
-        show_resources=bool(wanted),
+        # --problems lists every problem resource, in every project (with --project: in those named)
+        show_resources=bool(wanted) or problems_only,
         problems_only=problems_only,
         generated_at=datetime.now(UTC),
         api_url=settings.api_url,
