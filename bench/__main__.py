@@ -12,6 +12,10 @@ import sys
 BENCHMARKS: dict[str, tuple[str, str]] = {
     "monitor": ("bench.monitor_bench", "the live monitor on a Starter plan: requests, 429s, change-to-event delay"),
     "push": ("bench.push_bench", "webhooks (push) against polling alone: requests, event delay, push stopped, flood"),
+    "coverage": (
+        "bench.coverage_bench",
+        "the whole organisation on a Starter key: every status change, every operation",
+    ),
     "compare": ("bench.compare", "cftui against naive pollers, watch+curl and a bare Textual app"),
     "ui": ("bench.ui_bench", "the dashboard at 1,000 projects x 100 resources: first data, big tree, keys, bytes"),
     "report": ("bench.report", "every benchmark above, one Markdown table with each figure beside its baseline"),

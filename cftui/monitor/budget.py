@@ -20,6 +20,16 @@ MIN_SWEEP_ROUND_INTERVALS = 2.0  # never sweep the others faster than every two 
 # At most 20 sweep requests a second, whatever the plan allows: each costs the UI's event loop parsing and
 # diffing, and a thousand projects are still all looked at within a minute.
 MIN_SWEEP_SPACING = 0.05
+# With many projects, the project list is read every third of a round (at most this rarely) rather than every
+# interval: the round lists every project's resources anyway, and its requests are worth more there.
+PROJECT_LIST_MAX_PERIOD = 15.0
+
+
+def project_list_period(interval: float, sweep_round: float) -> float:
+    """Seconds between two reads of the project list: the interval, stretched to a third of a long round."""
+    if not math.isfinite(sweep_round):
+        return interval
+    return max(interval, min(PROJECT_LIST_MAX_PERIOD, sweep_round / 3.0))
 
 
 def budget_per_minute(limit: int | None, budget: float, remaining: int | None = None) -> float:
@@ -50,12 +60,16 @@ def plan(
     operation_periods: list[float],
     sweep_count: int,
     sweep_cost: float | None = None,
+    list_cost: int = 0,
+    list_period: float | None = None,
 ) -> Plan:
     """Share `budget_rate` between operations, the focused project + project list, and the sweep.
 
     `core_cost` is the number of requests one refresh of the focused project and the project list costs (pages
     count); `operation_periods` the wished poll period of each watched, unfinished operation; `sweep_cost` the
-    requests one round over the `sweep_count` other projects costs on average (default: one each).
+    requests one round over the `sweep_count` other projects costs on average (default: one each); `list_cost`
+    requests refreshed every `list_period` seconds rather than every interval (the project list, when the round is
+    long; None: every interval, as part of the core).
     """
     cost = float(sweep_count) if sweep_cost is None else max(float(sweep_count), sweep_cost)
     operation_wish = sum(60.0 / max(p, 0.1) for p in operation_periods)
@@ -66,11 +80,14 @@ def plan(
         operation_period = len(operation_periods) * 60.0 / operation_rate
     sweep_wish = cost * 60.0 / SWEEP_TARGET_SECONDS
     sweep_floor = min(sweep_wish, SWEEP_FLOOR_SHARE * budget_rate) if sweep_count else 0.0
-    core_budget = max(budget_rate - operation_rate - sweep_floor, 0.1 * budget_rate)
+    list_rate = list_cost * 60.0 / list_period if list_period else 0.0
+    if not list_period:
+        core_cost += list_cost
+    core_budget = max(budget_rate - operation_rate - sweep_floor - list_rate, 0.1 * budget_rate)
     interval = max(requested_interval, 0.2)
     if core_cost > 0 and core_cost * 60.0 / interval > core_budget:
         interval = core_cost * 60.0 / core_budget
-    core_rate = core_cost * 60.0 / interval
+    core_rate = core_cost * 60.0 / interval + list_rate
     sweep_rate = max(budget_rate - operation_rate - core_rate, sweep_floor)
     if sweep_count <= 0 or sweep_rate <= 0:
         return Plan(interval, operation_period, math.inf, math.inf)

@@ -332,7 +332,9 @@ class Monitor:
                 self._queue.due_in(key, max(self._operation_wish(watched), self._plan.operation_period))
             else:
                 self._queue.forget(key)
-        elif key == "projects" or key.startswith("resources:"):
+        elif key == "projects":
+            self._queue.due_in(key, self._list_period())
+        elif key.startswith("resources:"):
             self._queue.due_in(key, self._plan.effective_interval)
         else:
             self._queue.forget(key)
@@ -395,18 +397,23 @@ class Monitor:
         factor = self._push.sweep_factor() if self._push is not None else 1.0
         return self._plan.sweep_spacing * factor
 
+    def _list_period(self) -> float:
+        """The project list: every interval, or every third of a long round (see budget.project_list_period)."""
+        return budget_maths.project_list_period(self._plan.effective_interval, self._plan.sweep_round)
+
     def _replan(self) -> None:
         rate = self._budget_rate()
         self._window.configure(rate)
-        core = self._jobs.cost_of("projects") + (
-            self._jobs.cost_of(f"resources:{self._focused}") if self._focused else 0
-        )
+        core = self._jobs.cost_of(f"resources:{self._focused}") if self._focused else 0
+        list_period = self._list_period()
         tracked = self._tracker.tracked
         sweep_count = self._jobs.sweep_count(exclude=tracked)
         self._plan = budget_maths.plan(
             budget_rate=rate,
             requested_interval=self._requested_interval,
             core_cost=0 if self._paused else core,
+            list_cost=0 if self._paused else self._jobs.cost_of("projects"),
+            list_period=list_period,
             operation_periods=[self._operation_wish(w) for w in self._operations.active()],
             sweep_count=0 if self._paused else sweep_count,
             sweep_cost=0.0 if self._paused else self._jobs.sweep_cost(exclude=tracked),

@@ -137,6 +137,7 @@ class Jobs:
         return len(self._sweep_order) - sum(1 for project_id in exclude if project_id in self._sweep_order)
 
     def take_discovered_operations(self) -> list[str]:
+        """Operations to poll now: found on a resource, or seen to have left their resource."""
         found, self._discovered = self._discovered, []
         return found
 
@@ -227,12 +228,23 @@ class Jobs:
                 self._checks[f"check:{project_id}:{resource_id}"] = (project_id, resource_id)
             for resource in listed.items:
                 self._store.replace_resource(project_id, resource.id, resource, at)
+        if full:
+            self._poll_ended_operations(project_id, listed.items)
         count = len(self._tracker.known_errors(project_id))
         if self._store.problem_counts.get(project_id) != count:
             changed.add("problems")
         self._store.set_problem_count(project_id, count)
         self._discover(listed.items, project_id)
         return JobResult(events, changed, {}, [])
+
+    def _poll_ended_operations(self, project_id: str, resources: tuple[Resource, ...]) -> None:
+        """An operation found in this project whose resource no longer carries it has probably ended: poll it now
+        rather than at its calm period, so that its end is reported within the round."""
+        carried = {r.id: r.operation_id for r in resources}
+        for watched in self._operations.active():
+            moved = watched.resource_id is not None and carried.get(watched.resource_id) != watched.operation_id
+            if watched.project_id == project_id and moved:
+                self._discovered.append(watched.operation_id)
 
     def _note_full_pages(self, project_id: str, pages: int) -> None:
         self._visits_since_full[project_id] = 0

@@ -11,7 +11,9 @@ MOVING_PERIOD = 1.5  # seconds between polls while progress moves
 PENDING_PERIOD = 3.0
 STALLED_MAX_PERIOD = 10.0  # a stalled operation is polled less and less often, down to this
 STALL_BACKOFF = 1.5
-BACKGROUND_PERIOD = 10.0  # an operation found in a project nobody looks at is followed, but calmly
+# An operation found in a project nobody looks at is followed, but calmly: its end is also learned from the round
+# (a visit that finds its resource without it polls it at once), so calm costs little delay.
+BACKGROUND_PERIOD = 20.0
 
 
 def time_left(operation: Operation, now: datetime) -> timedelta | None:

@@ -147,3 +147,33 @@ def test_a_job_bigger_than_the_whole_budget_still_goes_once_the_minute_is_free()
     assert not window.can_spend(1, 0, 5.0), "the pacing bucket remembers the overdraft"
     now[0] += 100.0  # twelve requests at five a minute: about two and a half minutes in all
     assert window.can_spend(1, 0, 5.0)
+
+
+def test_with_a_long_round_the_project_list_is_read_less_often_and_the_round_gets_the_rest() -> None:
+    from cftui.monitor.budget import PROJECT_LIST_MAX_PERIOD, project_list_period
+
+    assert project_list_period(5.0, float("inf")) == 5.0, "no other project: every interval"
+    assert project_list_period(5.0, 12.0) == 5.0, "a short round: every interval"
+    assert project_list_period(5.0, 90.0) == PROJECT_LIST_MAX_PERIOD, "a long round: at most every 15 s"
+    every_interval = plan(budget_rate=50, requested_interval=5, core_cost=2, operation_periods=[], sweep_count=20)
+    slower = plan(
+        budget_rate=50,
+        requested_interval=5,
+        core_cost=1,
+        operation_periods=[],
+        sweep_count=20,
+        list_cost=1,
+        list_period=15.0,
+    )
+    assert slower.effective_interval == every_interval.effective_interval == 5.0
+    assert slower.sweep_rate > every_interval.sweep_rate and slower.sweep_round < every_interval.sweep_round
+    core_rate = 1 * 60 / slower.effective_interval + 1 * 60 / 15.0
+    assert core_rate + slower.sweep_rate <= 50 + 1e-6, "the budget still holds"
+
+
+def test_a_round_that_costs_more_than_one_request_a_project_takes_longer() -> None:
+    one_each = plan(budget_rate=50, requested_interval=5, core_cost=2, operation_periods=[], sweep_count=10)
+    with_big = plan(
+        budget_rate=50, requested_interval=5, core_cost=2, operation_periods=[], sweep_count=10, sweep_cost=14.0
+    )
+    assert with_big.sweep_round == pytest.approx(one_each.sweep_round * 1.4)

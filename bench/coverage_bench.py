@@ -1,0 +1,346 @@
+"""The whole organisation on a Starter key (issue 11): every status change in every project, every operation
+anywhere, the requests it costs, beside a naive poller given the same load, in the same world.
+
+A simulator with the Starter plan runs a busy world of 20 projects x 50 resources plus one project of 200 (more
+than one page); the monitor (interval 5 s, budget 0.5) focuses the first project. A naive poller with its own key
+lists every project's resources every `--poller-interval` seconds (the same ~50 requests a minute). Afterwards
+every change in the simulator's journal (`/_sim/changes`) is matched with what each of them reported:
+
+- a status change is *seen* when an event reports its new status (cftui: with the right old status: the status
+  the resource had at the monitor's previous look), *superseded* when it was changed again before the monitor
+  looked at its project (nothing left to see), and *missed* otherwise;
+- an operation is *found* when any event names it, *within one round* when that came within one round (plus
+  one operation poll) of its start, and *over before any look* when it ended before its project's next look.
+
+    python -m bench coverage [--duration 600] [--speed 1] [--tail 90]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from bench.baselines.naive_poller import NaivePoller, SeenChange
+from bench.monitor_bench import busiest_minute, percentile
+from cftui.api.client import CloudForgeClient
+from cftui.api.keys import ApiKey
+from cftui.monitor import Monitor
+from cftui.monitor.events import ChangeEvent
+from cftui.monitor.operations import BACKGROUND_PERIOD
+from cftui.monitor.state import MonitorUpdate
+from tests.simproc import SimServer, running_sim
+
+CFTUI_KEY = "cf_read_bench0000000000000cova"
+POLLER_KEY = "cf_read_bench0000000000000covb"
+KEYS = {"read": CFTUI_KEY, "poller": POLLER_KEY}
+STATUS = "resource.status_changed"
+SLACK = 5.0  # seconds an event may come after the next change and still belong to the look before it
+
+
+def _time(text: str) -> float:
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+
+
+@dataclass
+class StatusOutcome:
+    seen: int = 0
+    right_old: int = 0
+    superseded: int = 0
+    missed: int = 0
+    before_first_look: int = 0  # changes before the monitor's first look at the project (the baseline)
+    delays: list[float] = field(default_factory=list)
+    missed_changes: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class Observed:
+    events: list[ChangeEvent] = field(default_factory=list)
+    looks: dict[str, set[float]] = field(default_factory=lambda: defaultdict(set))  # project -> full-look times
+    oldest_ages: list[float] = field(default_factory=list)  # sampled: age of the oldest project's information
+    round_seconds: list[float] = field(default_factory=list)
+
+    def __call__(self, update: MonitorUpdate) -> None:
+        self.events.extend(update.events)
+        if "org" in update.changed:
+            for project_id, at in update.snapshot.org.project_seen_at.items():
+                self.looks[project_id].add(at.timestamp())
+
+
+def _looked_between(looks: set[float], start: float, end: float | None) -> bool:
+    return any(start < at and (end is None or at < end) for at in looks)
+
+
+def measure_statuses(
+    changes: list[dict[str, Any]], observed: Observed, projects: set[str], end_seq: int
+) -> StatusOutcome:
+    by_resource: dict[str, list[ChangeEvent]] = defaultdict(list)
+    for event in observed.events:
+        if event.kind.value == STATUS:
+            by_resource[event.subject_id].append(event)
+    statuses = [c for c in changes if c["kind"] == STATUS]
+    following: dict[int, float] = {}
+    last: dict[str, dict[str, Any]] = {}
+    for change in statuses:
+        if change["resource_id"] in last:
+            following[last[change["resource_id"]]["seq"]] = _time(change["at"])
+        last[change["resource_id"]] = change
+    born = {c["resource_id"]: _time(c["at"]) for c in changes if c["kind"] == "resource.created"}
+    outcome = StatusOutcome()
+    unseen_old: dict[str, str] = {}  # resource -> old status of its earliest change no event told
+    for change in statuses:
+        if change["seq"] > end_seq or change["project_id"] not in projects:
+            continue
+        resource, at, nxt = change["resource_id"], _time(change["at"]), following.get(change["seq"])
+        limit = None if nxt is None else nxt + SLACK
+        match = next(
+            (
+                e
+                for e in by_resource.get(resource, [])
+                if e.new == change["new"]
+                and e.at.timestamp() >= at - 0.05
+                and (limit is None or e.at.timestamp() <= limit)
+            ),
+            None,
+        )
+        looks = observed.looks.get(change["project_id"], set())
+        if not any(look < at for look in looks):
+            outcome.before_first_look += 1  # part of the baseline the first look takes: nothing to report
+            continue
+        expected_old = unseen_old.pop(resource, change["old"])
+        created = born.get(resource)
+        if created is not None and not _looked_between(looks, created, at):
+            outcome.before_first_look += 1  # created and settled between two looks: its first sight is a baseline
+            continue
+        if match is None and expected_old == change["new"]:
+            outcome.superseded += 1  # a flip and its undoing between two looks: nothing changed
+            continue
+        if match is not None:
+            outcome.seen += 1
+            outcome.right_old += match.old == expected_old
+            outcome.delays.append(max(0.0, match.at.timestamp() - at))
+        elif _looked_between(looks, at + 0.5, nxt):
+            outcome.missed += 1
+            outcome.missed_changes.append(change)
+        else:
+            outcome.superseded += 1
+            unseen_old[resource] = expected_old
+    return outcome
+
+
+@dataclass
+class OperationOutcome:
+    started: int = 0
+    found: int = 0
+    within_round: int = 0
+    over_before_look: int = 0
+    missed: int = 0
+    ended: int = 0
+    end_reported: int = 0
+    found_delays: list[float] = field(default_factory=list)
+
+
+def measure_operations(
+    changes: list[dict[str, Any]], observed: Observed, round_seconds: float, end_seq: int
+) -> OperationOutcome:
+    by_operation: dict[str, list[ChangeEvent]] = defaultdict(list)
+    for event in observed.events:
+        if event.kind.value.startswith("operation."):
+            by_operation[event.subject_id].append(event)
+    ends = {c["operation_id"]: c for c in changes if c["kind"] in ("operation.completed", "operation.failed")}
+    ends.update({c["operation_id"]: c for c in changes if c["kind"] == "operation.cancelled"})
+    outcome = OperationOutcome()
+    for change in changes:
+        if change["kind"] != "operation.started" or change["seq"] > end_seq:
+            continue
+        outcome.started += 1
+        operation_id, at = change["operation_id"], _time(change["at"])
+        events = by_operation.get(operation_id, [])
+        end = ends.get(operation_id)
+        if events:
+            outcome.found += 1
+            delay = max(0.0, min(e.at.timestamp() for e in events) - at)
+            outcome.found_delays.append(delay)
+            outcome.within_round += delay <= round_seconds + BACKGROUND_PERIOD
+        elif end is not None and not _looked_between(
+            observed.looks.get(change["project_id"], set()), at + 0.5, _time(end["at"])
+        ):
+            outcome.over_before_look += 1
+        else:
+            outcome.missed += 1
+        if end is not None and events:
+            outcome.ended += 1
+            outcome.end_reported += any(e.kind.value in ("operation.completed", "operation.failed") for e in events)
+    return outcome
+
+
+def poller_statuses(changes: list[dict[str, Any]], seen: list[SeenChange], end_seq: int) -> tuple[int, int, list]:
+    """(status changes, of them seen, delays) for the naive poller: a `status` line for the resource after it."""
+    by_resource: dict[str, list[float]] = defaultdict(list)
+    for change in seen:
+        if change.what == "status":
+            by_resource[change.resource_id].append(change.seen_at)
+    statuses = [c for c in changes if c["kind"] == STATUS and c["seq"] <= end_seq]
+    following: dict[int, float] = {}
+    last: dict[str, dict[str, Any]] = {}
+    for change in statuses:
+        if change["resource_id"] in last:
+            following[last[change["resource_id"]]["seq"]] = _time(change["at"])
+        last[change["resource_id"]] = change
+    delays = []
+    for change in statuses:
+        at, nxt = _time(change["at"]), following.get(change["seq"])
+        hits = [t for t in by_resource.get(change["resource_id"], []) if t >= at and (nxt is None or t <= nxt + SLACK)]
+        if hits:
+            delays.append(min(hits) - at)
+    return len(statuses), len(delays), delays
+
+
+async def run(sim: SimServer, duration: float, tail: float, poller_interval: float) -> dict[str, Any]:
+    added = await asyncio.to_thread(
+        sim.control, "POST", "mutate", {"action": "add_projects", "count": 1, "resources": 200}
+    )
+    big = added["project_ids"][0]
+    client = CloudForgeClient(sim.base_url, ApiKey.parse(CFTUI_KEY))
+    monitor = Monitor(client, interval=5.0, budget=0.5, owns_client=True)
+    observed = Observed()
+    monitor.add_listener(observed)
+    task = asyncio.create_task(monitor.run())
+    poller = NaivePoller(sim.base_url, POLLER_KEY, interval=poller_interval)
+    ready = asyncio.Event()
+    monitor.add_listener(lambda update: update.snapshot.projects is not None and ready.set())
+    await ready.wait()
+    assert monitor.snapshot.projects is not None
+    projects = [p.id for p in monitor.snapshot.projects.value]
+    focused = projects[0]
+    monitor.focus_project(focused)
+    poller_started = time.monotonic()
+    poller_task = asyncio.create_task(poller.run(duration + tail))
+    await asyncio.to_thread(sim.control, "DELETE", "stats")
+    start_seq = (await asyncio.to_thread(sim.control, "GET", "changes?since=0&limit=1"))["last_seq"]
+    started = time.monotonic()
+    while time.monotonic() - started < duration:
+        await asyncio.sleep(1.0)
+        snapshot = monitor.snapshot
+        seen = snapshot.org.project_seen_at
+        if seen and len(seen) >= len(projects):
+            observed.oldest_ages.append(time.time() - min(at.timestamp() for at in seen.values()))
+        if snapshot.org.round_seconds is not None:
+            observed.round_seconds.append(snapshot.org.round_seconds)
+    elapsed = time.monotonic() - started
+    stats = await asyncio.to_thread(sim.control, "GET", "stats")
+    end_seq = (await asyncio.to_thread(sim.control, "GET", "changes?since=0&limit=1"))["last_seq"]
+    await asyncio.sleep(tail)
+    await monitor.aclose()
+    await task
+    await poller_task
+    poller_seconds = time.monotonic() - poller_started
+    journal = await asyncio.to_thread(sim.control, "GET", f"changes?since={start_seq}")
+    return {
+        "elapsed": elapsed,
+        "stats": stats,
+        "changes": journal["changes"],
+        "end_seq": end_seq,
+        "observed": observed,
+        "focused": focused,
+        "big": big,
+        "others": [p for p in projects if p not in (focused, big)],
+        "poller": poller,
+        "poller_seconds": poller_seconds,
+    }
+
+
+def report(result: dict[str, Any], verbose: bool = False) -> str:
+    stats, elapsed, observed = result["stats"], result["elapsed"], result["observed"]
+    ours = [r for r in stats["recent"] if str(r.get("key") or "").endswith(CFTUI_KEY[-4:])]
+    per_minute = len(ours) * 60.0 / elapsed
+    busiest = busiest_minute([_time(r["at"]) for r in ours])
+    ours_429 = sum(1 for r in ours if r["status"] == 429)
+    rounds = sorted(observed.round_seconds) or [float("nan")]
+    round_seconds = percentile(rounds, 0.5)
+    others = measure_statuses(result["changes"], observed, set(result["others"]), result["end_seq"])
+    focused = measure_statuses(result["changes"], observed, {result["focused"]}, result["end_seq"])
+    big = measure_statuses(result["changes"], observed, {result["big"]}, result["end_seq"])
+    operations = measure_operations(result["changes"], observed, round_seconds, result["end_seq"])
+    total, poller_seen, poller_delays = poller_statuses(
+        result["changes"], result["poller"].stats.changes, result["end_seq"]
+    )
+    everyone = measure_statuses(
+        result["changes"], observed, {result["focused"], result["big"], *result["others"]}, result["end_seq"]
+    )
+    poller = result["poller"].stats
+    poller_rate = poller.requests * 60.0 / result["poller_seconds"]
+
+    def delays(values: list[float]) -> str:
+        return f"{percentile(values, 0.5):.1f} / {percentile(values, 0.95):.1f}" if values else "none"
+
+    def breakdown(o: StatusOutcome) -> str:
+        return f"{o.seen} ({o.right_old} right old) / {o.missed} / {o.superseded}"
+
+    ages = observed.oldest_ages
+    rows = [
+        ("requests per minute (average) / busiest 60 s", f"{per_minute:.1f} / {busiest}", "<= 50",
+         busiest <= 50, f"{poller_rate:.1f}"),
+        ("429 responses", str(ours_429), "0", ours_429 == 0, str(poller.rate_limited)),
+        ("one round over the other projects (s, median)", f"{round_seconds:.0f}", "", True,
+         f"{poller_interval_of(result):.0f}"),
+        ("oldest project's information, median / max (s)",
+         f"{percentile(ages, 0.5):.0f} / {max(ages) if ages else float('nan'):.0f}", "", True, "—"),
+        ("other projects (one page): status changes seen / missed / superseded", breakdown(others), "none missed",
+         others.missed == 0 and others.right_old == others.seen, "—"),
+        ("other projects: status change to event, median / p95 (s)", delays(others.delays), "", True, "—"),
+        ("200-resource project: seen / missed / superseded", breakdown(big), "none missed",
+         big.missed == 0 and big.right_old == big.seen, "—"),
+        ("focused project: seen / missed / superseded", breakdown(focused), "none missed", focused.missed == 0, "—"),
+        ("all status changes reported (of all in the journal)", f"{everyone.seen} of {total}", "", True,
+         f"{poller_seen} of {total}"),
+        ("all status changes: delay median / p95 (s)", delays(everyone.delays), "", True, delays(poller_delays)),
+        ("operations started / found / within one round / over before any look / missed",
+         f"{operations.started} / {operations.found} / {operations.within_round} / {operations.over_before_look}"
+         f" / {operations.missed}", "none missed", operations.missed == 0, "—"),
+        ("operations found: delay median / p95 (s)", delays(operations.found_delays), "", True, "—"),
+        ("operations found and ended: end reported", f"{operations.end_reported} of {operations.ended}", "all",
+         operations.end_reported == operations.ended, "—"),
+    ]  # fmt: skip
+    counted = sum(1 for c in result["changes"] if c["seq"] <= result["end_seq"])
+    lines = [
+        f"Coverage benchmark: Starter plan, 20 projects x 50 resources + 1 x 200, {elapsed:.0f} s window, "
+        f"{counted} changes in the world; naive poller every {poller_interval_of(result):.0f} s with its own key",
+        "",
+        "| measure | cftui | target | met | naive poller (same load) |",
+        "|---|---|---|---|---|",
+    ]
+    lines += [f"| {n} | {v} | {t} | {'yes' if ok else 'NO'} | {p} |" for n, v, t, ok, p in rows]
+    if verbose:
+        for name, outcome in (("others", others), ("big", big), ("focused", focused)):
+            for change in outcome.missed_changes:
+                lines.append(f"missed ({name}): {change}")
+    return "\n".join(lines)
+
+
+def poller_interval_of(result: dict[str, Any]) -> float:
+    return float(result["poller"].interval)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench coverage", description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=float, default=600.0, help="measurement window in seconds (default 600)")
+    parser.add_argument("--speed", type=float, default=1.0, help="simulator world speed (default 1: real time)")
+    parser.add_argument("--tail", type=float, default=90.0, help="seconds to keep watching after the window")
+    parser.add_argument("--poller-interval", type=float, default=28.0, help="naive poller's cycle (~50 requests/min)")
+    parser.add_argument("--seed", type=int, default=3)
+    parser.add_argument("--verbose", action="store_true", help="list the changes no event reported")
+    args = parser.parse_args(argv)
+    flags = ["--seed", str(args.seed), "--projects", "20", "--resources", "50", "--plan", "starter"]
+    with running_sim(*flags, "--speed", str(args.speed), keys=KEYS) as sim:
+        result = asyncio.run(run(sim, args.duration, args.tail, args.poller_interval))
+    print(report(result, args.verbose))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
