@@ -1,8 +1,10 @@
 """The live monitor on a Starter plan: requests it spends, 429s it meets, and how soon a change becomes an event.
 
 A simulator with 20 projects x 50 resources runs its world sped up; the monitor (interval 5 s, budget 0.5) follows
-one project and sweeps the others. Afterwards every change in the simulator's journal (`/_sim/changes`, with the
-real time it happened) is matched with the event that reported it, and the delays are summarised.
+one project and visits the others in its round (each listed whole: one page each). Afterwards every change in the
+simulator's journal (`/_sim/changes`, with the real time it happened) is matched with the event that reported it,
+and the delays are summarised. No status change is left out as "not observable" any more: every one
+is counted as seen, missed or superseded.
 
     python -m bench monitor [--duration 120] [--speed 10] [--interval 5]
 """
@@ -24,6 +26,7 @@ from cftui.monitor.events import ChangeEvent, EventKind
 from tests.simproc import READ_KEY, SimServer, running_sim
 
 STATUS = EventKind.RESOURCE_STATUS_CHANGED.value
+NEW_RESOURCE_S = 60.0  # a resource this young in another project may not have been seen yet (one round)
 
 
 def _time(text: str) -> float:
@@ -35,7 +38,6 @@ class Outcome:
     delays: list[float] = field(default_factory=list)
     missed: int = 0  # observable, not superseded, and no event came
     superseded: int = 0  # changed again before the next look: nothing left to see
-    unobservable: int = 0  # by design (e.g. a healthy status change in a project nobody looks at)
     missed_changes: list[dict[str, Any]] = field(default_factory=list)
 
     def add(self, delay: float | None, change: dict[str, Any]) -> None:
@@ -113,6 +115,7 @@ def measure(
     matcher = Matcher(events, changes)
     near, far = Outcome(), Outcome()
     unseen: dict[str, dict[str, Any]] = {}  # resource -> its last status change that no event reported
+    created_at = {c["resource_id"]: _time(c["at"]) for c in changes if c["kind"] == "resource.created"}
     for change in changes:
         if change["seq"] > end_seq:
             break
@@ -121,41 +124,33 @@ def measure(
         superseded_at = matcher.next_change_at.get(change["seq"])
         if kind not in ("resource.status_changed", "resource.created", "resource.deleted", "cost.changed"):
             continue  # operation steps and project edits are measured by their own tests
-        if project == focused:
+        # Every status change is observable in every project now (one-page projects are listed whole each round):
+        # the focused project's and the others' are matched alike, each against its own outcome.
+        if project == focused or kind == STATUS:
+            outcome = near if project == focused else far
             if superseded_at is not None and matcher.first(kind, resource, at, superseded_at) is None:
-                near.superseded += 1
+                outcome.superseded += 1
                 if kind == STATUS:
                     unseen[resource] = change
                 continue
             if kind == STATUS:
                 before = unseen.pop(resource, None)
                 if before is not None and before["old"] == change["new"]:
-                    near.superseded += 1  # a flip and its undoing between two looks: nothing changed
+                    outcome.superseded += 1  # a flip and its undoing between two looks: nothing changed
                     continue
                 test = lambda e, c=change: e.new == c["new"]  # noqa: E731
                 delay = matcher.first(kind, resource, at, None, test)
                 if delay is None:  # created and settled between two looks: the creation event tells it
                     delay = matcher.first(EventKind.RESOURCE_CREATED.value, resource, at - 60, None, test)
-                near.add(delay, change)
+                if delay is None and project != focused and created_at.get(resource, -1e18) > at - NEW_RESOURCE_S:
+                    # created and settled before the round came by: another project's creations are told by
+                    # its project event, and the resource's first sight is a baseline
+                    outcome.superseded += 1
+                    continue
+                outcome.add(delay, change)
             else:
-                near.add(matcher.first(kind, resource, at, None), change)
+                outcome.add(matcher.first(kind, resource, at, None), change)
             continue
-        if kind == STATUS and "error" in (change["old"], change["new"]):
-            entering = change["new"] == "error"
-            if superseded_at is not None and superseded_at - at < 0.5:
-                far.superseded += 1
-                continue
-            if not entering and not matcher.seen_in_error(resource, at):
-                far.superseded += 1  # its spell in error was shorter than a sweep round: nothing to leave
-                continue
-            test = (lambda e: e.new == "error") if entering else (lambda e: e.old == "error")
-            delay = matcher.first(STATUS, resource, at, None, test)
-            if delay is None and superseded_at is not None:
-                far.superseded += 1  # flipped back before the sweep came round
-            else:
-                far.add(delay, change)
-        elif kind == STATUS:
-            far.unobservable += 1
         else:
             far.add(matcher.project_event(project, at), change)  # costs, creations and deletions show on the project
     return near, far
@@ -226,8 +221,8 @@ def report(result: dict[str, Any], interval: float, verbose: bool = False) -> st
             far_p95 <= 60,
         ),
         (
-            "others: seen / missed / superseded / not observable",
-            f"{len(far.delays)} / {far.missed} / {far.superseded} / {far.unobservable}",
+            "others: status changes, costs, creations: seen / missed / superseded",
+            f"{len(far.delays)} / {far.missed} / {far.superseded}",
             "none missed",
             far.missed == 0,
         ),

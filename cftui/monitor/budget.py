@@ -20,16 +20,17 @@ MIN_SWEEP_ROUND_INTERVALS = 2.0  # never sweep the others faster than every two 
 # At most 20 sweep requests a second, whatever the plan allows: each costs the UI's event loop parsing and
 # diffing, and a thousand projects are still all looked at within a minute.
 MIN_SWEEP_SPACING = 0.05
-# With many projects, the project list is read every third of a round (at most this rarely) rather than every
-# interval: the round lists every project's resources anyway, and its requests are worth more there.
+# With many projects, the project list is read every third of a round (at most this rarely, per page of the list)
+# rather than every interval: the round lists every project's resources anyway, and its requests are worth more there.
 PROJECT_LIST_MAX_PERIOD = 15.0
 
 
-def project_list_period(interval: float, sweep_round: float) -> float:
-    """Seconds between two reads of the project list: the interval, stretched to a third of a long round."""
+def project_list_period(interval: float, sweep_round: float, pages: int = 1) -> float:
+    """Seconds between two reads of the project list: the interval, stretched to a third of a long round (at most
+    15 s a page: a list of 1,000 projects, ten pages, is read every 150 s at most)."""
     if not math.isfinite(sweep_round):
         return interval
-    return max(interval, min(PROJECT_LIST_MAX_PERIOD, sweep_round / 3.0))
+    return max(interval, min(PROJECT_LIST_MAX_PERIOD * max(1, pages), sweep_round / 3.0))
 
 
 def budget_per_minute(limit: int | None, budget: float, remaining: int | None = None) -> float:

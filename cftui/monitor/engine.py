@@ -399,7 +399,8 @@ class Monitor:
 
     def _list_period(self) -> float:
         """The project list: every interval, or every third of a long round (see budget.project_list_period)."""
-        return budget_maths.project_list_period(self._plan.effective_interval, self._plan.sweep_round)
+        pages = self._jobs.cost_of("projects")
+        return budget_maths.project_list_period(self._plan.effective_interval, self._plan.sweep_round, pages)
 
     def _replan(self) -> None:
         rate = self._budget_rate()
@@ -464,8 +465,11 @@ class Monitor:
             # no other project to visit: the focused project (or nothing) is the whole round
             round_seconds = self._plan.effective_interval if self._store.projects is not None else None
         watched = list(self._operations.watched)
+        if round_seconds is None:
+            return self._tracker.org.view(None, self._tracker.operation_subjects(watched))
+        full_round = round_seconds * self._jobs.largest_full_every(self._tracker.tracked)
         return self._tracker.org.view(
-            round(round_seconds, 1) if round_seconds is not None else None, self._tracker.operation_subjects(watched)
+            round(round_seconds, 1), self._tracker.operation_subjects(watched), round(full_round, 1)
         )
 
     def _full_sweep_per_minute(self) -> float:

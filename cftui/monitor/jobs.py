@@ -116,6 +116,10 @@ class Jobs:
             return True  # never listed whole: the first look learns every status (and the pages)
         return self._visits_since_full[project_id] + 1 >= self.full_every(project_id)
 
+    def largest_full_every(self, exclude: frozenset[str]) -> int:
+        """The largest k among the projects of several pages (1 when every project fits one page)."""
+        return max((self.full_every(p) for p in self._big if p not in exclude), default=1)
+
     def sweep_cost(self, exclude: frozenset[str]) -> float:
         """Requests one round over the other projects is expected to cost, on average."""
         extra = 0.0

@@ -110,9 +110,14 @@ class OrgIndex(dict[str, ResourceRef]):
     def problem_refs(self) -> tuple[ResourceRef, ...]:
         return tuple(sorted((self[rid] for rid in self._problems), key=problem_order))
 
-    def view(self, round_seconds: float | None, operation_subjects: Mapping[str, ResourceRef]) -> OrgView:
+    def view(
+        self,
+        round_seconds: float | None,
+        operation_subjects: Mapping[str, ResourceRef],
+        full_round_seconds: float | None = None,
+    ) -> OrgView:
         """An immutable `OrgView`; the same object as last time when nothing changed (no copy of 100,000 refs)."""
-        key = (self.version, round_seconds, tuple(operation_subjects.items()))
+        key = (self.version, round_seconds, full_round_seconds, tuple(operation_subjects.items()))
         if self._view is None or key != self._view_key:
             self._view = OrgView(
                 resources=MappingProxyType(dict(self)),
@@ -120,6 +125,7 @@ class OrgIndex(dict[str, ResourceRef]):
                 project_seen_at=MappingProxyType(dict(self.project_seen_at)),
                 round_seconds=round_seconds,
                 operation_subjects=MappingProxyType(dict(operation_subjects)),
+                full_round_seconds=full_round_seconds,
             )
             self._view_key = key
         return self._view

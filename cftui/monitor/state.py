@@ -97,6 +97,9 @@ class OrgView:
     project_seen_at: Mapping[str, datetime] = field(default_factory=_empty)  # project id -> last full look
     round_seconds: float | None = None  # how long one round over every project takes at the current budget
     operation_subjects: Mapping[str, ResourceRef] = field(default_factory=_empty)  # operation id -> its resource
+    # how long until every project has had a complete look (a project of several pages is listed whole every k-th
+    # visit, so this is round_seconds x the largest k); None like round_seconds
+    full_round_seconds: float | None = None
 
 
 class PushMode(StrEnum):

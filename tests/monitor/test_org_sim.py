@@ -64,6 +64,7 @@ async def test_every_status_change_in_every_project_has_its_real_old_status(sim_
     assert {p.project_id for p in problems} == set(others)
     assert all(p.status == "error" and p.status_since is not None for p in problems)
     assert snapshot.org.round_seconds is not None and snapshot.org.round_seconds > 0
+    assert snapshot.org.full_round_seconds == snapshot.org.round_seconds, "one page each: one round sees all"
     names = {p["id"]: p["name"] for p in api_get(sim, "projects")}
     assert all(p.project_name == names[p.project_id] for p in problems)
     assert snapshot.problem_counts[others[0]] >= 1
