@@ -460,7 +460,8 @@ class Monitor:
 
     def _org_view(self) -> OrgView:
         """The whole organisation: every resource seen, the problems, each project's age and the round's length."""
-        round_seconds: float | None = self._plan.sweep_round
+        factor = self._push.sweep_factor() if self._push is not None else 1.0  # pushes slow the round down
+        round_seconds: float | None = self._plan.sweep_round * factor
         if round_seconds is None or round_seconds == float("inf"):
             # no other project to visit: the focused project (or nothing) is the whole round
             round_seconds = self._plan.effective_interval if self._store.projects is not None else None
