@@ -47,3 +47,32 @@ async def test_help_describes_cftui_keys_and_hides_textual_internals() -> None:
         await pilot.pause()
         shown = "\n".join(str(child.render()) for child in body.children)
         assert "Open the project's resources" in shown and "super+c" not in shown
+
+
+async def test_help_at_80x24_shows_the_apps_keys_readable_and_g_reaches_the_end() -> None:
+    app = CloudForgeApp(INFO, now=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.feed(update(healthy_snapshot()))
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        titles = [group.title for group in app.screen.groups]
+        assert titles[0] == "Everywhere"
+        # the filter box's editing keys are not listed while it is not being typed in
+        assert not any("Filter box" in title for title in titles)
+        keys = [key for group in app.screen.groups for entry in group.entries for key in entry.keys]
+        assert not any(key.startswith("shift+^") or "ctrl+shift" in key for key in keys), keys
+        body = app.screen.query_one("#help-body")
+        await pilot.pause()
+        # every line fits the dialog: a description wraps beside its keys, never under them
+        lines = "\n".join(str(child.render()) for child in body.children).splitlines()
+        width = body.content_region.width
+        assert lines and max(len(line) for line in lines) <= width, (width, max(lines, key=len))
+        continuation = [line for line in lines if line.startswith(" ") and line.strip()]
+        assert continuation, "some description is long enough to wrap at 80x24"
+        assert all(line.startswith(" " * 17) and line[17] != " " for line in continuation), continuation
+        assert body.max_scroll_y > 0  # the list is longer than the dialog at 80x24
+        await pilot.press("G")
+        await until(pilot, lambda: body.scroll_y == body.max_scroll_y, what="G reached the end")
+        await pilot.press("g")
+        await until(pilot, lambda: body.scroll_y == 0, what="g back to the top")

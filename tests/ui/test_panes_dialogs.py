@@ -189,7 +189,7 @@ async def test_copy_id_in_a_tmux_that_does_not_answer_says_so_and_shows_the_id(t
     app = PanesApp()
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         assert copy_id(app, "res_9f9f", what="resource id", environ=environ)
-        await until(pilot, lambda: any("tmux" in n.message for n in app._notifications), deadline_s=10)
+        await until(pilot, lambda: any("tmux" in n.message for n in app._notifications), timeout=10)
         note = next(n for n in app._notifications if "tmux" in n.message)
         assert (
             note.severity == "warning" and "res_9f9f" in note.message and "could not be handed to tmux" in note.message

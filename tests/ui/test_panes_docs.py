@@ -32,6 +32,10 @@ KEY_NAMES = {
     "enter": "Enter",
     "down": "↓",
     "up": "↑",
+    "home": "Home",
+    "end": "End",
+    "pageup": "PgUp",
+    "pagedown": "PgDn",
 }
 
 

@@ -6,12 +6,13 @@ that screen, the focused one first. A key listed in an earlier group with the sa
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import Binding, BindingsMap, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.dom import DOMNode
@@ -20,6 +21,8 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 KEY_COLUMN = 16
+# the dialog's text is 74 cells wide at 80 columns (border, padding, scroll bar): keys, a space, this
+DESCRIPTION_WIDTH = 56
 
 
 @dataclass
@@ -108,14 +111,39 @@ def group_title(node: DOMNode) -> str:
     return str(custom) if custom else _humanise(type(node).__name__)
 
 
-def _bindings_of(node: DOMNode) -> Iterable[Binding]:
-    for bindings in node._bindings.key_to_bindings.values():
-        yield from bindings
+def _declared_bindings(node: DOMNode) -> list[Binding]:
+    """The bindings `node`'s classes declare in their public `BINDINGS` (a subclass's binding of a key replaces
+    its bases' bindings of that key, as Textual merges them; `Static`'s `inherit_bindings=False` changes nothing
+    here, since `Widget` and `DOMNode` declare no bindings)."""
+    keys: dict[str, list[Binding]] = {}
+    for base in reversed(type(node).__mro__):
+        if issubclass(base, DOMNode):
+            keys.update(BindingsMap(base.__dict__.get("BINDINGS", [])).key_to_bindings)
+    return [binding for bindings in keys.values() for binding in bindings]
 
 
-def _shadowing_keys(app: DOMNode) -> set[str]:
+def _live_bindings(screen: Screen[Any]) -> dict[DOMNode, list[Binding]]:
+    """What the screen's public `active_bindings` adds for the app, the screen and the focused chain: bindings
+    made at run time (`bind`) and keys a keymap changed."""
+    live: dict[DOMNode, list[Binding]] = {}
+    for active in screen.active_bindings.values():
+        live.setdefault(active.node, []).append(active.binding)
+    return live
+
+
+def _bindings_of(node: DOMNode, live: dict[DOMNode, list[Binding]] | None = None) -> Iterable[Binding]:
+    declared = _declared_bindings(node)
+    yield from declared
+    seen = {(binding.key, binding.action) for binding in declared}
+    for binding in (live or {}).get(node, []):
+        if (binding.key, binding.action) not in seen:
+            seen.add((binding.key, binding.action))
+            yield binding
+
+
+def _shadowing_keys(app: DOMNode, live: dict[DOMNode, list[Binding]]) -> set[str]:
     """Keys the app binds with priority: they win over any widget's binding of the same key."""
-    return {binding.key for binding in _bindings_of(app) if binding.priority}
+    return {binding.key for binding in _bindings_of(app, live) if binding.priority}
 
 
 def _widget_sources(screen: Screen[object]) -> list[tuple[str, DOMNode]]:
@@ -130,8 +158,10 @@ def _widget_sources(screen: Screen[object]) -> list[tuple[str, DOMNode]]:
     seen_types: set[type] = set()
     sources: list[tuple[str, DOMNode]] = []
     for widget in ordered:
-        if isinstance(widget, Screen) or type(widget) in seen_types or not widget._bindings.key_to_bindings:
+        if isinstance(widget, Screen) or type(widget) in seen_types or not any(_bindings_of(widget)):
             continue
+        if type(widget).__name__ in TEXT_BOX_TYPES and widget is not focused:
+            continue  # a text box's ~20 editing keys only while typing in it: the app's keys come first
         seen_types.add(type(widget))
         suffix = " (focused)" if widget is focused else ""
         sources.append((group_title(widget) + suffix, widget))
@@ -154,14 +184,15 @@ def collect_key_groups(screen: Screen[object]) -> list[KeyGroup]:
         ("This screen" if type(screen) is Screen else group_title(screen), screen),
         *rest,
     ]
-    shadowed = _shadowing_keys(app)
+    live = _live_bindings(screen)
+    shadowed = _shadowing_keys(app, live)
     shown: set[tuple[str, str]] = set()
     groups: list[KeyGroup] = []
     for title, node in sources:
         group = KeyGroup(title)
         by_meaning: dict[str, KeyEntry] = {}
         by_key: dict[str, KeyEntry] = {}
-        for binding in _bindings_of(node):
+        for binding in _bindings_of(node, live):
             if (node is not app and binding.key in shadowed) or is_hidden(binding, node):
                 continue
             description = help_description(binding, node)
@@ -188,10 +219,18 @@ def collect_key_groups(screen: Screen[object]) -> list[KeyGroup]:
 
 
 def render_group(group: KeyGroup) -> Content:
+    """Keys in their column, descriptions wrapped beside them (never back under the keys), readable at 80x24."""
     lines = []
+    indent = " " * (KEY_COLUMN + 1)
     for entry in group.entries:
         keys = " / ".join(entry.keys)
-        lines.append(Content.assemble((keys.ljust(KEY_COLUMN), "bold"), " ", entry.description))
+        wrapped = textwrap.wrap(entry.description, DESCRIPTION_WIDTH) or [""]
+        if len(keys) > KEY_COLUMN:  # a long list of keys gets its own line
+            lines.append(Content.styled(keys, "bold"))
+            lines += [Content(indent + line) for line in wrapped]
+            continue
+        lines.append(Content.assemble((keys.ljust(KEY_COLUMN), "bold"), " ", wrapped[0]))
+        lines += [Content(indent + line) for line in wrapped[1:]]
     return Content("\n").join(lines)
 
 
@@ -204,6 +243,10 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,q,question_mark", "close", "Close help"),
         Binding("j,down", "scroll_down", "Scroll down", show=False),
         Binding("k,up", "scroll_up", "Scroll up", show=False),
+        Binding("g,home", "scroll_top", "Top", show=False),
+        Binding("G,end", "scroll_bottom", "End", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
     ]
 
     DEFAULT_CSS = """
@@ -248,7 +291,7 @@ class HelpScreen(ModalScreen[None]):
                 for group in self._groups:
                     yield Static(Content(group.title), classes="help-group-title")
                     yield Static(render_group(group), classes="help-group")
-            yield Static(Content("j/k or arrows: scroll   Escape, q or ?: close"), id="help-hint")
+            yield Static(Content("j/k, g/G, PgUp/PgDn: scroll   Escape, q or ?: close"), id="help-hint")
 
     def _screen_below(self) -> Screen[Any]:
         """The screen the user asked for help on: the one under this dialog on the stack."""
@@ -270,3 +313,15 @@ class HelpScreen(ModalScreen[None]):
 
     def action_scroll_up(self) -> None:
         self.query_one("#help-body", VerticalScroll).scroll_up(animate=False)
+
+    def action_scroll_top(self) -> None:
+        self.query_one("#help-body", VerticalScroll).scroll_home(animate=False)
+
+    def action_scroll_bottom(self) -> None:
+        self.query_one("#help-body", VerticalScroll).scroll_end(animate=False, immediate=True)
+
+    def action_page_up(self) -> None:
+        self.query_one("#help-body", VerticalScroll).scroll_page_up(animate=False)
+
+    def action_page_down(self) -> None:
+        self.query_one("#help-body", VerticalScroll).scroll_page_down(animate=False)
