@@ -57,15 +57,17 @@ PROJECT_WIDTH = 24  # a project's name in a line about one of its resources
 NAMES_IN_NOTIFICATION = 3
 ERROR_TOAST_SECONDS = 10.0  # an error toast stays this long; a burst within it replaces it with one summary
 TOAST_RETRY_SECONDS = 0.5  # how often a held toast checks whether the help has closed
+TOAST_NAME_WIDTH = 24  # a toast names each resource in at most this many cells (its line in the feed has it all)
+TOAST_PROJECT_WIDTH = 16
 
 
 def error_summary(broken: Sequence[ChangeEvent], project_of: Callable[[ChangeEvent], str | None]) -> str:
     """`shop/web-1 went to error (res_web1).` or `3 resources in 2 projects went to error: shop/web-1, …`."""
 
     def named(event: ChangeEvent) -> str:
-        name = one_line(event.subject_name or event.subject_id)[:60]
+        name = truncate(one_line(event.subject_name or event.subject_id), TOAST_NAME_WIDTH)
         project = project_of(event)
-        return f"{one_line(project)}/{name}" if project else name
+        return f"{truncate(one_line(project), TOAST_PROJECT_WIDTH)}/{name}" if project else name
 
     if len(broken) == 1:
         return f"{named(broken[0])} went to error ({one_line(broken[0].subject_id)})."
