@@ -18,7 +18,7 @@ from textual.content import Content
 from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 KEY_COLUMN = 16
 # the dialog's text is 74 cells wide at 80 columns (border, padding, scroll bar): keys, a space, this
@@ -160,7 +160,7 @@ def _widget_sources(screen: Screen[object]) -> list[tuple[str, DOMNode]]:
     for widget in ordered:
         if isinstance(widget, Screen) or type(widget) in seen_types or not any(_bindings_of(widget)):
             continue
-        if type(widget).__name__ in TEXT_BOX_TYPES and widget is not focused:
+        if isinstance(widget, Input) and widget is not focused:
             continue  # a text box's ~20 editing keys only while typing in it: the app's keys come first
         seen_types.add(type(widget))
         suffix = " (focused)" if widget is focused else ""
