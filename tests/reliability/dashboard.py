@@ -24,7 +24,7 @@ INTERVAL = 1.0  # seconds between refreshes in these tests (a short interval kee
 # The longest the app may wait before trying again on its own: the engine's backoff cap or the client's, plus
 # one interval, plus slack for a machine shared with other test runs.
 RECOVERY_DEADLINE = max(FAILURE_BACKOFF_CAP, RetryPolicy().cap_s) + INTERVAL + 10.0
-DATA_AGE = re.compile(r"data (just now|\d+[smhd] ago|<\d+[sm] old)")
+DATA_AGE = re.compile(r"data (just now|\d+[smhd] ago|<?\d+[sm] old)")
 HELP_MARKER = "Escape, q or ?: close"  # the help screen's last line, drawn over the dashboard
 WIDTH, HEIGHT = 120, 36
 
