@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import timedelta
+from decimal import Decimal
 
 from textual.widgets import Static
 
-from cftui.monitor.state import Fetched
+from cftui.monitor.state import CostSample, Fetched
 from cftui.ui.app import CloudForgeApp
-from cftui.ui.screens.detail import CostChart, ResourceDetailScreen
+from cftui.ui.screens.detail import CostChart, ResourceDetailScreen, clock_ticks
 from cftui.ui.widgets.status_line import StatusLine
 from tests.ui.builders import INFO, NOW, clock, cost_history, healthy_snapshot, update
 from tests.ui.live import until
@@ -101,3 +102,17 @@ async def test_the_chart_y_axis_is_in_dollars() -> None:
         assert "monthly cost ($)" in drawn
         assert "$" in drawn.replace("monthly cost ($)", "")
         assert "-1.00" not in drawn
+
+
+async def test_the_detail_names_the_project_and_the_chart_axis_reads_clock_times() -> None:
+    app = CloudForgeApp(INFO, now=clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.feed(update(healthy_snapshot()))
+        screen = await open_detail(app, pilot)
+        fields = str(screen.query_one("#detail-fields", Static).render())
+        assert "shop-production (proj_shop)" in fields
+    samples = [CostSample(NOW + timedelta(minutes=20 * i), Decimal("100.00")) for i in range(4)]
+    ticks, labels = clock_ticks(samples)
+    assert labels == ["14:03", "14:23", "14:43", "15:03"] and ticks[0] == 0 and ticks[-1] == 3600
+    short = [CostSample(NOW + timedelta(seconds=60 * i), Decimal("100.00")) for i in range(3)]
+    assert clock_ticks(short)[1][0] == "14:03:27"

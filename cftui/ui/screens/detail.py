@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections import deque
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
 from textual import work
@@ -97,6 +97,7 @@ def operation_lines(operation: Operation | None, operation_id: str | None, now: 
 
 
 Y_TICKS = 5
+X_TICKS = 4  # clock times along the chart's time axis
 MAX_LOOKS = 500  # looks at the cost kept while the detail is open (one a refresh: 40 minutes at 5 s)
 
 
@@ -108,6 +109,17 @@ def dollar_ticks(values: Sequence[float]) -> tuple[list[float], list[str]]:
     step = (high - low) / (Y_TICKS - 1)
     ticks = [low + step * i for i in range(Y_TICKS)]
     return ticks, [money(tick) for tick in ticks]
+
+
+def clock_ticks(samples: Sequence[CostSample]) -> tuple[list[float], list[str]]:
+    """X-axis ticks (seconds since the first sample) labelled with clock times: `14:03`, or `14:03:27` when the
+    samples span under ten minutes; a date leads when they span more than a day."""
+    start, end = samples[0].at, samples[-1].at
+    span = (end - start).total_seconds()
+    fmt = "%H:%M:%S" if span < 600 else ("%H:%M" if span < 86400 else "%m-%d %H:%M")
+    count = X_TICKS if span > 0 else 1
+    ticks = [span * i / max(1, count - 1) for i in range(count)]
+    return ticks, [(start + timedelta(seconds=tick)).strftime(fmt) for tick in ticks]
 
 
 def single_sample_note(samples: Sequence[CostSample]) -> str:
@@ -131,12 +143,11 @@ class CostChart(PlotextPlot):
         plt.title("monthly cost over time (as observed)")
         if len(samples) >= 2:
             start = samples[0].at
-            span_minutes = (samples[-1].at - start).total_seconds() / 60
-            unit, per = ("hours", 3600) if span_minutes > 180 else ("minutes", 60)
-            xs = [(s.at - start).total_seconds() / per for s in samples]
+            xs = [(s.at - start).total_seconds() for s in samples]
             ys = [float(s.monthly_cost) for s in samples]
             plt.plot(xs, ys, marker="braille")
-            plt.xlabel(f"{unit} since the first sample")
+            plt.xticks(*clock_ticks(samples))
+            plt.xlabel("time of day (UTC)" if start.utcoffset() == timedelta(0) else "time of day")
             plt.ylabel("monthly cost ($)")
             plt.yticks(*dollar_ticks(ys))
         self.refresh()
@@ -241,6 +252,13 @@ class ResourceDetailScreen(Screen[None]):
             self._operation = operation
             self._show_fields()
 
+    def _project_label(self) -> str:
+        """`shop-production (proj_…)`: the project's name from the latest list, its id always."""
+        snapshot = getattr(self.app, "latest_snapshot", None)
+        projects = snapshot.projects.value if snapshot is not None and snapshot.projects is not None else ()
+        name = next((p.name for p in projects if p.id == self.project_id and p.name), None)
+        return f"{one_line(name)} ({self.project_id})" if name else self.project_id
+
     def _show_fields(self) -> None:
         if not self._ready:
             return  # on_mount renders whatever arrived before it
@@ -250,6 +268,7 @@ class ResourceDetailScreen(Screen[None]):
         title = f"{one_line(resource.name or resource.id)} · {one_line(resource.type)}"
         self.query_one("#detail-fields").border_title = Content(title + (" · GONE" if self._gone else ""))
         fields = resource_fields(resource, now)
+        fields.insert(2, _line("project", self._project_label()))
         if self._gone:
             fields.insert(0, "This resource is no longer in the project (deleted); showing its last known state.")
         self.query_one("#detail-fields", Static).update(Content("\n".join(fields)))
