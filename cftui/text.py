@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
 
 from rich.cells import cell_len, set_cell_size
 
@@ -21,6 +22,7 @@ __all__ = [
     "age",
     "clock_time",
     "compact_duration",
+    "cost_text",
     "countdown",
     "duration",
     "fit",
@@ -229,3 +231,10 @@ def fit_right(text: str, width: int) -> str:
 
 def _cells(text: str) -> int:
     return len(text) if text.isascii() else cell_len(text)
+
+
+def cost_text(subject: Any) -> str:
+    """A project's or resource's monthly cost for display: `invalid` when the client refused the API's value (it
+    could not be a bill: non-finite, negative, absurd), `—` when the API gave none."""
+    missing = INVALID_MONEY if getattr(subject, "cost_invalid", False) else "—"
+    return money(subject.monthly_cost, missing=missing)

@@ -26,6 +26,7 @@ from cftui.monitor.state import CostSample, Fetched, MonitorUpdate
 from cftui.ui.format import (
     age,
     clock_time,
+    cost_text,
     countdown,
     money,
     one_line,
@@ -58,7 +59,7 @@ def resource_fields(resource: Resource, now: datetime) -> list[str]:
         _line("status", status_badge(resource.status)),
         _line("provider", resource.provider or "—"),
         _line("region", resource.region or "—"),
-        _line("monthly cost", money(resource.monthly_cost)),
+        _line("monthly cost", cost_text(resource)),
         _line("created", _when(resource.created_at, now)),
         _line("updated", _when(resource.updated_at, now)),
         _line("operation", resource.operation_id or "none running"),

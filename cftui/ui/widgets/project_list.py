@@ -20,7 +20,7 @@ from textual.widgets import DataTable
 
 from cftui.api.models import Project
 from cftui.monitor.state import CostSample, MonitorUpdate, Snapshot
-from cftui.ui.format import money, status_badge, status_severity, truncate
+from cftui.ui.format import cost_text, status_badge, status_severity, truncate
 from cftui.ui.messages import ProjectOpened, ProjectSelected
 from cftui.ui.status_style import badge_spans, problem_count_style
 from cftui.ui.textual_adapter import TextTable
@@ -77,7 +77,7 @@ def project_row(project: Project, problems: int | None, samples: Sequence[CostSa
         status_badge(project.status),
         count,
         _problems_text(problems),
-        money(project.monthly_cost),
+        cost_text(project),
         sparkline(samples),
     )
 

@@ -21,7 +21,7 @@ from textual.widgets.tree import TreeNode
 from cftui.api.models import OTHER_CATEGORY, RESOURCE_CATEGORIES, Resource
 from cftui.monitor.state import Fetched, MonitorUpdate, Snapshot
 from cftui.ui.filters import ResourceFilter
-from cftui.ui.format import fit, fit_right, money, one_line, status_badge, status_severity
+from cftui.ui.format import cost_text, fit, fit_right, one_line, status_badge, status_severity
 from cftui.ui.messages import ResourceOpened
 from cftui.ui.status_style import badge_spans
 from cftui.ui.textual_adapter import add_leaves
@@ -50,7 +50,7 @@ def resource_label(resource: Resource, name_width: int, highlighted: bool = Fals
     where = "/".join(one_line(part) for part in (resource.provider, resource.region) if part) or "—"
     name = fit(resource.name or resource.id, name_width)
     place = fit(where, WHERE_WIDTH)
-    plain = f"{badge} {name} {place}{fit_right(money(resource.monthly_cost), COST_WIDTH)}"
+    plain = f"{badge} {name} {place}{fit_right(cost_text(resource), COST_WIDTH)}"
     spans = badge_spans(status_severity(resource.status), 1, len(badge.rstrip()), monochrome=monochrome)
     place_start = len(badge) + 1 + len(name) + 1
     spans.append(Span(place_start, place_start + len(place), "dim"))
