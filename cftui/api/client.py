@@ -106,6 +106,7 @@ class CloudForgeClient:
         self._sleep = sleep
         self._max_concurrency = max(1, max_concurrency)
         self._in_flight = asyncio.Semaphore(self._max_concurrency)
+        self._page_pacer: Callable[[], Awaitable[None]] | None = None
         self._listeners: list[ClientListener] = []
         self._rate = RateLimitInfo()
         self._api_version: str | None = None
@@ -170,6 +171,15 @@ class CloudForgeClient:
             except Exception:
                 log.exception("a client listener failed on %s", type(event).__name__)
 
+    def set_page_pacer(self, pacer: Callable[[], Awaitable[None]] | None) -> None:
+        """Await `pacer()` before each page of a listing after the first: the monitor keeps the pages of a list
+        inside its request budget, whatever the server claims about how many there are."""
+        self._page_pacer = pacer
+
+    @property
+    def max_concurrency(self) -> int:
+        return self._max_concurrency
+
     # --- the API (all GET) ------------------------------------------------------------------------
 
     async def list_projects(self, status: str | None = None) -> ListResult[Project]:
@@ -204,6 +214,8 @@ class CloudForgeClient:
         params = {name: value for name, value in filters.items() if value is not None}
 
         async def fetch_page(page: int) -> Page:
+            if page > 1 and self._page_pacer is not None:
+                await self._page_pacer()
             query = {**params, "page": page, "per_page": PER_PAGE}
 
             async def parse(reply: Reply) -> Page:

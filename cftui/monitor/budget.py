@@ -149,6 +149,18 @@ class RequestWindow:
             return False
         return self._tokens - reserved >= min(cost, self._capacity)
 
+    def seconds_until_page_room(self, budget_rate: float, in_flight: int) -> float:
+        """Seconds before one more page of a listing may go (0: now) so that the minute's requests, sent and
+        possibly in flight, stay under the budget: a list's pages are paced however many the server claims."""
+        cap = max(1.0, budget_rate - 1.0)
+        over = self.used_last_minute() + in_flight + 1 - cap
+        if over <= 0:
+            return 0.0
+        if not self._sent:
+            return 1.0
+        index = min(len(self._sent) - 1, max(0, math.ceil(over) - 1))
+        return max(0.05, self._sent[index] + 60.0 - self._clock())
+
     def seconds_until_spendable(self, cost: float, reserved: float, budget_rate: float) -> float:
         """A lower bound on the wait before `can_spend` may turn true (to sleep that long, not to busy-wait)."""
         self._refill()

@@ -103,6 +103,7 @@ class Monitor:
         self._tasks: set[asyncio.Task[bool]] = set()
         self._snapshot = Snapshot(requested_interval=self._requested_interval)
         self._unsubscribe = client.add_listener(self._on_client_event)
+        client.set_page_pacer(self._pace_page)
         self._push = push  # the webhook receiver (cftui.monitor.push): its logic lives there
         if push is not None:
             push.connect(client, self.ingest_push, lambda: self._publish((), changed={"push"}))
@@ -206,6 +207,7 @@ class Monitor:
         """Stop, and close the history (and the client, when this monitor made it)."""
         await self.stop()
         self._unsubscribe()
+        self._client.set_page_pacer(None)
         await self._feed.aclose()
         if self._owns_client:
             await self._client.aclose()
@@ -266,6 +268,17 @@ class Monitor:
     async def recent_events(self, limit: int = 200, since: datetime | None = None) -> list[ChangeEvent]:
         """The latest events, oldest first: from the history when kept, else from this run's memory."""
         return await self._feed.recent_events(limit, since)
+
+    async def _pace_page(self) -> None:
+        """Before each page of a listing after the first: wait while the minute's budget has no room for it (the
+        pages other requests may have in flight counted as sent), so a list whose `meta` claims thousands of pages
+        is read at the budget's pace, never in a burst."""
+        in_flight = max(0, self._client.max_concurrency - 1)
+        while True:
+            wait = self._window.seconds_until_page_room(self._budget_rate(), in_flight)
+            if wait <= 0:
+                return
+            await asyncio.sleep(min(wait, 5.0))  # the budget changes only as the minute moves on: no event to await
 
     # --- the loop --------------------------------------------------------------------------------------------
 
