@@ -92,8 +92,11 @@ def test_nasty_world_is_shown_literally_and_obeyed_nowhere(tmp_path: Path) -> No
             sim.control("POST", "advance", {"seconds": 10})
             shown = re.escape(_shown(first_shown["name"], 10))
             head = re.escape(_shown(first_shown["name"], 4))  # an event line may cut the name at the pane's edge
-            # its tree row (`✖ error  name`) or its event line (`ERROR running -> error · name`)
-            terminal.wait_for_text(re.compile(rf"error\s+{shown}|-> error · {head}"), timeout=30)
+            # its tree row (`✖ error  name`) or its event line (`ERROR running -> error · project/name`), read in
+            # the events pane zoomed to the whole width: the line names the project before the resource
+            terminal.send_keys("4", "z")
+            terminal.wait_for_text(re.compile(rf"error\s+{shown}|-> error · (?:[^/\s]+/)?{head}"), timeout=30)
+            terminal.send_keys("z")
 
             # every project in turn, the one whose name carries an escape sequence among them
             terminal.send_keys("1")
