@@ -34,20 +34,10 @@ class DashboardHost(App[int]):
     _pending_resource: tuple[str, str] | None
     _empty_note: str | None
 
-    def pane_widget(self, pane: str) -> Widget:
-        raise NotImplementedError
-
-    def note_paused(self, paused: bool) -> None:
-        raise NotImplementedError
-
-    def apply_resource_filter(self) -> None:
-        raise NotImplementedError
-
-    def _select_pending_resource(self) -> None:
-        raise NotImplementedError
-
-    def set_active_pane(self, pane: str) -> None:
-        raise NotImplementedError
-
-    def _retitle(self) -> None:
-        raise NotImplementedError
+    # methods, declared as callables: the App and the mixins define them
+    pane_widget: Callable[[str], Widget]
+    note_paused: Callable[[bool], None]
+    apply_resource_filter: Callable[[], None]
+    _select_pending_resource: Callable[[], None]
+    set_active_pane: Callable[[str], None]
+    _retitle: Callable[[], None]
