@@ -13,7 +13,7 @@ from cftui.api import ApiKey, CloudForgeClient, ReadOnlyViolation
 from tests.simproc import SimServer, running_sim
 
 READ_METHODS = {"list_projects", "get_project", "list_resources", "get_resource", "get_operation"}
-PLUMBING = {"aclose", "add_listener", "forget_rate_limit"}  # local state only: nothing is sent
+PLUMBING = {"aclose", "add_listener", "forget_rate_limit", "set_page_pacer"}  # local state only: nothing is sent
 
 
 @pytest.fixture(scope="module")
