@@ -186,8 +186,10 @@ class Monitor:
             await self._loop()
         finally:
             if self._push is not None:
-                with contextlib.suppress(Exception):
+                try:
                     await asyncio.shield(self._push.stop())
+                except Exception:  # closing must go on; the reason is kept in the log
+                    log.warning("the webhook receiver did not stop cleanly", exc_info=True)
             for task in list(self._tasks):
                 task.cancel()
             if self._tasks:

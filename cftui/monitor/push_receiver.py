@@ -36,6 +36,8 @@ KEEP_ALIVE_S = 5
 MAX_HEADER_BYTES = 16 * 1024
 ACCEPTED = Response(b'{"accepted":true}', 202, media_type="application/json")
 
+log = logging.getLogger(__name__)
+
 
 class BindError(OSError):
     """The receiver cannot listen; the message is a sentence."""
@@ -177,7 +179,9 @@ class PushReceiver:
         sock, self._socket = self._socket, None
         if server is not None:
             server.force_exit = True
-            with contextlib.suppress(Exception):
+            try:
                 await server.shutdown(sockets=[sock] if sock is not None else None)
+            except Exception:  # closing must go on; the reason is kept in the log
+                log.warning("the webhook receiver's server did not shut down cleanly", exc_info=True)
         elif sock is not None:
             sock.close()
