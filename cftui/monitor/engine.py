@@ -318,10 +318,15 @@ class Monitor:
         return IDLE_WAIT
 
     def _candidates(self) -> list[str]:
-        """Job keys in priority order."""
+        """Job keys in priority order. Confirmations of pushes go before polling while push is healthy; when it is
+        not (silent, contradicted), polling is the safety net again and they go after the sweep, so that a backlog
+        of them never delays the sweep's return to full speed. The sweep's due time is computed at the current
+        pace on every look: when push goes silent, a sweep that the slow pace held back is due at once."""
         keys = [f"op:{w.operation_id}" for w in self._operations.active()]
-        if self._push is not None:
-            keys.extend(self._push.confirm_keys(self._budget_rate()))
+        confirmations = self._push.confirm_keys(self._budget_rate()) if self._push is not None else []
+        relaxed = self._push is not None and self._push.healthy()
+        if relaxed or self._paused:
+            keys.extend(confirmations)
         if self._paused:
             return keys
         if self._focused:
@@ -332,10 +337,14 @@ class Monitor:
         if sweep is not None:
             keys.append(f"sweep:{sweep}")
             self._queue.due_at(f"sweep:{sweep}", self._jobs.last_sweep_start + self._sweep_spacing())
+        if not relaxed:
+            keys.extend(confirmations)
         return keys
 
     def _start(self, key: str, cost: float) -> None:
         self._queue.start(key, cost)
+        if self._push is not None and key.startswith("push:"):
+            self._push.confirmation_started(self._budget_rate())
         task = asyncio.create_task(self._run_job(key), name=f"cftui-monitor {key}")
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)

@@ -128,7 +128,8 @@ class PushFeed:
         self._state_flush: asyncio.TimerHandle | None = None
         self._memory = _Memory(clock)
         self._pending: OrderedDict[str, _Pending] = OrderedDict()
-        self._confirm_times: deque[float] = deque()
+        self._confirm_times: deque[float] = deque()  # when each confirmation of the last minute started
+        self._next_confirm_at = -float("inf")
         self._last_delivery: float | None = None
         self._listening_at = clock()
         self._last_contradiction: float | None = None
@@ -267,20 +268,30 @@ class PushFeed:
         return fresh
 
     def confirm_keys(self, budget_rate: float) -> list[str]:
-        """Confirmation jobs the engine may run now: none while they already had their share this minute."""
-        cutoff = self._clock() - 60.0
+        """Confirmation jobs the engine may run now: none while they already had their share this minute, and
+        none before the pace allows. Paced one at a time (never a burst that empties the request budget's bucket:
+        a backlog of confirmations must not starve the sweep, above all when push has just gone silent)."""
+        now = self._clock()
+        cutoff = now - 60.0
         while self._confirm_times and self._confirm_times[0] <= cutoff:
             self._confirm_times.popleft()
-        if not self._pending or len(self._confirm_times) >= max(1.0, CONFIRM_SHARE * budget_rate):
+        if not self._pending or now < self._next_confirm_at:
+            return []
+        if len(self._confirm_times) >= max(1.0, CONFIRM_SHARE * budget_rate):
             return []
         return list(self._pending)
+
+    def confirmation_started(self, budget_rate: float) -> None:
+        """The engine started a confirmation: the next one waits its turn (the share spread over the minute)."""
+        now = self._clock()
+        self._confirm_times.append(now)
+        self._next_confirm_at = now + 60.0 / max(1.0, CONFIRM_SHARE * budget_rate)
 
     async def confirm(self, key: str) -> list[ChangeEvent]:
         """One targeted GET; the events that report a contradiction (none when the API agrees)."""
         pending = self._pending.pop(key, None)
         if pending is None or self._client is None:
             return []
-        self._confirm_times.append(self._clock())
         target = pending.target
         verdict = await self._check(target, pending.events[-1])
         if verdict is None:
@@ -361,8 +372,12 @@ class PushFeed:
         self._state = replace(self._state, mode=mode)
         return True
 
+    def healthy(self) -> bool:
+        """Pushes arrive and confirm: the sweep may relax, and confirmations go before it."""
+        return self._mode() is PushMode.PUSH
+
     def sweep_factor(self) -> float:
-        return self._slowdown if self._mode() is PushMode.PUSH else 1.0
+        return self._slowdown if self.healthy() else 1.0
 
     def state(self, full_sweep_per_minute: float) -> PushState:
         factor = self.sweep_factor()
