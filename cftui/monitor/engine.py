@@ -250,7 +250,7 @@ class Monitor:
         the budget; an operation first learnt from a push is followed like any other."""
         if self._push is None:
             return
-        events, follow = self._push.admit(changes)
+        events, follow = self._push.admit(changes, self._tracker.tracked)
         for operation_id, project_id, resource_id in follow:
             # Followed like one found on a fetched resource: in the focused project (at once, before its next
             # refresh). Elsewhere polling would not see it either (the sweep only lists resources in error); its

@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING
 from cftui.api.errors import NotFound
 from cftui.api.sanitize import one_line
 from cftui.monitor.events import ChangeEvent, EventKind, Severity
-from cftui.monitor.push_events import PushedChange, Target, dedupe_key, to_change
+from cftui.monitor.push_events import PushedChange, Target, to_change
 from cftui.monitor.push_listen import ListenAddress
+from cftui.monitor.push_merge import CountLedger, MergeMemory, count_change, dedupe_keys
 from cftui.monitor.push_receiver import BindError, PushReceiver
 from cftui.monitor.push_verify import MALFORMED, Delivery, Refusal, Verifier
 from cftui.monitor.state import PushMode, PushState
@@ -32,8 +33,6 @@ SWEEP_SLOWDOWN = 4.0  # while pushes arrive and confirm, the sweep of the other 
 CONFIRM_DELAY_S = 1.0  # wait this long before confirming (a read right after a write may lag behind)
 CONFIRM_SHARE = 0.25  # confirmations may use at most this share of the request budget
 MAX_PENDING_CONFIRMATIONS = 200  # beyond this, the oldest are left to polling (counted as unconfirmed)
-MERGE_MEMORY_S = 600.0  # a change seen by one source is matched with the other's for this long
-MERGE_MEMORY_SIZE = 20_000
 MAX_INBOX = 5_000  # verified deliveries waiting for the engine (a flood beyond this is refused: busy)
 STATE_REFRESH_S = 1.0  # counters of refused deliveries are published at most this often
 KEY_PREFIX = "push:"
@@ -48,57 +47,6 @@ class _Pending:
     target: Target
     events: list[ChangeEvent] = field(default_factory=list)
     sent_at: datetime | None = None
-
-
-@dataclass
-class _Seen:
-    value: str | None  # the status (or fields) last seen for this subject and kind
-    pushed: bool  # a push showed it
-    polled: bool  # polling showed it, or was matched with the push that did
-    expires: float
-
-
-class _Memory:
-    """The last change of each (kind, subject) and which source told it, so that push and poll show it once.
-    Polling alone never loses an event to this memory: only a push can make a polled event redundant."""
-
-    def __init__(self, clock: Callable[[], float]) -> None:
-        self._clock = clock
-        self._seen: OrderedDict[tuple[str, str], _Seen] = OrderedDict()
-
-    def _get(self, kind: str, subject: str) -> _Seen | None:
-        seen = self._seen.get((kind, subject))
-        return seen if seen is not None and seen.expires > self._clock() else None
-
-    def pushed(self, key: tuple[str, str, str | None]) -> bool:
-        """A push of `key`: True when it is news (show it), False when either source told it already."""
-        kind, subject, value = key
-        seen = self._get(kind, subject)
-        if seen is not None and seen.value == value:
-            seen.pushed = True
-            return False
-        self._put(kind, subject, _Seen(value, True, False, self._clock() + MERGE_MEMORY_S))
-        return True
-
-    def polled(self, key: tuple[str, str, str | None]) -> bool:
-        """A polled `key`: True when it is news, False when a push already showed it (once)."""
-        kind, subject, value = key
-        seen = self._get(kind, subject)
-        if seen is not None and seen.value == value and seen.pushed and not seen.polled:
-            seen.polled = True
-            return False
-        self._put(kind, subject, _Seen(value, False, True, self._clock() + MERGE_MEMORY_S))
-        return True
-
-    def _put(self, kind: str, subject: str, seen: _Seen) -> None:
-        self._seen.pop((kind, subject), None)
-        self._seen[(kind, subject)] = seen
-        now = self._clock()
-        while self._seen:
-            oldest = next(iter(self._seen.values()))
-            if oldest.expires > now and len(self._seen) <= MERGE_MEMORY_SIZE:
-                break
-            self._seen.popitem(last=False)
 
 
 class PushFeed:
@@ -126,7 +74,8 @@ class PushFeed:
         self._drain_scheduled = False
         self._state_dirty = False
         self._state_flush: asyncio.TimerHandle | None = None
-        self._memory = _Memory(clock)
+        self._memory = MergeMemory(clock)
+        self._counts = CountLedger(clock)
         self._pending: OrderedDict[str, _Pending] = OrderedDict()
         self._confirm_times: deque[float] = deque()  # when each confirmation of the last minute started
         self._next_confirm_at = -float("inf")
@@ -207,24 +156,33 @@ class PushFeed:
     # --- merging with polling ---------------------------------------------------------------------------------
 
     def admit(
-        self, changes: Iterable[PushedChange]
+        self, changes: Iterable[PushedChange], tracked: frozenset[str] = frozenset()
     ) -> tuple[list[ChangeEvent], list[tuple[str, str | None, str | None]]]:
         """The pushed events to show now (not already seen by polling), and the operations to follow
-        (id, project id, resource id)."""
+        (id, project id, resource id). `tracked`: the projects polled resource by resource (their creations and
+        deletions are polled events of their own; elsewhere polling tells them as the project's resource count)."""
         shown: list[ChangeEvent] = []
         follow: list[tuple[str, str | None, str | None]] = []
         merged = 0
         for change in changes:
+            event = change.event
             if change.follow_operation:
-                event = change.event
                 follow.append((change.follow_operation, event.project_id, event.subject_id))
             if change.quiet:
                 continue
-            key = dedupe_key(change.event)
-            if key is not None and not self._memory.pushed(key):
+            keys = dedupe_keys(event)
+            news = not keys or self._memory.pushed(keys)
+            sign = _COUNT_SIGN.get(event.kind, 0)
+            elsewhere = bool(event.project_id) and event.project_id not in tracked
+            if sign and elsewhere and not self._counts.pushed(event.project_id or "", sign):
+                # the project list counted it a moment ago and that was shown: this push is not shown, so what
+                # polling tells later of the resource itself (a problem) is still news
+                self._memory.forget(keys)
+                news = False
+            if not news:
                 merged += 1  # polling (or an earlier delivery) told it already: shown once
                 continue
-            shown.append(change.event)
+            shown.append(event)
             self._expect(change)
         if merged:
             self._state = replace(self._state, merged=self._state.merged + merged)
@@ -235,10 +193,15 @@ class PushFeed:
         kept: list[ChangeEvent] = []
         merged = 0
         for event in events:
-            key = dedupe_key(event) if event.source == "poll" else None
-            if key is not None and not self._memory.polled(key):
-                merged += 1
-                continue
+            if event.source == "poll":
+                counted = count_change(event)
+                keys = dedupe_keys(event)
+                if counted is not None and not self._counts.polled(*counted):
+                    merged += 1  # the pushed creations and deletions in that project, already shown
+                    continue
+                if keys and not self._memory.polled(keys):
+                    merged += 1
+                    continue
             kept.append(event)
         if merged:
             self._state = replace(self._state, merged=self._state.merged + merged)
@@ -389,6 +352,9 @@ class PushFeed:
             sweep_factor=factor,
             saved_per_minute=round(saved, 1),
         )
+
+
+_COUNT_SIGN = {EventKind.RESOURCE_CREATED: 1, EventKind.RESOURCE_DELETED: -1}
 
 
 def _sent_at(event: ChangeEvent) -> datetime | None:

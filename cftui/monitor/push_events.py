@@ -230,27 +230,3 @@ def _threshold(delivery: Delivery, data: dict[str, Any]) -> PushedChange | None:
         source="push",
     )
     return PushedChange(event, Target("project", project_id, project_id, threshold=threshold), None)
-
-
-def dedupe_key(event: ChangeEvent) -> tuple[str, str, str | None] | None:
-    """(kind, subject, value): a polled and a pushed event with the same key are one change (None: never
-    matched). The value tells a status (or the fields, or the cost) so that a later, different change is news."""
-    kind = event.kind
-    if kind is EventKind.RESOURCE_STATUS_CHANGED:
-        return (kind.value, event.subject_id, event.new)
-    if kind is EventKind.COST_CHANGED:
-        if event.data.get("level") != "resource":
-            return None  # a project's total: the push speaks of resources
-        return (kind.value, event.subject_id, event.new)
-    if kind is EventKind.RESOURCE_UPDATED:
-        fields = event.data.get("fields")
-        return (kind.value, event.subject_id, ",".join(sorted(map(str, fields))) if isinstance(fields, list) else None)
-    if kind in (
-        EventKind.RESOURCE_CREATED,
-        EventKind.RESOURCE_DELETED,
-        EventKind.OPERATION_COMPLETED,
-        EventKind.OPERATION_FAILED,
-        EventKind.COST_THRESHOLD_EXCEEDED,
-    ):
-        return (kind.value, event.subject_id, None)
-    return None

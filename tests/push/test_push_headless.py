@@ -124,3 +124,43 @@ def test_watch_looks_at_once_when_a_push_says_the_operation_ended(sim_factory: A
     finally:
         stream.process.kill()
     assert "completed" in stream.stdout
+
+
+def test_events_prints_a_creation_and_a_deletion_in_a_project_once(sim_factory: Any) -> None:
+    # `cftui events` follows no project resource by resource: every creation and deletion is polled only as the
+    # project list's resource count ("6 -> 7 resources"), and pushed as resource.created / resource.deleted
+    sim = sim_factory("--static", "--plan", "enterprise", "--projects", "3", "--resources", "5", "--seed", "44")
+    project = api_get(sim, "projects", status="active")[0]
+    count = project["resource_count"]
+    doomed = api_get(sim, f"projects/{project['id']}/resources")[0]
+    port = _free_port()
+    stream = start_piped(
+        "events", "--format", "jsonl", "--no-history", "--interval", "1", "--webhook-listen", f"127.0.0.1:{port}",
+        "--api-url", sim.base_url,
+    )  # fmt: skip
+    try:
+        wait_for(lambda: _listening(port), timeout=20, message="receiver listening")
+        _register(sim, port, ALL_EVENTS)
+        made = sim.control(
+            "POST", "mutate", {"action": "create_resource", "project_id": project["id"], "type": "vm", "name": "n1"}
+        )
+        # the delivery and the one-second project list race: whichever tells first, the change is printed once
+        stream.wait_for_line(rf'"subject_id":"({made["resource_id"]}|{project["id"]})"')
+        sim.control("POST", "mutate", {"action": "delete_resource", "resource_id": doomed["id"]})
+        stream.wait_for_line(rf'"{doomed["id"]}"|"kind":"project\.updated".*"new":"{count}"')
+        # the project list, read every second, has counted both changes twice over before the end
+        before = len(sim.control("GET", "stats")["recent"])
+        wait_for(
+            lambda: sum(1 for r in sim.control("GET", "stats")["recent"][before:] if r["path"].endswith("/projects"))
+            >= 3,
+            timeout=30, message="the project list read after both changes",
+        )  # fmt: skip
+    finally:
+        assert stream.stop() == 0
+    lines = [json.loads(x) for x in stream.stdout.splitlines()]
+    about = [(e["kind"], e["subject_id"], e["old"], e["new"]) for e in lines if e.get("project_id") == project["id"]]
+    created = [e for e in about if e[:2] == ("resource.created", made["resource_id"])
+               or e == ("project.updated", project["id"], str(count), str(count + 1))]  # fmt: skip
+    deleted = [e for e in about if e[:2] == ("resource.deleted", doomed["id"])
+               or e == ("project.updated", project["id"], str(count + 1), str(count))]  # fmt: skip
+    assert len(created) == 1 and len(deleted) == 1 and len(about) == 2, about

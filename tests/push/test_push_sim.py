@@ -6,10 +6,13 @@ import socket
 from collections import Counter
 from typing import Any
 
+import httpx
+
 from cftui.monitor.events import EventKind
 from cftui.monitor.state import PushMode
 from tests.monitor.helpers import api_get, eventually, journal, last_seq, mutate
 from tests.push.helpers import delivery, encode, post, push_monitor, register, signed_headers
+from tests.simproc import TEST_KEY
 
 SIM = ("--static", "--plan", "enterprise", "--projects", "4", "--resources", "6")
 
@@ -154,3 +157,66 @@ async def test_a_receiver_that_cannot_bind_leaves_polling_at_full_speed(static_s
             push = monitor.snapshot.push
             assert push.mode is PushMode.FAILED and push.sweep_factor == 1.0
             assert push.problem and "cannot listen for webhooks on 127.0.0.1:" in push.problem
+
+
+async def test_resources_created_and_deleted_in_another_project_are_shown_once(sim_factory: Any) -> None:
+    sim = sim_factory(*SIM, "--seed", "36")
+    focused, other = api_get(sim, "projects", status="active")[:2]
+    doomed, late = _running(sim, other["id"]), _running(sim, other["id"], 1)
+    count = other["resource_count"]
+    # an interval of an hour: the project list is read only when the test says (refresh_now), so both orders of
+    # push and poll are played out, not left to a race
+    async with push_monitor(sim, interval=3600) as (monitor, recorder, url):
+        monitor.focus_project(focused["id"])
+        await eventually(lambda: _count(monitor, other["id"]) == count, message="first look")
+        hook = await register(sim, url, ["resource.created", "resource.deleted"])
+
+        # push first: the simulator's deliveries are shown; the project list then counts the same two changes
+        made = await mutate(sim, action="create_resource", project_id=other["id"], type="vm", name="push-new-1")
+        created_id = made["resource_id"]
+        await eventually(lambda: recorder.of("resource.created", created_id), message="pushed creation")
+        monitor.refresh_now()
+        await eventually(lambda: _count(monitor, other["id"]) == count + 1, message="the list counts it")
+        await mutate(sim, action="delete_resource", resource_id=doomed["id"])
+        await eventually(lambda: recorder.of("resource.deleted", doomed["id"]), message="pushed deletion")
+        monitor.refresh_now()
+        await eventually(lambda: _count(monitor, other["id"]) == count, message="the list counts it gone")
+
+        # poll first: the list counts a deletion before its delivery arrives (sent here, signed, a moment later)
+        merged = monitor.snapshot.push.merged
+        await _unregister(sim, hook["id"])
+        await mutate(sim, action="delete_resource", resource_id=late["id"])
+        monitor.refresh_now()
+        await eventually(lambda: _count(monitor, other["id"]) == count - 1, message="the list counts it first")
+        await eventually(lambda: _about(recorder, other["id"])[-1][0] == "project.updated", message="count shown")
+        gone = delivery("resource.deleted", {"project_id": other["id"], "resource_id": late["id"], "resource": late})
+        body = encode(gone)
+        assert (await post(url, body, signed_headers(body, gone))).status_code == 202
+        await eventually(lambda: monitor.snapshot.push.merged > merged, message="the late push merged")
+        await eventually(lambda: monitor.snapshot.push.confirmed >= 2, message="pushes confirmed")
+
+    # each change once, and nothing else about that project
+    assert _about(recorder, other["id"]) == [
+        ("resource.created", created_id, None, "running"),
+        ("resource.deleted", doomed["id"], None, None),
+        ("project.updated", other["id"], str(count), str(count - 1)),
+    ]
+    assert [e.source for e in recorder.events if e.project_id == other["id"]] == ["push", "push", "poll"]
+
+
+def _about(recorder: Any, project_id: str) -> list[tuple[str, str, str | None, str | None]]:
+    return [(e.kind.value, e.subject_id, e.old, e.new) for e in recorder.events if e.project_id == project_id]
+
+
+async def _unregister(sim: Any, hook_id: str) -> None:
+    async with httpx.AsyncClient(timeout=10) as client:
+        response = await client.delete(
+            f"{sim.base_url}/webhooks/{hook_id}", headers={"Authorization": f"Bearer {TEST_KEY}"}
+        )
+    assert response.is_success, response.text
+
+
+def _count(monitor: Any, project_id: str) -> int | None:
+    listed = monitor.snapshot.projects
+    found = [p for p in listed.value if p.id == project_id] if listed else []
+    return found[0].resource_count if found else None
