@@ -94,7 +94,7 @@ async def test_log_lines_are_cut_with_an_ellipsis_at_the_pane_width_and_whole_ag
         await pilot.press("3")
         card = app.query_one(OperationsPane).card("op_789ghi")
         assert card is not None
-        await until(pilot, lambda: bool(card.log_view.lines) and card.log_view.lines[-1].endswith("…"))
+        await until(pilot, lambda: bool(card.log_view.lines) and card.log_view.shown_lines()[-1].endswith("…"))
         assert card.log_view.full_lines[-1].endswith("successfully: pool drained")
         await pilot.resize_terminal(80, 24)  # one pane at a time: the operations pane gets the whole width
-        await until(pilot, lambda: card.log_view.lines[-1].endswith("successfully: pool drained"))
+        await until(pilot, lambda: card.log_view.shown_lines()[-1].endswith("successfully: pool drained"))

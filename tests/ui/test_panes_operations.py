@@ -6,8 +6,10 @@ import asyncio
 from dataclasses import replace
 from datetime import timedelta
 
+from rich.cells import cell_len
 from textual.widgets import Static
 
+from cftui.ui.widgets.operation_card import OperationLogView
 from cftui.ui.widgets.operations import OperationCard, OperationsPane, timing_text
 from tests.ui.panes_world import (
     NASTY_RAW,
@@ -26,6 +28,17 @@ from tests.ui.panes_world import (
 )
 
 SIZE = (120, 40)
+
+
+def shows(log: OperationLogView) -> bool:
+    """The log is laid out and each row on screen starts with its line cut to the log's width (a row ends with
+    the scrollbar's column)."""
+    if log.content_width <= 0:  # not laid out yet (maybe not even mounted)
+        return False
+    rows, shown = rendered_text(log).splitlines(), log.shown_lines()
+    if not rows or not shown:
+        return False
+    return all(row.startswith(line.rstrip()) for row, line in zip(rows, shown[-len(rows) :], strict=False))
 
 
 def world(*ops, names: dict[str, str] | None = None):
@@ -153,19 +166,40 @@ async def test_hostile_text_is_shown_literally_and_clicking_it_does_nothing() ->
         await pilot.click(card.header, offset=(column, 0))
         await pilot.pause()
         assert app.is_running
-        log_lines = card.log_view.full_lines
+        log = card.log_view
+        log_lines = log.full_lines
         assert len(log_lines) == len(NASTY_RAW)
-        # on screen, a line longer than the pane is cut with an ellipsis (a bare cut reads as a typo)
-        shown = list(card.log_view.lines)
-        width = card.log_view.size.width
-        assert all(len(line) < width for line in shown)
+        # on screen, a line longer than the log is cut with an ellipsis (a bare cut reads as a typo), to the
+        # columns beside the scrollbar, once the log is laid out and painted at its width
+        await until(pilot, lambda: shows(log), what="the log painted at its laid-out width")
+        assert log.content_width == log.size.width - 1  # the scrollbar's column is not written over
+        shown = log.shown_lines()
+        assert all(cell_len(line) <= log.content_width for line in shown)
         assert shown[-1].endswith("…") and shown[-1][:-1] in log_lines[-1]
+        assert cell_len(shown[-1]) == log.content_width
         expected = [sanitized(text) for text in NASTY_RAW.values()]
         for line, text in zip(log_lines, expected, strict=True):
             assert line.endswith(text)
             assert "\x1b" not in line and "\x07" not in line and "\u202e" not in line
         assert "oops [/] x" in rendered_text(card.log_view)
         assert "\\x1b]2;pwned\\x07" in log_lines[4]
+
+
+async def test_log_lines_are_cut_again_to_the_new_content_width_when_the_pane_narrows() -> None:
+    app = PanesApp()
+    async with app.run_test(size=SIZE) as pilot:
+        logs = [log_line(1, "step " + "x" * 200), log_line(2, "数据库-🚀-" * 20)]
+        app.feed(update(world(operation("op_1", logs=logs)), new_log_lines={"op_1": logs}))
+        card = app.query_one(OperationsPane).card("op_1")
+        assert card is not None
+        log = card.log_view
+        await until(pilot, lambda: shows(log), what="the log painted at 120 columns")
+        wide = log.content_width
+        await pilot.resize_terminal(80, 24)
+        await until(pilot, lambda: 0 < log.content_width < wide and shows(log), what="the log painted again at 80")
+        assert [cell_len(line) for line in log.shown_lines()] == [log.content_width] * 2
+        assert all(line.endswith("…") for line in log.shown_lines())
+        assert log.full_lines[0].endswith("x" * 200)  # the whole line is kept for a wider pane
 
 
 async def test_long_and_wide_names_do_not_break_the_pane() -> None:
@@ -212,9 +246,14 @@ async def test_an_update_that_changes_nothing_repaints_nothing() -> None:
     async with app.run_test(size=SIZE) as pilot:
         op = operation("op_1", status="completed", progress=100)
         app.feed(update(world(op)))
-        await pilot.pause()
         card = app.query_one(OperationsPane).card("op_1")
         assert card is not None
+        # the card is laid out and painted before repaints are counted
+        await until(
+            pilot,
+            lambda: card.log_view.content_width > 0 and "✔ completed" in rendered_text(card.header),
+            what="the card laid out and painted",
+        )
         repaints: list[str] = []
 
         def counted(widget):

@@ -6,13 +6,14 @@ with lines it has not shown, and the timing line once a second while the operati
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
+from textual.strip import Strip
 from textual.widgets import Log, Static
 
 from cftui.api.models import Operation, OperationLog
@@ -74,34 +75,70 @@ def progress_text(operation: Operation) -> str:
 
 
 class OperationLogView(Log):
-    """The operation's log, each line cut to the pane's width with an ellipsis (a `Log` cuts lines bare).
+    """The operation's log, each line cut with an ellipsis to the columns it has when painted (a `Log` cuts bare).
 
-    The whole lines are kept (`full_lines`, the last `LOG_LINES_PER_OPERATION`) and cut again when the width
-    changes; one column is kept for the scrollbar, which shows once the log is taller than its rows.
+    The log keeps whole lines (the last `LOG_LINES_PER_OPERATION`) and cuts each one as it draws it, to the width
+    inside its gutter and beside its vertical scrollbar. The width is read at paint time, not taken from a
+    `Resize` event: Textual does not send one to a widget that was laid out while off screen, and a cut made
+    before the layout settled would stay too wide (for the same reason it scrolls to its newest lines once it
+    first has rows, told by the screen's layout signal). The scrollbar is always shown (`overflow-y: scroll`), so the
+    width does not jump when the log grows taller than its rows; lines are never scrolled sideways.
+    """
+
+    DEFAULT_CSS = """
+    OperationLogView {
+        overflow-x: hidden;
+        overflow-y: scroll;
+    }
     """
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(max_lines=LOG_LINES_PER_OPERATION, auto_scroll=True, **kwargs)  # type: ignore[arg-type]
-        self._full: deque[str] = deque(maxlen=LOG_LINES_PER_OPERATION)
-        self._cut_width = 0  # 0: not laid out yet, lines are written whole and cut at the first resize
 
     @property
     def full_lines(self) -> list[str]:
-        return list(self._full)
+        return list(self.lines)
+
+    @property
+    def content_width(self) -> int:
+        """The columns a line may use: the width inside the gutter, less the scrollbar (0 before layout)."""
+        return max(0, self.scrollable_content_region.width)
+
+    def shown_lines(self) -> list[str]:
+        """Every line as it is drawn at the current width."""
+        width = self.content_width
+        return [truncate(line, width) for line in self.lines] if width > 0 else []
 
     def add(self, lines: list[str]) -> None:
-        self._full.extend(lines)
-        self.write_lines([self._cut(line) for line in lines])
+        self.write_lines(lines)
 
-    def _cut(self, line: str) -> str:
-        return truncate(line, self._cut_width) if self._cut_width > 0 else line
+    def on_mount(self) -> None:
+        self.screen.screen_layout_refresh_signal.subscribe(self, self._once_laid_out)
 
-    def on_resize(self) -> None:
-        width = max(1, self.size.width - 1)
-        if width != self._cut_width:
-            self._cut_width = width
-            self.clear()
-            self.write_lines([self._cut(line) for line in self._full])
+    def _once_laid_out(self, _screen: object) -> None:
+        """Lines written before the log had rows could not scroll to its end: once it has them, they do (the log
+        shows its newest lines, as it does for every line written after)."""
+        if not self.is_attached or self.scrollable_content_region.height <= 0:
+            return
+        self.screen.screen_layout_refresh_signal.unsubscribe(self)
+        if self.auto_scroll and self.scroll_y < self.max_scroll_y:
+            self.scroll_end(animate=False, immediate=True, x_axis=False)
+
+    def render_line(self, y: int) -> Strip:
+        scroll_y = self.scroll_offset.y
+        index = scroll_y + y
+        width = self.content_width
+        style = self.rich_style
+        if index >= len(self.lines) or width <= 0:
+            return Strip.blank(width, style)
+        text = Text(truncate(self.lines[index], width), no_wrap=True, end="")
+        text.stylize(style)
+        selection = self.text_selection
+        span = selection.get_span(index) if selection is not None else None
+        if span is not None:
+            start, end = span
+            text.stylize(self.screen.get_component_rich_style("screen--selection"), start, None if end == -1 else end)
+        return Strip(text.render(self.app.console)).extend_cell_length(width, style).apply_offsets(0, index)
 
 
 class OperationCard(Vertical):
@@ -121,7 +158,7 @@ class OperationCard(Vertical):
     OperationCard > .op-header { text-style: bold; }
     OperationCard > .op-ids { color: $text-muted; }
     OperationCard > .op-error { color: $error; height: auto; }
-    OperationCard > Log {
+    OperationCard > OperationLogView {
         height: auto;
         max-height: 8;
         background: $surface;
