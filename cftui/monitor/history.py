@@ -29,6 +29,7 @@ from cftui.api.models import cost_value
 from cftui.monitor.events import ChangeEvent
 from cftui.monitor.history_size import MAX_HISTORY_BYTES, WAL_SIZE_LIMIT, bound_size, live_bytes, thin
 from cftui.monitor.state import CostSample
+from cftui.monitor.trend import KEEP_FOR, RECENT_SAMPLES, THIN_BUCKET
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -310,17 +311,21 @@ class History:
 
     # --- reading -----------------------------------------------------------------------------------------------
 
-    async def project_costs(self, per_project: int = 240) -> dict[str, tuple[CostSample, ...]]:
-        """The latest `per_project` samples of every project, oldest first (for sparklines)."""
+    async def project_costs(self, per_project: int = RECENT_SAMPLES) -> dict[str, tuple[CostSample, ...]]:
+        """The latest `per_project` samples of every project, and before them the first of each 10 minutes of the
+        last day and an hour, oldest first (sparklines, the hour's and day's change, the project's chart)."""
+        bucket = THIN_BUCKET.total_seconds()
+        since = time.time() - KEEP_FOR.total_seconds()
 
         def work(db: sqlite3.Connection) -> dict[str, tuple[CostSample, ...]]:
             rows = db.execute(
                 """SELECT subject_id, at, monthly_cost FROM (
                        SELECT subject_id, at, monthly_cost,
-                              ROW_NUMBER() OVER (PARTITION BY subject_id ORDER BY at DESC) AS n
+                              ROW_NUMBER() OVER (PARTITION BY subject_id ORDER BY at DESC) AS n,
+                              ROW_NUMBER() OVER (PARTITION BY subject_id, CAST(at / ? AS INTEGER) ORDER BY at) AS b
                        FROM cost_samples WHERE level = 'project')
-                   WHERE n <= ? ORDER BY subject_id, at""",
-                (per_project,),
+                   WHERE n <= ? OR (b = 1 AND at >= ?) ORDER BY subject_id, at""",
+                (bucket, per_project, since),
             ).fetchall()
             series: dict[str, list[CostSample]] = {}
             for subject_id, at, text in rows:

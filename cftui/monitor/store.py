@@ -15,9 +15,10 @@ from types import MappingProxyType
 from cftui.api.models import Operation, Project, Resource
 from cftui.monitor.history import SampleRow
 from cftui.monitor.state import CostSample, Fetched
+from cftui.monitor.trend import thin_series
 
 MAX_RESOURCE_LISTS = 8  # full resource lists kept for display (the focused project and recent ones)
-MAX_SERIES = 240  # cost samples kept in memory per project or resource
+MAX_SERIES = 300  # cost samples kept in memory per project or resource (thinned past it: see trend.thin_series)
 SAMPLE_EVERY = timedelta(minutes=10)  # a cost is sampled when it changes, or this often when it does not
 MAX_NOTES = 5
 
@@ -71,7 +72,7 @@ class DataStore:
             kept = self.project_costs.get(project_id, ())
             known = {s.at for s in kept}
             merged = sorted([*kept, *(s for s in samples if s.at not in known)], key=lambda s: s.at)
-            self.project_costs[project_id] = tuple(merged[-MAX_SERIES:])
+            self.project_costs[project_id] = thin_series(merged)[-MAX_SERIES:]
             if merged:
                 last = merged[-1]
                 self._last_sample.setdefault(("project", project_id), _LastSample(last.at, last.monthly_cost))
@@ -138,7 +139,10 @@ class DataStore:
 
     @staticmethod
     def _append(series: dict[str, tuple[CostSample, ...]], key: str, row: SampleRow) -> None:
-        series[key] = (*series.get(key, ())[-(MAX_SERIES - 1) :], CostSample(row.at, row.monthly_cost))
+        """Append a sample; past MAX_SERIES the older ones are thinned (the last day stays, coarser) so the series
+        still reaches back a day for the hour's and day's change and the project's chart."""
+        grown = (*series.get(key, ()), CostSample(row.at, row.monthly_cost))
+        series[key] = grown if len(grown) <= MAX_SERIES else thin_series(grown)[-MAX_SERIES:]
 
     # --- operations and notes --------------------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ so a test feeds the app exactly what the engine would post.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -100,6 +101,35 @@ def world_resources(pid: str, count: int = 16, errors: int = 1) -> tuple[Resourc
     return tuple(items)
 
 
+def _path(now: datetime, points: list[tuple[float, str]]) -> tuple[CostSample, ...]:
+    """A sample every 10 minutes (the last at `now`), the cost moving in straight lines through (hours ago, cost)."""
+    samples = []
+    first = points[0][0]
+    for step in range(int(first * 6), -1, -1):
+        ago = step / 6
+        for (old_ago, old_cost), (new_ago, new_cost) in itertools.pairwise(points):
+            if new_ago <= ago <= old_ago:
+                share = (old_ago - ago) / (old_ago - new_ago) if old_ago > new_ago else 1.0
+                cost = Decimal(old_cost) + (Decimal(new_cost) - Decimal(old_cost)) * Decimal(str(round(share, 4)))
+                samples.append(CostSample(now - timedelta(hours=ago), cost.quantize(Decimal("0.01"))))
+                break
+    return tuple(samples)
+
+
+def healthy_costs(now: datetime = NOW) -> dict[str, tuple[CostSample, ...]]:
+    """The projects' cost series: shop-production up 1.6 % in the hour (3.3 % in the day), data-platform flat,
+    shop-staging down 4 % in the day and flat in the hour, ml-experiments watched for 25 minutes only."""
+    return {
+        "proj_shop": _path(
+            now, [(26, "12080.00"), (24, "12100.00"), (1, "12303.15"), (0.5, "12310.00"), (0, "12500.00")]
+        ),
+        "proj_data": _path(now, [(26, "8420.50"), (0, "8420.50")]),
+        "proj_stage": _path(now, [(26, "1365.00"), (24, "1364.84"), (2, "1310.25"), (0, "1310.25")]),
+        "proj_ml": _path(now, [(25 / 60, "630.00"), (0, "640.00")]),
+        "proj_old": _path(now, [(26, "0.00"), (0, "0.00")]),
+    }
+
+
 def healthy_snapshot(now: datetime = NOW) -> Snapshot:
     projects = (
         project("proj_shop", "shop-production", "12500.00", 16),
@@ -109,13 +139,7 @@ def healthy_snapshot(now: datetime = NOW) -> Snapshot:
         project("proj_old", "legacy-billing", "0.00", 0, status="archived"),
     )
     resources = {"proj_shop": Fetched(world_resources("proj_shop"), now - timedelta(seconds=2))}
-    costs = {
-        p.id: tuple(
-            CostSample(now - timedelta(minutes=10 - i), (p.monthly_cost or Decimal(0)) + Decimal(i * (7 - i)))
-            for i in range(10)
-        )
-        for p in projects
-    }
+    costs = healthy_costs(now)
     return Snapshot(
         projects=Fetched(projects, now - timedelta(seconds=3)),
         resources=resources,

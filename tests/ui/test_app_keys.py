@@ -13,6 +13,7 @@ from textual.command import CommandPalette
 
 from cftui.monitor.state import ConnectionState, ConnectionStatus, CostSample, Fetched, RateBudget
 from cftui.ui.app import CloudForgeApp
+from cftui.ui.cost_trend import SPARK_POINTS
 from cftui.ui.screens.help import HelpScreen
 from cftui.ui.widgets.event_feed import EventFeed
 from cftui.ui.widgets.project_list import ProjectList, sparkline
@@ -89,7 +90,7 @@ def test_sparkline_scales_between_min_and_max() -> None:
     at = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
     costs = [1000 + 40 * (i % 5) for i in range(10)]  # moves of 16 %
     line = sparkline([CostSample(at + timedelta(minutes=i), Decimal(cost)) for i, cost in enumerate(costs)])
-    assert len(line) == 8 and set(line) <= set("▁▂▃▄▅▆▇█"), "the last eight samples"
+    assert len(line) == SPARK_POINTS and set(line) <= set("▁▂▃▄▅▆▇█"), "the last few samples"
     assert "▁" in line and "█" in line
     assert sparkline(()) == ""
 

@@ -1,4 +1,5 @@
-"""The project list: name, status, resources, problems, monthly cost and a cost sparkline per project.
+"""The project list: name, status, resources, problems, monthly cost, a cost sparkline and the cost's change over
+the last hour and day per project.
 
 A `DataTable` (`TextTable`) kept in step with the snapshot by targeted edits: only cells whose text changed are
 updated, and only they repaint; rows are added and removed one by one, and the rows are re-ordered only when the
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from datetime import datetime
 from decimal import Decimal
 from typing import ClassVar
 
@@ -20,6 +22,8 @@ from textual.widgets import DataTable
 
 from cftui.api.models import Project
 from cftui.monitor.state import CostSample, MonitorUpdate, Snapshot
+from cftui.monitor.trend import DAY, HOUR
+from cftui.ui.cost_trend import UNKNOWN, change_cell, sparkline
 from cftui.ui.format import cost_text, status_badge, status_severity, truncate
 from cftui.ui.messages import ProjectOpened, ProjectSelected
 from cftui.ui.status_style import badge_spans, problem_count_style
@@ -27,9 +31,6 @@ from cftui.ui.textual_adapter import TextTable
 
 MAX_ROWS = 2_000
 SYNC_EVERY_S = 0.25
-SPARK_BARS = "▁▂▃▄▅▆▇█"
-SPARK_POINTS = 8
-MIN_RELATIVE_SPAN = 0.01  # a sparkline's scale spans at least 1 % of the cost
 NAME_WIDTH = 24
 SORT_MODES = ("cost", "name", "problems")
 COLUMNS = (
@@ -39,26 +40,11 @@ COLUMNS = (
     ("problems", "Errs"),
     ("cost", "Cost/month"),
     ("trend", "Trend"),
+    ("hour", "1h %"),  # the cost's change over the last hour and day (cost_trend: `—` before history reaches back)
+    ("day", "1d %"),
 )
 
-Row = tuple[str, str, str, str, str, str]
-
-
-def sparkline(samples: Sequence[CostSample], points: int = SPARK_POINTS) -> str:
-    """The last `points` costs as block glyphs, scaled between their own minimum and maximum.
-
-    The scale spans at least `MIN_RELATIVE_SPAN` of the cost, centred on the values: a bill moving by cents draws
-    as a near-flat line, not as a full-height jump."""
-    values = [float(s.monthly_cost) for s in samples[-points:]]
-    if not values:
-        return ""
-    low, high = min(values), max(values)
-    span = max(high - low, max(abs(low), abs(high)) * MIN_RELATIVE_SPAN)
-    if span < 1e-9:
-        return SPARK_BARS[3] * len(values)
-    base = (low + high - span) / 2
-    scale = (len(SPARK_BARS) - 1) / span
-    return "".join(SPARK_BARS[round((v - base) * scale)] for v in values)
+Row = tuple[str, str, str, str, str, str, str, str]
 
 
 UNCOUNTED = "?"  # the project's errors were not counted yet (before its first look): unknown, not zero (see help)
@@ -70,8 +56,12 @@ def _problems_text(problems: int | None) -> str:
     return f"{problems} ✖" if problems else "0  "
 
 
-def project_row(project: Project, problems: int | None, samples: Sequence[CostSample]) -> Row:
+def project_row(
+    project: Project, problems: int | None, samples: Sequence[CostSample], now: datetime | None = None
+) -> Row:
+    """The row's cells; the changes run up to `now` (the data's time; the latest sample's when not given)."""
     count = "—" if project.resource_count is None else str(project.resource_count)
+    until = now if now is not None else (samples[-1].at if samples else None)
     return (
         truncate(project.name or project.id, NAME_WIDTH),
         status_badge(project.status),
@@ -79,6 +69,8 @@ def project_row(project: Project, problems: int | None, samples: Sequence[CostSa
         _problems_text(problems),
         cost_text(project),
         sparkline(samples),
+        change_cell(samples, HOUR, until) if until is not None else UNKNOWN,
+        change_cell(samples, DAY, until) if until is not None else UNKNOWN,
     )
 
 
@@ -90,7 +82,7 @@ def _cell(column: str, text: str, monochrome: bool = False) -> Text:
         if not monochrome and text.endswith("✖"):
             cell.stylize("red", len(text) - 1)
         return cell
-    if column in ("count", "cost", "problems"):
+    if column in ("count", "cost", "problems", "hour", "day"):
         return Text(text, justify="right")
     if column == "status":
         cell = Text(text)
@@ -119,8 +111,9 @@ class ProjectList(TextTable):
         self._rows: dict[str, Row] = {}
         self._order: list[str] = []
         self._name_cells: dict[str, Text] = {}
-        # project id -> (project, problems, cost samples, row): the inputs are held, so identity checks are sound
-        self._row_cache: dict[str, tuple[Project, int | None, Sequence[CostSample], Row]] = {}
+        # project id -> (project, problems, cost samples, data time, row): the inputs are held, so identity checks
+        # are sound; the data time moves the hour's and day's window
+        self._row_cache: dict[str, tuple[Project, int | None, Sequence[CostSample], datetime | None, Row]] = {}
         self._last_sync = 0.0
         self._sync_timer: Timer | None = None
         self._chosen_cache: tuple[tuple[Project, ...], tuple[str, str, bool], dict | None, list[Project]] | None = None
@@ -224,19 +217,26 @@ class ProjectList(TextTable):
         chosen = self._chosen(snapshot, projects)
         self.total_matching = len(chosen)
         costs, counts = snapshot.project_costs, snapshot.problem_counts
+        now = snapshot.projects.fetched_at.replace(second=0, microsecond=0)  # a new window once a minute at most
         if len(self._row_cache) > 2 * len(projects) + 100:  # projects went away: forget them
             known = {p.id for p in projects}
             self._row_cache = {pid: entry for pid, entry in self._row_cache.items() if pid in known}
-        return [(p.id, self._row(p, counts.get(p.id), costs.get(p.id, ()))) for p in chosen[:MAX_ROWS]]
+        return [(p.id, self._row(p, counts.get(p.id), costs.get(p.id, ()), now)) for p in chosen[:MAX_ROWS]]
 
-    def _row(self, project: Project, problems: int | None, samples: Sequence[CostSample]) -> Row:
+    def _row(self, project: Project, problems: int | None, samples: Sequence[CostSample], now: datetime) -> Row:
         """The row's text, reused while its inputs are the very same objects (updates come many times a second
         at scale, and usually change a handful of projects)."""
         cached = self._row_cache.get(project.id)
-        if cached is not None and cached[0] is project and cached[1] == problems and cached[2] is samples:
-            return cached[3]
-        row = project_row(project, problems, samples)
-        self._row_cache[project.id] = (project, problems, samples, row)
+        if (
+            cached is not None
+            and cached[0] is project
+            and cached[1] == problems
+            and cached[2] is samples
+            and cached[3] == now
+        ):
+            return cached[4]
+        row = project_row(project, problems, samples, now)
+        self._row_cache[project.id] = (project, problems, samples, now, row)
         return row
 
     def _sync(self) -> None:
