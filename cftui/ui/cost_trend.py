@@ -2,9 +2,9 @@
 
 The sparkline's rule: its scale spans the samples' own range, but never less than `MIN_RELATIVE_SPAN` (10 %) of
 their mean, centred on them. A bill moving by 1.6 % climbs about one step of eight (`▄▄▄▅`), not the whole
-height; a move of 10 % or more uses the whole height. The change is the number beside it: `↑1.6%` over the last
-hour and the last day (`1h %`, `1d %` in the project list), from the cost history (see `cftui.monitor.trend`); `—` where cftui has not watched the
-project that long.
+height; a move of 10 % or more uses the whole height. The change is the number beside it: `↑1.6` over the last
+hour and the last day (`1h %`, `1d %` in the project list), from the cost history (see `cftui.monitor.trend`);
+`—` where cftui has not watched the project that long.
 """
 
 from __future__ import annotations
