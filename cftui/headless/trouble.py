@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 
 from cftui.api.client_events import ClientEvent, RateLimitWait, RequestFinished, RetryScheduled
-from cftui.api.errors import ApiError, RateLimited, utc_moment
+from cftui.api.errors import utc_moment
 from cftui.headless.output import with_request_id
+from cftui.monitor.state import ConnectionState, ConnectionStatus
 
 
 def clock(moment: datetime) -> str:
@@ -38,8 +39,11 @@ class TroubleNotes:
             self.current = None
             self.note("The CloudForge API answers again.")
 
-    def gave_up(self, error: ApiError, next_try: datetime) -> None:
-        """The client's own retries ran out; the command keeps trying until its timeout."""
-        kind = "rate" if isinstance(error, RateLimited) else "down"
-        sentence = with_request_id(f"{error}; trying again at {clock(next_try)}", error.request_id)
-        self._say((kind, type(error).__name__), sentence)
+    def gave_up(self, state: ConnectionState) -> None:
+        """The monitor gave up on a request after the client's own retries (`state.gave_up`) and tries again at
+        `state.next_attempt_at`; the command keeps trying until its timeout."""
+        kind = "rate" if state.status is ConnectionStatus.RATE_LIMITED else "down"
+        now = datetime.now(UTC)
+        next_try = max(state.next_attempt_at or now, now)
+        sentence = with_request_id(f"{state.last_error}; trying again at {clock(next_try)}", state.request_id)
+        self._say((kind, state.status.value), sentence)

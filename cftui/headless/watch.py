@@ -12,10 +12,8 @@ from cftui.headless.durations import duration_argument
 from cftui.headless.exit_codes import ExitCode
 
 if TYPE_CHECKING:
-    import asyncio
-
-    from cftui.api.client import CloudForgeClient
     from cftui.config import Settings
+    from cftui.monitor import Monitor
     from cftui.monitor.push import PushFeed
     from cftui.monitor.push_events import PushedChange
 
@@ -72,16 +70,15 @@ async def _watch(
     import asyncio
     import signal
 
-    from cftui.api.client import CloudForgeClient
     from cftui.api.keys import KeyPolicyError
     from cftui.headless.output import is_terminal
     from cftui.headless.session import CommandFailed
     from cftui.headless.watch_display import LiveWatchDisplay, PlainWatchDisplay
-    from cftui.headless.watch_follow import follow, still_running
+    from cftui.headless.watch_follow import OUTAGE_MAX_WAIT, Follower, still_running
     from cftui.headless.watch_names import NameFinder
     from cftui.headless.watch_record import EndRecorder
     from cftui.headless.watch_track import OperationTracker
-    from cftui.monitor.history import History
+    from cftui.monitor import build_monitor
 
     this_task = asyncio.current_task()
     assert this_task is not None
@@ -94,16 +91,16 @@ async def _watch(
     else:
         display = PlainWatchDisplay(trackers, output_format=output_format)
     try:
-        client = CloudForgeClient(settings.api_url, settings.api_key, key_hint=settings.key_hint)
+        # the monitor follows these operations and polls nothing else
+        monitor = build_monitor(settings, operations=operation_ids, max_backoff=OUTAGE_MAX_WAIT)
     except KeyPolicyError as error:
         raise CommandFailed(str(error)) from None
-    names = NameFinder(client)
-    history = History.for_api_url(settings.api_url) if settings.history else None
-    recorder = EndRecorder(history, names, on_news=display.note)
-    wake = asyncio.Event()
-    push = _push_wakes(settings, client, set(operation_ids), wake)
-    try:
-        async with client:
+    names = NameFinder(monitor.client)
+    recorder = EndRecorder(names)
+    follower = Follower(monitor, operation_ids, display, trackers, names=names, on_end=recorder.ended)
+    push = _push_wakes(settings, monitor, set(operation_ids))
+    with follower:
+        try:
             if push is not None:
                 await push.start()
                 if push.state(0.0).problem:
@@ -111,26 +108,22 @@ async def _watch(
             with display:
                 try:
                     async with asyncio.timeout(limit):
-                        await follow(
-                            client, operation_ids, display, trackers, budget=settings.budget, on_end=recorder.ended,
-                            wake=wake, names=names,
-                        )  # fmt: skip
+                        await follower.follow()
                 except TimeoutError:
                     still = still_running(trackers)
                     raise CommandFailed(f"Timed out after {limit:g} s; still running: {still}.") from None
-    finally:
-        if push is not None:
-            await asyncio.shield(push.stop())
-        await asyncio.shield(recorder.save())  # what did end is history, whatever happened to the rest
+        finally:
+            if push is not None:
+                await asyncio.shield(push.stop())
+            await asyncio.shield(recorder.save(monitor))  # what did end is history, whatever happened to the rest
+            await asyncio.shield(monitor.aclose())
     failed = [t for t in trackers.values() if not t.succeeded]
     return ExitCode.TROUBLE if failed else ExitCode.OK
 
 
-def _push_wakes(
-    settings: Settings, client: CloudForgeClient, operation_ids: set[str], wake: asyncio.Event
-) -> PushFeed | None:
-    """With --webhook-listen: a verified delivery about a followed operation makes `watch` look at once (the
-    look is the confirmation: what is shown is always what the API answers)."""
+def _push_wakes(settings: Settings, monitor: Monitor, operation_ids: set[str]) -> PushFeed | None:
+    """With --webhook-listen: a verified delivery about a followed operation makes the monitor look at it at once
+    (the look is the confirmation: what is shown is always what the API answers)."""
     if not (settings.webhook_listen and settings.webhook_secret):
         return None
     from cftui.monitor.push import PushFeed
@@ -139,8 +132,9 @@ def _push_wakes(
     feed = PushFeed(parse_listen(settings.webhook_listen), settings.webhook_secret)
 
     def on_changes(changes: list[PushedChange]) -> None:
-        if any(change.event.subject_id in operation_ids for change in changes):
-            wake.set()
+        for change in changes:
+            if change.event.subject_id in operation_ids:
+                monitor.look_now(change.event.subject_id)
 
-    feed.connect(client, on_changes, lambda: None)
+    feed.connect(monitor.client, on_changes, lambda: None)
     return feed

@@ -1,7 +1,7 @@
 """How `cftui watch` shows operations: a live rich progress display on a terminal, plain lines on a pipe.
 
-Both take the same calls: `show(operation, now)` after every poll and `note(sentence)` for trouble on the way
-(rate limits, outages), which goes to stderr.
+Both take the same calls: `show(operation, now, new_lines)` after every poll (with the log lines the monitor
+delivered with it) and `note(sentence)` for trouble on the way (rate limits, outages), which goes to stderr.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from rich.progress import BarColumn, Progress, ProgressColumn, Task, TaskID
 from rich.table import Column
 from rich.text import Text
 
-from cftui.api.models import Operation
+from cftui.api.models import Operation, OperationLog
 from cftui.api.sanitize import one_line
 from cftui.headless.output import format_seconds, format_time, say_error, silence_stdout
 from cftui.headless.session import CommandFailed
@@ -50,8 +50,8 @@ class PlainWatchDisplay:
     def __exit__(self, *exc: object) -> None:
         return None
 
-    def show(self, operation: Operation, now: datetime) -> None:
-        records = self.trackers[operation.id].update(operation, now)
+    def show(self, operation: Operation, now: datetime, new_lines: tuple[OperationLog, ...]) -> None:
+        records = self.trackers[operation.id].update(operation, now, new_lines)
         lines = [_json_line(r.to_json()) if self.jsonl else r.plain() for r in records]
         if lines:
             try:
@@ -137,9 +137,9 @@ class LiveWatchDisplay:
                 self.progress.live.transient = True  # stop() then erases the display instead of leaving it
         self.progress.stop()
 
-    def show(self, operation: Operation, now: datetime) -> None:
+    def show(self, operation: Operation, now: datetime, new_lines: tuple[OperationLog, ...]) -> None:
         tracker = self.trackers[operation.id]
-        for log in tracker.new_logs(operation):
+        for log in new_lines:
             stamp = format_time(log.timestamp or now)
             line = Text.assemble((stamp, "dim"), " ", (one_line(operation.id), "bold"), " ", one_line(log.message))
             self.progress.console.print(line)

@@ -1,42 +1,33 @@
-"""The `cftui watch` loop: poll each unfinished operation until all have ended, riding out outages.
+"""`cftui watch` on the monitor: the engine follows the operations (and polls nothing else); this turns its updates
+into what the display says, in the order they came, and decides when the command is over.
 
-It uses the client directly: following a few operations needs no project polling, and the client already
-retries, waits out rate limits and reports both as events (said on stderr by `TroubleNotes`).
+Cadence, the request budget and the waits after an outage are the monitor's; the client's retries and rate-limit
+waits, and the monitor giving up on a request until later, are said on stderr by `TroubleNotes`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import random
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Protocol
 
-from cftui.api.client import CloudForgeClient
-from cftui.api.errors import ApiError, AuthenticationFailed, Forbidden, NotFound, RateLimited, ValidationFailed
-from cftui.api.models import Operation
+from cftui.api.errors import NotFound, ValidationFailed
+from cftui.api.models import Operation, OperationLog
 from cftui.headless.output import with_request_id
 from cftui.headless.session import CommandFailed, api_failure
 from cftui.headless.trouble import TroubleNotes
 from cftui.headless.watch_names import NameFinder
 from cftui.headless.watch_track import OperationTracker
+from cftui.monitor import Monitor
+from cftui.monitor.state import ConnectionStatus, MonitorUpdate
 
-MIN_PERIOD = 1.0  # seconds between polls of one operation while it runs
-OUTAGE_PAUSE = (2.0, 8.0)  # after the client gave up: wait a little (jittered) and try again
+OUTAGE_MAX_WAIT = 8.0  # seconds at most between two tries while the API is down (the monitor's backoff cap)
 
 
 class Display(Protocol):
-    def show(self, operation: Operation, now: datetime) -> None: ...
+    def show(self, operation: Operation, now: datetime, new_lines: tuple[OperationLog, ...]) -> None: ...
     def note(self, sentence: str) -> None: ...
-
-
-def poll_period(client: CloudForgeClient, unfinished: int, budget: float) -> float:
-    """At least MIN_PERIOD, and slow enough to stay within the budget's share of the rate limit."""
-    limit = client.rate_limit.limit
-    if not limit or unfinished == 0:
-        return MIN_PERIOD
-    return max(MIN_PERIOD, unfinished * 60.0 / (limit * budget))
 
 
 def still_running(trackers: dict[str, OperationTracker]) -> str:
@@ -49,63 +40,101 @@ def still_running(trackers: dict[str, OperationTracker]) -> str:
     return ", ".join(parts)
 
 
-async def _poll(client: CloudForgeClient, op_id: str, notes: TroubleNotes) -> Operation | None:
-    """One operation's state, or None after trouble worth waiting out (already said on stderr)."""
-    try:
-        return await client.get_operation(op_id)
-    except NotFound as error:
+def refusal_sentence(operation_id: str, error: NotFound | ValidationFailed) -> str:
+    if isinstance(error, NotFound):
         hint = f"; {error.hint}" if error.hint else ""  # "is the API URL missing /v2?"
-        raise CommandFailed(with_request_id(f"There is no operation {op_id}{hint}.", error.request_id)) from None
-    except (AuthenticationFailed, Forbidden, ValidationFailed) as error:
-        # none of these mends itself: an invalid id (refused before sending, or by the API) is not waited out
-        raise CommandFailed(api_failure(error)) from None
-    except ApiError as error:
-        now = datetime.now(UTC)
-        if isinstance(error, RateLimited):
-            next_try = max(error.retry_at, now + timedelta(seconds=1))
-        else:
-            next_try = now + timedelta(seconds=random.uniform(*OUTAGE_PAUSE))
-        notes.gave_up(error, next_try)
-    await asyncio.sleep(max(0.0, (next_try - datetime.now(UTC)).total_seconds()))
-    return None
+        return with_request_id(f"There is no operation {operation_id}{hint}.", error.request_id)
+    return api_failure(error)  # an id that cannot be one: refused before sending, or by a 400
 
 
-async def follow(
-    client: CloudForgeClient, operation_ids: Sequence[str], display: Display, trackers: dict[str, OperationTracker],
-    *, budget: float, on_end: Callable[[Operation, Operation | None, datetime], None] | None = None,
-    wake: asyncio.Event | None = None, names: NameFinder | None = None,
-) -> None:  # fmt: skip
-    """Return once every operation has ended; raise CommandFailed for an unknown id or a refused key. With
-    `names`, an operation's resource (and project) is named before anything is said about it."""
-    notes = TroubleNotes(display.note)
-    remove = client.add_listener(notes.on_client_event)
-    try:
-        while True:
-            unfinished = [op_id for op_id in operation_ids if not trackers[op_id].finished]
-            if not unfinished:
-                return
-            for op_id in unfinished:
-                operation = await _poll(client, op_id, notes)
-                if operation is not None:
-                    # the API may answer with its own spelling of the id; we keep following the one asked for
-                    operation = operation.model_copy(update={"id": op_id})
-                    if names is not None and trackers[op_id].last is None:
-                        trackers[op_id].name = await names.find(operation.resource_id)
-                    previous, now = trackers[op_id].last, datetime.now(UTC)
-                    display.show(operation, now)
-                    if on_end is not None and operation.is_finished:
-                        on_end(operation, previous, now)
-            if any(not trackers[op_id].finished for op_id in operation_ids):
-                await _nap(poll_period(client, len(unfinished), budget), wake)
-    finally:
-        remove()
+class Follower:
+    """Listens to the monitor (inside `with`); `follow()` runs it and returns once every operation has ended, and
+    raises CommandFailed for an unknown id or a refused key. With `names`, an operation's resource (and project) is
+    named before anything is said about it."""
 
+    def __init__(
+        self,
+        monitor: Monitor,
+        operation_ids: Sequence[str],
+        display: Display,
+        trackers: dict[str, OperationTracker],
+        *,
+        names: NameFinder | None = None,
+        on_end: Callable[[Operation, Operation | None, datetime], None] | None = None,
+    ) -> None:
+        self._monitor = monitor
+        self._operation_ids = list(operation_ids)
+        self._display = display
+        self._trackers = trackers
+        self._names = names
+        self._on_end = on_end
+        self._notes = TroubleNotes(display.note)
+        self._updates: asyncio.Queue[MonitorUpdate | None] = asyncio.Queue()
+        self._notes_seen: tuple[str, ...] = ()
+        self._removers: list[Callable[[], None]] = []
 
-async def _nap(seconds: float, wake: asyncio.Event | None) -> None:
-    """Sleep until the next poll, or until a pushed delivery about a followed operation says to look now."""
-    if wake is None:
-        await asyncio.sleep(seconds)
-        return
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(wake.wait(), seconds)
-    wake.clear()
+    def _on_update(self, update: MonitorUpdate) -> None:
+        """On the engine's turn: queued, so that names can be looked up before an operation is first shown."""
+        notes = update.snapshot.notes
+        if notes != self._notes_seen:
+            # the monitor's own notes (the history file's trouble, an internal error), said at once, also while
+            # stopping; an operation it stopped watching is said in this command's words instead
+            refusals = set(update.snapshot.operation_errors.values())
+            for sentence in notes:
+                if sentence not in self._notes_seen and sentence not in refusals:
+                    self._display.note(sentence)
+            self._notes_seen = notes
+        self._updates.put_nowait(update)
+
+    def __enter__(self) -> Follower:
+        """Listen from the monitor's first update to its last history write (closing it may still say one)."""
+        self._removers = [
+            self._monitor.client.add_listener(self._notes.on_client_event),
+            self._monitor.add_listener(self._on_update),
+        ]
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for remove in self._removers:
+            remove()
+
+    async def follow(self) -> None:
+        engine = asyncio.create_task(self._monitor.run(), name="cftui-watch monitor")
+        engine.add_done_callback(lambda _: self._updates.put_nowait(None))
+        try:
+            while not all(tracker.finished for tracker in self._trackers.values()):
+                update = await self._updates.get()
+                if update is None:  # the engine stopped by itself: only a bug does that
+                    engine.result()
+                    raise CommandFailed("The monitor stopped before every operation ended.")
+                await self._take(update)
+        finally:
+            await asyncio.shield(self._monitor.stop())  # its requests stop, the history is flushed
+            engine.cancel()  # in case it had not started yet (then stop() had nothing to wait for)
+            await asyncio.shield(asyncio.gather(engine, return_exceptions=True))
+
+    async def _take(self, update: MonitorUpdate) -> None:
+        connection = update.snapshot.connection
+        if "connection" in update.changed:
+            if connection.status is ConnectionStatus.AUTH_FAILED:  # a refused key does not mend itself
+                sentence = connection.last_error or "API key rejected."
+                raise CommandFailed(with_request_id(sentence, connection.request_id))
+            if connection.gave_up:
+                self._notes.gave_up(connection)
+        for op_id in self._operation_ids:
+            if f"operation:{op_id}" not in update.changed:
+                continue
+            refusal = self._monitor.operation_refusal(op_id)
+            if refusal is not None:
+                raise CommandFailed(refusal_sentence(op_id, refusal))
+            fetched = update.snapshot.operations.get(op_id)
+            if fetched is None:
+                continue
+            tracker = self._trackers[op_id]
+            operation, now = fetched.value, fetched.fetched_at
+            if self._names is not None and tracker.last is None:
+                tracker.name = await self._names.find(operation.resource_id)
+            previous = tracker.last
+            self._display.show(operation, now, update.new_log_lines.get(op_id, ()))
+            if self._on_end is not None and operation.is_finished and (previous is None or not previous.is_finished):
+                self._on_end(operation, previous, now)

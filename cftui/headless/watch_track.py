@@ -85,10 +85,11 @@ class OperationTracker:
     operation_id: str
     last: Operation | None = None
     name: ResourceName | None = None
-    logs: WatchedOperation = field(init=False)
+    # log bookkeeping for an operation fed here directly; fed by the monitor, its update brings the new lines
+    _lines: WatchedOperation = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self.logs = WatchedOperation(self.operation_id, from_user=True)  # the monitor's own log bookkeeping
+        self._lines = WatchedOperation(self.operation_id, from_user=True)
 
     @property
     def finished(self) -> bool:
@@ -98,14 +99,14 @@ class OperationTracker:
     def succeeded(self) -> bool:
         return self.last is not None and self.last.status in SUCCESS_STATUSES
 
-    def new_logs(self, operation: Operation) -> tuple[OperationLog, ...]:
-        return self.logs.take_new_lines(operation)
-
-    def update(self, operation: Operation, now: datetime) -> list[WatchRecord]:
-        """Records for everything that changed since the previous poll, in the order it happened."""
+    def update(
+        self, operation: Operation, now: datetime, new_lines: tuple[OperationLog, ...] | None = None
+    ) -> list[WatchRecord]:
+        """Records for everything that changed since the previous poll, in the order it happened. `new_lines`: the
+        log lines the monitor delivered with this poll (`MonitorUpdate.new_log_lines`); None counts them here."""
         previous, self.last = self.last, operation
         name = self.name
-        logs = self.new_logs(operation)
+        logs = self._lines.take_new_lines(operation) if new_lines is None else new_lines
         records: list[WatchRecord] = []
         if previous is None:
             state = "" if operation.is_finished else f": {one_line(operation.status)}"

@@ -63,6 +63,7 @@ def plan(
     sweep_cost: float | None = None,
     list_cost: int = 0,
     list_period: float | None = None,
+    operation_share: float = OPERATION_SHARE,
 ) -> Plan:
     """Share `budget_rate` between operations, the focused project + project list, and the sweep.
 
@@ -70,11 +71,12 @@ def plan(
     count); `operation_periods` the wished poll period of each watched, unfinished operation; `sweep_cost` the
     requests one round over the `sweep_count` other projects costs on average (default: one each); `list_cost`
     requests refreshed every `list_period` seconds rather than every interval (the project list, when the round is
-    long; None: every interval, as part of the core).
+    long; None: every interval, as part of the core). `operation_share`: the most of the budget operations may use
+    (all of it when nothing else is polled).
     """
     cost = float(sweep_count) if sweep_cost is None else max(float(sweep_count), sweep_cost)
     operation_wish = sum(60.0 / max(p, 0.1) for p in operation_periods)
-    operation_rate = min(operation_wish, OPERATION_SHARE * budget_rate)
+    operation_rate = min(operation_wish, operation_share * budget_rate)
     operation_period = 0.0
     if operation_periods and operation_wish > operation_rate:
         # stretch every operation alike so that together they fit their share

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from cftui.monitor.engine import Monitor
@@ -11,8 +12,12 @@ if TYPE_CHECKING:
     from cftui.config import Settings
 
 
-def build_monitor(settings: Settings) -> Monitor:
-    """A monitor that owns its client and history: close it with `await monitor.aclose()` (or `async with`)."""
+def build_monitor(settings: Settings, *, operations: Sequence[str] | None = None, max_backoff: float = 60.0) -> Monitor:
+    """A monitor that owns its client and history: close it with `await monitor.aclose()` (or `async with`).
+
+    With `operations`: one that follows these operations and nothing else (`cftui watch`): no project is polled,
+    and no webhook receiver of its own is started. `max_backoff`: the longest wait after an outage.
+    """
     from cftui.api.client import CloudForgeClient
 
     client = CloudForgeClient(settings.api_url, settings.api_key, key_hint=settings.key_source)
@@ -22,7 +27,7 @@ def build_monitor(settings: Settings) -> Monitor:
     elif settings.history:
         history = History.for_api_url(settings.api_url)
     push = None
-    if settings.webhook_listen and settings.webhook_secret:
+    if operations is None and settings.webhook_listen and settings.webhook_secret:
         from cftui.monitor.push import PushFeed
         from cftui.monitor.push_listen import parse_listen
 
@@ -33,7 +38,9 @@ def build_monitor(settings: Settings) -> Monitor:
         budget=settings.budget,
         history=history,
         cost_thresholds=dict(settings.cost_thresholds),
-        watch_operations=settings.watch_operations,
+        watch_operations=settings.watch_operations if operations is None else operations,
+        max_backoff=max_backoff,
         owns_client=True,
         push=push,
+        operations_only=operations is not None,
     )

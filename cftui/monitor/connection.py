@@ -35,10 +35,10 @@ class ConnectionTracker:
         self.max_backoff = max_backoff
         self._failures = 0  # consecutive jobs that failed after the client gave up
 
-    def _become(self, status: ConnectionStatus, **changes: Any) -> bool:
+    def _become(self, status: ConnectionStatus, *, gave_up: bool = False, **changes: Any) -> bool:
         old = self.state
         since = old.since if old.status == status and old.since else _now()
-        new = replace(old, status=status, since=since, **changes)
+        new = replace(old, status=status, since=since, gave_up=gave_up, **changes)
         self.state = new
         return new != old
 
@@ -63,11 +63,12 @@ class ConnectionTracker:
             return self._rate_limited(event.until, None)
         return False
 
-    def _rate_limited(self, until: datetime, error: ApiError | None) -> bool:
+    def _rate_limited(self, until: datetime, error: ApiError | None, *, gave_up: bool = False) -> bool:
         # no single observation holds requests back more than 60 s (a Retry-After of 999999 held them 11 days)
         until = capped_wait(until, _now())
         return self._become(
             ConnectionStatus.RATE_LIMITED,
+            gave_up=gave_up,
             rate_limited_until=until,
             next_attempt_at=until,
             last_error=str(error) if error else f"Rate limited until {utc_moment(until)}",
@@ -94,19 +95,21 @@ class ConnectionTracker:
         if isinstance(error, AuthenticationFailed | Forbidden):
             return self._become(
                 ConnectionStatus.AUTH_FAILED,
+                gave_up=True,
                 last_error=str(error),
                 request_id=error.request_id,
                 next_attempt_at=now + timedelta(seconds=self.auth_retry_seconds),
                 rate_limited_until=None,
             )
         if isinstance(error, RateLimited):
-            return self._rate_limited(error.retry_at, error)
+            return self._rate_limited(error.retry_at, error, gave_up=True)
         self._failures += 1
         backoff = min(self.max_backoff, FAILURE_BACKOFF_BASE ** min(self._failures, 6))
         wait = random.uniform(backoff / 2, backoff)  # jitter: many dashboards must not return in step
         status = ConnectionStatus.OFFLINE if isinstance(error, Unreachable) else ConnectionStatus.DEGRADED
         return self._become(
             status,
+            gave_up=True,
             last_error=str(error),
             request_id=error.request_id,
             next_attempt_at=now + timedelta(seconds=wait),

@@ -2,7 +2,8 @@
 
 One loop picks the next job by priority (watched operations, the focused project's resources, the project list,
 checks of resources that left `error`, then the problem sweep of the other projects), starts it when the budget
-allows, and publishes a new `Snapshot` with the events each result caused. API trouble never escapes `run()`:
+allows, and publishes a new `Snapshot` with the events each result caused. With `operations_only` (`cftui
+watch`) it polls the watched operations and nothing else. API trouble never escapes `run()`:
 it becomes the connection state, and the loop waits and tries again by itself.
 """
 
@@ -68,8 +69,12 @@ class Monitor:
         max_backoff: float = 60.0,
         owns_client: bool = False,
         push: PushFeed | None = None,
+        operations_only: bool = False,
     ) -> None:
         self._client = client
+        # `cftui watch`: poll the watched operations and nothing else (no project list, resources or sweep); their
+        # events reach the listeners, and the history keeps only what the front end `record()`s
+        self._operations_only = operations_only
         self._owns_client = owns_client
         self._budget = max(0.01, min(1.0, budget))
         self._requested_interval = max(0.2, interval)
@@ -96,6 +101,7 @@ class Monitor:
             sweep_count=0,
         )
         self._queue = JobQueue()
+        self._urgent: set[str] = set()  # operation jobs to start at once, outside the budget (`look_now`)
         self._wake = asyncio.Event()
         self._stopping = False
         self._done = asyncio.Event()
@@ -139,9 +145,29 @@ class Monitor:
 
     def watch_operation(self, operation_id: str) -> None:
         if self._operations.watch(operation_id, from_user=True):
-            self._store.operation_errors.pop(operation_id, None)
+            self._store.forget_operation_error(operation_id)
         self._queue.due_now(f"op:{operation_id}")
         self._wake.set()
+
+    def look_now(self, operation_id: str) -> None:
+        """Poll this watched operation at once, even beyond the budget: something that happened (a verified push
+        about it) says it changed, and the look is what confirms it. Asked while a poll of it is under way, it looks
+        again right after."""
+        watched = self._operations.watched.get(operation_id)
+        if watched is not None and not watched.finished:
+            self._urgent.add(f"op:{operation_id}")
+            self._queue.due_now(f"op:{operation_id}")
+            self._wake.set()
+
+    def operation_refusal(self, operation_id: str) -> NotFound | ValidationFailed | None:
+        """The API's answer that ended the watch of this operation (a 404, or an id refused as invalid), for a
+        front end that words it its own way; None while it is watched."""
+        return self._store.operation_refusals.get(operation_id)
+
+    async def record(self, events: Iterable[ChangeEvent], *, unless_held: Iterable[str]) -> None:
+        """Write events a front end made of what it saw into the history (`cftui watch`: each operation's end),
+        skipping those whose subject already has an event of a kind in `unless_held` there."""
+        await self._feed.add_unless_held(events, unless_held)
 
     def refresh_now(self) -> None:
         """Put the focused project and the project list next in line (also retries a refused key at once)."""
@@ -312,7 +338,9 @@ class Monitor:
                 return due_in
             cost = float(self._jobs.cost_of(key))
             reserved = self._queue.reserved
-            if not self._window.can_spend(cost, reserved, rate):
+            if key in self._urgent:
+                self._urgent.discard(key)
+            elif not self._window.can_spend(cost, reserved, rate):
                 return self._window.seconds_until_spendable(cost, reserved, rate)
             self._start(key, cost)
         return IDLE_WAIT
@@ -325,9 +353,10 @@ class Monitor:
         keys = [f"op:{w.operation_id}" for w in self._operations.active()]
         confirmations = self._push.confirm_keys(self._budget_rate()) if self._push is not None else []
         relaxed = self._push is not None and self._push.healthy()
-        if relaxed or self._paused:
+        quiet = self._paused or self._operations_only
+        if relaxed or quiet:
             keys.extend(confirmations)
-        if self._paused:
+        if quiet:
             return keys
         if self._focused:
             keys.append(f"resources:{self._focused}")
@@ -354,7 +383,10 @@ class Monitor:
             watched = self._operations.watched.get(key[3:])
             if watched is not None and not watched.finished:
                 self._queue.due_in(key, max(self._operation_wish(watched), self._plan.operation_period))
+                if key in self._urgent:  # asked for while this poll was under way: look again at once
+                    self._queue.due_now(key)
             else:
+                self._urgent.discard(key)
                 self._queue.forget(key)
         elif key == "projects":
             self._queue.due_in(key, self._list_period())
@@ -428,6 +460,7 @@ class Monitor:
 
     def _replan(self) -> None:
         rate = self._budget_rate()
+        quiet = self._paused or self._operations_only  # operations alone are polled
         self._window.configure(rate)
         core = self._jobs.cost_of(f"resources:{self._focused}") if self._focused else 0
         list_period = self._list_period()
@@ -436,12 +469,13 @@ class Monitor:
         self._plan = budget_maths.plan(
             budget_rate=rate,
             requested_interval=self._requested_interval,
-            core_cost=0 if self._paused else core,
-            list_cost=0 if self._paused else self._jobs.cost_of("projects"),
+            core_cost=0 if quiet else core,
+            list_cost=0 if quiet else self._jobs.cost_of("projects"),
             list_period=list_period,
             operation_periods=[self._operation_wish(w) for w in self._operations.active()],
-            sweep_count=0 if self._paused else sweep_count,
-            sweep_cost=0.0 if self._paused else self._jobs.sweep_cost(exclude=tracked),
+            sweep_count=0 if quiet else sweep_count,
+            sweep_cost=0.0 if quiet else self._jobs.sweep_cost(exclude=tracked),
+            operation_share=1.0 if self._operations_only else budget_maths.OPERATION_SHARE,
         )
         # what a round at its target pace can spend beyond one request per project pays for full lists of big ones
         target_requests = self._plan.sweep_rate * budget_maths.SWEEP_TARGET_SECONDS / 60.0
@@ -517,7 +551,7 @@ class Monitor:
         if self._snapshot.org is not before and (_has_news(before) or _has_news(self._snapshot.org)):
             changed = {*changed, "org"}
         self._feed.recent.extend(events)
-        if record and events:
+        if record and events and not self._operations_only:
             self._feed.add((), events)
         update = MonitorUpdate(self._snapshot, events, dict(new_log_lines or {}), frozenset(changed))
         for listener in tuple(self._listeners):

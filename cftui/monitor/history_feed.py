@@ -66,6 +66,14 @@ class HistoryFeed:
         if (self._samples or self._events) and (self._task is None or self._task.done()):
             self._task = asyncio.create_task(self.flush(), name="cftui-monitor history")
 
+    async def add_unless_held(self, events: Iterable[ChangeEvent], kinds: Iterable[str]) -> None:
+        """Add the events whose subject has no event of one of `kinds` in the history yet (an operation's end seen
+        by several front ends is kept once)."""
+        if self.history is None:
+            return
+        held = tuple(kinds)
+        self.add((), [e for e in events if not await self.history.has_event(e.subject_id, held)])
+
     async def flush(self) -> None:
         """Write everything pending (also what arrives meanwhile)."""
         if self.history is None:

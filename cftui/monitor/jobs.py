@@ -277,6 +277,8 @@ class Jobs:
         if watched is None or watched.finished:
             return JobResult()
         operation = await self._client.get_operation(operation_id)
+        if operation.id != operation_id:  # the API's own spelling of the id: the one asked for is followed
+            operation = operation.model_copy(update={"id": operation_id})
         at = _now()
         found = not watched.from_user and self.announce_found_operations
         events = self._tracker.observe_operation(operation, at, from_resource=found)
@@ -322,6 +324,8 @@ class Jobs:
             problem = "was not found" if isinstance(error, NotFound) else "is not a valid operation id"
             sentence = f"Operation {one_line(operation_id)} {problem}{reference}; it is no longer watched."
             _remember(self._store.operation_errors, operation_id, sentence, MAX_OPERATION_ERRORS)
+            refusal = error.with_traceback(None)  # kept for its words, not its frames
+            _remember(self._store.operation_refusals, operation_id, refusal, MAX_OPERATION_ERRORS)
             self._store.note(sentence)
             return JobResult([], {f"operation:{operation_id}", "notes"}, {}, [])
         if key in self._checks:

@@ -42,6 +42,8 @@ class ConnectionState:
     next_attempt_at: datetime | None = None  # when the engine will try again
     rate_limited_until: datetime | None = None
     last_success_at: datetime | None = None
+    # the last failure outlasted the client's own retries: the engine itself waits until `next_attempt_at`
+    gave_up: bool = False
 
 
 @dataclass(frozen=True, slots=True)

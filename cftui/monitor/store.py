@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from types import MappingProxyType
 
+from cftui.api.errors import NotFound, ValidationFailed
 from cftui.api.models import Operation, Project, Resource
 from cftui.monitor.history import SampleRow
 from cftui.monitor.state import CostSample, Fetched
@@ -39,6 +40,8 @@ class DataStore:
         self.resource_costs: dict[str, tuple[CostSample, ...]] = {}
         self.operations: dict[str, Fetched[Operation]] = {}
         self.operation_errors: dict[str, str] = {}
+        # the API's answer behind each of those (a 404, or an id refused as invalid), for a front end's own words
+        self.operation_refusals: dict[str, NotFound | ValidationFailed] = {}
         self.notes: deque[str] = deque(maxlen=MAX_NOTES)
         self._last_sample: dict[tuple[str, str], _LastSample] = {}
         self.pinned: set[str] = set()  # project ids whose lists must not be evicted (focused, asked for)
@@ -148,7 +151,11 @@ class DataStore:
 
     def set_operation(self, operation: Operation, at: datetime) -> None:
         self.operations[operation.id] = Fetched(operation, at)
-        self.operation_errors.pop(operation.id, None)
+        self.forget_operation_error(operation.id)
+
+    def forget_operation_error(self, operation_id: str) -> None:
+        self.operation_errors.pop(operation_id, None)
+        self.operation_refusals.pop(operation_id, None)
 
     def drop_operations(self, operation_ids: Iterable[str]) -> None:
         for operation_id in operation_ids:
