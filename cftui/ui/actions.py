@@ -179,6 +179,11 @@ class DashboardActions(DashboardHost):
         self.notify(f"Refresh every {duration(wanted)}.", markup=False, timeout=2)
 
     def action_cycle_sort(self) -> None:
+        if self.active_pane == "resources":  # the resources pane has its own sort: name (the tree), cost, status
+            mode = self.query_one(ResourceTree).cycle_sort()
+            self._retitle()
+            self.notify(f"Resources sorted by {mode}.", markup=False, timeout=2)
+            return
         mode = self.query_one(ProjectList).cycle_sort()
         self._retitle()
         self.notify(f"Projects sorted by {mode}.", markup=False, timeout=2)

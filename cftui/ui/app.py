@@ -115,7 +115,12 @@ class CloudForgeApp(DashboardActions, PaneChrome, App[int]):
         Binding("y", "copy_selected_id", "Copy id", tooltip="Copy the selected project, resource or operation id"),
         Binding("w", "ask_watch_operation", "Watch op", priority=True, tooltip="Watch an operation by its id"),
         Binding("e", "toggle_problems_only", "Problems", tooltip="Show only resources with problems, or all"),
-        Binding("s", "cycle_sort", "Sort", tooltip="Sort the projects by the next column"),
+        Binding(
+            "s",
+            "cycle_sort",
+            "Sort",
+            tooltip="Sort the active pane: projects by cost, name, problems; resources by name, cost, status",
+        ),
         Binding(
             "z",
             "toggle_zoom",

@@ -61,6 +61,7 @@ class PaneChrome(DashboardHost):
             title += f" · {one_line(tree.project_name or tree.project_id)[:40]} · {tree.shown_count}"
             if tree.filter.active:
                 title += f" of {tree.total_resources} · {one_line(tree.filter.describe())[:40]}"
+            title += f" · by {tree.sort_mode}"
         self._set_title("resources", title)
         self._set_title("operations", "3 Operations")
         self._set_title("events", "4 Events")

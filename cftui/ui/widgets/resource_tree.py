@@ -1,4 +1,5 @@
-"""The resource tree of the selected project: category -> type -> resource.
+"""The resource tree of the selected project: category -> type -> resource, or one flat list sorted by cost or
+by status (`s` in the resources pane cycles `SORT_MODES`).
 
 Each resource row reads without colour: status glyph and word, name, provider/region, monthly cost. The tree is
 kept in step with the snapshot by targeted edits (labels updated in place, nodes added and removed one at a
@@ -31,6 +32,12 @@ CATEGORY_ORDER = [*dict.fromkeys(RESOURCE_CATEGORIES.values()), OTHER_CATEGORY]
 BADGE_WIDTH = 15
 WHERE_WIDTH = 18
 COST_WIDTH = 12
+# name: the tree, grouped by category and type, names A-Z; cost: one flat list, most expensive first (no cost
+# last); status: one flat list, problems first (error, unknown statuses, then provisioning, pending, stopped,
+# running), the most expensive first within a status
+SORT_MODES = ("name", "cost", "status")
+STATUS_RANK = {"error": 0, "provisioning": 2, "pending": 3, "stopped": 4, "running": 5}
+UNKNOWN_STATUS_RANK = 1  # a status the reference does not know is a problem: right after `error`
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,13 +48,19 @@ class NodeRef:
     key: str  # category name, type name or resource id
 
 
-def resource_label(resource: Resource, name_width: int, highlighted: bool = False, *, monochrome: bool = False) -> Text:
+def resource_label(
+    resource: Resource, name_width: int, highlighted: bool = False, *, monochrome: bool = False, flat: bool = False
+) -> Text:
     """One row: status glyph and word, name, provider/region, monthly cost, in fixed columns (terminal cells).
+    In a flat list (sorted by cost or status) the type stands where provider/region would: no group says it.
 
     Built as one string with spans (not appended piece by piece): a 5,000-resource tree makes 5,000 of these.
     """
     badge = fit(status_badge(resource.status), BADGE_WIDTH)
-    where = "/".join(one_line(part) for part in (resource.provider, resource.region) if part) or "—"
+    if flat:
+        where = one_line(resource.type) or "—"
+    else:
+        where = "/".join(one_line(part) for part in (resource.provider, resource.region) if part) or "—"
     name = fit(resource.name or resource.id, name_width)
     place = fit(where, WHERE_WIDTH)
     plain = f"{badge} {name} {place}{fit_right(cost_text(resource), COST_WIDTH)}"
@@ -62,6 +75,17 @@ def resource_label(resource: Resource, name_width: int, highlighted: bool = Fals
 def resource_row_width(name_width: int) -> int:
     """The width in cells of every `resource_label` (its columns are fitted to exact widths)."""
     return BADGE_WIDTH + 1 + name_width + 1 + WHERE_WIDTH + COST_WIDTH
+
+
+def sort_key(resource: Resource, mode: str) -> tuple[object, ...]:
+    """Where a resource stands among its siblings (the whole list when flat) in a sort mode."""
+    name = (resource.name.casefold(), resource.id)
+    cost = resource.monthly_cost
+    if mode == "cost":
+        return (cost is None, -(cost or 0), *name)
+    if mode == "status":
+        return (STATUS_RANK.get(resource.status, UNKNOWN_STATUS_RANK), cost is None, -(cost or 0), *name)
+    return name
 
 
 def _fingerprint(resource: Resource) -> tuple[object, ...]:
@@ -116,6 +140,7 @@ class ResourceTree(Tree[NodeRef]):
         self._highlight_until: dict[str, float] = {}
         self._name_width = 28
         self.total_resources = 0
+        self.sort_mode = SORT_MODES[0]
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self._expire_highlights, name="tree-highlights")
@@ -137,6 +162,26 @@ class ResourceTree(Tree[NodeRef]):
             self._apply_snapshot(snapshot)
         if project_id is not None and self._fetched is None:
             self._show_note(f"loading the resources of {one_line(name or project_id)}…")
+
+    @property
+    def flat(self) -> bool:
+        """Sorted by cost or status: one list, no category and type groups."""
+        return self.sort_mode != "name"
+
+    def cycle_sort(self) -> str:
+        """The next sort mode; the tree is rebuilt in it (the cursor stays on the resource it was on)."""
+        self.sort_mode = SORT_MODES[(SORT_MODES.index(self.sort_mode) + 1) % len(SORT_MODES)]
+        chosen = self.selected_resource()
+        fetched = self._fetched
+        self._reset()
+        if fetched is not None:
+            self._fill(fetched)
+        if chosen is not None:
+            self.select_resource(chosen.id)
+        return self.sort_mode
+
+    def _label(self, resource: Resource, highlighted: bool = False) -> Text:
+        return resource_label(resource, self._name_width, highlighted, monochrome=self.app.no_color, flat=self.flat)
 
     def set_filter(self, resource_filter: ResourceFilter) -> None:
         if resource_filter == self.filter:
@@ -209,9 +254,14 @@ class ResourceTree(Tree[NodeRef]):
         self.root.remove_children()
         self._fetched = fetched
         self.total_resources = len(fetched.value)
+        mode = self.sort_mode
         shown = sorted(
             (r for r in fetched.value if self.filter.matches(r)),
-            key=lambda r: (CATEGORY_ORDER.index(r.category), r.type, r.name.casefold(), r.id),
+            key=(
+                (lambda r: sort_key(r, mode))
+                if self.flat
+                else (lambda r: (CATEGORY_ORDER.index(r.category), r.type, r.name.casefold(), r.id))
+            ),
         )
         self._add_leaves_in_bulk(shown)
         if not shown:
@@ -227,6 +277,8 @@ class ResourceTree(Tree[NodeRef]):
         seen: set[str] = set()
         changed_groups = False
         filtering = self.filter.active
+        chosen = self.selected_resource()
+        moved = False
         for resource in fetched.value:
             if filtering and not self.filter.matches(resource):
                 continue
@@ -241,15 +293,14 @@ class ResourceTree(Tree[NodeRef]):
                 self._highlight_until[resource.id] = now + HIGHLIGHT_SECONDS
                 if (old.type, old.status) != (resource.type, resource.status):
                     changed_groups = True
-                if old.type != resource.type:
+                if old.type != resource.type or sort_key(old, self.sort_mode) != sort_key(resource, self.sort_mode):
                     self._remove_leaf(resource.id)
                     self._highlight_until[resource.id] = now + HIGHLIGHT_SECONDS
                     self._add_leaf(resource, at_end=False)
+                    moved = True
                 else:
                     self._resources[resource.id] = resource
-                    self._leaves[resource.id].set_label(
-                        resource_label(resource, self._name_width, True, monochrome=self.app.no_color)
-                    )
+                    self._leaves[resource.id].set_label(self._label(resource, True))
             else:
                 self._resources[resource.id] = resource  # the newest copy, for the detail and `y`
         for gone in [rid for rid in self._leaves if rid not in seen]:
@@ -257,6 +308,9 @@ class ResourceTree(Tree[NodeRef]):
             changed_groups = True
         if changed_groups:
             self._relabel_groups()
+        if moved and chosen is not None and chosen.id in self._leaves:
+            # a row moved (its cost or status changed its place): the cursor stays on the resource it was on
+            self.call_after_refresh(self.move_cursor, self._leaves[chosen.id])
 
     def _clear_notes(self) -> None:
         for child in list(self.root.children):
@@ -264,6 +318,8 @@ class ResourceTree(Tree[NodeRef]):
                 child.remove()
 
     def _group(self, category: str, rtype: str) -> TreeNode[NodeRef]:
+        if self.flat:
+            return self.root
         cat_node = self._groups.get((category,))
         if cat_node is None:
             index = CATEGORY_ORDER.index(category)
@@ -290,13 +346,16 @@ class ResourceTree(Tree[NodeRef]):
         parent = self._group(resource.category, resource.type)
         before = None
         if not at_end:
-            key = (resource.name.casefold(), resource.id)
+            key = sort_key(resource, self.sort_mode)
             before = next(
-                (n for n in parent.children if n.data and self._sort_key(n.data.key) > key),
+                (
+                    n
+                    for n in parent.children
+                    if n.data and n.data.kind == "resource" and self._sort_key(n.data.key) > key
+                ),
                 None,
             )
-        highlighted = resource.id in self._highlight_until
-        label = resource_label(resource, self._name_width, highlighted, monochrome=self.app.no_color)
+        label = self._label(resource, resource.id in self._highlight_until)
         self._leaves[resource.id] = parent.add_leaf(label, NodeRef("resource", resource.id), before=before)
         self._resources[resource.id] = resource
 
@@ -304,9 +363,7 @@ class ResourceTree(Tree[NodeRef]):
         """Append many leaves (already in order) and invalidate the tree once (see `textual_adapter.add_leaves`)."""
         batch = []
         for resource in resources:
-            label = resource_label(
-                resource, self._name_width, resource.id in self._highlight_until, monochrome=self.app.no_color
-            )
+            label = self._label(resource, resource.id in self._highlight_until)
             batch.append((self._group(resource.category, resource.type), label, NodeRef("resource", resource.id)))
             self._resources[resource.id] = resource
         for resource, node in zip(resources, add_leaves(self, batch), strict=True):
@@ -335,9 +392,9 @@ class ResourceTree(Tree[NodeRef]):
             return label
         return super().process_label(label)
 
-    def _sort_key(self, resource_id: str) -> tuple[str, str]:
+    def _sort_key(self, resource_id: str) -> tuple[object, ...]:
         resource = self._resources.get(resource_id)
-        return ((resource.name.casefold() if resource else ""), resource_id)
+        return sort_key(resource, self.sort_mode) if resource is not None else ()
 
     def _remove_leaf(self, resource_id: str) -> None:
         node = self._leaves.pop(resource_id, None)
@@ -347,7 +404,7 @@ class ResourceTree(Tree[NodeRef]):
             return
         parent = node.parent
         node.remove()
-        if resource is not None and parent is not None and not parent.children:
+        if resource is not None and parent is not None and not parent.is_root and not parent.children:
             parent.remove()
             self._groups.pop((resource.category, resource.type), None)
             category = self._groups.get((resource.category,))
@@ -375,17 +432,14 @@ class ResourceTree(Tree[NodeRef]):
             node = self._leaves.get(resource_id)
             resource = self._resources.get(resource_id)
             if node is not None and resource is not None:
-                node.set_label(resource_label(resource, self._name_width, monochrome=self.app.no_color))
+                node.set_label(self._label(resource))
 
     def on_resize(self) -> None:
         width = max(16, min(60, self.size.width - 10 - BADGE_WIDTH - WHERE_WIDTH - COST_WIDTH - 3))
         if width != self._name_width:
             self._name_width = width
             for resource_id, node in self._leaves.items():
-                highlighted = resource_id in self._highlight_until
-                node.set_label(
-                    resource_label(self._resources[resource_id], width, highlighted, monochrome=self.app.no_color)
-                )
+                node.set_label(self._label(self._resources[resource_id], resource_id in self._highlight_until))
 
     # --- keys ---------------------------------------------------------------------------------------------
 
