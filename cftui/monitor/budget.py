@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 
 STARTER_LIMIT = 100  # assumed until the first response tells the plan
@@ -105,7 +106,7 @@ class RequestWindow:
     together while the minute as a whole stays inside the budget.
     """
 
-    def __init__(self, clock=time.monotonic) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
         self._sent: deque[float] = deque()
         self._tokens = 0.0

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import random
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from cftui.api.client_events import ClientEvent, RateLimitWait, RequestFinished, RetryScheduled
 from cftui.api.errors import ApiError, AuthenticationFailed, Forbidden, RateLimited, Unreachable, utc_moment
 from cftui.api.ratelimit import capped_wait
+from cftui.monitor.clock import SYSTEM_CLOCK, Clock
 from cftui.monitor.state import ConnectionState, ConnectionStatus
 
 AUTH_RETRY_SECONDS = 60.0  # a refused key is tried again this rarely (or at once on a manual refresh)
@@ -22,14 +23,15 @@ FAILURE_BACKOFF_BASE = 2.0
 FAILURE_BACKOFF_CAP = 60.0
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 class ConnectionTracker:
     def __init__(
-        self, *, auth_retry_seconds: float = AUTH_RETRY_SECONDS, max_backoff: float = FAILURE_BACKOFF_CAP
+        self,
+        *,
+        auth_retry_seconds: float = AUTH_RETRY_SECONDS,
+        max_backoff: float = FAILURE_BACKOFF_CAP,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
+        self._clock = clock
         self.state = ConnectionState()
         self.auth_retry_seconds = auth_retry_seconds
         self.max_backoff = max_backoff
@@ -37,7 +39,7 @@ class ConnectionTracker:
 
     def _become(self, status: ConnectionStatus, *, gave_up: bool = False, **changes: Any) -> bool:
         old = self.state
-        since = old.since if old.status == status and old.since else _now()
+        since = old.since if old.status == status and old.since else self._clock.now()
         new = replace(old, status=status, since=since, gave_up=gave_up, **changes)
         self.state = new
         return new != old
@@ -46,7 +48,7 @@ class ConnectionTracker:
         """Apply one client event; True when the state changed."""
         if isinstance(event, RequestFinished):
             if event.error is None and event.status is not None and event.status < 400:
-                return self.on_success(event.at)
+                return self.on_success()  # now, on the monitor's clock (the event is told as the request ends)
             if event.status == 429 and isinstance(event.error, RateLimited):
                 return self._rate_limited(event.error.retry_at, event.error)
             return False
@@ -65,7 +67,7 @@ class ConnectionTracker:
 
     def _rate_limited(self, until: datetime, error: ApiError | None, *, gave_up: bool = False) -> bool:
         # no single observation holds requests back more than 60 s (a Retry-After of 999999 held them 11 days)
-        until = capped_wait(until, _now())
+        until = capped_wait(until, self._clock.now())
         return self._become(
             ConnectionStatus.RATE_LIMITED,
             gave_up=gave_up,
@@ -78,7 +80,7 @@ class ConnectionTracker:
     def on_success(self, at: datetime | None = None) -> bool:
         self._failures = 0
         if self.state.status is ConnectionStatus.OK:
-            self.state = replace(self.state, last_success_at=at or _now())
+            self.state = replace(self.state, last_success_at=at or self._clock.now())
             return False  # a newer success time alone is not worth a repaint
         return self._become(
             ConnectionStatus.OK,
@@ -86,12 +88,12 @@ class ConnectionTracker:
             request_id=None,
             next_attempt_at=None,
             rate_limited_until=None,
-            last_success_at=at or _now(),
+            last_success_at=at or self._clock.now(),
         )
 
     def on_failure(self, error: ApiError) -> bool:
         """A job failed after the client's own retries. Decides the state and when to try again."""
-        now = _now()
+        now = self._clock.now()
         if isinstance(error, AuthenticationFailed | Forbidden):
             return self._become(
                 ConnectionStatus.AUTH_FAILED,
@@ -132,6 +134,7 @@ class ConnectionTracker:
     def retry_now(self) -> None:
         """A manual refresh: try again at once, whatever the wait (the user acted), a rate limit's included."""
         if self.state.status is ConnectionStatus.RATE_LIMITED:
-            self.state = replace(self.state, next_attempt_at=_now(), rate_limited_until=_now())
+            now = self._clock.now()
+            self.state = replace(self.state, next_attempt_at=now, rate_limited_until=now)
         elif self.state.status in (ConnectionStatus.AUTH_FAILED, ConnectionStatus.OFFLINE, ConnectionStatus.DEGRADED):
-            self.state = replace(self.state, next_attempt_at=_now())
+            self.state = replace(self.state, next_attempt_at=self._clock.now())

@@ -14,13 +14,14 @@ import contextlib
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from cftui.api.client_events import ClientEvent, RequestFinished
 from cftui.api.errors import ApiError, NotFound, ValidationFailed
 from cftui.monitor import budget as budget_maths
+from cftui.monitor.clock import SYSTEM_CLOCK, Clock
 from cftui.monitor.connection import ConnectionTracker
 from cftui.monitor.diff import ChangeTracker
 from cftui.monitor.events import ChangeEvent
@@ -42,10 +43,6 @@ Listener = Callable[[MonitorUpdate], None]
 
 MAX_IN_FLIGHT = 3
 MAX_RECENT_EVENTS = 500
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _has_news(view: OrgView) -> bool:
@@ -70,7 +67,9 @@ class Monitor:
         owns_client: bool = False,
         push: PushFeed | None = None,
         operations_only: bool = False,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
+        self._clock = clock  # the one clock: everything below is given it (tests run it in simulated time)
         self._client = client
         # `cftui watch`: poll the watched operations and nothing else (no project list, resources or sweep); their
         # events reach the listeners, and the history keeps only what the front end `record()`s
@@ -80,15 +79,17 @@ class Monitor:
         self._requested_interval = max(0.2, interval)
         self._listeners: list[Listener] = []
         self._tracker = ChangeTracker(cost_thresholds)
-        self._connection = ConnectionTracker(auth_retry_seconds=auth_retry_seconds, max_backoff=max_backoff)
-        self._window = budget_maths.RequestWindow()
+        self._connection = ConnectionTracker(
+            auth_retry_seconds=auth_retry_seconds, max_backoff=max_backoff, clock=clock
+        )
+        self._window = budget_maths.RequestWindow(clock.monotonic)
         self._window.configure(self._budget_rate())
         self._window.start_full()
         self._operations = OperationRegistry()
         for operation_id in watch_operations:
             self._operations.watch(operation_id, from_user=True)
         self._store = DataStore()
-        self._jobs = Jobs(client, self._tracker, self._store, self._operations)
+        self._jobs = Jobs(client, self._tracker, self._store, self._operations, clock)
         self._feed = HistoryFeed(history, self._on_history_news, recent_limit=MAX_RECENT_EVENTS)
         self._history_loaded = False
         self._focused: str | None = None
@@ -100,7 +101,7 @@ class Monitor:
             operation_periods=[],
             sweep_count=0,
         )
-        self._queue = JobQueue()
+        self._queue = JobQueue(clock.monotonic)
         self._urgent: set[str] = set()  # operation jobs to start at once, outside the budget (`look_now`)
         self._wake = asyncio.Event()
         self._stopping = False
@@ -322,9 +323,10 @@ class Monitor:
 
     def _start_due_jobs(self) -> float:
         """Start what is due and affordable; return how long to sleep before looking again."""
-        hold = self._connection.hold_until(_now())
+        now = self._clock.now()
+        hold = self._connection.hold_until(now)
         if hold is not None:
-            return max(0.05, (hold - _now()).total_seconds())
+            return max(0.05, (hold - now).total_seconds())
         probing = self._connection.state.status in (
             ConnectionStatus.AUTH_FAILED,
             ConnectionStatus.OFFLINE,

@@ -8,15 +8,14 @@ lists), `check:<project>:<resource>` (one resource that left `error`) and `op:<o
 from __future__ import annotations
 
 import math
-import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, TypeVar
 
 from cftui.api.errors import NotFound, ValidationFailed
 from cftui.api.models import OperationLog, Resource
 from cftui.api.sanitize import one_line
+from cftui.monitor.clock import SYSTEM_CLOCK, Clock
 from cftui.monitor.diff import ChangeTracker
 from cftui.monitor.events import ChangeEvent
 from cftui.monitor.history import SampleRow
@@ -32,10 +31,6 @@ PER_PAGE = 100  # what the client asks for: a project of at most this many resou
 MAX_FULL_EVERY = 8  # a project of several pages is listed whole at least every this many visits
 MAX_ENDED_REMEMBERED = 1000
 MAX_OPERATION_ERRORS = 50  # why an operation is no longer watched: the latest ones are enough to show
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _remember(memory: dict[str, V], key: str, value: V, limit: int) -> None:
@@ -56,9 +51,15 @@ class JobResult:
 
 class Jobs:
     def __init__(
-        self, client: CloudForgeClient, tracker: ChangeTracker, store: DataStore, operations: OperationRegistry
+        self,
+        client: CloudForgeClient,
+        tracker: ChangeTracker,
+        store: DataStore,
+        operations: OperationRegistry,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self._client = client
+        self._clock = clock
         self._tracker = tracker
         self._store = store
         self._operations = operations
@@ -163,7 +164,7 @@ class Jobs:
     async def _projects(self) -> JobResult:
         listed = await self._client.list_projects()
         self._pages["projects"] = listed.pages
-        at = _now()
+        at = self._clock.now()
         events = self._tracker.observe_projects(listed.items, at)
         samples = self._store.set_projects(tuple(listed.items), at)
         self._resource_counts = {p.id: p.resource_count for p in listed.items}
@@ -187,7 +188,7 @@ class Jobs:
         key = f"resources:{project_id}"
         listed = await self._client.list_resources(project_id)
         self._pages[key] = listed.pages
-        at = _now()
+        at = self._clock.now()
         events = self._tracker.observe_resources(project_id, listed.items, at)
         samples = self._store.set_resources(project_id, tuple(listed.items), at)
         self._note_full_pages(project_id, listed.pages)
@@ -198,7 +199,7 @@ class Jobs:
         return JobResult(events, {f"resources:{project_id}"}, {}, samples)
 
     async def _sweep(self, project_id: str) -> JobResult:
-        self.last_sweep_start = time.monotonic()
+        self.last_sweep_start = self._clock.monotonic()
         if project_id in self._sweep_order:
             self._sweep_order.move_to_end(project_id)
         if project_id in self._tracker.tracked:
@@ -212,7 +213,7 @@ class Jobs:
             if not self.filter_ignored:
                 self.filter_ignored = True
                 self._store.note("The API ignores the status filter; other projects are listed whole instead.")
-        at = _now()
+        at = self._clock.now()
         if project_id in self._tracker.tracked:
             return JobResult()
         changed: set[str] = set()
@@ -262,7 +263,7 @@ class Jobs:
         return self._checked(key, project_id, resource_id, resource)
 
     def _checked(self, key: str, project_id: str, resource_id: str, resource: Resource | None) -> JobResult:
-        at = _now()
+        at = self._clock.now()
         self._checks.pop(key, None)
         events = self._tracker.observe_resource(project_id, resource_id, resource, at)
         self._store.replace_resource(project_id, resource_id, resource, at)
@@ -279,7 +280,7 @@ class Jobs:
         operation = await self._client.get_operation(operation_id)
         if operation.id != operation_id:  # the API's own spelling of the id: the one asked for is followed
             operation = operation.model_copy(update={"id": operation_id})
-        at = _now()
+        at = self._clock.now()
         found = not watched.from_user and self.announce_found_operations
         events = self._tracker.observe_operation(operation, at, from_resource=found)
         lines = watched.take_new_lines(operation)

@@ -6,13 +6,13 @@ Job keys come in priority order from the engine; the first one that is due and n
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 IDLE_WAIT = 1.0  # the loop re-plans at least this often
 
 
 class JobQueue:
-    def __init__(self, clock=time.monotonic) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
         self._due: dict[str, float] = {}  # job key -> monotonic time it is due (absent: due now)
         self._in_flight: dict[str, float] = {}  # job key -> requests reserved for it
