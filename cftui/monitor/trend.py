@@ -27,7 +27,6 @@ RECENT_SAMPLES = 120  # the latest samples are kept in full (the sparkline and t
 THIN_BUCKET = timedelta(minutes=10)  # older ones: the first of each 10 minutes
 KEEP_FOR = DAY + HOUR  # ... for a day and an hour (the day's change needs the cost a day ago)
 MAX_THINNED = RECENT_SAMPLES + int(KEEP_FOR / THIN_BUCKET) + 1  # the most a thinned series holds
-MIN_SPAN = timedelta(minutes=1)  # a change over less than this is not worth a number
 # The cost in effect at a moment is the latest sample before it only if that sample is this recent: older history
 # is thinned to one sample an hour, and a longer gap means cftui was not watching (the cost then is unknown).
 MAX_GAP = timedelta(hours=2)
@@ -55,7 +54,7 @@ class CostChange:
 
 def cost_change(samples: Sequence[CostSample], window: timedelta, now: datetime) -> CostChange | None:
     """The change of the latest cost over `window` up to `now`, from `samples` (oldest first); None when the
-    samples cannot tell (none yet, or they reach back less than `MIN_SPAN`)."""
+    samples cannot tell (fewer than two in the window: nothing to compare)."""
     if not samples:
         return None
     latest = samples[-1]
@@ -67,7 +66,7 @@ def cost_change(samples: Sequence[CostSample], window: timedelta, now: datetime)
         return None  # every sample is from before the window, long before: nothing known of it
     first = samples[index]
     span = now - first.at
-    if first is latest or span < MIN_SPAN:
+    if first is latest or span <= timedelta(0):
         return None
     return CostChange(window, span, first.monthly_cost, latest.monthly_cost)
 

@@ -178,6 +178,17 @@ class DashboardActions(DashboardHost):
         self.monitor.set_interval(wanted)
         self.notify(f"Refresh every {duration(wanted)}.", markup=False, timeout=2)
 
+    def action_show_project_costs(self) -> None:
+        """`c`: the selected project's cost over time (the resources pane's project when that pane is active)."""
+        from cftui.ui.screens.project_cost import ProjectCostScreen
+
+        tree_project = self.query_one(ResourceTree).project_id if self.active_pane == "resources" else None
+        project_id = tree_project or self.query_one(ProjectList).selected_project_id
+        if project_id is None:
+            self.notify("Select a project first: c shows its cost over time.", markup=False, timeout=3)
+            return
+        self.push_screen(ProjectCostScreen(project_id, now=self.now))
+
     def action_cycle_sort(self) -> None:
         if self.active_pane == "resources":  # the resources pane has its own sort: name (the tree), cost, status
             mode = self.query_one(ResourceTree).cycle_sort()

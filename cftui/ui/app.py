@@ -58,6 +58,7 @@ DASHBOARD_ONLY_ACTIONS = frozenset(
         "leave_filter",
         "ask_watch_operation",
         "toggle_zoom",
+        "show_project_costs",
     }
 )
 TYPABLE_ACTIONS = frozenset({"start_filter", "show_pane", "ask_watch_operation"})
@@ -126,6 +127,12 @@ class CloudForgeApp(DashboardActions, PaneChrome, App[int]):
             "toggle_zoom",
             "Zoom",
             tooltip="Zoom the active pane to the whole screen, or back (the status line stays)",
+        ),
+        Binding(
+            "c",
+            "show_project_costs",
+            "Cost chart",
+            tooltip="The selected project's cost over time, with its change over the last hour and day",
         ),
         Binding("a", "toggle_archived", "Archived", show=False, tooltip="Show or hide archived projects"),
         Binding("tab", "next_pane", "Next pane", show=False, priority=True),

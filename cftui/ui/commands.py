@@ -269,6 +269,7 @@ DASHBOARD_ACTIONS: tuple[tuple[str, str, str], ...] = (
     ("Toggle problems-only", "toggle_problems_only", "show only resources in error or an unknown status"),
     ("Copy the selected id", "copy_selected_id", "to the clipboard with OSC 52, and tmux's buffer in tmux (y)"),
     ("Show keys", "show_help", "every key and what it does (?)"),
+    ("Project cost chart", "show_project_costs", "the selected project's cost over time, change in the hour, day (c)"),
 )
 
 

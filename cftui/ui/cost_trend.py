@@ -74,7 +74,7 @@ def change_sentence(samples: Sequence[CostSample], window: timedelta, now: datet
     name = f"last {window_name(window)}"
     change = cost_change(samples, window, now)
     if change is None:
-        return f"{name}: not known yet (fewer than two samples a minute apart)"
+        return f"{name}: not known yet (fewer than two samples)"
     moved = f"{percent_text(change)} ({money(change.before)} → {money(change.after)})"
     if change.complete:
         return f"{name}: {moved}"

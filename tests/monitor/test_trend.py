@@ -44,8 +44,8 @@ def test_a_series_that_does_not_reach_back_says_how_far_it_reaches() -> None:
     assert hour.percent == -1.0
     assert cost_change(series((timedelta(minutes=5), "1.00")), HOUR, NOW) is None, "one sample: no change known"
     assert cost_change([], HOUR, NOW) is None
-    too_short = series((timedelta(seconds=40), "1.00"), (timedelta(seconds=10), "2.00"))
-    assert cost_change(too_short, HOUR, NOW) is None, "under a minute is not worth a number"
+    seconds = cost_change(series((timedelta(seconds=40), "1.00"), (timedelta(seconds=10), "2.00")), HOUR, NOW)
+    assert seconds is not None and seconds.span == timedelta(seconds=40) and seconds.percent == 100.0
 
 
 def test_an_unchanged_cost_sampled_long_enough_ago_is_a_complete_zero_change() -> None:

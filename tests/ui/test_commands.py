@@ -126,7 +126,7 @@ async def test_problems_only_and_other_actions_are_found_by_name() -> None:
         found[0].command()
         assert app.calls[-1] == ("toggle_problems_only",)
         names = [hit.text for hit in await hits(DashboardActionsProvider(app.screen), "")]
-        assert names == ["Toggle problems-only", "Copy the selected id", "Show keys"]
+        assert names == ["Toggle problems-only", "Copy the selected id", "Show keys", "Project cost chart"]
 
 
 async def test_theme_provider_lists_textual_themes_and_high_contrast() -> None:

@@ -11,6 +11,7 @@ from cftui.ui.app import CloudForgeApp
 from cftui.ui.commands import DASHBOARD_ACTIONS
 from cftui.ui.screens.detail import ResourceDetailScreen
 from cftui.ui.screens.help import HelpScreen
+from cftui.ui.screens.project_cost import ProjectCostScreen
 from cftui.ui.screens.watch_prompt import WatchOperationScreen
 from cftui.ui.widgets.event_feed import KIND_GLYPHS, EventFeed
 from cftui.ui.widgets.operations import OperationsPane
@@ -52,6 +53,7 @@ def test_every_bound_key_is_documented() -> None:
         OperationsPane,
         EventFeed,
         ResourceDetailScreen,
+        ProjectCostScreen,
         HelpScreen,
         WatchOperationScreen,
     )

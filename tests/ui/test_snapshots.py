@@ -49,6 +49,13 @@ def test_detail_with_cost_chart_at_120x40(snap_compare) -> None:
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_project_cost_chart(snap_compare, size: tuple[int, int]) -> None:
+    # c on shop-production: a day of its total, up 1.6 % in the hour and 3.3 % in the day
+    app = CloudForgeApp(INFO, now=clock)
+    assert snap_compare(app, terminal_size=size, run_before=feeder("healthy", ("c",)))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_problems_across_the_organisation(snap_compare, size: tuple[int, int]) -> None:
     app = CloudForgeApp(INFO, now=clock)
     assert snap_compare(app, terminal_size=size, run_before=feeder("org", ("0",)))

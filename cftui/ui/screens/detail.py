@@ -123,10 +123,10 @@ def clock_ticks(samples: Sequence[CostSample]) -> tuple[list[float], list[str]]:
     return ticks, [(start + timedelta(seconds=tick)).strftime(fmt) for tick in ticks]
 
 
-def single_sample_note(samples: Sequence[CostSample]) -> str:
+def single_sample_note(samples: Sequence[CostSample], subject: str = "resource") -> str:
     """What stands instead of a chart while there is nothing to draw a line through."""
     if not samples:
-        return "no cost samples yet: the chart starts when cftui has seen this resource's cost"
+        return f"no cost samples yet: the chart starts when cftui has seen this {subject}'s cost"
     sample = samples[-1]
     return f"one sample so far: {money(sample.monthly_cost)} at {clock_time(sample.at)} (the chart starts at two)"
 
@@ -136,12 +136,12 @@ class CostChart(PlotextPlot):
 
     samples: tuple[CostSample, ...] = ()
 
-    def show(self, samples: Sequence[CostSample]) -> None:
+    def show(self, samples: Sequence[CostSample], title: str = "monthly cost over time (as observed)") -> None:
         self.samples = tuple(samples)
         plt = self.plt
         plt.clear_data()
         plt.clear_figure()
-        plt.title("monthly cost over time (as observed)")
+        plt.title(title)
         if len(samples) >= 2:
             start = samples[0].at
             xs = [(s.at - start).total_seconds() for s in samples]
