@@ -73,3 +73,21 @@ async def test_the_project_list_shows_the_hour_and_day_change_beside_the_sparkli
         assert rows["shop-staging"].split()[-2:] == ["0.0", "↓4.0"], rows
         assert rows["ml-experiments"].split()[-2:] == ["—", "—"], "watched 20 minutes: no hour's change yet"
         assert "▄▄▄▄▅▅" in rows["shop-production"], "+1.6 % in the hour is one step, not a cliff"
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_the_resource_detail_says_the_hour_and_day_change_above_its_chart(size: tuple[int, int]) -> None:
+    from cftui.ui.screens.detail import ResourceDetailScreen
+    from tests.ui.builders import cost_history
+
+    app = CloudForgeApp(INFO, now=clock, cost_history=cost_history)
+    async with app.run_test(size=size) as pilot:
+        app.feed(state_updates("healthy")[0])
+        await pilot.pause()
+        await pilot.press("2", "j", "j", "j", "enter")
+        await until(pilot, lambda: isinstance(app.screen, ResourceDetailScreen))
+        change = app.screen.query_one("#detail-cost-change")
+        await until(pilot, lambda: str(change.render()).startswith("last hour: "), what="the change, once read")
+        hour, day = str(change.render()).splitlines()
+        assert hour == "last hour: ↓0.5% ($162.25 → $161.50)", hour  # api-9's history (builders.cost_history)
+        assert day == "last day: ↑8.0% ($149.50 → $161.50)", day

@@ -23,6 +23,8 @@ from textual_plotext import PlotextPlot
 
 from cftui.api.models import Operation, Resource
 from cftui.monitor.state import CostSample, Fetched, MonitorUpdate
+from cftui.monitor.trend import WINDOWS
+from cftui.ui.cost_trend import change_sentence
 from cftui.ui.format import (
     age,
     clock_time,
@@ -194,6 +196,7 @@ class ResourceDetailScreen(Screen[None]):
             with Vertical(id="detail-columns"):
                 yield Static(id="detail-configuration", classes="detail-section")
                 yield Static(id="detail-tags", classes="detail-section")
+            yield Static(id="detail-cost-change")
             yield CostChart(id="detail-chart")
             yield Static(id="detail-chart-note")
         yield KeyBar()
@@ -297,6 +300,10 @@ class ResourceDetailScreen(Screen[None]):
         if not looks and self.resource.monthly_cost is not None:
             looks = [CostSample(at=self._now(), monthly_cost=self.resource.monthly_cost)]
         samples += [look for look in looks if not samples or look.at > samples[-1].at]
+        # the change over the last hour and day, up to the latest look (the data's time, not the clock's)
+        until = samples[-1].at if samples else self._now()
+        change = "\n".join(change_sentence(samples, window, until) for window in WINDOWS)
+        self.query_one("#detail-cost-change", Static).update(Content(change))
         chart = self.query_one(CostChart)
         chart.show(samples)
         chart.display = len(samples) >= 2
