@@ -38,6 +38,8 @@ SHOTS = (
     Shot("operation-running-120x40", "operation_running", (120, 40), title="cftui: an operation running"),
     Shot("problems-only-120x40", "healthy", (120, 40), ("2", "e"), title="cftui: problems only"),
     Shot("detail-120x40", "healthy", (120, 40), ("2", "j", "j", "j", "enter"), title="cftui: resource detail"),
+    Shot("project-cost-80x24", "healthy", (80, 24), ("c",), title="cftui at 80x24: a project's cost over time (c)"),
+    Shot("resources-by-cost-120x40", "healthy", (120, 40), ("2", "s"), title="cftui: resources sorted by cost (s)"),
     Shot("org-problems-120x40", "org", (120, 40), ("0",), title="cftui: problems across the organisation (0)"),
     Shot("org-problems-80x24", "org", (80, 24), ("0",), title="cftui at 80x24: problems across the organisation"),
     Shot(
