@@ -40,8 +40,8 @@ from bench.baselines.measure import (
     time_to_text,
 )
 from bench.baselines.watch_curl import watch_curl_command
-from tests.reliability.terminal import Terminal
-from tests.simproc import SimServer, running_sim
+from bench.simproc import SimServer, start_sim_process
+from bench.terminal import Terminal
 
 # One key per contender, so each has its own rate-limit bucket and its requests can be told apart.
 CFTUI_KEY = "cf_read_bench0000000000000cfta"
@@ -87,7 +87,7 @@ class Sizes:
 def measure_first_data(sizes: Sizes) -> list[Row]:
     world = ["--seed", "7", "--static", "--plan", "enterprise"]
     world += ["--projects", str(sizes.scale_projects), "--resources", str(sizes.scale_resources)]
-    with running_sim(*world, keys=BENCH_KEYS, start_timeout=120) as sim, scratch_dir() as scratch:
+    with start_sim_process(*world, keys=BENCH_KEYS, start_timeout=120) as sim, scratch_dir() as scratch:
         names = [p["name"] for p in all_items(sim, "projects", CONTROL_KEY)]
         pattern = project_names_pattern(names)
         env = isolated_env(CFTUI_KEY, scratch)
@@ -200,7 +200,7 @@ def measure_freshness(sizes: Sizes) -> list[Row]:
     allowed to spend (its budget: half the plan's limit), so the table shows freshness at equal load too.
     """
     world = ["--seed", "7", "--static", "--plan", "starter", "--projects", "20", "--resources", "50"]
-    with running_sim(*world, keys=BENCH_KEYS) as sim, scratch_dir() as scratch:
+    with start_sim_process(*world, keys=BENCH_KEYS) as sim, scratch_dir() as scratch:
         projects = all_items(sim, "projects", CONTROL_KEY)
         resource_ids = [r["id"] for p in projects for r in _first_page(sim, p["id"])]
         cycle_cost = 1 + len(projects)  # one projects page + one resources page per project (50 < 100)
@@ -277,7 +277,7 @@ def _spawn(command: list[str], env: dict[str, str], interval: float | None = Non
 
 def measure_terminal_load(sizes: Sizes) -> list[Row]:
     world = ["--seed", "7", "--static", "--plan", "enterprise"]
-    with running_sim(*world, keys=BENCH_KEYS) as sim, scratch_dir() as scratch:
+    with start_sim_process(*world, keys=BENCH_KEYS) as sim, scratch_dir() as scratch:
         projects = all_items(sim, "projects", CONTROL_KEY)
         pattern = project_names_pattern([p["name"] for p in projects])
         resource_ids = [r["id"] for p in projects[:3] for r in _first_page(sim, p["id"])]

@@ -27,13 +27,13 @@ from typing import Any
 
 from bench.baselines.naive_poller import NaivePoller, SeenChange
 from bench.monitor_bench import busiest_minute, percentile
+from bench.simproc import SimServer, start_sim_process
 from cftui.api.client import CloudForgeClient
 from cftui.api.keys import ApiKey
 from cftui.monitor import Monitor
 from cftui.monitor.events import ChangeEvent
 from cftui.monitor.operations import BACKGROUND_PERIOD
 from cftui.monitor.state import MonitorUpdate
-from tests.simproc import SimServer, running_sim
 
 CFTUI_KEY = "cf_read_bench0000000000000cova"
 POLLER_KEY = "cf_read_bench0000000000000covb"
@@ -336,7 +336,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--verbose", action="store_true", help="list the changes no event reported")
     args = parser.parse_args(argv)
     flags = ["--seed", str(args.seed), "--projects", "20", "--resources", "50", "--plan", "starter"]
-    with running_sim(*flags, "--speed", str(args.speed), keys=KEYS) as sim:
+    with start_sim_process(*flags, "--speed", str(args.speed), keys=KEYS) as sim:
         result = asyncio.run(run(sim, args.duration, args.tail, args.poller_interval))
     print(report(result, args.verbose))
     return 0

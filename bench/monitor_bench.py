@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from bench.simproc import READ_KEY, SimServer, start_sim_process
 from cftui.api.client import CloudForgeClient
 from cftui.api.keys import ApiKey
 from cftui.monitor import Monitor
 from cftui.monitor.events import ChangeEvent, EventKind
-from tests.simproc import READ_KEY, SimServer, running_sim
 
 STATUS = EventKind.RESOURCE_STATUS_CHANGED.value
 NEW_RESOURCE_S = 60.0  # a resource this young in another project may not have been seen yet (one round)
@@ -252,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--verbose", action="store_true", help="list the changes no event reported")
     args = parser.parse_args(argv)
     flags = ["--seed", str(args.seed), "--projects", "20", "--resources", "50", "--plan", "starter"]
-    with running_sim(*flags, "--speed", str(args.speed)) as sim:
+    with start_sim_process(*flags, "--speed", str(args.speed)) as sim:
         result = asyncio.run(run_monitor(sim, args.duration, args.interval, args.tail))
     print(report(result, args.interval, args.verbose))
     return 0

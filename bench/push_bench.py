@@ -27,6 +27,7 @@ from typing import Any
 
 import httpx
 
+from bench.simproc import READ_KEY, TEST_KEY, SimServer, start_sim_process
 from cftui.api.client import CloudForgeClient
 from cftui.api.client_events import ClientEvent, RequestFinished
 from cftui.api.keys import ApiKey
@@ -35,7 +36,6 @@ from cftui.monitor.events import ChangeEvent
 from cftui.monitor.push import PushFeed
 from cftui.monitor.push_listen import parse_listen
 from cftui.monitor.state import MonitorUpdate, PushMode
-from tests.simproc import READ_KEY, TEST_KEY, SimServer, running_sim
 
 SECRET = "bench-push-secret-0123456789abcdef"
 EVENTS = ["resource.created", "resource.updated", "resource.deleted", "resource.status_changed",
@@ -178,12 +178,12 @@ def _sim_args(args: argparse.Namespace) -> list[str]:
 
 async def measure(args: argparse.Namespace) -> dict[str, Any]:
     results: dict[str, Any] = {}
-    with running_sim(*_sim_args(args)) as sim:
+    with start_sim_process(*_sim_args(args)) as sim:
         polling = await one_run(sim, args.duration, push=False, stop_after=None, silence=args.silence)
-    with running_sim(*_sim_args(args)) as sim:
+    with start_sim_process(*_sim_args(args)) as sim:
         pushed = await one_run(sim, args.duration, push=True, stop_after=None, silence=args.silence)
         latency = await push_latency(sim, pushed)
-    with running_sim(*_sim_args(args)) as sim:
+    with start_sim_process(*_sim_args(args)) as sim:
         stopping = await one_run(sim, args.duration, push=True, stop_after=args.duration / 2, silence=args.silence)
     warm = 20.0  # the first seconds list every project once: not the steady state
     for name, run in (("polling", polling), ("push", pushed)):

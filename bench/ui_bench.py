@@ -1,6 +1,6 @@
 """The dashboard at scale, in a real terminal: 1,000 projects x 100 resources, plus one of 5,000 resources.
 
-`cftui` runs in a 120x40 tmux pane (`tests.reliability.terminal.Terminal`, which records every byte the app writes
+`cftui` runs in a 120x40 tmux pane (`bench.terminal.Terminal`, which records every byte the app writes
 with `pipe-pane`) against `cftui sim --projects 1000 --resources 100 --static --plan enterprise`. Measured:
 
 - first data on screen: from starting the process to the first project name in the pane;
@@ -26,8 +26,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from tests.reliability.terminal import Terminal
-from tests.simproc import READ_KEY, SimServer, running_sim
+from bench.simproc import READ_KEY, SimServer, start_sim_process
+from bench.terminal import Terminal
 
 BIG_NAME = re.compile(r"2 Resources · (\S+) · (\d+)")
 
@@ -139,7 +139,7 @@ def main(argv: list[str]) -> int:
     sim_flags = ["--seed", "7", "--static", "--plan", "enterprise", "--projects", str(args.projects)]
     sim_flags += ["--resources", str(args.resources)]
     print(f"starting the simulator: {args.projects} projects x {args.resources} resources …", flush=True)
-    with running_sim(*sim_flags, start_timeout=120) as sim:
+    with start_sim_process(*sim_flags, start_timeout=120) as sim:
         added = sim.control("POST", "mutate", {"action": "add_projects", "count": 1, "resources": args.big})
         big_id = added["project_ids"][0]
         big = sim.get(f"projects/{big_id}").json()["data"]

@@ -1,113 +1,111 @@
-"""Start `cftui sim` as a real child process on a free loopback port, for tests and benchmarks.
+"""The simulator the tests talk to: the same server as `cftui sim`, over real HTTP on loopback.
 
-Every test that needs an API talks to one of these over real HTTP; nothing is mocked.
+`running_sim` serves it from a thread of the test process (uvicorn, on a socket bound like `cftui sim` binds
+one): the same arguments, the same Simulator, the same uvicorn configuration, without paying a Python start-up
+and an import of the web stack per test. A test that needs a process of its own (a signal, what the
+simulator prints, its environment) asks for one with `process=True` (bench/simproc.py).
 """
 
 from __future__ import annotations
 
+import argparse
+import asyncio
 import contextlib
-import os
-import re
-import subprocess
-import sys
 import threading
-from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Literal, overload
 
-import httpx
+import uvicorn
 
+from bench.simproc import LIVE_KEY, READ_KEY, TEST_KEY, SimProcess, SimServer, start_sim_process
+from cftui.sim import cli
+from cftui.sim.keys import demo_keys
+from cftui.sim.server import server_config
 from tests.polling import wait_for
 
-__all__ = ["wait_for"]  # re-exported: the one poll-until helper lives in tests/polling.py
-
-READ_KEY = "cf_read_t3st0000000000000000read"
-TEST_KEY = "cf_test_t3st0000000000000000test"
-LIVE_KEY = "cf_live_t3st0000000000000000live"
-URL_LINE = re.compile(r"^CloudForge simulator listening on (http://127\.0\.0\.1:\d+/v2)\s*$")
+__all__ = ["LIVE_KEY", "READ_KEY", "TEST_KEY", "SimProcess", "SimServer", "SimThread", "running_sim", "wait_for"]
 
 
 @dataclass
-class SimServer:
-    """A running simulator: its /v2 base URL, the keys it accepts, and its control endpoint."""
+class SimThread(SimServer):
+    """A simulator served by uvicorn in a thread of this process."""
 
-    process: subprocess.Popen[str]
-    base_url: str
-    keys: dict[str, str]
-    output: deque[str] = field(default_factory=lambda: deque(maxlen=2000))
+    server: uvicorn.Server = field(kw_only=True)
+    thread: threading.Thread = field(kw_only=True)
 
-    @property
-    def root_url(self) -> str:
-        return self.base_url.removesuffix("/v2")
-
-    @property
-    def read_key(self) -> str:
-        return self.keys["read"]
-
-    def control(self, method: str, path: str, json: Any = None) -> Any:
-        """Call the loopback-only control endpoint (`/_sim/...`), returning its JSON body."""
-        response = httpx.request(method, f"{self.root_url}/_sim/{path.lstrip('/')}", json=json, timeout=10)
-        response.raise_for_status()
-        return response.json() if response.content else None
-
-    def get(self, path: str, key: str | None = None, **params: Any) -> httpx.Response:
-        """A plain GET against the API with the read key (or the one given)."""
-        headers = {"Authorization": f"Bearer {key or self.read_key}"}
-        return httpx.get(f"{self.base_url}/{path.lstrip('/')}", headers=headers, params=params, timeout=10)
-
-    def stop(self) -> int:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-        return self.process.returncode
+    def stop(self) -> None:
+        """Shut down as SIGTERM shuts `cftui sim` down (uvicorn's graceful shutdown), and free the port."""
+        self.server.should_exit = True
+        self.thread.join(timeout=15)
+        if self.thread.is_alive():  # a graceful shutdown that overran: close what is left, as a second signal does
+            self.server.force_exit = True
+            self.thread.join(timeout=15)
 
 
-def _drain(stream: Any, sink: deque[str]) -> None:
-    for line in stream:
-        sink.append(line.rstrip("\n"))
+def _arguments(args: tuple[str, ...], keys: dict[str, str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="cftui sim", exit_on_error=False)
+    cli.add_arguments(parser)
+    given = ["--port", "0", *args]
+    for key in keys.values():
+        given += ["--key", key]
+    parsed = parser.parse_args(given)
+    parsed.key = [*parsed.key, *cli.keys_from_environment()]
+    return parsed
 
 
 @contextlib.contextmanager
+def _sim_in_thread(args: tuple[str, ...], keys: dict[str, str], start_timeout: float) -> Iterator[SimThread]:
+    parsed = _arguments(args, keys)
+    faults = cli.checked_faults(parsed)
+    sock = cli.bind(parsed.host, parsed.port)
+    try:
+        accepted = list(parsed.key) or list(demo_keys().values())
+        sim = cli.build_world(parsed, accepted, faults)
+        server = uvicorn.Server(server_config(sim, access_log=parsed.access_log))
+        thread = threading.Thread(target=lambda: asyncio.run(server.serve(sockets=[sock])), daemon=True)
+        host, port = sock.getsockname()[:2]
+        running = SimThread(base_url=f"http://{host}:{port}/v2", keys=dict(keys), server=server, thread=thread)
+        thread.start()
+        try:
+            wait_for(lambda: server.started or not thread.is_alive(), timeout=start_timeout, message="simulator start")
+            if not server.started:
+                raise RuntimeError("the simulator stopped while starting (see the log above)")
+            yield running
+        finally:
+            running.stop()
+    finally:
+        sock.close()
+
+
+@overload
+def running_sim(
+    *args: str, keys: dict[str, str] | None = ..., start_timeout: float = ..., process: Literal[False] = ...
+) -> contextlib.AbstractContextManager[SimThread]: ...
+@overload
+def running_sim(
+    *args: str,
+    keys: dict[str, str] | None = ...,
+    start_timeout: float = ...,
+    process: Literal[True],
+    env: dict[str, str] | None = ...,
+) -> contextlib.AbstractContextManager[SimProcess]: ...
+@contextlib.contextmanager  # type: ignore[misc]
 def running_sim(
     *args: str,
     keys: dict[str, str] | None = None,
     start_timeout: float = 20.0,
+    process: bool = False,
     env: dict[str, str] | None = None,
 ) -> Iterator[SimServer]:
-    """Run `python -m cftui sim --port 0 ARGS...`, yield it once its URL line is printed, stop it after."""
+    """A simulator started with `cftui sim` ARGS (and a free port), stopped at the end: in a thread, or with
+    `process=True` in a child process (with `env` added to its environment). The keys default to the tests'
+    read, test and live keys."""
     keys = keys if keys is not None else {"read": READ_KEY, "test": TEST_KEY, "live": LIVE_KEY}
-    command: list[str] = [sys.executable, "-m", "cftui", "sim", "--port", "0", *args]
-    for key in keys.values():
-        command += ["--key", key]
-    process = subprocess.Popen(
-        command,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
-    )
-    assert process.stdout is not None
-    first_line: list[str] = []
-    reader = threading.Thread(target=lambda: first_line.append(process.stdout.readline()), daemon=True)
-    reader.start()
-    reader.join(start_timeout)
-    match = URL_LINE.match(first_line[0]) if first_line else None
-    if match is None:
-        process.kill()
-        rest = process.stdout.read() if process.poll() is not None else ""
-        raise RuntimeError(f"simulator did not start: {first_line!r} {rest[-2000:]}")
-    server = SimServer(process=process, base_url=match.group(1), keys=dict(keys))
-    threading.Thread(target=_drain, args=(process.stdout, server.output), daemon=True).start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-def sim_args(*, seed: int = 7, extra: Sequence[str] = ()) -> list[str]:
-    return ["--seed", str(seed), *extra]
+    if process:
+        with start_sim_process(*args, keys=keys, start_timeout=start_timeout, env=env) as child:
+            yield child
+    else:
+        assert env is None, "a simulator in a thread shares this process's environment: ask for process=True"
+        with _sim_in_thread(args, keys, start_timeout) as threaded:
+            yield threaded

@@ -20,8 +20,8 @@ from typing import Any
 
 import httpx
 
-from tests.reliability.terminal import Terminal
-from tests.simproc import SimServer
+from bench.simproc import SimServer
+from bench.terminal import Terminal
 
 
 def isolated_env(api_key: str, state_dir: Path) -> dict[str, str]:

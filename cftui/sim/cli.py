@@ -112,7 +112,7 @@ def _fault_settings(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def _bind(host: str, port: int) -> socket.socket:
+def bind(host: str, port: int) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     # IPPROTO_TCP explicitly: asyncio only sets TCP_NODELAY on accepted sockets whose proto says TCP, and
     # without it every small response waits ~40 ms for a delayed ACK.
@@ -134,19 +134,24 @@ def keys_from_environment(environ: Mapping[str, str] | None = None) -> list[str]
     return [key.strip() for key in raw.split(",") if key.strip()]
 
 
-def run(args: argparse.Namespace) -> int:
-    args.key = [*args.key, *keys_from_environment()]
+def checked_faults(args: argparse.Namespace) -> Any:
+    """The start-up faults these arguments ask for, once the arguments are known to be sound (else ValueError)."""
     problem = _problems(args)
     if problem:
-        return _fail(problem)
+        raise ValueError(problem)
     from cftui.sim.faults import Faults
 
+    return Faults().merged(_fault_settings(args))
+
+
+def run(args: argparse.Namespace) -> int:
+    args.key = [*args.key, *keys_from_environment()]
     try:
-        faults = Faults().merged(_fault_settings(args))
+        faults = checked_faults(args)
     except ValueError as exc:
         return _fail(str(exc))
     try:
-        sock = _bind(args.host, args.port)
+        sock = bind(args.host, args.port)
     except OSError as exc:
         return _fail(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}")
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -154,7 +159,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         keys = list(args.key) or None
         demo = _demo_keys() if keys is None else {}
-        sim = _build_world(args, keys or list(demo.values()), faults)
+        sim = build_world(args, keys or list(demo.values()), faults)
         _announce(sock, args.key, demo)
         return _serve(sim, sock, access_log=args.access_log)
     except (_Stop, KeyboardInterrupt):
@@ -169,7 +174,7 @@ def _demo_keys() -> dict[str, str]:
     return demo_keys()
 
 
-def _build_world(args: argparse.Namespace, keys: list[str], faults: Any) -> Any:
+def build_world(args: argparse.Namespace, keys: list[str], faults: Any) -> Any:
     """The world is made before the URL line is printed, so a client that reads the line is served at once
     (about 50 ms for the default world, a few seconds for 100,000 resources)."""
     from cftui.sim.state import SimOptions, Simulator

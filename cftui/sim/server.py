@@ -28,6 +28,9 @@ class _ExpectedNoise(logging.Filter):
         return not any(expected in message for expected in EXPECTED_MESSAGES)
 
 
+_NOISE = _ExpectedNoise()  # one instance: adding it again (a second server in one process) is a no-op
+
+
 class _Server(uvicorn.Server):
     """uvicorn re-raises the stopping signal after shutdown (exit status -15 or a KeyboardInterrupt); a
     simulator asked to stop has done nothing wrong, so it handles the signals itself and exits 0."""
@@ -49,8 +52,10 @@ class _Server(uvicorn.Server):
         self.should_exit = True
 
 
-async def serve(sim: Simulator, sock: socket.socket, *, access_log: bool = False) -> None:
-    config = uvicorn.Config(
+def server_config(sim: Simulator, *, access_log: bool = False) -> uvicorn.Config:
+    """How the simulator is served: also used by the tests that run it in a thread of their own process."""
+    logging.getLogger("uvicorn.error").addFilter(_NOISE)
+    return uvicorn.Config(
         build_app(sim),
         log_level="info" if access_log else "warning",
         access_log=access_log,
@@ -59,6 +64,9 @@ async def serve(sim: Simulator, sock: socket.socket, *, access_log: bool = False
         server_header=False,
         date_header=False,  # the gateway writes Date (the authorization server's may be skewed on purpose)
     )
-    logging.getLogger("uvicorn.error").addFilter(_ExpectedNoise())
+
+
+async def serve(sim: Simulator, sock: socket.socket, *, access_log: bool = False) -> None:
+    config = server_config(sim, access_log=access_log)
     logging.basicConfig(level=logging.WARNING, format="cftui sim: %(levelname)s %(message)s")
     await _Server(config).serve(sockets=[sock])

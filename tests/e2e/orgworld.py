@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.reliability.terminal import Terminal
+from bench.terminal import Terminal
 from tests.simproc import READ_KEY, SimServer, running_sim
 
 SCREEN_TIMEOUT = 60.0  # a first round over every project, on a machine shared with other test runs

@@ -14,8 +14,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from bench.terminal import Terminal
 from tests.e2e.procs import dashboard, demo_simulators, is_running
-from tests.reliability.terminal import Terminal
 from tests.simproc import wait_for
 
 pytestmark = pytest.mark.tmux

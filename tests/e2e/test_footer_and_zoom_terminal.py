@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from tests.reliability.terminal import Terminal
+from bench.terminal import Terminal
 
 pytestmark = pytest.mark.tmux
 

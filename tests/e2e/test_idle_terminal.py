@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from tests.reliability.terminal import Terminal
+from bench.terminal import Terminal
 from tests.simproc import READ_KEY, SimServer
 
 pytestmark = pytest.mark.tmux

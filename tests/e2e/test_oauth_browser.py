@@ -17,8 +17,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from bench.terminal import Terminal
 from tests.auth.helpers import cftui, token_file, write_profile
-from tests.reliability.terminal import Terminal
 from tests.simproc import SimServer, wait_for
 
 pytestmark = pytest.mark.tmux

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.reliability.terminal import Terminal
+from bench.terminal import Terminal
 
 pytestmark = pytest.mark.tmux
 

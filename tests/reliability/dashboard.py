@@ -16,9 +16,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.terminal import Terminal
 from cftui.api.retry import RetryPolicy
 from cftui.monitor.connection import FAILURE_BACKOFF_CAP
-from tests.reliability.terminal import Terminal
 
 INTERVAL = 1.0  # seconds between refreshes in these tests (a short interval keeps them short)
 # The longest the app may wait before trying again on its own: the engine's backoff cap or the client's, plus

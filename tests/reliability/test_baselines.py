@@ -11,7 +11,7 @@ import pytest
 from bench.baselines.floor_app import FloorApp
 from bench.baselines.naive_poller import NaivePoller
 from bench.baselines.watch_curl import curl_projects_pipeline, watch_curl_command
-from tests.reliability.terminal import running_terminal
+from bench.terminal import running_terminal
 from tests.simproc import SimServer
 
 

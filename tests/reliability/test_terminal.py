@@ -8,7 +8,7 @@ import textwrap
 
 import pytest
 
-from tests.reliability.terminal import Terminal, TerminalError, running_terminal
+from bench.terminal import Terminal, TerminalError, running_terminal
 from tests.simproc import wait_for
 
 pytestmark = pytest.mark.tmux

@@ -16,8 +16,9 @@ from typing import Any
 import httpx
 import pytest
 
+from bench.simproc import URL_LINE
 from tests.sim.helpers import all_pages, call
-from tests.simproc import URL_LINE, SimServer, running_sim, wait_for
+from tests.simproc import SimServer, running_sim, wait_for
 
 DEMO_KEY_LINE = re.compile(r"^(read-only|test|live) key: (cf_(read|test|live)_[A-Za-z0-9]{24})$")
 
@@ -77,7 +78,7 @@ def test_first_line_demo_keys_and_control_line(tmp_path: Any) -> None:
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
 def test_clean_exit_on_signal_while_a_request_hangs(signum: int) -> None:
-    with running_sim("--static", "--hang-rate", "1") as server:
+    with running_sim("--static", "--hang-rate", "1", process=True) as server:
         hung = threading.Thread(
             target=lambda: _swallow(lambda: call(server, "GET", "projects", timeout=30)), daemon=True
         )

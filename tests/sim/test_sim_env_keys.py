@@ -22,7 +22,7 @@ def _status(url: str, key: str) -> int:
 
 
 def test_keys_from_the_environment_are_accepted_and_not_in_argv() -> None:
-    with running_sim("--static", keys={}, env={"CFTUI_SIM_KEYS": f" {ENV_READ}, {ENV_TEST} ,"}) as sim:
+    with running_sim("--static", keys={}, process=True, env={"CFTUI_SIM_KEYS": f" {ENV_READ}, {ENV_TEST} ,"}) as sim:
         assert _status(sim.base_url, ENV_READ) == 200
         assert _status(sim.base_url, ENV_TEST) == 200
         assert _status(sim.base_url, TEST_KEY) == 401  # only the keys given: no demo keys beside them

@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from tests.reliability.terminal import running_terminal
+from bench.terminal import running_terminal
 from tests.simproc import SimServer
 
 pytestmark = pytest.mark.tmux
