@@ -1,10 +1,11 @@
-"""Hostile CloudForge-shaped servers for issue 12: each misbehaves in one way the simulator never does.
+"""Hostile CloudForge-shaped servers: each misbehaves in one way the simulator never does.
 
 One small Starlette app on uvicorn, in a thread of the test process, on a free loopback port. A test sets, per
-path below `/v2`, an `Answer` (or a function of the request that returns one); everything else answers like an
-empty but valid CloudForge (an empty list, or a 404). An answer's body may stream: a gzip bomb, a body that never
-ends, one byte a second. Every request is recorded (method, path, query, headers, arrival time), so a test can
-check what cftui sent and how often.
+path below `/v2`, an `Answer` (or a function of the request that returns one); everything else answers with
+`otherwise` (by default like an empty but valid CloudForge: an empty list, or a 404). An answer's body may
+stream: a gzip bomb, a body that never ends, one byte a second; it may be held back (`delay_s`) to make
+requests overlap. Every request is recorded (method, path, query, headers, arrival time), and the most in
+flight at once is kept, so a test can check what cftui sent, how often and how many at a time.
 
 The catalogue below builds the misbehaviours of issue 12: impossible costs, a 4,301-digit integer, overflowing
 dates, a key echoed in request ids and names, repeated pages, huge `Retry-After` values.
@@ -29,7 +30,7 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
-from tests.simproc import wait_for
+from tests.polling import wait_for
 
 Stream = Callable[[], AsyncIterator[bytes]]
 
@@ -40,6 +41,7 @@ class Answer:
     body: bytes | Stream = b'{"data": []}'
     headers: dict[str, str] = field(default_factory=dict)
     content_type: str = "application/json"
+    delay_s: float = 0.0  # hold the answer this long (to make concurrent requests overlap)
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,7 @@ class Seen:
     method: str
     path: str
     query: dict[str, str]
-    headers: dict[str, str]
+    headers: dict[str, str]  # names in lower case, as HTTP/1.1 servers hand them over
     at: float  # time.monotonic() on arrival
 
 
@@ -57,8 +59,11 @@ Responder = Callable[[Seen], Answer]
 @dataclass
 class HostileApi:
     base_url: str
+    otherwise: Responder
     answers: dict[str, Answer | Responder] = field(default_factory=dict)
     seen: list[Seen] = field(default_factory=list)
+    in_flight: int = 0
+    max_in_flight: int = 0
 
     def answer(self, path: str, answer: Answer | Responder) -> None:
         self.answers[path] = answer
@@ -67,9 +72,14 @@ class HostileApi:
         return [seen for seen in self.seen if seen.path == path]
 
 
-def _default(seen: Seen) -> Answer:
+def empty_cloudforge(seen: Seen) -> Answer:
+    """An account with nothing in it: empty lists, and 404 for anything else."""
     if seen.path.endswith("/resources") or seen.path == "/projects":
         return Answer(body=json.dumps({"data": [], "meta": {"page": 1, "per_page": 100, "total": 0}}).encode())
+    return not_found(seen)
+
+
+def not_found(seen: Seen) -> Answer:
     return Answer(404, b'{"error": {"code": "resource_not_found", "message": "no such thing"}}')
 
 
@@ -83,8 +93,14 @@ def _app(api: HostileApi) -> Starlette:
             time.monotonic(),
         )
         api.seen.append(seen)
-        chosen = api.answers.get(seen.path, _default)
+        chosen = api.answers.get(seen.path, api.otherwise)
         answer = chosen if isinstance(chosen, Answer) else chosen(seen)
+        api.in_flight += 1
+        api.max_in_flight = max(api.max_in_flight, api.in_flight)
+        try:
+            await asyncio.sleep(answer.delay_s)
+        finally:
+            api.in_flight -= 1
         if callable(answer.body):
             return StreamingResponse(
                 answer.body(), answer.status, headers=answer.headers, media_type=answer.content_type
@@ -96,12 +112,12 @@ def _app(api: HostileApi) -> Starlette:
 
 
 @contextlib.contextmanager
-def hostile_api() -> Iterator[HostileApi]:
+def hostile_api(otherwise: Responder = empty_cloudforge) -> Iterator[HostileApi]:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    api = HostileApi(base_url=f"http://127.0.0.1:{port}/v2")
+    api = HostileApi(base_url=f"http://127.0.0.1:{port}/v2", otherwise=otherwise)
     config = uvicorn.Config(_app(api), log_level="critical", lifespan="off", timeout_graceful_shutdown=1)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=lambda: asyncio.run(server.serve(sockets=[sock])), daemon=True)

@@ -23,15 +23,15 @@ from cftui.api import (
     ServerError,
 )
 from cftui.api.retry import RETRY_STATUSES
-from tests.api.hostile_server import Canned, HostileServer, hostile_server
+from tests.hostile_api import Answer, HostileApi, hostile_api, not_found
 
 KEY = ApiKey.parse("cf_read_" + "c" * 24)
 OK_BODY = json.dumps({"data": {"id": "p1", "name": "one"}}).encode()
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[HostileServer]:
-    with hostile_server() as running:
+def server() -> Iterator[HostileApi]:
+    with hostile_api(not_found) as running:
         yield running
 
 
@@ -49,14 +49,14 @@ class Recorder:
         await asyncio.sleep(0)
 
 
-def client_for(server: HostileServer, recorder: Recorder, policy: RetryPolicy, **kwargs: Any) -> CloudForgeClient:
+def client_for(server: HostileApi, recorder: Recorder, policy: RetryPolicy, **kwargs: Any) -> CloudForgeClient:
     client = CloudForgeClient(server.base_url, KEY, retry_policy=policy, sleep=recorder, **kwargs)
     client.add_listener(recorder.events.append)
     return client
 
 
-async def test_full_jitter_exponential_backoff_within_the_cap(server: HostileServer) -> None:
-    server.answer("/projects/p1", Canned(status=503, body=b"busy", content_type="text/plain"))
+async def test_full_jitter_exponential_backoff_within_the_cap(server: HostileApi) -> None:
+    server.answer("/projects/p1", Answer(status=503, body=b"busy", content_type="text/plain"))
     recorder = Recorder()
     policy = RetryPolicy(base_s=0.5, cap_s=3.0, attempts=7, rng=random.Random(42))
     async with client_for(server, recorder, policy, retry_deadline=3600) as client:
@@ -75,8 +75,8 @@ async def test_full_jitter_exponential_backoff_within_the_cap(server: HostileSer
 
 
 @pytest.mark.parametrize("status", [400, 401, 403, 404, 422])
-async def test_client_errors_are_never_retried(server: HostileServer, status: int) -> None:
-    server.answer("/projects/p1", Canned(status=status, body=b'{"error": {"code": "x", "message": "no"}}'))
+async def test_client_errors_are_never_retried(server: HostileApi, status: int) -> None:
+    server.answer("/projects/p1", Answer(status=status, body=b'{"error": {"code": "x", "message": "no"}}'))
     recorder = Recorder()
     start = len(server.seen)
     async with client_for(server, recorder, RetryPolicy(attempts=5)) as client:
@@ -90,9 +90,9 @@ def test_exactly_the_server_errors_are_retryable() -> None:
     assert frozenset({500, 502, 503, 504}) == RETRY_STATUSES
 
 
-async def test_a_429_that_says_now_is_still_not_answered_at_once(server: HostileServer) -> None:
-    answers = iter([Canned(status=429, body=b"{}", headers={"Retry-After": "0"}), Canned(body=OK_BODY)])
-    server.answer("/projects/p1", lambda query: next(answers))
+async def test_a_429_that_says_now_is_still_not_answered_at_once(server: HostileApi) -> None:
+    answers = iter([Answer(status=429, body=b"{}", headers={"Retry-After": "0"}), Answer(body=OK_BODY)])
+    server.answer("/projects/p1", lambda seen: next(answers))
     recorder = Recorder()
     policy = RetryPolicy(rate_limit_jitter_s=0.0)
     async with client_for(server, recorder, policy) as client:
@@ -102,12 +102,12 @@ async def test_a_429_that_says_now_is_still_not_answered_at_once(server: Hostile
     assert isinstance(recorder.events[recorder.events_before_wait[0] - 1], RateLimitWait)
 
 
-async def test_retry_after_as_an_http_date_and_reset_take_the_later(server: HostileServer) -> None:
+async def test_retry_after_as_an_http_date_and_reset_take_the_later(server: HostileApi) -> None:
     reset = int((datetime.now(UTC) + timedelta(seconds=40)).timestamp())
     soon = (datetime.now(UTC) + timedelta(seconds=5)).strftime("%a, %d %b %Y %H:%M:%S GMT")
     headers = {"Retry-After": soon, "X-RateLimit-Reset": str(reset)}
-    answers = iter([Canned(status=429, body=b"{}", headers=headers), Canned(body=OK_BODY)])
-    server.answer("/projects/p1", lambda query: next(answers))
+    answers = iter([Answer(status=429, body=b"{}", headers=headers), Answer(body=OK_BODY)])
+    server.answer("/projects/p1", lambda seen: next(answers))
     recorder = Recorder()
     async with client_for(server, recorder, RetryPolicy(rate_limit_jitter_s=0.0), retry_deadline=120) as client:
         await client.get_project("p1")
@@ -116,10 +116,10 @@ async def test_retry_after_as_an_http_date_and_reset_take_the_later(server: Host
     assert 30 < recorder.waits[0] <= 41
 
 
-async def test_rate_limit_headers_are_tracked_from_every_response(server: HostileServer) -> None:
+async def test_rate_limit_headers_are_tracked_from_every_response(server: HostileApi) -> None:
     reset = int((datetime.now(UTC) + timedelta(seconds=30)).timestamp())
     headers = {"X-RateLimit-Limit": "1000", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(reset)}
-    server.answer("/projects/p1", Canned(status=404, body=b"{}", headers=headers))
+    server.answer("/projects/p1", Answer(status=404, body=b"{}", headers=headers))
     recorder = Recorder()
     async with client_for(server, recorder, RetryPolicy(rate_limit_jitter_s=0.0), retry_deadline=120) as client:
         with pytest.raises(NotFound):
@@ -127,15 +127,15 @@ async def test_rate_limit_headers_are_tracked_from_every_response(server: Hostil
         info = client.rate_limit
         assert (info.limit, info.remaining) == (1000, 0)
         assert info.reset_at == datetime.fromtimestamp(reset, UTC)
-        server.answer("/projects/p1", Canned(body=OK_BODY))
+        server.answer("/projects/p1", Answer(body=OK_BODY))
         await client.get_project("p1")  # Remaining was 0: the client waits for Reset before sending
     assert [e.until for e in recorder.events if isinstance(e, RateLimitWait)] == [info.reset_at]
     assert 25 < recorder.waits[0] <= 31
 
 
-async def test_redirects_are_not_followed(server: HostileServer) -> None:
+async def test_redirects_are_not_followed(server: HostileApi) -> None:
     location = "http://elsewhere.example.com/v2/projects/p1"
-    server.answer("/projects/p1", Canned(status=301, body=b"", headers={"Location": location}))
+    server.answer("/projects/p1", Answer(status=301, body=b"", headers={"Location": location}))
     start = len(server.seen)
     async with client_for(server, Recorder(), RetryPolicy()) as client:
         with pytest.raises(ApiError) as caught:

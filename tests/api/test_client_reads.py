@@ -20,7 +20,7 @@ from cftui.api import (
     ValidationFailed,
 )
 from cftui.api.pagination import ListCountError
-from tests.api.hostile_server import Canned, hostile_server
+from tests.hostile_api import Answer, Seen, hostile_api, not_found
 from tests.simproc import SimServer
 
 
@@ -161,39 +161,41 @@ async def test_rate_limit_and_version_are_exposed(static_sim: SimServer) -> None
 
 
 def paged(total: int | None, size: int = 100, *, delay_s: float = 0.0, ignore_page: bool = False) -> Callable:
-    def respond(query: dict[str, str]) -> Canned:
+    def respond(seen: Seen) -> Answer:
+        query = seen.query
         page = 1 if ignore_page else int(query.get("page", "1"))
         count = 250 if total is None else total
         items = [{"id": f"res_{i}", "name": f"r{i}"} for i in range((page - 1) * size, min(page * size, count))]
         body: dict[str, Any] = {"data": items}
         if total is not None:
             body["meta"] = {"page": page, "per_page": size, "total": total}
-        return Canned(body=json.dumps(body).encode(), delay_s=delay_s)
+        return Answer(body=json.dumps(body).encode(), delay_s=delay_s)
 
     return respond
 
 
 async def test_pages_after_the_first_are_fetched_concurrently_within_the_bound() -> None:
-    with hostile_server() as server:
+    with hostile_api(not_found) as server:
         server.answer("/projects/p/resources", paged(total=650, delay_s=0.3))
         async with CloudForgeClient(server.base_url, ApiKey.parse("cf_read_" + "a" * 24), max_concurrency=3) as c:
             result = await c.list_resources("p")
-        pages = [int(seen["query"]["page"]) for seen in server.seen]
+        pages = [int(seen.query["page"]) for seen in server.seen]
     assert len(result.items) == 650 and result.pages == 7
     assert [r.id for r in result.items] == [f"res_{i}" for i in range(650)]
     assert pages[0] == 1 and sorted(pages) == list(range(1, 8))
-    assert all(seen["query"]["per_page"] == "100" for seen in server.seen)
+    assert all(seen.query["per_page"] == "100" for seen in server.seen)
     assert server.max_in_flight == 3  # overlapping, never more than the bound
 
 
 async def test_a_total_that_overstates_the_list_ends_at_the_first_short_page() -> None:
-    def respond(query: dict[str, str]) -> Canned:
+    def respond(seen: Seen) -> Answer:
+        query = seen.query
         page = int(query.get("page", "1"))
         items = [{"id": f"res_{i}", "name": f"r{i}"} for i in range((page - 1) * 100, min(page * 100, 250))]
         body = {"data": items, "meta": {"page": page, "per_page": 100, "total": 1_000_000}}
-        return Canned(body=json.dumps(body).encode())
+        return Answer(body=json.dumps(body).encode())
 
-    with hostile_server() as server:
+    with hostile_api(not_found) as server:
         server.answer("/projects/p/resources", respond)
         async with CloudForgeClient(server.base_url, ApiKey.parse("cf_read_" + "a" * 24), max_concurrency=3) as c:
             result = await c.list_resources("p")
@@ -203,16 +205,16 @@ async def test_a_total_that_overstates_the_list_ends_at_the_first_short_page() -
 
 
 async def test_list_without_meta_follows_full_pages() -> None:
-    with hostile_server() as server:
+    with hostile_api(not_found) as server:
         server.answer("/projects/p/resources", paged(total=None))
         async with CloudForgeClient(server.base_url, ApiKey.parse("cf_read_" + "a" * 24)) as client:
             result = await client.list_resources("p")
     assert len(result.items) == 250 and result.total is None and result.pages == 3
-    assert [seen["query"]["page"] for seen in server.seen] == ["1", "2", "3"]
+    assert [seen.query["page"] for seen in server.seen] == ["1", "2", "3"]
 
 
 async def test_list_without_meta_stops_when_the_server_repeats_itself() -> None:
-    with hostile_server() as server:
+    with hostile_api(not_found) as server:
         server.answer("/projects/p/resources", paged(total=None, ignore_page=True))
         async with CloudForgeClient(server.base_url, ApiKey.parse("cf_read_" + "a" * 24)) as client:
             with pytest.raises(ListCountError, match="page 2 repeats page 1"):

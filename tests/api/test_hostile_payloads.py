@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from cftui.api import USER_AGENT, ApiKey, CloudForgeClient, MalformedResponse, RetryPolicy, ServerError
 from cftui.api.models import Operation, Project, Resource
 from cftui.api.sanitize import sanitize_tree
-from tests.api.hostile_server import Canned, HostileServer, hostile_server
+from tests.hostile_api import Answer, HostileApi, hostile_api, not_found
 from tests.simproc import READ_KEY
 
 UNSAFE = {*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F, *range(0x80, 0xA0), *range(0x202A, 0x202F)}
@@ -106,12 +106,12 @@ def test_any_unicode_in_projects_and_operations(texts: list[str], messages: list
 
 
 @pytest.fixture(scope="module")
-def hostile() -> Iterator[HostileServer]:
-    with hostile_server() as server:
+def hostile() -> Iterator[HostileApi]:
+    with hostile_api(not_found) as server:
         yield server
 
 
-def fast_client(server: HostileServer, **kwargs: Any) -> CloudForgeClient:
+def fast_client(server: HostileApi, **kwargs: Any) -> CloudForgeClient:
     policy = RetryPolicy(base_s=0.01, cap_s=0.02, attempts=3, rate_limit_jitter_s=0.01)
     return CloudForgeClient(server.base_url, ApiKey.parse(READ_KEY), retry_policy=policy, timeout=5, **kwargs)
 
@@ -119,7 +119,7 @@ def fast_client(server: HostileServer, **kwargs: Any) -> CloudForgeClient:
 TERMINAL_ATTACKS = "\x1b]2;pwned\x07 \x1b[2J \x1b[31m \x9b \u202e \u2066 \x00 [bold red]x[/] [@click=app.quit]"
 
 
-async def test_hostile_strings_over_http_arrive_sanitised(hostile: HostileServer) -> None:
+async def test_hostile_strings_over_http_arrive_sanitised(hostile: HostileApi) -> None:
     payload = {
         "data": [
             {
@@ -134,7 +134,7 @@ async def test_hostile_strings_over_http_arrive_sanitised(hostile: HostileServer
             }
         ]
     }
-    hostile.answer("/projects/p1/resources", Canned(body=json.dumps(payload).encode()))
+    hostile.answer("/projects/p1/resources", Answer(body=json.dumps(payload).encode()))
     async with fast_client(hostile) as client:
         result = await client.list_resources("p1")
     (resource,) = result.items
@@ -162,8 +162,8 @@ async def test_hostile_strings_over_http_arrive_sanitised(hostile: HostileServer
         (b"[" * 100_000 + b"]" * 100_000, "not valid JSON"),
     ],
 )
-async def test_malformed_list_bodies_are_typed_errors(hostile: HostileServer, body: bytes, fragment: str) -> None:
-    hostile.answer("/projects", Canned(body=body, headers={"X-Request-ID": "req_hostile_1"}))
+async def test_malformed_list_bodies_are_typed_errors(hostile: HostileApi, body: bytes, fragment: str) -> None:
+    hostile.answer("/projects", Answer(body=body, headers={"X-Request-ID": "req_hostile_1"}))
     async with fast_client(hostile) as client:
         with pytest.raises(MalformedResponse) as caught:
             await client.list_projects()
@@ -182,8 +182,8 @@ async def test_malformed_list_bodies_are_typed_errors(hostile: HostileServer, bo
         (b"{}", "no 'data' member"),
     ],
 )
-async def test_malformed_single_bodies_are_typed_errors(hostile: HostileServer, body: bytes, fragment: str) -> None:
-    hostile.answer("/operations/op_1", Canned(body=body))
+async def test_malformed_single_bodies_are_typed_errors(hostile: HostileApi, body: bytes, fragment: str) -> None:
+    hostile.answer("/operations/op_1", Answer(body=body))
     async with fast_client(hostile) as client:
         with pytest.raises(MalformedResponse) as caught:
             await client.get_operation("op_1")
@@ -191,9 +191,9 @@ async def test_malformed_single_bodies_are_typed_errors(hostile: HostileServer, 
     assert caught.value.request_id  # ours, since the server sent none
 
 
-async def test_proxy_html_error_page_is_a_typed_server_error(hostile: HostileServer) -> None:
+async def test_proxy_html_error_page_is_a_typed_server_error(hostile: HostileApi) -> None:
     page = b"<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1>nginx</body></html>"
-    hostile.answer("/projects/p9", Canned(status=502, body=page, content_type="text/html"))
+    hostile.answer("/projects/p9", Answer(status=502, body=page, content_type="text/html"))
     seen_before = len(hostile.seen)
     async with fast_client(hostile) as client:
         with pytest.raises(ServerError) as caught:
@@ -206,8 +206,8 @@ async def test_proxy_html_error_page_is_a_typed_server_error(hostile: HostileSer
     assert len(hostile.seen) - seen_before == 3  # retried: attempts=3
 
 
-async def test_every_request_carries_auth_request_id_and_user_agent(hostile: HostileServer) -> None:
-    hostile.answer("/projects/p2", Canned(body=b'{"data": {"id": "p2", "name": "x"}}'))
+async def test_every_request_carries_auth_request_id_and_user_agent(hostile: HostileApi) -> None:
+    hostile.answer("/projects/p2", Answer(body=b'{"data": {"id": "p2", "name": "x"}}'))
     start = len(hostile.seen)
     async with fast_client(hostile) as client:
         await client.get_project("p2")
@@ -216,7 +216,7 @@ async def test_every_request_carries_auth_request_id_and_user_agent(hostile: Hos
     assert len(requests) == 2
     ids = set()
     for request in requests:
-        headers = request["headers"]
+        headers = request.headers
         assert headers["authorization"] == f"Bearer {READ_KEY}"
         assert headers["user-agent"] == USER_AGENT and USER_AGENT.startswith("cftui/")
         assert headers["x-request-id"].startswith("req_cftui_")
@@ -224,13 +224,13 @@ async def test_every_request_carries_auth_request_id_and_user_agent(hostile: Hos
     assert len(ids) == 2  # fresh for each request
 
 
-async def test_ids_are_escaped_into_one_path_segment(hostile: HostileServer) -> None:
-    hostile.answer("/projects/a/b?c", Canned(body=b'{"data": {"id": "x"}}'))
+async def test_ids_are_escaped_into_one_path_segment(hostile: HostileApi) -> None:
+    hostile.answer("/projects/a/b?c", Answer(body=b'{"data": {"id": "x"}}'))
     start = len(hostile.seen)
     async with fast_client(hostile) as client:
         await client.get_project("a/b?c")
-    assert hostile.seen[start]["path"] == "/projects/a/b?c"  # decoded by the server from %2F and %3F
-    assert hostile.seen[start]["query"] == {}
+    assert hostile.seen[start].path == "/projects/a/b?c"  # decoded by the server from %2F and %3F
+    assert hostile.seen[start].query == {}
 
 
 def test_visible_escapes_keep_printable_text() -> None:
@@ -254,19 +254,19 @@ async def test_the_nasty_simulator_world_reads_cleanly(sim_factory: Any) -> None
 
 
 @pytest.fixture(scope="module")
-def echo_server() -> Iterator[HostileServer]:
-    with hostile_server() as server:
+def echo_server() -> Iterator[HostileApi]:
+    with hostile_api(not_found) as server:
         yield server
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(name=any_text, tags=st.dictionaries(any_text, any_text, max_size=3), log=any_text)
-def test_any_unicode_over_http_parses_safely(echo_server: HostileServer, name: str, tags: dict, log: str) -> None:
+def test_any_unicode_over_http_parses_safely(echo_server: HostileApi, name: str, tags: dict, log: str) -> None:
     resource = {"id": "res_1", "name": name, "tags": tags, "configuration": {name: [log]}}
     logs = [{"timestamp": "2024-02-20T14:25:01Z", "message": log}]
     operation = {"id": "op_1", "type": name, "status": log, "logs": logs}
-    echo_server.answer("/projects/p/resources/res_1", Canned(body=json.dumps({"data": resource}).encode()))
-    echo_server.answer("/operations/op_1", Canned(body=json.dumps({"data": operation}, ensure_ascii=False).encode()))
+    echo_server.answer("/projects/p/resources/res_1", Answer(body=json.dumps({"data": resource}).encode()))
+    echo_server.answer("/operations/op_1", Answer(body=json.dumps({"data": operation}, ensure_ascii=False).encode()))
 
     async def read() -> tuple[Resource, Operation]:
         async with fast_client(echo_server) as client:

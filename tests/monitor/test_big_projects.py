@@ -13,7 +13,7 @@ from cftui.monitor.diff import ChangeTracker
 from cftui.monitor.jobs import MAX_FULL_EVERY, Jobs
 from cftui.monitor.operations import OperationRegistry
 from cftui.monitor.store import DataStore
-from tests.api.hostile_server import Canned, hostile_server
+from tests.hostile_api import Answer, Seen, hostile_api, not_found
 from tests.monitor.helpers import api_get, control, make_client, mutate
 from tests.simproc import READ_KEY
 
@@ -68,12 +68,13 @@ async def test_a_server_that_ignores_the_status_filter_causes_no_false_change() 
     ]
     project = {"id": "p1", "name": "big", "status": "active", "resource_count": 150, "monthly_cost": 1.0}
 
-    def listing(query: dict[str, str]) -> Canned:
+    def listing(seen: Seen) -> Answer:
+        query = seen.query
         page = int(query.get("page", "1"))  # `status` is ignored, as a careless server might
-        return Canned(body=_page(resources[(page - 1) * 100 : page * 100], page, len(resources)))
+        return Answer(body=_page(resources[(page - 1) * 100 : page * 100], page, len(resources)))
 
-    with hostile_server() as server:
-        server.answer("/projects", Canned(body=json.dumps({"data": [project]}).encode()))
+    with hostile_api(not_found) as server:
+        server.answer("/projects", Answer(body=json.dumps({"data": [project]}).encode()))
         server.answer("/projects/p1/resources", listing)
         from cftui.api.client import CloudForgeClient
         from cftui.api.keys import ApiKey
@@ -91,5 +92,5 @@ async def test_a_server_that_ignores_the_status_filter_causes_no_false_change() 
             assert [r.resource_id for r in tracker.org.problem_refs()] == ["r7"]
             assert all(r.status in RESOURCE_STATUSES for r in tracker.org.values())
             await jobs.run("sweep:p1")
-    filtered = [r for r in server.seen if r["path"] == "/projects/p1/resources" and "status" in r["query"]]
+    filtered = [r for r in server.seen if r.path == "/projects/p1/resources" and "status" in r.query]
     assert len(filtered) == 2, "asked once with the filter (both pages), then never again"
