@@ -79,10 +79,11 @@ class MergeMemory:
         return seen if seen is not None and seen.expires > self._clock() else None
 
     def pushed(self, keys: Sequence[Key]) -> bool:
-        """A push told of these keys: True when it is news (show it), False when either source told it already."""
-        for kind, subject, value in keys:
+        """A push told of these keys: True when it is news (show it), False when either source told it already
+        (the event's own key), or polling told it under another name (the other keys)."""
+        for index, (kind, subject, value) in enumerate(keys):
             seen = self._get(kind, subject)
-            if seen is not None and seen.value == value:
+            if seen is not None and seen.value == value and (index == 0 or seen.polled):
                 seen.pushed = True
                 return False
         for kind, subject, value in keys:
