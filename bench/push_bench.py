@@ -66,11 +66,16 @@ class Run:
 
 
 async def _register(sim: SimServer, url: str) -> str:
+    """The webhook, with its cost threshold at the median project's cost: projects drift across it now and then."""
+    headers = {"Authorization": f"Bearer {TEST_KEY}"}
     async with httpx.AsyncClient(timeout=10) as client:
+        listed = (await client.get(f"{sim.base_url}/projects", params={"per_page": 100}, headers=headers)).json()
+        costs = sorted(float(p.get("monthly_cost") or 0) for p in listed["data"])
+        threshold = costs[len(costs) // 2] if costs else 10_000.0
         response = await client.post(
             f"{sim.base_url}/webhooks",
-            json={"url": url, "events": EVENTS, "secret": SECRET},
-            headers={"Authorization": f"Bearer {TEST_KEY}"},
+            json={"url": url, "events": EVENTS, "secret": SECRET, "cost_threshold": threshold},
+            headers=headers,
         )
     response.raise_for_status()
     return str(response.json()["data"]["id"])
@@ -132,21 +137,36 @@ async def one_run(sim: SimServer, duration: float, *, push: bool, stop_after: fl
     return run
 
 
-async def push_latency(sim: SimServer, run: Run) -> list[float]:
-    """Seconds from the journal's record of a status change to its pushed event."""
+async def push_latency(sim: SimServer, run: Run) -> dict[str, list[float]]:
+    """Seconds from the journal's record of a change to its pushed event: status changes, operations' ends, and cost
+    thresholds (from the project's last cost change the journal recorded before the event)."""
     async with httpx.AsyncClient(timeout=10) as client:
         journal = (await client.get(f"{sim.root_url}/_sim/changes", params={"since": 0, "limit": 100000})).json()
-    recorded = {
-        (c["resource_id"], c["new"]): datetime.fromisoformat(c["at"].replace("Z", "+00:00")).timestamp()
-        for c in journal["changes"]
-        if c["kind"] == "resource.status_changed"
-    }
-    delays = []
+
+    def at(change: dict[str, Any]) -> float:
+        return datetime.fromisoformat(change["at"].replace("Z", "+00:00")).timestamp()
+
+    changes = journal["changes"]
+    statuses = {(c["resource_id"], c["new"]): at(c) for c in changes if c["kind"] == "resource.status_changed"}
+    ends = {c["operation_id"]: at(c) for c in changes if c["kind"] in ("operation.completed", "operation.failed")}
+    costs: dict[str, list[float]] = {}
+    for change in changes:
+        if change["kind"] == "cost.changed" and change.get("project_id"):
+            costs.setdefault(change["project_id"], []).append(at(change))
+    delays: dict[str, list[float]] = {"status": [], "operation": [], "threshold": []}
     for event in run.events:
-        if event.source == "push" and event.kind.value == "resource.status_changed":
-            at = recorded.get((event.subject_id, event.new))
-            if at is not None:
-                delays.append(event.at.timestamp() - at)
+        if event.source != "push":
+            continue
+        shown = event.at.timestamp()
+        kind = event.kind.value
+        if kind == "resource.status_changed" and (event.subject_id, event.new) in statuses:
+            delays["status"].append(shown - statuses[(event.subject_id, event.new)])
+        elif kind in ("operation.completed", "operation.failed") and event.subject_id in ends:
+            delays["operation"].append(shown - ends[event.subject_id])
+        elif kind == "cost.threshold_exceeded":
+            before = [t for t in costs.get(event.subject_id, []) if t <= shown]
+            if before:
+                delays["threshold"].append(shown - max(before))
     return delays
 
 
@@ -195,7 +215,10 @@ async def measure(args: argparse.Namespace) -> dict[str, Any]:
         }
     results["push"]["saved_shown"] = pushed.saved_shown
     results["push"]["confirmed"], results["push"]["contradicted"] = pushed.confirmed, pushed.contradicted
-    results["latency"] = {"median": percentile(latency, 0.5), "p95": percentile(latency, 0.95), "n": len(latency)}
+    results["latency"] = {
+        kind: {"median": percentile(values, 0.5), "p95": percentile(values, 0.95), "n": len(values)}
+        for kind, values in latency.items()
+    }
     silent_at = next((at for at, mode in stopping.modes if mode is PushMode.SILENT and at > (stopping.stopped_at or 0)),
                      None)  # fmt: skip
     first_sweep = next(
@@ -216,17 +239,21 @@ async def measure(args: argparse.Namespace) -> dict[str, Any]:
 def table(results: dict[str, Any], args: argparse.Namespace) -> str:
     poll, push, stop, lat = results["polling"], results["push"], results["stop"], results["latency"]
     saving = 100.0 * (1 - push["per_minute"] / poll["per_minute"]) if poll["per_minute"] else float("nan")
+    latency_rows = [
+        (f"pushed {what} -> event: median / p95", f"{lat[kind]['median']:.2f} s / {lat[kind]['p95']:.2f} s",
+         f"{lat[kind]['n']} changes; journal time to event time")
+        for kind, what in (("status", "status change"), ("operation", "operation's end"), ("threshold", "threshold"))
+    ]  # fmt: skip
     rows = [
         ("requests per minute, polling alone", f"{poll['per_minute']}",
          f"sweep {poll['sweep_per_minute']}, operations {poll['operations_per_minute']}"),
         ("requests per minute, push healthy", f"{push['per_minute']}",
          f"sweep {push['sweep_per_minute']}, operations {push['operations_per_minute']}"),
         ("saving with push", f"{saving:.0f} %", f"status line showed up to {push['saved_shown']}/min saved"),
-        ("pushed status change -> event: median / p95", f"{lat['median']:.2f} s / {lat['p95']:.2f} s",
-         f"{lat['n']} changes; journal time to event time"),
+        *latency_rows,
         ("pushes confirmed / contradicted", f"{push['confirmed']} / {push['contradicted']}", "targeted GETs"),
         ("push stopped: silent after", f"{stop['silent_after']} s", f"silence threshold {args.silence:g} s"),
-        ("push stopped: first sweep after silent", f"{stop['first_sweep_after_silent']} s",
+        ("push stopped mid-run: first sweep after silent", f"{stop['first_sweep_after_silent']} s",
          "full pace within one interval (5 s)"),
         ("push stopped: sweep requests a minute after", f"{stop['sweep_per_minute_after']}",
          f"polling alone: {poll['sweep_per_minute']}"),

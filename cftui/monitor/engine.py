@@ -279,13 +279,15 @@ class Monitor:
             return
         events, follow = self._push.admit(changes, self._tracker.tracked)
         for operation_id, project_id, resource_id in follow:
-            # Followed like one found on a fetched resource: in the focused project (at once, before its next
-            # refresh). Elsewhere polling would not see it either (the sweep only lists resources in error); its
-            # end is pushed and confirmed, and it is followed as soon as its project is looked at.
-            if project_id != self._focused or operation_id in self._operations.watched:
-                continue
-            if self._operations.watch(operation_id, from_user=False, project_id=project_id, resource_id=resource_id):
-                self._queue.due_now(f"op:{operation_id}")
+            # Followed like one found on a fetched resource, in any project: looked at once, then at the pace of
+            # its project (close in the focused one, calm elsewhere), all within the operations' share of the
+            # budget. Its end, when pushed, is folded in from the push's confirmation GET (no extra request).
+            self._jobs.follow_operation(operation_id, project_id, resource_id)
+        for operation_id in self._jobs.take_discovered_operations():
+            watched = self._operations.watched.get(operation_id)
+            elsewhere = watched is not None and watched.project_id != self._focused
+            # elsewhere, even the first look waits while the operations already use their whole share
+            self._queue.due_in(f"op:{operation_id}", self._plan.operation_period if elsewhere else 0.0)
         for key in self._push.new_confirmations():
             self._queue.due_in(key, self._push.confirm_delay_s)
         self._publish(events, changed={"push"})
@@ -433,7 +435,14 @@ class Monitor:
 
     async def _run_key(self, key: str) -> JobResult:
         if self._push is not None and key.startswith("push:"):
-            return JobResult(events=await self._push.confirm(key), changed={"push"})
+            result = JobResult(events=await self._push.confirm(key), changed={"push"})
+            for operation in self._push.take_fetched_operations():
+                # the confirmation read a followed operation: that is its poll (an end pushed is recorded now)
+                folded = self._jobs.fold_operation(operation)
+                result.events.extend(folded.events)
+                result.changed |= folded.changed
+                result.new_log_lines.update(folded.new_log_lines)
+            return result
         return await self._jobs.run(key)
 
     # --- budget and plan -------------------------------------------------------------------------------------

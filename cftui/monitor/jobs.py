@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar
 
 from cftui.api.errors import NotFound, ValidationFailed
-from cftui.api.models import OperationLog, Resource
+from cftui.api.models import Operation, OperationLog, Resource
 from cftui.api.sanitize import one_line
 from cftui.monitor.clock import SYSTEM_CLOCK, Clock
 from cftui.monitor.diff import ChangeTracker
@@ -280,6 +280,14 @@ class Jobs:
         operation = await self._client.get_operation(operation_id)
         if operation.id != operation_id:  # the API's own spelling of the id: the one asked for is followed
             operation = operation.model_copy(update={"id": operation_id})
+        return self.fold_operation(operation)
+
+    def fold_operation(self, operation: Operation) -> JobResult:
+        """A watched operation as the API just answered it (its own poll, or a push's confirmation GET)."""
+        operation_id = operation.id
+        watched = self._operations.watched.get(operation_id)
+        if watched is None or watched.finished:
+            return JobResult()
         at = self._clock.now()
         found = not watched.from_user and self.announce_found_operations
         events = self._tracker.observe_operation(operation, at, from_resource=found)
@@ -302,12 +310,20 @@ class Jobs:
 
     def _discover(self, resources: list[Resource] | tuple[Resource, ...], project_id: str) -> None:
         for resource in resources:
-            operation_id = resource.operation_id
-            if not operation_id or operation_id in self._missing_operations or operation_id in self._ended_operations:
-                continue
-            if self._operations.watch(operation_id, from_user=False, project_id=project_id, resource_id=resource.id):
-                self._discovered.append(operation_id)
-                self._tracker.remember_operation_subject(operation_id, resource.id)
+            if resource.operation_id:
+                self.follow_operation(resource.operation_id, project_id, resource.id)
+
+    def follow_operation(self, operation_id: str, project_id: str | None, resource_id: str | None) -> bool:
+        """Watch an operation found on a resource (fetched, or told of by a push) unless it is known to have ended
+        or to be missing; True when it is new (it is then among `take_discovered_operations`)."""
+        if operation_id in self._missing_operations or operation_id in self._ended_operations:
+            return False
+        if not self._operations.watch(operation_id, from_user=False, project_id=project_id, resource_id=resource_id):
+            return False
+        self._discovered.append(operation_id)
+        if resource_id:
+            self._tracker.remember_operation_subject(operation_id, resource_id)
+        return True
 
     # --- a 404 is an answer, not an outage ------------------------------------------------------------------------
 

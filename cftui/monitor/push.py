@@ -27,6 +27,7 @@ from cftui.monitor.state import PushMode, PushState
 
 if TYPE_CHECKING:
     from cftui.api.client import CloudForgeClient
+    from cftui.api.models import Operation
 
 SILENCE_S = 60.0  # no verified delivery for this long: push is "silent" and polling is back to full speed
 SWEEP_SLOWDOWN = 4.0  # while pushes arrive and confirm, the sweep of the other projects runs this much slower
@@ -77,6 +78,7 @@ class PushFeed:
         self._memory = MergeMemory(clock)
         self._counts = CountLedger(clock)
         self._pending: OrderedDict[str, _Pending] = OrderedDict()
+        self._fetched: list[Operation] = []
         self._confirm_times: deque[float] = deque()  # when each confirmation of the last minute started
         self._next_confirm_at = -float("inf")
         self._last_delivery: float | None = None
@@ -223,6 +225,11 @@ class PushFeed:
             self._pending.popitem(last=False)
             self._state = replace(self._state, unconfirmed=self._state.unconfirmed + 1)
 
+    def take_fetched_operations(self) -> list[Operation]:
+        """Operations the confirmations read since the last call (the engine folds them into its watch)."""
+        fetched, self._fetched = self._fetched, []
+        return fetched
+
     def new_confirmations(self) -> list[str]:
         """Job keys added since the last call (the engine schedules each `confirm_delay_s` ahead)."""
         fresh = [key for key, pending in self._pending.items() if pending.sent_at is None]
@@ -288,6 +295,8 @@ class PushFeed:
                 operation = await self._client.get_operation(target.subject_id)
             except NotFound:
                 return f"operation {name} is unknown to the API"
+            # followed under the id it was asked by (the API may spell it its own way)
+            self._fetched.append(operation.model_copy(update={"id": target.subject_id}))
             ended = "completed" if operation.status == "completed" else "failed" if operation.is_finished else None
             if ended == target.expect:
                 return None

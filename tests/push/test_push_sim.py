@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 from collections import Counter
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -25,11 +26,14 @@ def _running(sim: Any, project_id: str, skip: int = 0) -> dict[str, Any]:
 async def test_status_operation_and_threshold_arrive_by_push_once_and_are_confirmed(sim_factory: Any) -> None:
     sim = sim_factory(*SIM, "--seed", "31")
     project = api_get(sim, "projects", status="active")[0]
-    # interval of an hour: after the first look, only a push can tell of these changes in time
-    async with push_monitor(sim, interval=3600) as (monitor, recorder, url):
+    threshold = project["monthly_cost"] + 50
+    # interval of an hour: after the first look, only a push can tell of these changes in time; the monitor has the
+    # webhook's threshold too, so that polling, when it looks at the end, sees every one of these changes as well
+    thresholds = {project["id"]: Decimal(str(threshold))}
+    async with push_monitor(sim, interval=3600, cost_thresholds=thresholds) as (monitor, recorder, url):
         monitor.focus_project(project["id"])
         await eventually(lambda: project["id"] in monitor.snapshot.resources, message="first look")
-        await register(sim, url, cost_threshold=project["monthly_cost"] + 50)
+        await register(sim, url, cost_threshold=threshold)
         since = await last_seq(sim)
         broken, restarted = _running(sim, project["id"]), _running(sim, project["id"], 1)
         await mutate(sim, action="set_status", resource_id=broken["id"], status="error")
@@ -47,6 +51,12 @@ async def test_status_operation_and_threshold_arrive_by_push_once_and_are_confir
         await eventually(lambda: recorder.of("cost.threshold_exceeded", project["id"]), message="threshold")
         changes = await journal(sim, since)
         await eventually(lambda: monitor.snapshot.push.confirmed >= 3, message="confirmations")
+        # now the poll sees the same changes (the project list and the project's resources, read again): each is
+        # still shown once, as pushed
+        monitor.refresh_now()
+        await eventually(lambda: _project_cost(monitor, project["id"]) > threshold, message="the poll sees the cost")
+        await eventually(lambda: _listed_status(monitor, project["id"], broken["id"]) == "error", message="and status")
+        await eventually(lambda: monitor.snapshot.push.merged >= 2, message="the polled echoes merged")
 
     status_changes = [c for c in changes if c["kind"] == "resource.status_changed"]
     assert {(c["resource_id"], c["new"]) for c in status_changes} >= {(broken["id"], "error")}
@@ -97,6 +107,12 @@ async def test_a_change_seen_by_push_and_poll_is_shown_once_whichever_comes_firs
         assert response.status_code in (202, 409)  # 409: the simulator's own delivery had the same change first
         await eventually(lambda: monitor.snapshot.push.merged > merged_before or response.status_code == 409)
         assert len(recorder.of("resource.status_changed", second["id"])) == 1
+
+
+def _project_cost(monitor: Any, project_id: str) -> float:
+    listed = monitor.snapshot.projects
+    found = [p for p in listed.value if p.id == project_id] if listed else []
+    return float(found[0].monthly_cost) if found and found[0].monthly_cost is not None else 0.0
 
 
 def _listed_status(monitor: Any, project_id: str, resource_id: str) -> str | None:
@@ -220,3 +236,37 @@ def _count(monitor: Any, project_id: str) -> int | None:
     listed = monitor.snapshot.projects
     found = [p for p in listed.value if p.id == project_id] if listed else []
     return found[0].resource_count if found else None
+
+
+async def test_an_operation_learnt_from_a_push_in_another_project_is_followed_to_its_end(sim_factory: Any) -> None:
+    sim = sim_factory(*SIM, "--seed", "37")
+    focused, other = api_get(sim, "projects", status="active")[:2]
+    target = _running(sim, other["id"])
+    # an interval of an hour: neither the focused project's list nor the sweep (once round the projects at the
+    # start, then not for an hour) can find the operation; only the push tells of it
+    async with push_monitor(sim, interval=3600) as (monitor, recorder, url):
+        monitor.focus_project(focused["id"])
+        await eventually(lambda: focused["id"] in monitor.snapshot.resources, message="first look")
+        await register(sim, url)
+        started = await mutate(
+            sim, action="start_operation", resource_id=target["id"], type="restart_resource", outcome="completed",
+            duration_s=30,
+        )  # fmt: skip
+        operation_id = started["operation_id"]
+        # the resource's pushed status change names the operation: it is followed (looked at once)
+        await eventually(lambda: operation_id in monitor.snapshot.operations, message="followed")
+        await eventually(lambda: recorder.of("operation.progress", operation_id), message="its progress")
+        await control_advance(sim, 60)
+        # its end is pushed, and the confirmation's GET ends the followed operation too
+        await eventually(lambda: recorder.of("operation.completed", operation_id), message="completed")
+        await eventually(
+            lambda: monitor.snapshot.operations[operation_id].value.status == "completed", message="followed to its end"
+        )
+        await eventually(lambda: monitor.snapshot.push.confirmed >= 2, message="confirmed")
+
+    kinds = [e.kind.value for e in recorder.events if e.subject_id == operation_id]
+    assert kinds[0] == "operation.progress" and kinds.count("operation.completed") == 1, kinds
+    assert kinds.index("operation.completed") == len(kinds) - 1, kinds  # nothing after its end
+    progress = recorder.of("operation.progress", operation_id)[0]
+    assert progress.source == "poll" and progress.data.get("started") is True
+    assert recorder.of("operation.completed", operation_id)[0].source == "push"
