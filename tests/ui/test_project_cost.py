@@ -76,5 +76,5 @@ async def test_a_day_of_samples_reads_as_the_hour_and_day_change() -> None:
         lines = summary(app).splitlines()
         assert lines[0] == "shop-production (proj_shop) · now $12,500.00 a month"
         assert lines[1].startswith("last hour: ↑1.6% (") and lines[2].startswith("last day: ↑3.3% (")
-        assert lines[3].startswith("157 samples over 1d 01h")
+        assert lines[3] == "157 samples over 1d 01h, as cftui saw it (the API keeps no cost history)", lines[3]
         assert len(app.screen.query_one("#project-cost-chart").samples) == 157

@@ -34,7 +34,8 @@ def summary_lines(name: str, project_id: str, samples: Sequence[CostSample], now
     lines += [change_sentence(samples, window, now) for window in WINDOWS]
     if samples:
         known = duration(now - samples[0].at)
-        lines.append(f"{len(samples)} samples over {known}, as cftui saw them (the API keeps no cost history)")
+        count = f"{len(samples)} samples over {known}" if len(samples) > 1 else "1 sample"
+        lines.append(f"{count}, as cftui saw it (the API keeps no cost history)")
     return lines
 
 
