@@ -13,8 +13,9 @@ from cftui.headless.durations import parse_duration
 from cftui.headless.event_lines import jsonl_line, project_label, text_line
 from cftui.headless.watch_track import OperationTracker
 from cftui.monitor.events import ChangeEvent, EventKind, Severity
-from tests.headless.hostile import HOSTILE_NAME, assert_no_raw_controls, operation
-from tests.headless.hostile import TITLE_ESCAPE as TITLE
+from tests.headless.models import operation
+from tests.hostile import HOSTILE_NAME, assert_no_raw_controls
+from tests.hostile import TITLE_ESCAPE as TITLE
 
 NOW = datetime(2026, 11, 28, 12, 0, 0, tzinfo=UTC)
 

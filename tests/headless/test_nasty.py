@@ -13,9 +13,9 @@ from collections.abc import Iterator
 import pytest
 
 from cftui.api.sanitize import one_line, sanitize_text
-from tests.headless.hostile import assert_no_raw_controls
 from tests.headless.runner import run_in_terminal, run_piped, run_together
 from tests.headless.simworld import moving, projects, resources, start_on_any
+from tests.hostile import assert_no_raw_controls
 from tests.simproc import SimServer, running_sim
 
 MARKUP_LIKE = ("[/]", "[bold", "[@click", "list[int]", "[i]", "[red]")

@@ -9,10 +9,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.headless.hostile import assert_no_raw_controls
 from tests.headless.runner import Finished, run_in_terminal, run_piped, run_together
 from tests.headless.schema import check_status_document
 from tests.headless.simworld import first_resource, heal, projects, set_status
+from tests.hostile import assert_no_raw_controls
 from tests.simproc import LIVE_KEY, READ_KEY, SimServer, running_sim
 
 SGR = re.compile(r"\x1b\[[0-9;]*m")

@@ -11,7 +11,8 @@ from rich.console import Console
 
 from cftui.headless.status_render import SCHEMA, render_plain, render_rich, report_json
 from cftui.headless.status_report import UnknownProjects, build_report, select_projects
-from tests.headless.hostile import HOSTILE_NAME, MARKUP, assert_no_raw_controls, project, resource
+from tests.headless.models import project, resource
+from tests.hostile import HOSTILE_NAME, MARKUP, assert_no_raw_controls
 
 NOW = datetime(2026, 11, 28, 12, 0, 0, tzinfo=UTC)
 

@@ -11,9 +11,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.headless.hostile import assert_no_raw_controls
 from tests.headless.runner import child_env, command, run_in_terminal, run_piped, run_together, start_piped
 from tests.headless.simworld import running_resource_ids, start_operation
+from tests.hostile import assert_no_raw_controls
 from tests.simproc import READ_KEY, SimServer, running_sim, wait_for
 
 SGR = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")

@@ -22,7 +22,7 @@ from typing import IO, Any
 import pytest
 
 from bench.terminal import _ANSI, running_terminal
-from tests.reliability.hostile import UNSAFE_CHARS, leaked_sequences
+from tests.hostile import UNSAFE_CHARS, leaked_sequences
 from tests.simproc import SimServer, running_sim, wait_for
 
 MARKUP_NAME = "[bold red]x[/]"

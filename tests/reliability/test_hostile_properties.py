@@ -25,7 +25,7 @@ from cftui.headless.event_lines import jsonl_line, text_line
 from cftui.monitor.diff import ChangeTracker
 from cftui.monitor.events import ChangeEvent, EventKind
 from cftui.ui.format import operation_badge, status_badge, truncate
-from tests.reliability.hostile import UNSAFE_CHARS, UNSAFE_IN_ONE_LINE, hostile_text
+from tests.hostile import UNSAFE_CHARS, UNSAFE_IN_ONE_LINE, hostile_text
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 

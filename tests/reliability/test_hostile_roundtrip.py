@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from cftui.api import ApiKey, CloudForgeClient
 from cftui.api.sanitize import sanitize_text
 from cftui.monitor import Monitor
-from tests.reliability.hostile import UNSAFE_CHARS, hostile_text
+from tests.hostile import UNSAFE_CHARS, hostile_text
 from tests.simproc import SimServer, running_sim
 
 

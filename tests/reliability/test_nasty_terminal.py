@@ -17,8 +17,8 @@ import pytest
 
 from bench.terminal import Terminal, TerminalError, running_terminal
 from cftui.api.sanitize import one_line
+from tests.hostile import leaked_sequences
 from tests.reliability.dashboard import running_dashboard
-from tests.reliability.hostile import leaked_sequences
 from tests.simproc import SimServer, running_sim
 
 pytestmark = pytest.mark.tmux

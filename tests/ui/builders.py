@@ -26,6 +26,7 @@ from cftui.monitor.state import (
     Snapshot,
 )
 from cftui.ui.widgets.status_line import ConnectionInfo
+from tests.hostile import NASTY_NAMES
 
 NOW = datetime(2026, 11, 28, 14, 3, 27, tzinfo=UTC)
 INFO = ConnectionInfo(host="127.0.0.1:8765", key_kind="read", key_masked="cf_read_…3f9a", profile="oncall")
@@ -226,18 +227,6 @@ def status_event(rid: str, name: str, old: str, new: str, pid: str = "proj_shop"
 
 
 # --- hostile data, as the simulator's --nasty world serves it (sanitised by the same function as the client) ---
-
-NASTY_NAMES = [
-    "[bold red]alert[/] db",
-    "[@click=app.quit]click me",
-    "oops [/] x",
-    "list[int]",
-    "web\x1b]2;pwned\x07-1",
-    "cache\x1b[2J\x1b[31m-red",
-    "invoice\u202egpj.exe",
-    "数据库-🚀-サーバー",
-    "n" * 120 + "[b]" + "m" * 177,
-]
 
 
 def nasty_snapshot(now: datetime = NOW) -> Snapshot:

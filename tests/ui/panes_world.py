@@ -33,19 +33,6 @@ __all__ = ["until"]  # re-exported from tests/polling.py
 PANES_CSS = Path(__file__).resolve().parents[2] / "styles" / "panes.tcss"
 T0 = datetime(2026, 11, 28, 14, 0, 0, tzinfo=UTC)
 
-# the simulator's --nasty kind of text, as it arrives from the wire (the client sanitises it)
-NASTY_RAW: dict[str, str] = {
-    "markup": "[bold red]alert[/] db",
-    "click": "[@click=app.quit]click me",
-    "close": "oops [/] x",
-    "generic": "list[int]",
-    "title": "web\x1b]2;pwned\x07-1",
-    "clear": "cache\x1b[2J\x1b[31m-red",
-    "bidi": "invoice\u202egpj.exe",
-    "wide": "数据库-🚀-サーバー",
-    "long": "n" * 150 + "[b]" + "m" * 147,
-}
-
 
 def sanitized(value: Any) -> Any:
     return sanitize_tree(value)

@@ -14,8 +14,8 @@ from cftui.ui.commands import (
     plain_highlight,
 )
 from cftui.ui.themes import HIGH_CONTRAST_THEME_NAME
+from tests.hostile import NASTY_RAW
 from tests.ui.panes_world import (
-    NASTY_RAW,
     PanesApp,
     operation,
     project,

@@ -8,8 +8,8 @@ from textual.filter import Monochrome
 
 from cftui.monitor.events import ChangeEvent, EventKind, Severity
 from cftui.ui.widgets.event_feed import EventFeed, event_line_text
+from tests.hostile import NASTY_RAW
 from tests.ui.panes_world import (
-    NASTY_RAW,
     T0,
     PanesApp,
     rendered_text,

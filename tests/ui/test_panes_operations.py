@@ -11,8 +11,8 @@ from textual.widgets import Static
 
 from cftui.ui.widgets.operation_card import OperationLogView
 from cftui.ui.widgets.operations import OperationCard, OperationsPane, timing_text
+from tests.hostile import NASTY_RAW
 from tests.ui.panes_world import (
-    NASTY_RAW,
     T0,
     FrozenClock,
     PanesApp,
