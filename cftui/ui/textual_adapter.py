@@ -71,6 +71,19 @@ class TextTable(DataTable[Text]):
         self._row_renderable_cache.clear()
         self._line_cache.clear()
 
+    def set_column_width(self, column_key: str, width: int) -> None:
+        """Give a column a fixed width (cells, without padding) and lay the table out again; nothing happens when
+        it already has that width. `DataTable` has no public way to change a column's width once added."""
+        column = self.columns[ColumnKey(column_key)]
+        if not column.auto_width and column.width == width:
+            return
+        column.auto_width = False
+        column.width = width
+        self.forget_renders()
+        total = sum(c.get_render_width(self) for c in self.columns.values()) + self._row_label_column_width
+        self.virtual_size = Size(total, self.virtual_size.height)
+        self.refresh()
+
     def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
         """Column widths from the new cells' text, without Rich's `measure`. Every cell here is one line of `Text`,
         so its width is its text's width, and rows are one line high."""

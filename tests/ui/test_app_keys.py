@@ -19,6 +19,7 @@ from cftui.ui.widgets.event_feed import EventFeed
 from cftui.ui.widgets.project_list import ProjectList, sparkline
 from cftui.ui.widgets.resource_tree import ResourceTree
 from cftui.ui.widgets.status_line import status_content
+from tests.polling import until
 from tests.ui.builders import (
     INFO,
     NASTY_NAMES,
@@ -210,11 +211,15 @@ async def test_nasty_data_stays_text_and_the_app_keeps_running() -> None:
         await pilot.press("2", "a", "j", "j", "enter")
         await pilot.pause()
         assert dashboard.is_running
-        names = [
-            dashboard.query_one(ProjectList).get_row_at(i)[0].plain
-            for i in range(dashboard.query_one(ProjectList).row_count)
-        ]
-        assert "[bold red]alert[/] db" in names
+        table = dashboard.query_one(ProjectList)
+
+        def read_names() -> list[str]:
+            return [table.get_row_at(i)[0].plain for i in range(table.row_count)]
+
+        # at 120x40 the names have 15 cells beside the cost columns: wide enough, they are shown whole
+        await pilot.resize_terminal(200, 60)
+        await until(pilot, lambda: "[bold red]alert[/] db" in read_names(), what="whole names at 200x60")
+        names = read_names()
         assert any(name.startswith("[@click=app.quit]") for name in names)
         assert "web\\x1b]2;pwned\\x07-1" in names
         rows = "\n".join(dashboard.query_one(ResourceTree).row_texts().values())

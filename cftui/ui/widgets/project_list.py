@@ -1,6 +1,9 @@
 """The project list: name, status, resources, problems, monthly cost, a cost sparkline and the cost's change over
 the last hour and day per project.
 
+The name column gets the room the other columns leave (`column_fit`), and each project's id shows beside its name
+when both fit whole; the names are cut again when the table's width changes.
+
 A `DataTable` (`TextTable`) kept in step with the snapshot by targeted edits: only cells whose text changed are
 updated, and only they repaint; rows are added and removed one by one, and the rows are re-ordered only when the
 order really changed. The table is bounded (`MAX_ROWS`); past that the user narrows it with `/`.
@@ -14,6 +17,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.coordinate import Coordinate
@@ -23,15 +27,17 @@ from textual.widgets import DataTable
 from cftui.api.models import Project
 from cftui.monitor.state import CostSample, MonitorUpdate, Snapshot
 from cftui.monitor.trend import DAY, HOUR
+from cftui.ui.column_fit import ID_GAP, name_cell_text, name_room
 from cftui.ui.cost_trend import UNKNOWN, change_cell, sparkline
-from cftui.ui.format import cost_text, status_badge, status_severity, truncate
+from cftui.ui.format import cost_text, one_line, status_badge, status_severity
 from cftui.ui.messages import ProjectOpened, ProjectSelected
 from cftui.ui.status_style import badge_spans, problem_count_style
 from cftui.ui.textual_adapter import TextTable
 
 MAX_ROWS = 2_000
 SYNC_EVERY_S = 0.25
-NAME_WIDTH = 24
+NAME_WIDTH = 24  # the name column's width until the table knows its own
+NAME_MIN = 12  # names never get fewer cells than this: below it the table scrolls sideways instead
 SORT_MODES = ("cost", "name", "problems")
 COLUMNS = (
     ("name", "Project"),
@@ -63,7 +69,7 @@ def project_row(
     count = "—" if project.resource_count is None else str(project.resource_count)
     until = now if now is not None else (samples[-1].at if samples else None)
     return (
-        truncate(project.name or project.id, NAME_WIDTH),
+        one_line(project.name or project.id),  # whole: the name cell cuts it to the column's width
         status_badge(project.status),
         count,
         _problems_text(problems),
@@ -111,6 +117,8 @@ class ProjectList(TextTable):
         self._rows: dict[str, Row] = {}
         self._order: list[str] = []
         self._name_cells: dict[str, Text] = {}
+        self._name_width = NAME_WIDTH  # cells for names now, and whether ids show beside them
+        self._with_ids = False
         # project id -> (project, problems, cost samples, row): the inputs are held, so identity checks are sound.
         # The hour's and day's change run up to the data's time when the row was made: a project's samples change
         # at least every store.SAMPLE_EVERY (10 minutes), which remakes its row (not every row every minute: at
@@ -124,7 +132,10 @@ class ProjectList(TextTable):
 
     def on_mount(self) -> None:
         for key, label in COLUMNS:
-            self.add_column(label, key=key)
+            self.add_column(label, key=key, width=NAME_WIDTH if key == "name" else None)
+
+    def on_resize(self) -> None:
+        self._fit_names()
 
     # --- what the app calls ------------------------------------------------------------------------------
 
@@ -250,23 +261,54 @@ class ProjectList(TextTable):
             old = self._rows.get(pid)
             if old is None:
                 cells = [_cell(col, text, self.app.no_color) for (col, _), text in zip(COLUMNS, row, strict=True)]
+                cells[0] = self._name_cell(pid, row[0])
                 self._name_cells[pid] = cells[0]
                 self.add_row(*cells, key=pid)
             elif old != row:
                 for (col, _), before, after in zip(COLUMNS, old, row, strict=True):
                     if before != after:
-                        cell = _cell(col, after, self.app.no_color)
                         if col == "name":
-                            self._name_cells[pid] = cell
+                            cell = self._name_cells[pid] = self._name_cell(pid, after)
+                        else:
+                            cell = _cell(col, after, self.app.no_color)
                         self.set_cell_quietly(pid, col, cell)
                         cells_changed = True
             self._rows[pid] = row
         if cells_changed:
             self.forget_renders()
+        self._fit_names()
         if wanted_ids != self._order and [key.value for key in self._row_order()] != wanted_ids:
             self._reorder(wanted_ids)
         self._order = wanted_ids
         self._post_selection()
+
+    def _name_cell(self, project_id: str, name: str) -> Text:
+        return name_cell_text(name, project_id, self._name_width, self._with_ids)
+
+    def _fit_names(self) -> None:
+        """Give the names the room the other columns leave (ids too when all fit whole); cut them again if the
+        width changed."""
+        width = self.size.width
+        if width <= 0:
+            return
+        padding = 2 * self.cell_padding
+        others = sum(column.get_render_width(self) for key, column in self.columns.items() if key.value != "name")
+        # the scrollbar's column is kept once the rows are more than the table shows (decided from the rows, not
+        # from the scrollbar, which appears only after the next layout)
+        header = self.header_height if self.show_header else 0
+        scrollbar = self.styles.scrollbar_size_vertical if self.row_count + header > self.size.height else 0
+        room = width - scrollbar - others - padding
+        longest_name = max((cell_len(row[0]) for row in self._rows.values()), default=0)
+        longest_id = max((cell_len(pid) for pid in self._rows), default=0)
+        name_width, with_ids = name_room(room, max(longest_name, len(COLUMNS[0][1])), longest_id, NAME_MIN)
+        if (name_width, with_ids) != (self._name_width, self._with_ids):
+            self._name_width, self._with_ids = name_width, with_ids
+            for pid, row in self._rows.items():
+                cell = self._name_cells[pid] = self._name_cell(pid, row[0])
+                self.set_cell_quietly(pid, "name", cell)
+            self.forget_renders()
+        column_width = name_width + (ID_GAP + longest_id if with_ids else 0)
+        self.set_column_width("name", column_width)  # also moves the render caches on
 
     def _row_order(self) -> list:
         return [row.key for row in self.ordered_rows]

@@ -10,9 +10,11 @@ time); it is rebuilt only when the project or the filter changes. Rows that just
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.text import Span, Text
 from textual.binding import Binding, BindingType
 from textual.scroll_view import ScrollView
@@ -21,6 +23,7 @@ from textual.widgets.tree import TreeNode
 
 from cftui.api.models import OTHER_CATEGORY, RESOURCE_CATEGORIES, Resource
 from cftui.monitor.state import Fetched, MonitorUpdate, Snapshot
+from cftui.ui.column_fit import ID_GAP, name_room
 from cftui.ui.filters import ResourceFilter
 from cftui.ui.format import cost_text, fit, fit_right, one_line, status_badge, status_severity
 from cftui.ui.messages import ResourceOpened
@@ -28,6 +31,8 @@ from cftui.ui.status_style import badge_spans
 from cftui.ui.textual_adapter import add_leaves
 
 HIGHLIGHT_SECONDS = 4.0
+NAME_MIN = 16  # names never get fewer cells than this: below it rows are cut at the pane's edge
+LEAF_DEPTH = 2  # category, type, resource: a grouped resource row is indented by two guides (a flat one by none)
 CATEGORY_ORDER = [*dict.fromkeys(RESOURCE_CATEGORIES.values()), OTHER_CATEGORY]
 BADGE_WIDTH = 15
 WHERE_WIDTH = 18
@@ -48,33 +53,75 @@ class NodeRef:
     key: str  # category name, type name or resource id
 
 
+def where_text(resource: Resource, flat: bool = False) -> str:
+    """Provider/region; in a flat list (sorted by cost or status) the type, as no group says it."""
+    if flat:
+        return one_line(resource.type) or "—"
+    return "/".join(one_line(part) for part in (resource.provider, resource.region) if part) or "—"
+
+
+@dataclass(frozen=True, slots=True)
+class RowLayout:
+    """Cells per column of a resource row. The tree sizes the columns to what its rows hold (`measure`) and gives
+    the name the rest; `ident` > 0 shows the id after the name."""
+
+    name: int
+    ident: int = 0
+    badge: int = BADGE_WIDTH
+    where: int = WHERE_WIDTH
+    cost: int = COST_WIDTH
+
+    @property
+    def width(self) -> int:
+        return self.badge + 1 + self.name + (ID_GAP + self.ident if self.ident else 0) + 1 + self.where + self.cost
+
+
+def measure(resource: Resource, flat: bool = False) -> tuple[int, int, int, int, int]:
+    """The cells a resource's name, id, status badge, place and cost take whole."""
+    return (
+        cell_len(resource.name or resource.id),
+        cell_len(resource.id),
+        cell_len(status_badge(resource.status)),
+        cell_len(where_text(resource, flat)),
+        cell_len(cost_text(resource)),
+    )
+
+
 def resource_label(
-    resource: Resource, name_width: int, highlighted: bool = False, *, monochrome: bool = False, flat: bool = False
+    resource: Resource,
+    layout: RowLayout | int,
+    highlighted: bool = False,
+    *,
+    monochrome: bool = False,
+    flat: bool = False,
 ) -> Text:
-    """One row: status glyph and word, name, provider/region, monthly cost, in fixed columns (terminal cells).
+    """One row: status glyph and word, name (then the id, dim, when the layout has room for it), provider/region,
+    monthly cost, in the layout's columns (terminal cells; a bare int is a name width with the widest columns).
     In a flat list (sorted by cost or status) the type stands where provider/region would: no group says it.
 
     Built as one string with spans (not appended piece by piece): a 5,000-resource tree makes 5,000 of these.
     """
-    badge = fit(status_badge(resource.status), BADGE_WIDTH)
-    if flat:
-        where = one_line(resource.type) or "—"
-    else:
-        where = "/".join(one_line(part) for part in (resource.provider, resource.region) if part) or "—"
-    name = fit(resource.name or resource.id, name_width)
-    place = fit(where, WHERE_WIDTH)
-    plain = f"{badge} {name} {place}{fit_right(cost_text(resource), COST_WIDTH)}"
+    if isinstance(layout, int):
+        layout = RowLayout(layout)
+    badge = fit(status_badge(resource.status), layout.badge)
+    name = fit(resource.name or resource.id, layout.name)
+    ident = " " * ID_GAP + fit(resource.id, layout.ident) if layout.ident else ""
+    place = fit(where_text(resource, flat), layout.where)
+    plain = f"{badge} {name}{ident} {place}{fit_right(cost_text(resource), layout.cost)}"
     spans = badge_spans(status_severity(resource.status), 1, len(badge.rstrip()), monochrome=monochrome)
-    place_start = len(badge) + 1 + len(name) + 1
+    name_end = len(badge) + 1 + len(name)
+    if ident:
+        spans.append(Span(name_end, name_end + len(ident), "dim"))
+    place_start = name_end + len(ident) + 1
     spans.append(Span(place_start, place_start + len(place), "dim"))
     if highlighted:
         spans.append(Span(0, len(plain), "reverse"))
     return Text(plain, spans=spans, no_wrap=True, overflow="ellipsis")
 
 
-def resource_row_width(name_width: int) -> int:
+def resource_row_width(layout: RowLayout | int) -> int:
     """The width in cells of every `resource_label` (its columns are fitted to exact widths)."""
-    return BADGE_WIDTH + 1 + name_width + 1 + WHERE_WIDTH + COST_WIDTH
+    return (RowLayout(layout) if isinstance(layout, int) else layout).width
 
 
 def sort_key(resource: Resource, mode: str) -> tuple[object, ...]:
@@ -138,7 +185,9 @@ class ResourceTree(Tree[NodeRef]):
         self._leaves: dict[str, TreeNode[NodeRef]] = {}
         self._groups: dict[tuple[str, ...], TreeNode[NodeRef]] = {}  # (category,) and (category, type)
         self._highlight_until: dict[str, float] = {}
-        self._name_width = 28
+        self._layout = RowLayout(28)  # the rows' columns: set by `_fit_names`
+        # by id: the cells of a resource's copy (flat or grouped), measured once
+        self._measures: dict[str, tuple[Resource, bool, tuple[int, int, int, int, int]]] = {}
         self.total_resources = 0
         self.sort_mode = SORT_MODES[0]
 
@@ -181,7 +230,7 @@ class ResourceTree(Tree[NodeRef]):
         return self.sort_mode
 
     def _label(self, resource: Resource, highlighted: bool = False) -> Text:
-        return resource_label(resource, self._name_width, highlighted, monochrome=self.app.no_color, flat=self.flat)
+        return resource_label(resource, self._layout, highlighted, monochrome=self.app.no_color, flat=self.flat)
 
     def set_filter(self, resource_filter: ResourceFilter) -> None:
         if resource_filter == self.filter:
@@ -263,6 +312,7 @@ class ResourceTree(Tree[NodeRef]):
                 else (lambda r: (CATEGORY_ORDER.index(r.category), r.type, r.name.casefold(), r.id))
             ),
         )
+        self._fit_names(shown)  # the rows are made at their width once
         self._add_leaves_in_bulk(shown)
         if not shown:
             why = "no resource matches the filter" if self.filter.active else "this project has no resources"
@@ -275,7 +325,7 @@ class ResourceTree(Tree[NodeRef]):
         self.total_resources = len(fetched.value)
         now = time.monotonic()
         seen: set[str] = set()
-        changed_groups = False
+        changed_groups = changed_rows = False
         filtering = self.filter.active
         chosen = self.selected_resource()
         moved = False
@@ -290,6 +340,7 @@ class ResourceTree(Tree[NodeRef]):
                 self._add_leaf(resource, at_end=False)
                 changed_groups = True
             elif old is not resource and _fingerprint(old) != _fingerprint(resource):
+                changed_rows = True
                 self._highlight_until[resource.id] = now + HIGHLIGHT_SECONDS
                 if (old.type, old.status) != (resource.type, resource.status):
                     changed_groups = True
@@ -308,6 +359,8 @@ class ResourceTree(Tree[NodeRef]):
             changed_groups = True
         if changed_groups:
             self._relabel_groups()
+        if changed_groups or changed_rows:
+            self._fit_names()  # a row changed, came or went: the widest name, status, place or cost may be another
         if moved and chosen is not None and chosen.id in self._leaves:
             # a row moved (its cost or status changed its place): the cursor stays on the resource it was on
             self.call_after_refresh(self.move_cursor, self._leaves[chosen.id])
@@ -373,7 +426,7 @@ class ResourceTree(Tree[NodeRef]):
         """A resource row's width is known from its columns: Textual's default renders the label to measure it,
         for every row, each time it rebuilds the tree's lines (~0.2 s for 5,000 rows)."""
         if node.data is not None and node.data.kind == "resource":
-            return resource_row_width(self._name_width)
+            return self._layout.width
         return super().get_label_width(node)
 
     def notify_style_update(self) -> None:
@@ -435,9 +488,48 @@ class ResourceTree(Tree[NodeRef]):
                 node.set_label(self._label(resource))
 
     def on_resize(self) -> None:
-        width = max(16, min(60, self.size.width - 10 - BADGE_WIDTH - WHERE_WIDTH - COST_WIDTH - 3))
-        if width != self._name_width:
-            self._name_width = width
+        self._fit_names()
+
+    def _measure(self, resource: Resource) -> tuple[int, int, int, int, int]:
+        flat = self.flat
+        known = self._measures.get(resource.id)
+        if (
+            known is not None
+            and known[1] == flat
+            and (known[0] is resource or _fingerprint(known[0]) == _fingerprint(resource))
+        ):
+            return known[2]
+        cells = measure(resource, flat)
+        self._measures[resource.id] = (resource, flat, cells)
+        return cells
+
+    def _fit_names(self, resources: Iterable[Resource] | None = None) -> None:
+        """Each column as wide as its widest cell (status, place and cost at most their fixed widths), the name
+        the room left beside the guides, the id after it when every name and id fit whole; every row is labelled
+        again when that changes. The scrollbar's column is always kept. `resources`: those about to be shown
+        (before their rows are made), else those shown."""
+        width = self.size.width
+        if width <= 0:
+            return
+        shown = list(self._resources.values() if resources is None else resources)
+        if len(self._measures) > 2 * len(shown) + 100:  # resources went away: forget them
+            keep = {r.id for r in shown}
+            self._measures = {rid: entry for rid, entry in self._measures.items() if rid in keep}
+        name = ident = 0
+        badge, where, cost = 1, 1, 0
+        for resource in shown:
+            cells = self._measure(resource)
+            name, ident = max(name, cells[0]), max(ident, cells[1])
+            badge, where, cost = max(badge, cells[2]), max(where, cells[3]), max(cost, cells[4])
+        # a status word is followed by two spaces, a cost preceded by two: columns read apart
+        badge, where, cost = min(badge + 1, BADGE_WIDTH), min(where, WHERE_WIDTH), min(cost + 2, COST_WIDTH)
+        fixed = badge + 1 + 1 + where + cost
+        depth = 0 if self.flat else LEAF_DEPTH
+        room = width - self.styles.scrollbar_size_vertical - depth * self.guide_depth - fixed
+        name_width, with_ids = name_room(room, name, ident, NAME_MIN)
+        layout = RowLayout(name_width, ident if with_ids else 0, badge, where, cost)
+        if layout != self._layout:
+            self._layout = layout
             for resource_id, node in self._leaves.items():
                 node.set_label(self._label(self._resources[resource_id], resource_id in self._highlight_until))
 

@@ -1,0 +1,119 @@
+"""Names get the room there is (issue 13 item 7): the project list's and the resource tree's name columns take
+what the other columns leave, ids show beside the names when both fit whole, and nothing overflows at 80x24."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+from rich.cells import cell_len
+
+from cftui.monitor.state import Fetched
+from cftui.ui.app import CloudForgeApp
+from cftui.ui.column_fit import name_room
+from cftui.ui.widgets.project_list import ProjectList
+from cftui.ui.widgets.resource_tree import LEAF_DEPTH, ResourceTree
+from tests.ui.builders import INFO, NOW, clock, healthy_snapshot, project, resource, update
+from tests.ui.live import until
+
+# names that differ only at their end: cut at a fixed width they read the same
+PROJECTS = ("payments-core-eu-west-1", "payments-core-eu-west-2")
+RESOURCES = ("audit-forwarder-eu-west-12", "audit-forwarder-eu-west-13")
+
+
+def world():
+    base = healthy_snapshot()
+    shop, *rest = base.projects.value
+    projects = (
+        shop,
+        *rest,
+        project("proj_pay1", PROJECTS[0], "900.00", 2),
+        project("proj_pay2", PROJECTS[1], "800.00", 2),
+    )
+    functions = tuple(
+        resource(f"res_fn_{index}", "function", name, cost="12.00") for index, name in enumerate(RESOURCES)
+    )
+    resources = {"proj_shop": Fetched(base.resources["proj_shop"].value + functions, NOW - timedelta(seconds=2))}
+    return replace(base, projects=Fetched(projects, base.projects.fetched_at), resources=resources)
+
+
+def name_cells(table: ProjectList) -> dict[str, str]:
+    return {pid: table.get_cell(pid, "name").plain for pid in table.shown_ids}
+
+
+def tree_room(tree: ResourceTree) -> int:
+    return tree.size.width - tree.styles.scrollbar_size_vertical - LEAF_DEPTH * tree.guide_depth
+
+
+async def settled(pilot, dashboard: CloudForgeApp) -> tuple[ProjectList, ResourceTree]:
+    table, tree = dashboard.query_one(ProjectList), dashboard.query_one(ResourceTree)
+    await until(pilot, lambda: len(table.shown_ids) == 6 and tree.shown_count == 18, what="the world shown")
+    await pilot.pause()
+    return table, tree
+
+
+def test_names_take_the_room_and_ids_come_when_everything_fits() -> None:
+    assert name_room(40, 20, 10, 12) == (20, True)  # 20 + 2 + 10 fit in 40
+    assert name_room(31, 20, 10, 12) == (20, False)  # the id does not fit: the name is whole, no id
+    assert name_room(15, 20, 10, 12) == (15, False)  # names get all the room there is
+    assert name_room(5, 20, 10, 12) == (12, False)  # never under the minimum
+
+
+async def test_at_200x60_names_that_differ_at_the_end_are_told_apart() -> None:
+    dashboard = CloudForgeApp(INFO, now=clock)
+    async with dashboard.run_test(size=(200, 60)) as pilot:
+        dashboard.feed(update(world()))
+        table, tree = await settled(pilot, dashboard)
+        names = name_cells(table)
+        assert names["proj_pay1"].startswith(PROJECTS[0]) and names["proj_pay2"].startswith(PROJECTS[1]), names
+        rows = tree.row_texts()
+        assert RESOURCES[0] in rows["res_fn_0"] and RESOURCES[1] in rows["res_fn_1"], rows
+        # the rows fit their panes: nothing is cut at the edge
+        assert table.virtual_size.width <= table.size.width
+        assert max(cell_len(row) for row in rows.values()) <= tree_room(tree)
+
+
+async def test_at_120x40_cut_names_use_all_the_room_and_nothing_overflows() -> None:
+    dashboard = CloudForgeApp(INFO, now=clock)
+    async with dashboard.run_test(size=(120, 40)) as pilot:
+        dashboard.feed(update(world()))
+        table, tree = await settled(pilot, dashboard)
+        names = name_cells(table)
+        if any(name.endswith("…") for name in names.values()):
+            # a name is cut only when the table has no column to spare
+            assert table.virtual_size.width == table.size.width - table.scrollbar_size_vertical
+        assert table.virtual_size.width <= table.size.width
+        rows = tree.row_texts()
+        assert max(cell_len(row) for row in rows.values()) <= tree_room(tree)
+        if any("…" in row for row in rows.values()):
+            assert max(cell_len(row) for row in rows.values()) == tree_room(tree)
+
+
+async def test_at_80x24_nothing_overflows_in_either_pane() -> None:
+    dashboard = CloudForgeApp(INFO, now=clock)
+    async with dashboard.run_test(size=(80, 24)) as pilot:
+        dashboard.feed(update(world()))
+        table, tree = await settled(pilot, dashboard)
+        assert table.virtual_size.width <= table.size.width, (table.virtual_size, table.size)
+        await pilot.press("2")
+        await until(pilot, lambda: tree.size.width > 0, what="the tree pane shown")
+        await pilot.pause()
+        rows = tree.row_texts()
+        assert max(cell_len(row) for row in rows.values()) <= tree_room(tree)
+        assert all(RESOURCES[0][:12] in rows[rid] for rid in ("res_fn_0",))
+
+
+async def test_zoomed_wide_panes_show_ids_beside_whole_names_and_drop_them_when_narrowed() -> None:
+    dashboard = CloudForgeApp(INFO, now=clock)
+    async with dashboard.run_test(size=(200, 60)) as pilot:
+        dashboard.feed(update(world()))
+        table, tree = await settled(pilot, dashboard)
+        await pilot.press("2", "z")
+        await until(pilot, lambda: "res_fn_0" in tree.row_texts()["res_fn_0"], what="ids in the zoomed tree")
+        assert RESOURCES[0] in tree.row_texts()["res_fn_0"]
+        await pilot.press("z", "1", "z")
+        await until(pilot, lambda: "proj_pay1" in name_cells(table)["proj_pay1"], what="ids in the zoomed list")
+        assert name_cells(table)["proj_pay1"].startswith(PROJECTS[0])
+        await pilot.resize_terminal(80, 24)
+        await until(pilot, lambda: "proj_pay1" not in name_cells(table)["proj_pay1"], what="no room for ids")
+        assert table.virtual_size.width <= table.size.width
