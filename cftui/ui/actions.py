@@ -16,6 +16,7 @@ from cftui.ui.format import duration, one_line
 from cftui.ui.widgets.events_pane import EventsPane
 from cftui.ui.widgets.operations import OperationsPane
 from cftui.ui.widgets.project_list import ProjectList
+from cftui.ui.widgets.resource_tree import SORT_MODES as TREE_SORT_MODES
 from cftui.ui.widgets.resource_tree import ResourceTree
 
 if TYPE_CHECKING:
@@ -189,13 +190,17 @@ class DashboardActions(DashboardHost):
             return
         self.push_screen(ProjectCostScreen(project_id, now=self.now))
 
-    def action_cycle_sort(self) -> None:
+    def action_cycle_sort(self, step: int = 1) -> None:
+        """`s`: the next sort of the active pane; `S`: the one before."""
         if self.active_pane == "resources":  # the resources pane has its own sort: name (the tree), cost, status
-            mode = self.query_one(ResourceTree).cycle_sort()
+            tree = self.query_one(ResourceTree)
+            mode = tree.sort_mode
+            for _ in range(step % len(TREE_SORT_MODES)):
+                mode = tree.cycle_sort()
             self._retitle()
             self.notify(f"Resources sorted by {mode}.", markup=False, timeout=2)
             return
-        mode = self.query_one(ProjectList).cycle_sort()
+        mode = self.query_one(ProjectList).cycle_sort(step)
         self._retitle()
         self.notify(f"Projects sorted by {mode}.", markup=False, timeout=2)
 

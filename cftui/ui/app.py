@@ -120,8 +120,10 @@ class CloudForgeApp(DashboardActions, PaneChrome, App[int]):
             "s",
             "cycle_sort",
             "Sort",
-            tooltip="Sort the active pane: projects by cost, name, problems; resources by name, cost, status",
+            tooltip="Sort the active pane (next column): projects by any column, the header marks it with ▼; "
+            "resources by name, cost, status",
         ),
+        Binding("S", "cycle_sort(-1)", "Sort back", show=False, tooltip="Sort the active pane by the previous column"),
         Binding(
             "z",
             "toggle_zoom",

@@ -14,7 +14,6 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from datetime import datetime
-from decimal import Decimal
 from typing import ClassVar
 
 from rich.cells import cell_len
@@ -23,6 +22,7 @@ from textual.binding import Binding, BindingType
 from textual.coordinate import Coordinate
 from textual.timer import Timer
 from textual.widgets import DataTable
+from textual.widgets.data_table import ColumnKey
 
 from cftui.api.models import Project
 from cftui.monitor.state import CostSample, MonitorUpdate, Snapshot
@@ -31,6 +31,7 @@ from cftui.ui.column_fit import ID_GAP, name_cell_text, name_room
 from cftui.ui.cost_trend import UNKNOWN, change_cell, sparkline
 from cftui.ui.format import cost_text, one_line, status_badge, status_severity
 from cftui.ui.messages import ProjectOpened, ProjectSelected
+from cftui.ui.project_sort import SORT_COLUMNS, SORT_MARK, SORT_MODES, sort_projects
 from cftui.ui.status_style import badge_spans, problem_count_style
 from cftui.ui.textual_adapter import TextTable
 
@@ -38,7 +39,6 @@ MAX_ROWS = 2_000
 SYNC_EVERY_S = 0.25
 NAME_WIDTH = 24  # the name column's width until the table knows its own
 NAME_MIN = 12  # names never get fewer cells than this: below it the table scrolls sideways instead
-SORT_MODES = ("cost", "name", "problems")
 COLUMNS = (
     ("name", "Project"),
     ("status", "Status"),
@@ -126,13 +126,14 @@ class ProjectList(TextTable):
         self._row_cache: dict[str, tuple[Project, int | None, Sequence[CostSample], Row]] = {}
         self._last_sync = 0.0
         self._sync_timer: Timer | None = None
-        self._chosen_cache: tuple[tuple[Project, ...], tuple[str, str, bool], dict | None, list[Project]] | None = None
+        self._chosen_cache: tuple[tuple[Project, ...], tuple[str, str, bool], object, list[Project]] | None = None
         self.total_matching = 0
         self._selected: str | None = None
 
     def on_mount(self) -> None:
         for key, label in COLUMNS:
             self.add_column(label, key=key, width=NAME_WIDTH if key == "name" else None)
+        self._mark_sorted_column()
 
     def on_resize(self) -> None:
         self._fit_names()
@@ -163,10 +164,23 @@ class ProjectList(TextTable):
             self._sync_timer.stop()
             self._sync()
 
-    def cycle_sort(self) -> str:
-        self.sort_mode = SORT_MODES[(SORT_MODES.index(self.sort_mode) + 1) % len(SORT_MODES)]
+    def cycle_sort(self, step: int = 1) -> str:
+        """The next sort mode (`step` -1: the one before); the sorted column's header shows `SORT_MARK`."""
+        self.sort_mode = SORT_MODES[(SORT_MODES.index(self.sort_mode) + step) % len(SORT_MODES)]
+        self._mark_sorted_column()
         self._sync()
         return self.sort_mode
+
+    def _mark_sorted_column(self) -> None:
+        sorted_by = SORT_COLUMNS.get(self.sort_mode)
+        for key, label in COLUMNS:
+            wanted = label + (SORT_MARK if key == sorted_by else "")
+            column = self.columns.get(ColumnKey(key))
+            if column is not None and column.label.plain != wanted:
+                column.label = Text(wanted)
+                column.content_width = max(column.content_width, cell_len(wanted))
+        self.forget_renders()
+        self.refresh()
 
     def set_filter(self, text: str) -> None:
         self.filter_text = text
@@ -201,9 +215,19 @@ class ProjectList(TextTable):
     def _chosen(self, snapshot: Snapshot, projects: tuple[Project, ...]) -> list[Project]:
         """The projects to show, in order; recomputed only when what decides it changed."""
         key = (self.sort_mode, self.filter_text, self.show_archived)
-        problems = snapshot.problem_counts if self.sort_mode == "problems" else None
+        # what else the order depends on: the problem counts, or the cost series (compared by identity: cheap)
+        depends: object = None
+        if self.sort_mode == "problems":
+            depends = dict(snapshot.problem_counts)
+        elif self.sort_mode in ("trend", "1h change", "1d change"):
+            depends = snapshot.project_costs
         cached = self._chosen_cache
-        if cached is not None and cached[0] is projects and cached[1] == key and cached[2] == problems:
+        same_inputs = cached is not None and cached[0] is projects and cached[1] == key
+        if (
+            same_inputs
+            and cached is not None
+            and (cached[2] is depends or (isinstance(depends, dict) and cached[2] == depends))
+        ):
             return cached[3]
         needle = self.filter_text.casefold()
         chosen = [
@@ -212,14 +236,9 @@ class ProjectList(TextTable):
             if (self.show_archived or not project.is_archived)
             and (not needle or needle in f"{project.name} {project.id} {project.status}".casefold())
         ]
-        if self.sort_mode == "name":
-            chosen.sort(key=lambda p: (p.name.casefold(), p.id))
-        elif self.sort_mode == "problems":
-            counts = snapshot.problem_counts
-            chosen.sort(key=lambda p: (-counts.get(p.id, 0), -(p.monthly_cost or Decimal(0)), p.id))
-        else:
-            chosen.sort(key=lambda p: (-(p.monthly_cost or Decimal(0)), p.id))
-        self._chosen_cache = (projects, key, dict(problems) if problems is not None else None, chosen)
+        now = snapshot.projects.fetched_at if snapshot.projects is not None else None
+        sort_projects(chosen, self.sort_mode, snapshot.problem_counts, snapshot.project_costs, now)
+        self._chosen_cache = (projects, key, depends, chosen)
         return chosen
 
     def _wanted(self) -> list[tuple[str, Row]]:
