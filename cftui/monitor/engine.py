@@ -27,6 +27,15 @@ from cftui.monitor.diff import ChangeTracker
 from cftui.monitor.events import ChangeEvent
 from cftui.monitor.history import History
 from cftui.monitor.history_feed import HistoryFeed
+from cftui.monitor.job_keys import (
+    PROJECTS,
+    ConfirmJob,
+    JobKey,
+    OperationJob,
+    ProjectsJob,
+    ResourcesJob,
+    SweepJob,
+)
 from cftui.monitor.jobs import JobResult, Jobs
 from cftui.monitor.operations import OperationRegistry, WatchedOperation
 from cftui.monitor.scheduler import IDLE_WAIT, JobQueue
@@ -102,7 +111,7 @@ class Monitor:
             sweep_count=0,
         )
         self._queue = JobQueue(clock.monotonic)
-        self._urgent: set[str] = set()  # operation jobs to start at once, outside the budget (`look_now`)
+        self._urgent: set[OperationJob] = set()  # operation jobs to start at once, outside the budget (`look_now`)
         self._wake = asyncio.Event()
         self._stopping = False
         self._done = asyncio.Event()
@@ -135,19 +144,19 @@ class Monitor:
         if project_id == self._focused:
             return
         if self._focused:
-            self._queue.forget(f"resources:{self._focused}")
+            self._queue.forget(ResourcesJob(self._focused))
         self._focused = project_id
         self._store.pinned = {project_id} if project_id else set()
         self._tracker.set_tracked({project_id} if project_id else set())
         if project_id:
-            self._queue.due_now(f"resources:{project_id}")
+            self._queue.due_now(ResourcesJob(project_id))
         self._publish((), changed={"focus"})
         self._wake.set()
 
     def watch_operation(self, operation_id: str) -> None:
         if self._operations.watch(operation_id, from_user=True):
             self._store.forget_operation_error(operation_id)
-        self._queue.due_now(f"op:{operation_id}")
+        self._queue.due_now(OperationJob(operation_id))
         self._wake.set()
 
     def look_now(self, operation_id: str) -> None:
@@ -156,8 +165,8 @@ class Monitor:
         again right after."""
         watched = self._operations.watched.get(operation_id)
         if watched is not None and not watched.finished:
-            self._urgent.add(f"op:{operation_id}")
-            self._queue.due_now(f"op:{operation_id}")
+            self._urgent.add(OperationJob(operation_id))
+            self._queue.due_now(OperationJob(operation_id))
             self._wake.set()
 
     def operation_refusal(self, operation_id: str) -> NotFound | ValidationFailed | None:
@@ -174,9 +183,9 @@ class Monitor:
         """Put the focused project and the project list next in line (also retries a refused key at once)."""
         self._connection.retry_now()
         self._client.forget_rate_limit()  # and a rate limit's wait: `r` tries at once
-        self._queue.due_now("projects")
+        self._queue.due_now(PROJECTS)
         if self._focused:
-            self._queue.due_now(f"resources:{self._focused}")
+            self._queue.due_now(ResourcesJob(self._focused))
         self._wake.set()
 
     def set_paused(self, paused: bool) -> None:
@@ -196,9 +205,9 @@ class Monitor:
         self._wake.set()
 
     def _bring_forward(self, seconds: float) -> None:
-        self._queue.due_within("projects", seconds)
+        self._queue.due_within(PROJECTS, seconds)
         if self._focused:
-            self._queue.due_within(f"resources:{self._focused}", seconds)
+            self._queue.due_within(ResourcesJob(self._focused), seconds)
 
     async def run(self) -> None:
         """Poll until `stop()` or cancellation. API trouble shows in `snapshot.connection`, never as an exception."""
@@ -259,15 +268,15 @@ class Monitor:
         named = list(dict.fromkeys(project_ids))
         self._tracker.set_tracked(set(named) | ({self._focused} if self._focused else set()))
         self._store.pinned = set(named) | ({self._focused} if self._focused else set())
-        if (project_list or self._store.projects is None) and not await self._run_job("projects"):
+        if (project_list or self._store.projects is None) and not await self._run_job(PROJECTS):
             await self._feed.flush()
             return self._snapshot
-        keys = [f"resources:{pid}" for pid in named]
+        keys: list[JobKey] = [ResourcesJob(pid) for pid in named]
         if others:
-            keys += [f"sweep:{pid}" for pid in self._store.project_ids() if pid not in named]
+            keys += [SweepJob(pid) for pid in self._store.project_ids() if pid not in named]
         await asyncio.gather(*(self._run_job(key) for key in keys))
         await asyncio.gather(*(self._run_job(key) for key in self._jobs.check_keys()))
-        operation_keys = [f"op:{w.operation_id}" for w in self._operations.active()]
+        operation_keys = [OperationJob(w.operation_id) for w in self._operations.active()]
         await asyncio.gather(*(self._run_job(key) for key in operation_keys))
         await self._feed.flush()
         return self._snapshot
@@ -287,7 +296,7 @@ class Monitor:
             watched = self._operations.watched.get(operation_id)
             elsewhere = watched is not None and watched.project_id != self._focused
             # elsewhere, even the first look waits while the operations already use their whole share
-            self._queue.due_in(f"op:{operation_id}", self._plan.operation_period if elsewhere else 0.0)
+            self._queue.due_in(OperationJob(operation_id), self._plan.operation_period if elsewhere else 0.0)
         for key in self._push.new_confirmations():
             self._queue.due_in(key, self._push.confirm_delay_s)
         self._publish(events, changed={"push"})
@@ -349,12 +358,12 @@ class Monitor:
             self._start(key, cost)
         return IDLE_WAIT
 
-    def _candidates(self) -> list[str]:
+    def _candidates(self) -> list[JobKey]:
         """Job keys in priority order. Confirmations of pushes go before polling while push is healthy; when it is
         not (silent, contradicted), polling is the safety net again and they go after the sweep, so that a backlog
         of them never delays the sweep's return to full speed. The sweep's due time is computed at the current
         pace on every look: when push goes silent, a sweep that the slow pace held back is due at once."""
-        keys = [f"op:{w.operation_id}" for w in self._operations.active()]
+        keys: list[JobKey] = [OperationJob(w.operation_id) for w in self._operations.active()]
         confirmations = self._push.confirm_keys(self._budget_rate()) if self._push is not None else []
         relaxed = self._push is not None and self._push.healthy()
         quiet = self._paused or self._operations_only
@@ -363,43 +372,44 @@ class Monitor:
         if quiet:
             return keys
         if self._focused:
-            keys.append(f"resources:{self._focused}")
-        keys.append("projects")
+            keys.append(ResourcesJob(self._focused))
+        keys.append(PROJECTS)
         keys.extend(self._jobs.check_keys())
         sweep = self._jobs.next_sweep_project(exclude=self._tracker.tracked)
         if sweep is not None:
-            keys.append(f"sweep:{sweep}")
-            self._queue.due_at(f"sweep:{sweep}", self._jobs.last_sweep_start + self._sweep_spacing())
+            keys.append(SweepJob(sweep))
+            self._queue.due_at(SweepJob(sweep), self._jobs.last_sweep_start + self._sweep_spacing())
         if not relaxed:
             keys.extend(confirmations)
         return keys
 
-    def _start(self, key: str, cost: float) -> None:
+    def _start(self, key: JobKey, cost: float) -> None:
         self._queue.start(key, cost)
-        if self._push is not None and key.startswith("push:"):
+        if self._push is not None and isinstance(key, ConfirmJob):
             self._push.confirmation_started(self._budget_rate())
         task = asyncio.create_task(self._run_job(key), name=f"cftui-monitor {key}")
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    def _reschedule(self, key: str) -> None:
-        if key.startswith("op:"):
-            watched = self._operations.watched.get(key[3:])
-            if watched is not None and not watched.finished:
-                self._queue.due_in(key, max(self._operation_wish(watched), self._plan.operation_period))
-                if key in self._urgent:  # asked for while this poll was under way: look again at once
-                    self._queue.due_now(key)
-            else:
-                self._urgent.discard(key)
+    def _reschedule(self, key: JobKey) -> None:
+        match key:
+            case OperationJob(operation_id):
+                watched = self._operations.watched.get(operation_id)
+                if watched is not None and not watched.finished:
+                    self._queue.due_in(key, max(self._operation_wish(watched), self._plan.operation_period))
+                    if key in self._urgent:  # asked for while this poll was under way: look again at once
+                        self._queue.due_now(key)
+                else:
+                    self._urgent.discard(key)
+                    self._queue.forget(key)
+            case ProjectsJob():
+                self._queue.due_in(key, self._list_period())
+            case ResourcesJob():
+                self._queue.due_in(key, self._plan.effective_interval)
+            case _:
                 self._queue.forget(key)
-        elif key == "projects":
-            self._queue.due_in(key, self._list_period())
-        elif key.startswith("resources:"):
-            self._queue.due_in(key, self._plan.effective_interval)
-        else:
-            self._queue.forget(key)
 
-    async def _run_job(self, key: str) -> bool:
+    async def _run_job(self, key: JobKey) -> bool:
         """Run one job, fold its result in, publish. True when it succeeded."""
         self._queue.start(key, float(self._jobs.cost_of(key)))
         ok = False
@@ -426,15 +436,15 @@ class Monitor:
         if ok:
             self._connection.on_success()
         for operation_id in self._jobs.take_discovered_operations():
-            self._queue.due_now(f"op:{operation_id}")
+            self._queue.due_now(OperationJob(operation_id))
         self._jobs.trim_finished_operations()
         self._feed.add(result.samples, ())
         if result.events or result.changed or result.new_log_lines:
             self._publish(result.events, result.changed, result.new_log_lines)  # a quiet sweep repaints nothing
         return ok
 
-    async def _run_key(self, key: str) -> JobResult:
-        if self._push is not None and key.startswith("push:"):
+    async def _run_key(self, key: JobKey) -> JobResult:
+        if self._push is not None and isinstance(key, ConfirmJob):
             result = JobResult(events=await self._push.confirm(key), changed={"push"})
             for operation in self._push.take_fetched_operations():
                 # the confirmation read a followed operation: that is its poll (an end pushed is recorded now)
@@ -466,14 +476,14 @@ class Monitor:
 
     def _list_period(self) -> float:
         """The project list: every interval, or every third of a long round (see budget.project_list_period)."""
-        pages = self._jobs.cost_of("projects")
+        pages = self._jobs.cost_of(PROJECTS)
         return budget_maths.project_list_period(self._plan.effective_interval, self._plan.sweep_round, pages)
 
     def _replan(self) -> None:
         rate = self._budget_rate()
         quiet = self._paused or self._operations_only  # operations alone are polled
         self._window.configure(rate)
-        core = self._jobs.cost_of(f"resources:{self._focused}") if self._focused else 0
+        core = self._jobs.cost_of(ResourcesJob(self._focused)) if self._focused else 0
         list_period = self._list_period()
         tracked = self._tracker.tracked
         sweep_count = self._jobs.sweep_count(exclude=tracked)
@@ -481,7 +491,7 @@ class Monitor:
             budget_rate=rate,
             requested_interval=self._requested_interval,
             core_cost=0 if quiet else core,
-            list_cost=0 if quiet else self._jobs.cost_of("projects"),
+            list_cost=0 if quiet else self._jobs.cost_of(PROJECTS),
             list_period=list_period,
             operation_periods=[self._operation_wish(w) for w in self._operations.active()],
             sweep_count=0 if quiet else sweep_count,

@@ -1,8 +1,8 @@
 """The engine's jobs: each fetches one thing, feeds the change tracker and the data store, and says what changed.
 
-Job keys: `projects`, `resources:<project>` (the focused project's full list), `sweep:<project>` (another project's
-visit in the round: its full list, or for a project of more than one page its `status=error` list between full
-lists), `check:<project>:<resource>` (one resource that left `error`) and `op:<operation>`.
+Job keys (job_keys.py): `ProjectsJob` (the project list), `ResourcesJob` (the focused project's full list),
+`SweepJob` (another project's visit in the round: its full list, or for a project of more than one page its
+`status=error` list between full lists), `CheckJob` (one resource that left `error`) and `OperationJob`.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from cftui.monitor.clock import SYSTEM_CLOCK, Clock
 from cftui.monitor.diff import ChangeTracker
 from cftui.monitor.events import ChangeEvent
 from cftui.monitor.history import SampleRow
+from cftui.monitor.job_keys import PROJECTS, CheckJob, JobKey, OperationJob, ProjectsJob, ResourcesJob, SweepJob
 from cftui.monitor.operations import OperationRegistry
 from cftui.monitor.store import DataStore
 
@@ -63,8 +64,8 @@ class Jobs:
         self._tracker = tracker
         self._store = store
         self._operations = operations
-        self._pages: dict[str, int] = {}  # job key -> pages its last run took
-        self._checks: dict[str, tuple[str, str]] = {}  # check key -> (project id, resource id)
+        self._pages: dict[JobKey, int] = {}  # job key -> pages its last run took
+        self._checks: dict[CheckJob, None] = {}  # resources that left `error`, to read one by one (in order)
         # every listed project, least recently swept first (never swept before all): the next sweep is found
         # without scanning a thousand projects on each turn of the scheduler
         self._sweep_order: OrderedDict[str, None] = OrderedDict()
@@ -84,10 +85,10 @@ class Jobs:
 
     # --- bookkeeping for the scheduler -------------------------------------------------------------------
 
-    def cost_of(self, key: str) -> int:
+    def cost_of(self, key: JobKey) -> int:
         """Requests the job is expected to cost: the pages it took last time (1 for single objects)."""
-        if key.startswith("sweep:"):
-            project_id = key.removeprefix("sweep:")
+        if isinstance(key, SweepJob):
+            project_id = key.project_id
             return self._pages_of(project_id) if self.wants_full_list(project_id) else max(1, self._pages.get(key, 1))
         return max(1, self._pages.get(key, 1))
 
@@ -130,7 +131,7 @@ class Jobs:
                 extra += (pages + every - 1) / every - 1
         return self.sweep_count(exclude) + extra
 
-    def check_keys(self) -> list[str]:
+    def check_keys(self) -> list[CheckJob]:
         return list(self._checks)
 
     def next_sweep_project(self, exclude: frozenset[str]) -> str | None:
@@ -148,34 +149,35 @@ class Jobs:
 
     # --- running ----------------------------------------------------------------------------------------------
 
-    async def run(self, key: str) -> JobResult:
-        if key == "projects":
-            return await self._projects()
-        if key.startswith("resources:"):
-            return await self._resources(key.removeprefix("resources:"))
-        if key.startswith("sweep:"):
-            return await self._sweep(key.removeprefix("sweep:"))
-        if key.startswith("op:"):
-            return await self._operation(key.removeprefix("op:"))
-        if key in self._checks:
-            return await self._check(key, *self._checks[key])
+    async def run(self, key: JobKey) -> JobResult:
+        match key:
+            case ProjectsJob():
+                return await self._projects()
+            case ResourcesJob(project_id):
+                return await self._resources(project_id)
+            case SweepJob(project_id):
+                return await self._sweep(project_id)
+            case OperationJob(operation_id):
+                return await self._operation(operation_id)
+            case CheckJob() if key in self._checks:  # not answered by a full list meanwhile
+                return await self._check(key)
         return JobResult()
 
     async def _projects(self) -> JobResult:
         listed = await self._client.list_projects()
-        self._pages["projects"] = listed.pages
+        self._pages[PROJECTS] = listed.pages
         at = self._clock.now()
         events = self._tracker.observe_projects(listed.items, at)
         samples = self._store.set_projects(tuple(listed.items), at)
         self._resource_counts = {p.id: p.resource_count for p in listed.items}
         present = set(self._resource_counts)
-        for key, (project_id, _) in list(self._checks.items()):
-            if project_id not in present:
-                del self._checks[key]
+        for check in list(self._checks):
+            if check.project_id not in present:
+                del self._checks[check]
         for project_id in [p for p in self._sweep_order if p not in present]:
             del self._sweep_order[project_id]
-            self._pages.pop(f"sweep:{project_id}", None)
-            self._pages.pop(f"resources:{project_id}", None)
+            self._pages.pop(SweepJob(project_id), None)
+            self._pages.pop(ResourcesJob(project_id), None)
             self._big.pop(project_id, None)
             self._visits_since_full.pop(project_id, None)
         new = [p for p in self._store.project_ids() if p not in self._sweep_order]
@@ -185,16 +187,15 @@ class Jobs:
         return JobResult(events, {"projects"}, {}, samples)
 
     async def _resources(self, project_id: str) -> JobResult:
-        key = f"resources:{project_id}"
+        key = ResourcesJob(project_id)
         listed = await self._client.list_resources(project_id)
         self._pages[key] = listed.pages
         at = self._clock.now()
         events = self._tracker.observe_resources(project_id, listed.items, at)
         samples = self._store.set_resources(project_id, tuple(listed.items), at)
         self._note_full_pages(project_id, listed.pages)
-        for check, (pid, _) in list(self._checks.items()):
-            if pid == project_id:
-                del self._checks[check]  # the full list answered it
+        for check in [c for c in self._checks if c.project_id == project_id]:
+            del self._checks[check]  # the full list answered it
         self._discover(listed.items, project_id)
         return JobResult(events, {f"resources:{project_id}"}, {}, samples)
 
@@ -220,17 +221,16 @@ class Jobs:
         if full:
             self._note_full_pages(project_id, listed.pages)
             events = self._tracker.observe_resources(project_id, listed.items, at)
-            for check, (pid, _) in list(self._checks.items()):
-                if pid == project_id:
-                    del self._checks[check]  # the full list answered it
+            for check in [c for c in self._checks if c.project_id == project_id]:
+                del self._checks[check]  # the full list answered it
             if self._store.refresh_kept(project_id, tuple(listed.items), at):
                 changed.add(f"resources:{project_id}")
         else:
-            self._pages[f"sweep:{project_id}"] = listed.pages
+            self._pages[SweepJob(project_id)] = listed.pages
             self._visits_since_full[project_id] = self._visits_since_full.get(project_id, 0) + 1
             events, left = self._tracker.observe_errors(project_id, listed.items, at)
             for resource_id in left:
-                self._checks[f"check:{project_id}:{resource_id}"] = (project_id, resource_id)
+                self._checks[CheckJob(project_id, resource_id)] = None
             for resource in listed.items:
                 self._store.replace_resource(project_id, resource.id, resource, at)
         if full:
@@ -258,11 +258,12 @@ class Jobs:
         else:
             self._big.pop(project_id, None)
 
-    async def _check(self, key: str, project_id: str, resource_id: str) -> JobResult:
-        resource = await self._client.get_resource(project_id, resource_id)
-        return self._checked(key, project_id, resource_id, resource)
+    async def _check(self, key: CheckJob) -> JobResult:
+        resource = await self._client.get_resource(key.project_id, key.resource_id)
+        return self._checked(key, resource)
 
-    def _checked(self, key: str, project_id: str, resource_id: str, resource: Resource | None) -> JobResult:
+    def _checked(self, key: CheckJob, resource: Resource | None) -> JobResult:
+        project_id, resource_id = key.project_id, key.resource_id
         at = self._clock.now()
         self._checks.pop(key, None)
         events = self._tracker.observe_resource(project_id, resource_id, resource, at)
@@ -327,12 +328,12 @@ class Jobs:
 
     # --- a 404 is an answer, not an outage ------------------------------------------------------------------------
 
-    def not_found(self, key: str, error: NotFound | ValidationFailed) -> JobResult:
+    def not_found(self, key: JobKey, error: NotFound | ValidationFailed) -> JobResult:
         """A 404, or an operation id refused as invalid (before sending, or by a 400): an answer, not an outage."""
-        if isinstance(error, ValidationFailed) and not key.startswith("op:"):
+        if isinstance(error, ValidationFailed) and not isinstance(key, OperationJob):
             raise error
-        if key.startswith("op:"):
-            operation_id = key.removeprefix("op:")
+        if isinstance(key, OperationJob):
+            operation_id = key.operation_id
             self._operations.forget(operation_id)
             _remember(self._missing_operations, operation_id, None, MAX_ENDED_REMEMBERED)
             self._tracker.forget_operation(operation_id)
@@ -345,11 +346,10 @@ class Jobs:
             _remember(self._store.operation_refusals, operation_id, refusal, MAX_OPERATION_ERRORS)
             self._store.note(sentence)
             return JobResult([], {f"operation:{operation_id}", "notes"}, {}, [])
-        if key in self._checks:
-            project_id, resource_id = self._checks[key]
-            return self._checked(key, project_id, resource_id, None)
-        if key.startswith("resources:") or key.startswith("sweep:"):
-            project_id = key.split(":", 1)[1]
+        if isinstance(key, CheckJob) and key in self._checks:
+            return self._checked(key, None)
+        if isinstance(key, ResourcesJob | SweepJob):
+            project_id = key.project_id
             self._store.note(f"Project {project_id} was not found; it was probably deleted.")
             return JobResult([], {"notes"}, {}, [])
         raise error  # the project list itself: a wrong API URL, an outage for the engine

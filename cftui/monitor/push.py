@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from cftui.api.errors import NotFound
 from cftui.api.sanitize import one_line
 from cftui.monitor.events import ChangeEvent, EventKind, Severity
+from cftui.monitor.job_keys import ConfirmJob
 from cftui.monitor.push_events import PushedChange, Target, to_change
 from cftui.monitor.push_listen import ListenAddress
 from cftui.monitor.push_merge import CountLedger, MergeMemory, count_change, dedupe_keys
@@ -36,7 +37,6 @@ CONFIRM_SHARE = 0.25  # confirmations may use at most this share of the request 
 MAX_PENDING_CONFIRMATIONS = 200  # beyond this, the oldest are left to polling (counted as unconfirmed)
 MAX_INBOX = 5_000  # verified deliveries waiting for the engine (a flood beyond this is refused: busy)
 STATE_REFRESH_S = 1.0  # counters of refused deliveries are published at most this often
-KEY_PREFIX = "push:"
 
 
 def _now() -> datetime:
@@ -77,7 +77,7 @@ class PushFeed:
         self._state_flush: asyncio.TimerHandle | None = None
         self._memory = MergeMemory(clock)
         self._counts = CountLedger(clock)
-        self._pending: OrderedDict[str, _Pending] = OrderedDict()
+        self._pending: OrderedDict[ConfirmJob, _Pending] = OrderedDict()
         self._fetched: list[Operation] = []
         self._confirm_times: deque[float] = deque()  # when each confirmation of the last minute started
         self._next_confirm_at = -float("inf")
@@ -213,7 +213,7 @@ class PushFeed:
     # --- confirmations ----------------------------------------------------------------------------------------
 
     def _expect(self, change: PushedChange) -> None:
-        key = KEY_PREFIX + change.target.key
+        key = ConfirmJob(change.target.key)
         pending = self._pending.get(key)
         if pending is None:
             pending = self._pending[key] = _Pending(change.target)
@@ -230,14 +230,14 @@ class PushFeed:
         fetched, self._fetched = self._fetched, []
         return fetched
 
-    def new_confirmations(self) -> list[str]:
+    def new_confirmations(self) -> list[ConfirmJob]:
         """Job keys added since the last call (the engine schedules each `confirm_delay_s` ahead)."""
         fresh = [key for key, pending in self._pending.items() if pending.sent_at is None]
         for key in fresh:
             self._pending[key].sent_at = _now()
         return fresh
 
-    def confirm_keys(self, budget_rate: float) -> list[str]:
+    def confirm_keys(self, budget_rate: float) -> list[ConfirmJob]:
         """Confirmation jobs the engine may run now: none while they already had their share this minute, and
         none before the pace allows. Paced one at a time (never a burst that empties the request budget's bucket:
         a backlog of confirmations must not starve the sweep, above all when push has just gone silent)."""
@@ -257,7 +257,7 @@ class PushFeed:
         self._confirm_times.append(now)
         self._next_confirm_at = now + 60.0 / max(1.0, CONFIRM_SHARE * budget_rate)
 
-    async def confirm(self, key: str) -> list[ChangeEvent]:
+    async def confirm(self, key: ConfirmJob) -> list[ChangeEvent]:
         """One targeted GET; the events that report a contradiction (none when the API agrees)."""
         pending = self._pending.pop(key, None)
         if pending is None or self._client is None:

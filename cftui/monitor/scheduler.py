@@ -8,16 +8,18 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 
+from cftui.monitor.job_keys import JobKey
+
 IDLE_WAIT = 1.0  # the loop re-plans at least this often
 
 
 class JobQueue:
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
-        self._due: dict[str, float] = {}  # job key -> monotonic time it is due (absent: due now)
-        self._in_flight: dict[str, float] = {}  # job key -> requests reserved for it
+        self._due: dict[JobKey, float] = {}  # job key -> monotonic time it is due (absent: due now)
+        self._in_flight: dict[JobKey, float] = {}  # job key -> requests reserved for it
 
-    def next_due(self, keys_by_priority: Iterable[str]) -> tuple[str | None, float]:
+    def next_due(self, keys_by_priority: Iterable[JobKey]) -> tuple[JobKey | None, float]:
         """The most urgent due job not already running, or (None, seconds until the next one is due)."""
         now = self._clock()
         soonest = IDLE_WAIT
@@ -30,32 +32,32 @@ class JobQueue:
             soonest = min(soonest, due - now)
         return None, soonest
 
-    def due_now(self, key: str) -> None:
+    def due_now(self, key: JobKey) -> None:
         self._due[key] = 0.0
 
-    def due_at(self, key: str, monotonic_time: float) -> None:
+    def due_at(self, key: JobKey, monotonic_time: float) -> None:
         self._due[key] = monotonic_time
 
-    def due_in(self, key: str, seconds: float | None) -> None:
+    def due_in(self, key: JobKey, seconds: float | None) -> None:
         """Next run `seconds` from now; None: a one-off job, forget it."""
         if seconds is None:
             self._due.pop(key, None)
         else:
             self._due[key] = self._clock() + seconds
 
-    def due_within(self, key: str, seconds: float) -> None:
+    def due_within(self, key: JobKey, seconds: float) -> None:
         """Bring the job forward so that it runs within `seconds` (never pushes it back)."""
         self._due[key] = min(self._due.get(key, 0.0), self._clock() + seconds)
 
-    def forget(self, key: str) -> None:
+    def forget(self, key: JobKey) -> None:
         self._due.pop(key, None)
 
     # --- running jobs ------------------------------------------------------------------------------------
 
-    def start(self, key: str, cost: float) -> None:
+    def start(self, key: JobKey, cost: float) -> None:
         self._in_flight.setdefault(key, cost)
 
-    def finish(self, key: str) -> None:
+    def finish(self, key: JobKey) -> None:
         self._in_flight.pop(key, None)
 
     @property

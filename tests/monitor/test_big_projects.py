@@ -10,6 +10,7 @@ import json
 
 from cftui.api.models import RESOURCE_STATUSES
 from cftui.monitor.diff import ChangeTracker
+from cftui.monitor.job_keys import PROJECTS, SweepJob
 from cftui.monitor.jobs import MAX_FULL_EVERY, Jobs
 from cftui.monitor.operations import OperationRegistry
 from cftui.monitor.store import DataStore
@@ -33,8 +34,8 @@ async def test_a_200_resource_project_reports_every_change_within_its_bound(sim_
     async with make_client(sim) as client:
         jobs, _, _ = _jobs(client)
         jobs.spare_per_round = 0.0  # a budget with no room to spare: the mix is as thin as it gets
-        await jobs.run("projects")
-        key = f"sweep:{big}"
+        await jobs.run(PROJECTS)
+        key = SweepJob(big)
         assert jobs.wants_full_list(big), "the first look lists every resource"
         first = await jobs.run(key)
         assert first.events == []
@@ -82,15 +83,15 @@ async def test_a_server_that_ignores_the_status_filter_causes_no_false_change() 
         async with CloudForgeClient(server.base_url, ApiKey.parse(READ_KEY)) as client:
             jobs, tracker, store = _jobs(client)
             jobs.spare_per_round = 0.0
-            await jobs.run("projects")
-            await jobs.run("sweep:p1")  # the first look: the full list
+            await jobs.run(PROJECTS)
+            await jobs.run(SweepJob("p1"))  # the first look: the full list
             assert not jobs.wants_full_list("p1"), "a two-page project is next visited through its error list"
-            result = await jobs.run("sweep:p1")
+            result = await jobs.run(SweepJob("p1"))
             assert result.events == [], "150 resources that did not change are not 150 changes"
             assert store.problem_counts["p1"] == 1, "running resources are not counted as errors"
             assert jobs.filter_ignored and any("ignores the status filter" in n for n in store.notes)
             assert [r.resource_id for r in tracker.org.problem_refs()] == ["r7"]
             assert all(r.status in RESOURCE_STATUSES for r in tracker.org.values())
-            await jobs.run("sweep:p1")
+            await jobs.run(SweepJob("p1"))
     filtered = [r for r in server.seen if r.path == "/projects/p1/resources" and "status" in r.query]
     assert len(filtered) == 2, "asked once with the filter (both pages), then never again"
