@@ -31,3 +31,45 @@ async def test_a_burst_across_projects_is_one_toast_naming_them_held_while_the_h
             "3 resources in 2 projects went to error: "
             "shop-production/web-0, shop-production/api-1, data-platform/etl-2."
         )
+
+
+async def test_at_80x24_toasts_sit_on_the_footer_and_cover_no_row_of_data() -> None:
+    from cftui.ui.widgets.event_feed import EventFeed
+
+    app = CloudForgeApp(INFO, now=clock)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        app.feed(update(healthy_snapshot()))
+        await pilot.press("4")
+        burst = (
+            status_event("res_a", "web-0", "running", "error", pid="proj_shop"),
+            status_event("res_c", "etl-2", "running", "error", pid="proj_data"),
+        )
+        app.feed(update(healthy_snapshot(), events=burst))
+        app.notify("Refreshing now.", title="Refresh", markup=False)
+        await until(pilot, lambda: len(app._notifications) == 2, what="two notifications")
+
+        def rows() -> list[str]:
+            return [strip.text for strip in app.screen._compositor.render_strips()]
+
+        await until(pilot, lambda: "went to error" in rows()[-1] or "Refreshing" in rows()[-1], what="a toast shown")
+        await pilot.pause()
+        feed = app.query_one(EventFeed)
+        screen = rows()
+        # the toast is the last two rows (the pane's bottom border, the footer), at full width, cut with …
+        assert "Resource error" in screen[-2] or "Refresh" in screen[-2], screen[-2:]
+        assert feed.region.bottom <= len(screen) - 2
+        data = "\n".join(screen[: len(screen) - 2])
+        assert "ERROR running -> error · shop-production/web-0" in data  # the events under it are all on screen
+        assert "went to error" not in data and "Refreshing now" not in data
+        for toast in app.screen.query("Toast"):
+            assert toast.region.height <= 2
+
+
+async def test_at_120x40_toasts_keep_their_usual_place() -> None:
+    app = CloudForgeApp(INFO, now=clock)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        app.feed(update(healthy_snapshot()))
+        app.notify("Refreshing now.", title="Refresh", markup=False)
+        await until(pilot, lambda: any(t.region.height for t in app.screen.query("Toast")), what="the toast")
+        toast = app.screen.query_one("Toast")
+        assert toast.region.width <= 60 and toast.region.x >= 59 and toast.region.height >= 3  # Textual's own
