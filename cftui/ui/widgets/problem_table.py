@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
@@ -25,13 +26,23 @@ NARROW_BELOW = 110  # under this width the `Looked` column is left out (the view
 Row = tuple[str, ...]
 
 
-def column_widths(width: int) -> dict[str, int]:
-    """Cells per column for a table `width` wide (each column also takes 2 cells of padding)."""
+PROJECT_MAX = 40  # wide: a project name may take this many cells when the names need them (the rest: the name)
+
+
+def column_widths(width: int, longest_project: int = 0) -> dict[str, int]:
+    """Cells per column for a table `width` wide (each column also takes 2 cells of padding). Wide, the project
+    column is as wide as the longest project name shown (at least 24 cells, at most `PROJECT_MAX`, and never
+    taking the resource name under 24): names get the room there is."""
     if width < NARROW_BELOW:
         fixed = {"project": 12, "type": 12, "status": 9, "since": 11, "cost": 7}
     else:
         fixed = {"project": 24, "type": 18, "status": 14, "since": 14, "cost": 9, "looked": 7}
     spare = width - sum(fixed.values()) - 2 * (len(fixed) + 1) - 2  # the name column's padding, the scrollbar
+    if width >= NARROW_BELOW and longest_project > fixed["project"]:
+        grow = min(longest_project, PROJECT_MAX) - fixed["project"]
+        grow = max(0, min(grow, spare - 24))
+        fixed["project"] += grow
+        spare -= grow
     return {"project": fixed["project"], "type": fixed["type"], "name": max(12, spare), **fixed}
 
 
@@ -90,8 +101,8 @@ class ProblemTable(DataTable[Text]):
         """Show these problems; nothing is repainted when every row reads as before."""
         self._last = (refs, seen_at, now)
         width = self.size.width or self.app.size.width
-        widths = column_widths(width)
         shown = refs[:MAX_ROWS]
+        widths = column_widths(width, self._longest_project(shown))
         rows = [(ref.resource_id, self._row(ref, widths, seen_at, now)) for ref in shown]
         if widths == self._widths and rows == self._rows:
             self._refs = shown
@@ -134,10 +145,16 @@ class ProblemTable(DataTable[Text]):
         }
         return tuple(fit(values[column], widths[column]) for column in ORDER if column in widths)
 
+    @staticmethod
+    def _longest_project(refs: list[ResourceRef]) -> int:
+        return max((cell_len(ref.project_name or ref.project_id) for ref in refs), default=0)
+
     def _status_style(self, status: str) -> Style:
         component = "problems--error" if severity_rank(status) == 0 else "problems--unknown"
         return self.get_component_rich_style(component, partial=True)
 
     def on_resize(self) -> None:
-        if self._last is not None and column_widths(self.size.width) != self._widths:
+        if self._last is None:
+            return
+        if column_widths(self.size.width, self._longest_project(self._last[0][:MAX_ROWS])) != self._widths:
             self.show(*self._last)  # new widths: the same rows, cut to the new columns
