@@ -26,6 +26,7 @@ from tests.hostile_api import (
     KEY,
     KEY_SECRET_PART,
     Answer,
+    HostileApi,
     Seen,
     hostile_api,
     huge_integer_body,
@@ -139,19 +140,26 @@ def test_a_key_echoed_by_the_server_never_reaches_the_terminal(tmp_path: Path) -
         assert KEY_SECRET_PART[:12].encode() not in captured
 
 
+def _dashboard_on_a_pty(api: HostileApi, tmp_path: Path) -> tuple[subprocess.Popen[bytes], int]:
+    """The dashboard on a pty of its own, in a session it does not lead, against a one-project API; returns
+    the process and the pty's master side."""
+    api.answer("/projects", Answer(body=listing([project("prj_1")], total=1)))
+    master, slave = pty.openpty()
+    env = child_env(KEY, {"TERM": "xterm-256color", "XDG_STATE_HOME": str(tmp_path)})
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cftui", "--api-url", api.base_url, "--no-history"],
+        stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True,
+    )  # fmt: skip
+    os.close(slave)
+    return process, master
+
+
 @pytest.mark.parametrize("delay", [0.3, 0.5, 2.0])
 def test_a_terminal_that_vanishes_without_sighup_ends_the_dashboard(delay: float, tmp_path: Path) -> None:
     """The pty is closed under a dashboard that is not its session's leader (no SIGHUP reaches it), during
     start-up or once it runs: the process must end by itself, and answer SIGTERM at once if it had not."""
     with hostile_api() as api:
-        api.answer("/projects", Answer(body=listing([project("prj_1")], total=1)))
-        master, slave = pty.openpty()
-        env = child_env(KEY, {"TERM": "xterm-256color", "XDG_STATE_HOME": str(tmp_path)})
-        process = subprocess.Popen(
-            [sys.executable, "-m", "cftui", "--api-url", api.base_url, "--no-history"],
-            stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True,
-        )  # fmt: skip
-        os.close(slave)
+        process, master = _dashboard_on_a_pty(api, tmp_path)
         until = time.monotonic() + delay
         while time.monotonic() < until:  # keep the terminal drained while it is open
             if select.select([master], [], [], 0.05)[0]:
@@ -174,14 +182,7 @@ def test_a_terminal_that_vanishes_without_sighup_ends_the_dashboard(delay: float
 def test_a_signal_ends_the_dashboard_at_any_moment(signum: int, delay: float, tmp_path: Path) -> None:
     """A hangup ~0.5 s after launch (an SSH session dropping) or later, or a SIGTERM: the process ends."""
     with hostile_api() as api:
-        api.answer("/projects", Answer(body=listing([project("prj_1")], total=1)))
-        master, slave = pty.openpty()
-        env = child_env(KEY, {"TERM": "xterm-256color", "XDG_STATE_HOME": str(tmp_path)})
-        process = subprocess.Popen(
-            [sys.executable, "-m", "cftui", "--api-url", api.base_url, "--no-history"],
-            stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True,
-        )  # fmt: skip
-        os.close(slave)
+        process, master = _dashboard_on_a_pty(api, tmp_path)
         until = time.monotonic() + delay
         try:
             while time.monotonic() < until:  # the terminal stays open and drained: only the signal ends it
