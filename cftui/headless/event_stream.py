@@ -74,15 +74,22 @@ class EventStream:
         elif status is ConnectionStatus.OK and previous not in (None, ConnectionStatus.CONNECTING):
             say_error(COMMAND, "The CloudForge API answers again.")
 
-    async def replay(self, since_seconds: float) -> None:
+    async def replay(self, since_seconds: float) -> int:
+        """Print the history's events of the last `since_seconds`; how many there were."""
         since = datetime.now(UTC) - timedelta(seconds=since_seconds)
         recent = await self.monitor.recent_events(limit=HISTORY_LIMIT, since=since)
         self.write(sorted(recent, key=lambda event: event.at))
+        return len(recent)
 
     async def run(self, since_seconds: float | None, *, follow: bool = True) -> int:
         if not follow:  # --no-follow: the history alone, no request sent
-            if since_seconds is not None:
-                await self.replay(since_seconds)
+            if since_seconds is not None and not await self.replay(since_seconds):
+                # an empty stdout alone reads like a broken command; stdout stays empty for scripts
+                say_error(
+                    COMMAND,
+                    "The history holds no event of that time: it keeps what cftui saw while the dashboard or "
+                    "`cftui events` ran against this API URL.",
+                )
             return ExitCode.OK
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):

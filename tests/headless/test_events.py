@@ -153,3 +153,14 @@ def test_jsonl_lines_match_the_schema_and_amounts_have_two_decimals(world: SimSe
         check_event_line(event)
     mine = [e for e in events if e["kind"] == "cost.changed" and e["subject_id"] == project["id"]]
     assert mine and all(e["new"].endswith(".50") and e["old"].endswith(".50") for e in mine), mine
+
+
+def test_no_follow_on_an_empty_history_says_so_on_stderr_and_prints_nothing(world: SimServer, tmp_path) -> None:
+    # a first run printed nothing at all and exited 0, which reads like a broken command
+    stats_before = world.control("GET", "stats")["requests"]
+    env = {"XDG_STATE_HOME": str(tmp_path)}
+    done = run_piped("events", "--api-url", world.base_url, "--since", "5m", "--no-follow", env=env)
+    assert done.code == 0, done.stderr
+    assert done.stdout == ""
+    assert "cftui events: The history holds no event of that time" in done.stderr, done.stderr
+    assert world.control("GET", "stats")["requests"] == stats_before, "the history alone: nothing was asked"
