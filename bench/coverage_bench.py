@@ -19,16 +19,23 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import json
+import os
+import sys
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from bench.baselines.naive_poller import NaivePoller, SeenChange
+from bench.baselines.old_sweep import ROOT, extracted
 from bench.monitor_bench import busiest_minute, percentile
 from bench.simproc import SimServer, start_sim_process
 from cftui.api.client import CloudForgeClient
+from cftui.api.client_events import RequestFinished
 from cftui.api.keys import ApiKey
 from cftui.monitor import Monitor
 from cftui.monitor.events import ChangeEvent
@@ -37,7 +44,8 @@ from cftui.monitor.state import MonitorUpdate
 
 CFTUI_KEY = "cf_read_bench0000000000000cova"
 POLLER_KEY = "cf_read_bench0000000000000covb"
-KEYS = {"read": CFTUI_KEY, "poller": POLLER_KEY}
+OLD_KEY = "cf_read_bench0000000000000covc"
+KEYS = {"read": CFTUI_KEY, "poller": POLLER_KEY, "old": OLD_KEY}
 STATUS = "resource.status_changed"
 SLACK = 5.0  # seconds an event may come after the next change and still belong to the look before it
 
@@ -60,6 +68,11 @@ class StatusOutcome:
 @dataclass
 class Observed:
     events: list[ChangeEvent] = field(default_factory=list)
+    # requests by what they were for (focused project, round, project list, operations, single resources),
+    # counted in the measurement window only
+    split: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    counting: bool = False
+    focused: str = ""
     looks: dict[str, set[float]] = field(default_factory=lambda: defaultdict(set))  # project -> full-look times
     oldest_ages: list[float] = field(default_factory=list)  # sampled: age of the oldest project's information
     round_seconds: list[float] = field(default_factory=list)
@@ -69,6 +82,20 @@ class Observed:
         if "org" in update.changed:
             for project_id, at in update.snapshot.org.project_seen_at.items():
                 self.looks[project_id].add(at.timestamp())
+
+
+def request_purpose(path: str, focused: str) -> str:
+    """What a request was for, from its path: the split of the budget the report shows."""
+    parts = path.strip("/").split("/")
+    if parts[0] == "operations":
+        return "operations"
+    if parts == ["projects"]:
+        return "project list"
+    if len(parts) >= 4 and parts[2] == "resources":
+        return "single resources"
+    if len(parts) == 3 and parts[2] == "resources":
+        return "focused project" if parts[1] == focused else "round (other projects)"
+    return "other"
 
 
 def _looked_between(looks: set[float], start: float, end: float | None) -> bool:
@@ -178,6 +205,36 @@ def measure_operations(
     return outcome
 
 
+def first_reports(
+    changes: list[dict[str, Any]], reports: list[tuple[str, str, float]], keep, end_seq: int
+) -> tuple[int, dict[int, float]]:
+    """For the status changes `keep(change)` selects: how many there were, and by journal seq the delay to the first
+    report `(resource id, new status, time)` of it (before the resource's next change, plus SLACK). The same plain
+    matching for every monitor compared, so the figures compare like with like."""
+    by_resource: dict[str, list[tuple[str, float]]] = defaultdict(list)
+    for resource_id, new, at in reports:
+        by_resource[resource_id].append((new, at))
+    statuses = [c for c in changes if c["kind"] == STATUS]
+    following: dict[int, float] = {}
+    last: dict[str, dict[str, Any]] = {}
+    for change in statuses:
+        if change["resource_id"] in last:
+            following[last[change["resource_id"]]["seq"]] = _time(change["at"])
+        last[change["resource_id"]] = change
+    selected = [c for c in statuses if c["seq"] <= end_seq and keep(c)]
+    delays: dict[int, float] = {}
+    for change in selected:
+        at, nxt = _time(change["at"]), following.get(change["seq"])
+        hits = [
+            t
+            for new, t in by_resource.get(change["resource_id"], [])
+            if new == change["new"] and t >= at - 0.05 and (nxt is None or t <= nxt + SLACK)
+        ]
+        if hits:
+            delays[change["seq"]] = max(0.0, min(hits) - at)
+    return len(selected), delays
+
+
 def poller_statuses(changes: list[dict[str, Any]], seen: list[SeenChange], end_seq: int) -> tuple[int, int, list]:
     """(status changes, of them seen, delays) for the naive poller: a `status` line for the resource after it."""
     by_resource: dict[str, list[float]] = defaultdict(list)
@@ -200,7 +257,23 @@ def poller_statuses(changes: list[dict[str, Any]], seen: list[SeenChange], end_s
     return len(statuses), len(delays), delays
 
 
-async def run(sim: SimServer, duration: float, tail: float, poller_interval: float) -> dict[str, Any]:
+async def _old_sweep(sim: SimServer, old_tree: Path, focus: str, seconds: float, sink: list[dict[str, Any]]) -> None:
+    """Another version's monitor (bench/baselines/old_sweep.py) on its own key: its events into `sink`."""
+    env = {**os.environ, "PYTHONPATH": f"{old_tree}{os.pathsep}{ROOT}", "PYTHONUNBUFFERED": "1"}
+    command = [sys.executable, "-m", "bench.baselines.old_sweep", "--api-url", sim.base_url, "--key", OLD_KEY]
+    process = await asyncio.create_subprocess_exec(
+        *command, "--focus", focus, "--duration", str(seconds), stdout=asyncio.subprocess.PIPE, env=env
+    )
+    assert process.stdout is not None
+    async for line in process.stdout:
+        with contextlib.suppress(ValueError):
+            sink.append(json.loads(line))
+    await process.wait()
+
+
+async def run(
+    sim: SimServer, duration: float, tail: float, poller_interval: float, old_tree: Path | None = None
+) -> dict[str, Any]:
     added = await asyncio.to_thread(
         sim.control, "POST", "mutate", {"action": "add_projects", "count": 1, "resources": 200}
     )
@@ -209,6 +282,17 @@ async def run(sim: SimServer, duration: float, tail: float, poller_interval: flo
     monitor = Monitor(client, interval=5.0, budget=0.5, owns_client=True)
     observed = Observed()
     monitor.add_listener(observed)
+
+    def count(event: object) -> None:
+        if observed.counting and isinstance(event, RequestFinished):
+            purpose = request_purpose(event.path, observed.focused)
+            if purpose == "operations":
+                subject = monitor.snapshot.org.operation_subjects.get(event.path.rsplit("/", 1)[-1])
+                focused_op = subject is not None and subject.project_id == observed.focused
+                purpose = "operations (focused project)" if focused_op else "operations (elsewhere)"
+            observed.split[purpose] += 1
+
+    client.add_listener(count)
     task = asyncio.create_task(monitor.run())
     poller = NaivePoller(sim.base_url, POLLER_KEY, interval=poller_interval)
     ready = asyncio.Event()
@@ -217,12 +301,18 @@ async def run(sim: SimServer, duration: float, tail: float, poller_interval: flo
     assert monitor.snapshot.projects is not None
     projects = [p.id for p in monitor.snapshot.projects.value]
     focused = projects[0]
+    observed.focused = focused
     monitor.focus_project(focused)
     poller_started = time.monotonic()
     poller_task = asyncio.create_task(poller.run(duration + tail))
+    old_events: list[dict[str, Any]] = []
+    old_task = None
+    if old_tree is not None:
+        old_task = asyncio.create_task(_old_sweep(sim, old_tree, focused, duration + tail, old_events))
     await asyncio.to_thread(sim.control, "DELETE", "stats")
     start_seq = (await asyncio.to_thread(sim.control, "GET", "changes?since=0&limit=1"))["last_seq"]
     started = time.monotonic()
+    observed.counting = True
     while time.monotonic() - started < duration:
         await asyncio.sleep(1.0)
         snapshot = monitor.snapshot
@@ -232,12 +322,15 @@ async def run(sim: SimServer, duration: float, tail: float, poller_interval: flo
         if snapshot.org.round_seconds is not None:
             observed.round_seconds.append(snapshot.org.round_seconds)
     elapsed = time.monotonic() - started
+    observed.counting = False
     stats = await asyncio.to_thread(sim.control, "GET", "stats")
     end_seq = (await asyncio.to_thread(sim.control, "GET", "changes?since=0&limit=1"))["last_seq"]
     await asyncio.sleep(tail)
     await monitor.aclose()
     await task
     await poller_task
+    if old_task is not None:
+        await old_task
     poller_seconds = time.monotonic() - poller_started
     journal = await asyncio.to_thread(sim.control, "GET", f"changes?since={start_seq}")
     return {
@@ -251,6 +344,7 @@ async def run(sim: SimServer, duration: float, tail: float, poller_interval: flo
         "others": [p for p in projects if p not in (focused, big)],
         "poller": poller,
         "poller_seconds": poller_seconds,
+        "old_events": old_events if old_tree is not None else None,
     }
 
 
@@ -306,6 +400,8 @@ def report(result: dict[str, Any], verbose: bool = False) -> str:
         ("operations found and ended: end reported", f"{operations.end_reported} of {operations.ended}", "all",
          operations.end_reported == operations.ended, "—"),
     ]  # fmt: skip
+    if result.get("old_events") is not None:
+        rows += like_for_like_rows(result, delays)
     counted = sum(1 for c in result["changes"] if c["seq"] <= result["end_seq"])
     lines = [
         f"Coverage benchmark: Starter plan, 20 projects x 50 resources + 1 x 200, {elapsed:.0f} s window, "
@@ -315,11 +411,44 @@ def report(result: dict[str, Any], verbose: bool = False) -> str:
         "|---|---|---|---|---|",
     ]
     lines += [f"| {n} | {v} | {t} | {'yes' if ok else 'NO'} | {p} |" for n, v, t, ok, p in rows]
+    minutes = elapsed / 60.0
+    split = ", ".join(f"{name} {n / minutes:.1f}" for name, n in sorted(observed.split.items(), key=lambda i: -i[1]))
+    lines += ["", f"cftui's requests per minute by purpose: {split}"]
     if verbose:
         for name, outcome in (("others", others), ("big", big), ("focused", focused)):
             for change in outcome.missed_changes:
                 lines.append(f"missed ({name}): {change}")
     return "\n".join(lines)
+
+
+def like_for_like_rows(result: dict[str, Any], delays) -> list[tuple[str, str, str, bool, str]]:
+    """The current monitor against the old version's (same world, same focus, same budget, own key), on the same
+    subsets of the other one-page projects' status changes, matched the same plain way."""
+    others = set(result["others"])
+    events = result["observed"].events
+    new_reports = [(e.subject_id, str(e.new), e.at.timestamp()) for e in events if e.kind.value == STATUS]
+    old_events = result["old_events"]
+    old_reports = [(e["subject_id"], str(e["new"]), float(e["at"])) for e in old_events if e["kind"] == STATUS]
+    subsets = (
+        ("into error", lambda c: c["project_id"] in others and c["new"] == "error"),
+        ("into or out of error", lambda c: c["project_id"] in others and "error" in (c["new"], c["old"])),
+        ("every status change", lambda c: c["project_id"] in others),
+    )
+    rows = []
+    for name, keep in subsets:
+        total, new = first_reports(result["changes"], new_reports, keep, result["end_seq"])
+        _, old = first_reports(result["changes"], old_reports, keep, result["end_seq"])
+        both = set(new) & set(old)
+        rows.append((
+            f"other projects, changes {name}: reported of {total}; delay median / p95 (s); "
+            f"on the {len(both)} both reported",
+            f"{len(new)}; {delays(list(new.values()))}; {delays([new[s] for s in both])}",
+            "at least as good as the old sweep",
+            len(new) >= len(old) and (not both or percentile([new[s] for s in both], 0.5)
+                                       <= percentile([old[s] for s in both], 0.5)),
+            f"old sweep: {len(old)}; {delays(list(old.values()))}; {delays([old[s] for s in both])}",
+        ))  # fmt: skip
+    return rows
 
 
 def poller_interval_of(result: dict[str, Any]) -> float:
@@ -334,10 +463,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--poller-interval", type=float, default=28.0, help="naive poller's cycle (~50 requests/min)")
     parser.add_argument("--seed", type=int, default=3)
     parser.add_argument("--verbose", action="store_true", help="list the changes no event reported")
+    parser.add_argument(
+        "--old-sweep",
+        metavar="REF",
+        help="also run the monitor of git revision REF beside it (e.g. eef50ea^, before issue 11) and compare",
+    )
     args = parser.parse_args(argv)
     flags = ["--seed", str(args.seed), "--projects", "20", "--resources", "50", "--plan", "starter"]
-    with start_sim_process(*flags, "--speed", str(args.speed), keys=KEYS) as sim:
-        result = asyncio.run(run(sim, args.duration, args.tail, args.poller_interval))
+    with contextlib.ExitStack() as stack:
+        old_tree = stack.enter_context(extracted(args.old_sweep)) if args.old_sweep else None
+        sim = stack.enter_context(start_sim_process(*flags, "--speed", str(args.speed), keys=KEYS))
+        result = asyncio.run(run(sim, args.duration, args.tail, args.poller_interval, old_tree))
     print(report(result, args.verbose))
     return 0
 

@@ -21,17 +21,26 @@ MIN_SWEEP_ROUND_INTERVALS = 2.0  # never sweep the others faster than every two 
 # At most 20 sweep requests a second, whatever the plan allows: each costs the UI's event loop parsing and
 # diffing, and a thousand projects are still all looked at within a minute.
 MIN_SWEEP_SPACING = 0.05
-# With many projects, the project list is read every third of a round (at most this rarely, per page of the list)
-# rather than every interval: the round lists every project's resources anyway, and its requests are worth more there.
-PROJECT_LIST_MAX_PERIOD = 15.0
+# While there are other projects, the project list is read once a round (at most this rarely, per page of the list)
+# rather than every interval: the round lists every project's resources (their costs included) anyway, and a request
+# is worth more there. A new project is still found within a round.
+PROJECT_LIST_MAX_PERIOD = 60.0
+# The round uses whatever the budget leaves (it is not paced to a planned length), but it leaves this many requests
+# free in the pacing bucket and in the minute, so the focused project and operations never wait for it.
+SWEEP_HEADROOM = 2.0
+
+
+def sweep_headroom(budget_rate: float) -> float:
+    """Requests a visit of the round leaves free: SWEEP_HEADROOM, less on a tiny budget (5 % of it)."""
+    return min(SWEEP_HEADROOM, 0.05 * budget_rate)
 
 
 def project_list_period(interval: float, sweep_round: float, pages: int = 1) -> float:
-    """Seconds between two reads of the project list: the interval, stretched to a third of a long round (at most
-    15 s a page: a list of 1,000 projects, ten pages, is read every 150 s at most)."""
+    """Seconds between two reads of the project list: once a round, never more often than the interval, at most
+    60 s a page (a list of 1,000 projects, ten pages, is read every 10 minutes)."""
     if not math.isfinite(sweep_round):
         return interval
-    return max(interval, min(PROJECT_LIST_MAX_PERIOD * max(1, pages), sweep_round / 3.0))
+    return max(interval, min(PROJECT_LIST_MAX_PERIOD * max(1, pages), sweep_round))
 
 
 def budget_per_minute(limit: int | None, budget: float, remaining: int | None = None) -> float:
@@ -52,6 +61,9 @@ class Plan:
     sweep_spacing: float  # seconds between two visits of other projects (inf: no sweep work)
     sweep_round: float  # seconds to look at every other project once
     sweep_rate: float = 0.0  # requests a minute the round may spend
+    # the shortest spacing of two visits: the round never goes faster than every two intervals (nor 20 visits a
+    # second), however much budget is left
+    fastest_spacing: float = math.inf
 
 
 def plan(
@@ -65,6 +77,7 @@ def plan(
     list_cost: int = 0,
     list_period: float | None = None,
     operation_share: float = OPERATION_SHARE,
+    operation_rate_seen: float = 0.0,
 ) -> Plan:
     """Share `budget_rate` between operations, the focused project + project list, and the sweep.
 
@@ -73,15 +86,18 @@ def plan(
     requests one round over the `sweep_count` other projects costs on average (default: one each); `list_cost`
     requests refreshed every `list_period` seconds rather than every interval (the project list, when the round is
     long; None: every interval, as part of the core). `operation_share`: the most of the budget operations may use
-    (all of it when nothing else is polled).
+    (all of it when nothing else is polled). `operation_rate_seen` is what operation polls cost in the last minute:
+    the one-off polls (an operation found, or seen gone from its resource) count too, so the round's length is
+    planned from what is really left.
     """
     cost = float(sweep_count) if sweep_cost is None else max(float(sweep_count), sweep_cost)
     operation_wish = sum(60.0 / max(p, 0.1) for p in operation_periods)
-    operation_rate = min(operation_wish, operation_share * budget_rate)
+    operation_cap = operation_share * budget_rate
+    operation_rate = min(max(operation_wish, operation_rate_seen), operation_cap)
     operation_period = 0.0
-    if operation_periods and operation_wish > operation_rate:
+    if operation_periods and operation_wish > operation_cap:
         # stretch every operation alike so that together they fit their share
-        operation_period = len(operation_periods) * 60.0 / operation_rate
+        operation_period = len(operation_periods) * 60.0 / operation_cap
     sweep_wish = cost * 60.0 / SWEEP_TARGET_SECONDS
     sweep_floor = min(sweep_wish, SWEEP_FLOOR_SHARE * budget_rate) if sweep_count else 0.0
     list_rate = list_cost * 60.0 / list_period if list_period else 0.0
@@ -95,8 +111,28 @@ def plan(
     sweep_rate = max(budget_rate - operation_rate - core_rate, sweep_floor)
     if sweep_count <= 0 or sweep_rate <= 0:
         return Plan(interval, operation_period, math.inf, math.inf)
-    sweep_round = max(cost * 60.0 / sweep_rate, MIN_SWEEP_ROUND_INTERVALS * interval, sweep_count * MIN_SWEEP_SPACING)
-    return Plan(interval, operation_period, sweep_round / sweep_count, sweep_round, sweep_rate)
+    fastest_round = max(MIN_SWEEP_ROUND_INTERVALS * interval, sweep_count * MIN_SWEEP_SPACING)
+    sweep_round = max(cost * 60.0 / sweep_rate, fastest_round)
+    return Plan(
+        interval, operation_period, sweep_round / sweep_count, sweep_round, sweep_rate, fastest_round / sweep_count
+    )
+
+
+class RecentCount:
+    """How many times something happened in the last 60 s."""
+
+    def __init__(self, clock=time.monotonic) -> None:
+        self._clock = clock
+        self._times: deque[float] = deque()
+
+    def record(self) -> None:
+        self._times.append(self._clock())
+
+    def rate(self) -> float:
+        cutoff = self._clock() - 60.0
+        while self._times and self._times[0] <= cutoff:
+            self._times.popleft()
+        return float(len(self._times))
 
 
 class RequestWindow:
@@ -113,6 +149,7 @@ class RequestWindow:
         self._capacity = 1.0
         self._rate_per_second = 0.0
         self._refilled_at = clock()
+        self._born = clock()
         self.total = 0
 
     def configure(self, budget_rate: float) -> None:
@@ -142,15 +179,25 @@ class RequestWindow:
             self._sent.popleft()
         return len(self._sent)
 
-    def can_spend(self, cost: float, reserved: float, budget_rate: float) -> bool:
-        """Whether a job of `cost` requests may start now, with `reserved` requests already in flight."""
+    def can_spend(self, cost: float, reserved: float, budget_rate: float, headroom: float = 0.0) -> bool:
+        """Whether a job of `cost` requests may start now, with `reserved` requests already in flight, and still
+        leave `headroom` requests free in the bucket and in the minute (the round leaves them to the jobs above it:
+        sweep_headroom)."""
         self._refill()
         # one request of headroom: the server counts a request when it answers, we when the answer arrives
         cap = max(1.0, budget_rate - 1.0)
         cost = min(cost, cap)  # a list of more pages than a minute allows still goes, once the minute is free
-        if self.used_last_minute() + reserved + cost > cap:
+        if self.used_last_minute() + self._before_start(cap, headroom) + reserved + cost + headroom > cap:
             return False
-        return self._tokens - reserved >= min(cost, self._capacity)
+        return self._tokens - reserved >= min(min(cost, self._capacity) + headroom, self._capacity)
+
+    def _before_start(self, cap: float, headroom: float) -> float:
+        """For the round (a job that leaves headroom): the part of the last minute before this window began, counted
+        as spent at the budget's pace. Otherwise the round, free to spend what is left, would fill the whole
+        minute's cap in its first 50 seconds and the jobs above it would wait for the minute to end."""
+        if headroom <= 0:
+            return 0.0
+        return cap * max(0.0, 60.0 - (self._clock() - self._born)) / 60.0
 
     def seconds_until_page_room(self, budget_rate: float, in_flight: int) -> float:
         """Seconds before one more page of a listing may go (0: now) so that the minute's requests, sent and
@@ -164,15 +211,15 @@ class RequestWindow:
         index = min(len(self._sent) - 1, max(0, math.ceil(over) - 1))
         return max(0.05, self._sent[index] + 60.0 - self._clock())
 
-    def seconds_until_spendable(self, cost: float, reserved: float, budget_rate: float) -> float:
+    def seconds_until_spendable(self, cost: float, reserved: float, budget_rate: float, headroom: float = 0.0) -> float:
         """A lower bound on the wait before `can_spend` may turn true (to sleep that long, not to busy-wait)."""
         self._refill()
         waits = [0.05]
-        need = min(cost, self._capacity) + reserved - self._tokens
+        need = min(min(cost, self._capacity) + headroom, self._capacity) + reserved - self._tokens
         if need > 0 and self._rate_per_second > 0:
             waits.append(need / self._rate_per_second)
         cap = max(1.0, budget_rate - 1.0)
-        over = self.used_last_minute() + reserved + min(cost, cap) - cap
+        over = self.used_last_minute() + self._before_start(cap, headroom) + reserved + min(cost, cap) + headroom - cap
         if over > 0 and self._sent:
             index = min(len(self._sent) - 1, max(0, math.ceil(over) - 1))
             waits.append(self._sent[index] + 60.0 - self._clock())

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import datetime
@@ -95,6 +96,7 @@ class Monitor:
         self._window.configure(self._budget_rate())
         self._window.start_full()
         self._operations = OperationRegistry()
+        self._operation_polls = budget_maths.RecentCount(clock.monotonic)  # operation polls, last minute: the plan
         for operation_id in watch_operations:
             self._operations.watch(operation_id, from_user=True)
         self._store = DataStore()
@@ -351,10 +353,12 @@ class Monitor:
                 return due_in
             cost = float(self._jobs.cost_of(key))
             reserved = self._queue.reserved
+            # the round spends what is left, but leaves room for the jobs above it (see budget.SWEEP_HEADROOM)
+            headroom = budget_maths.sweep_headroom(rate) if key.startswith("sweep:") else 0.0
             if key in self._urgent:
                 self._urgent.discard(key)
-            elif not self._window.can_spend(cost, reserved, rate):
-                return self._window.seconds_until_spendable(cost, reserved, rate)
+            elif not self._window.can_spend(cost, reserved, rate, headroom):
+                return self._window.seconds_until_spendable(cost, reserved, rate, headroom)
             self._start(key, cost)
         return IDLE_WAIT
 
@@ -430,6 +434,8 @@ class Monitor:
             self._store.note(f"Internal error while refreshing {key}: {error!r}")
             result = JobResult(changed={"notes"})
         finally:
+            if key.startswith("op:"):
+                self._operation_polls.record()
             self._queue.finish(key)
             self._reschedule(key)
             self._wake.set()
@@ -465,14 +471,25 @@ class Monitor:
         """An operation found outside the focused project is polled calmly; more calmly while pushes arrive and
         confirm (its end will be pushed), like the sweep (push.sweep_factor)."""
         wish = watched.wish(self._focused)
-        if self._push is not None and not watched.from_user and watched.project_id != self._focused:
+        background = not watched.from_user and watched.project_id != self._focused
+        if background and math.isfinite(self._plan.sweep_round):
+            # at most once a round: each visit of its project that finds its resource without it polls it at once,
+            # so a poll in between would only tell progress nobody is looking at, with a request the round needs
+            wish = max(wish, self._plan.sweep_round)
+        if self._push is not None and background:
             wish *= self._push.sweep_factor()
         return wish
 
     def _sweep_spacing(self) -> float:
-        """Seconds between sweep requests: slower while pushes arrive and confirm (push.sweep_factor)."""
+        """Seconds between two visits of the round. Polling alone: only the fastest spacing the plan allows, so the
+        round takes whatever the budget leaves once the jobs above it are served (the window and
+        SWEEP_HEADROOM pace it; a planned spacing would leave requests unspent whenever operations or the focused
+        project take less than planned). While pushes arrive and confirm: the planned spacing, slower by
+        push.sweep_factor."""
         factor = self._push.sweep_factor() if self._push is not None else 1.0
-        return self._plan.sweep_spacing * factor
+        if factor > 1.0:
+            return self._plan.sweep_spacing * factor
+        return self._plan.fastest_spacing
 
     def _list_period(self) -> float:
         """The project list: every interval, or every third of a long round (see budget.project_list_period)."""
@@ -497,6 +514,7 @@ class Monitor:
             sweep_count=0 if quiet else sweep_count,
             sweep_cost=0.0 if quiet else self._jobs.sweep_cost(exclude=tracked),
             operation_share=1.0 if self._operations_only else budget_maths.OPERATION_SHARE,
+            operation_rate_seen=self._operation_polls.rate(),
         )
         # what a round at its target pace can spend beyond one request per project pays for full lists of big ones
         target_requests = self._plan.sweep_rate * budget_maths.SWEEP_TARGET_SECONDS / 60.0
