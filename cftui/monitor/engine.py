@@ -492,7 +492,7 @@ class Monitor:
         return self._plan.fastest_spacing
 
     def _list_period(self) -> float:
-        """The project list: every interval, or every third of a long round (see budget.project_list_period)."""
+        """The project list: every interval, or once a round while there are others (budget.project_list_period)."""
         pages = self._jobs.cost_of(PROJECTS)
         return budget_maths.project_list_period(self._plan.effective_interval, self._plan.sweep_round, pages)
 
