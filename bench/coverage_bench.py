@@ -288,7 +288,14 @@ async def _old_sweep(sim: SimServer, old_tree: Path, focus: str, seconds: float,
     env = {**os.environ, "PYTHONPATH": f"{old_tree}{os.pathsep}{ROOT}", "PYTHONUNBUFFERED": "1"}
     command = [sys.executable, "-m", "bench.baselines.old_sweep", "--api-url", sim.base_url, "--key", OLD_KEY]
     process = await asyncio.create_subprocess_exec(
-        *command, "--focus", focus, "--duration", str(seconds), stdout=asyncio.subprocess.PIPE, env=env
+        *command,
+        "--focus",
+        focus,
+        "--duration",
+        str(seconds),
+        stdout=asyncio.subprocess.PIPE,
+        env=env,
+        cwd=old_tree,  # `python -m` puts the working directory first on the path: it must not be this checkout
     )
     assert process.stdout is not None
     try:
