@@ -354,7 +354,7 @@ class Monitor:
             cost = float(self._jobs.cost_of(key))
             reserved = self._queue.reserved
             # the round spends what is left, but leaves room for the jobs above it (see budget.SWEEP_HEADROOM)
-            headroom = budget_maths.sweep_headroom(rate) if key.startswith("sweep:") else 0.0
+            headroom = budget_maths.sweep_headroom(rate) if isinstance(key, SweepJob) else 0.0
             if key in self._urgent:
                 self._urgent.discard(key)
             elif not self._window.can_spend(cost, reserved, rate, headroom):
@@ -434,7 +434,7 @@ class Monitor:
             self._store.note(f"Internal error while refreshing {key}: {error!r}")
             result = JobResult(changed={"notes"})
         finally:
-            if key.startswith("op:"):
+            if isinstance(key, OperationJob):
                 self._operation_polls.record()
             self._queue.finish(key)
             self._reschedule(key)
