@@ -179,25 +179,28 @@ class RequestWindow:
             self._sent.popleft()
         return len(self._sent)
 
-    def can_spend(self, cost: float, reserved: float, budget_rate: float, headroom: float = 0.0) -> bool:
+    def can_spend(
+        self, cost: float, reserved: float, budget_rate: float, headroom: float = 0.0, ahead_rate: float = 0.0
+    ) -> bool:
         """Whether a job of `cost` requests may start now, with `reserved` requests already in flight, and still
         leave `headroom` requests free in the bucket and in the minute (the round leaves them to the jobs above it:
-        sweep_headroom)."""
+        sweep_headroom; `ahead_rate` is what those jobs are planned to spend a minute)."""
         self._refill()
         # one request of headroom: the server counts a request when it answers, we when the answer arrives
         cap = max(1.0, budget_rate - 1.0)
         cost = min(cost, cap)  # a list of more pages than a minute allows still goes, once the minute is free
-        if self.used_last_minute() + self._before_start(cap, headroom) + reserved + cost + headroom > cap:
+        if self.used_last_minute() + self._before_start(ahead_rate, headroom) + reserved + cost + headroom > cap:
             return False
         return self._tokens - reserved >= min(min(cost, self._capacity) + headroom, self._capacity)
 
-    def _before_start(self, cap: float, headroom: float) -> float:
-        """For the round (a job that leaves headroom): the part of the last minute before this window began, counted
-        as spent at the budget's pace. Otherwise the round, free to spend what is left, would fill the whole
-        minute's cap in its first 50 seconds and the jobs above it would wait for the minute to end."""
+    def _before_start(self, ahead_rate: float, headroom: float) -> float:
+        """For the round (a job that leaves headroom), in the first minute: what the jobs above it will still need
+        before the minute is over (`ahead_rate` a minute, for the part of it still to come). Otherwise the round,
+        free to spend what is left, would fill the whole minute's cap in its first 50 seconds and the jobs above it
+        would wait for the minute to end."""
         if headroom <= 0:
             return 0.0
-        return cap * max(0.0, 60.0 - (self._clock() - self._born)) / 60.0
+        return max(0.0, ahead_rate) * max(0.0, 60.0 - (self._clock() - self._born)) / 60.0
 
     def seconds_until_page_room(self, budget_rate: float, in_flight: int) -> float:
         """Seconds before one more page of a listing may go (0: now) so that the minute's requests, sent and
@@ -211,7 +214,9 @@ class RequestWindow:
         index = min(len(self._sent) - 1, max(0, math.ceil(over) - 1))
         return max(0.05, self._sent[index] + 60.0 - self._clock())
 
-    def seconds_until_spendable(self, cost: float, reserved: float, budget_rate: float, headroom: float = 0.0) -> float:
+    def seconds_until_spendable(
+        self, cost: float, reserved: float, budget_rate: float, headroom: float = 0.0, ahead_rate: float = 0.0
+    ) -> float:
         """A lower bound on the wait before `can_spend` may turn true (to sleep that long, not to busy-wait)."""
         self._refill()
         waits = [0.05]
@@ -219,7 +224,8 @@ class RequestWindow:
         if need > 0 and self._rate_per_second > 0:
             waits.append(need / self._rate_per_second)
         cap = max(1.0, budget_rate - 1.0)
-        over = self.used_last_minute() + self._before_start(cap, headroom) + reserved + min(cost, cap) + headroom - cap
+        before = self._before_start(ahead_rate, headroom)
+        over = self.used_last_minute() + before + reserved + min(cost, cap) + headroom - cap
         if over > 0 and self._sent:
             index = min(len(self._sent) - 1, max(0, math.ceil(over) - 1))
             waits.append(self._sent[index] + 60.0 - self._clock())

@@ -355,10 +355,11 @@ class Monitor:
             reserved = self._queue.reserved
             # the round spends what is left, but leaves room for the jobs above it (see budget.SWEEP_HEADROOM)
             headroom = budget_maths.sweep_headroom(rate) if isinstance(key, SweepJob) else 0.0
+            ahead = max(0.0, rate - self._plan.sweep_rate)  # what the jobs above the round are planned to spend
             if key in self._urgent:
                 self._urgent.discard(key)
-            elif not self._window.can_spend(cost, reserved, rate, headroom):
-                return self._window.seconds_until_spendable(cost, reserved, rate, headroom)
+            elif not self._window.can_spend(cost, reserved, rate, headroom, ahead):
+                return self._window.seconds_until_spendable(cost, reserved, rate, headroom, ahead)
             self._start(key, cost)
         return IDLE_WAIT
 

@@ -23,6 +23,7 @@ def test_the_round_spends_what_the_budget_leaves_and_the_focused_project_never_w
     spacing = plan(budget_rate=rate, requested_interval=5, core_cost=1, operation_periods=[], sweep_count=19)
     due = {"focused": 0.0, "list": 0.0, "operation": 0.0}
     periods = {"focused": 5.0, "list": 40.0, "operation": 7.0}
+    ahead = sum(60.0 / period for period in periods.values())  # what the jobs above the round spend a minute
     late: list[float] = []
     sent: list[tuple[float, str]] = []
     last_visit = -1e9
@@ -37,7 +38,8 @@ def test_the_round_spends_what_the_budget_leaves_and_the_focused_project_never_w
                 window.record()
                 sent.append((now[0], job))
                 due[job] = now[0] + periods[job]
-        if now[0] - last_visit >= spacing.fastest_spacing and window.can_spend(1, 0, rate, sweep_headroom(rate)):
+        may_visit = window.can_spend(1, 0, rate, sweep_headroom(rate), ahead_rate=ahead)
+        if now[0] - last_visit >= spacing.fastest_spacing and may_visit:
             window.record()
             sent.append((now[0], "round"))
             last_visit = now[0]
