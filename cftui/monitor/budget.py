@@ -36,11 +36,12 @@ def sweep_headroom(budget_rate: float) -> float:
 
 
 def project_list_period(interval: float, sweep_round: float, pages: int = 1) -> float:
-    """Seconds between two reads of the project list: once a round, never more often than the interval, at most
-    60 s a page (a list of 1,000 projects, ten pages, is read every 10 minutes)."""
+    """Seconds between two reads of the project list: about once a round (the round less two intervals, so a
+    short round of a few intervals keeps it every interval, as does no round at all), at most 60 s a page (a list
+    of 1,000 projects, ten pages, is read every 10 minutes)."""
     if not math.isfinite(sweep_round):
         return interval
-    return max(interval, min(PROJECT_LIST_MAX_PERIOD * max(1, pages), sweep_round))
+    return max(interval, min(PROJECT_LIST_MAX_PERIOD * max(1, pages), sweep_round - 2.0 * interval))
 
 
 def budget_per_minute(limit: int | None, budget: float, remaining: int | None = None) -> float:

@@ -153,8 +153,8 @@ def test_with_a_long_round_the_project_list_is_read_less_often_and_the_round_get
     from cftui.monitor.budget import PROJECT_LIST_MAX_PERIOD, project_list_period
 
     assert project_list_period(5.0, float("inf")) == 5.0, "no other project: every interval"
-    assert project_list_period(5.0, 3.0) == 5.0, "a very short round: every interval, never more often"
-    assert project_list_period(5.0, 40.0) == 40.0, "once a round"
+    assert project_list_period(5.0, 12.0) == 5.0, "a round of a few intervals: every interval"
+    assert project_list_period(5.0, 40.0) == 30.0, "about once a round (the round less two intervals)"
     assert project_list_period(5.0, 900.0) == PROJECT_LIST_MAX_PERIOD, "a long round: at most every 60 s a page"
     assert project_list_period(5.0, 1800.0, pages=10) == 600.0, "ten pages: every ten minutes"
     every_interval = plan(budget_rate=50, requested_interval=5, core_cost=2, operation_periods=[], sweep_count=20)
