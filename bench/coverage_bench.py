@@ -47,7 +47,7 @@ from cftui.api.client_events import RequestFinished
 from cftui.api.keys import ApiKey
 from cftui.monitor import Monitor
 from cftui.monitor.events import ChangeEvent
-from cftui.monitor.state import MonitorUpdate
+from cftui.monitor.state import Changed, MonitorUpdate
 
 CFTUI_KEY = "cf_read_bench0000000000000cova"
 POLLER_KEY = "cf_read_bench0000000000000covb"
@@ -86,7 +86,7 @@ class Observed:
 
     def __call__(self, update: MonitorUpdate) -> None:
         self.events.extend(update.events)
-        if "org" in update.changed:
+        if Changed.ORG in update.changed:
             for project_id, at in update.snapshot.org.project_seen_at.items():
                 self.looks[project_id].add(at.timestamp())
 

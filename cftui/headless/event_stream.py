@@ -15,7 +15,7 @@ from cftui.headless.output import say_error, silence_stdout, with_request_id
 from cftui.headless.session import CommandFailed
 from cftui.monitor import Monitor
 from cftui.monitor.events import ChangeEvent
-from cftui.monitor.state import ConnectionState, ConnectionStatus, MonitorUpdate
+from cftui.monitor.state import Changed, ConnectionState, ConnectionStatus, MonitorUpdate
 
 HISTORY_LIMIT = 100_000  # --since: enough for days of a busy world; the history itself is bounded
 COMMAND = "events"
@@ -54,7 +54,7 @@ class EventStream:
 
     def on_update(self, update: MonitorUpdate) -> None:
         projects = update.snapshot.projects
-        if projects is not None and ("projects" in update.changed or not self.project_names):
+        if projects is not None and (Changed.PROJECTS in update.changed or not self.project_names):
             self.project_names.update({p.id: p.name for p in projects.value})
         self.write(update.events)
         self.on_connection(update.snapshot.connection)

@@ -20,7 +20,7 @@ from cftui.headless.trouble import TroubleNotes
 from cftui.headless.watch_names import NameFinder
 from cftui.headless.watch_track import OperationTracker
 from cftui.monitor import Monitor
-from cftui.monitor.state import ConnectionStatus, MonitorUpdate
+from cftui.monitor.state import Changed, ConnectionStatus, MonitorUpdate, OperationChanged
 
 OUTAGE_MAX_WAIT = 8.0  # seconds at most between two tries while the API is down (the monitor's backoff cap)
 
@@ -115,14 +115,14 @@ class Follower:
 
     async def _take(self, update: MonitorUpdate) -> None:
         connection = update.snapshot.connection
-        if "connection" in update.changed:
+        if Changed.CONNECTION in update.changed:
             if connection.status is ConnectionStatus.AUTH_FAILED:  # a refused key does not mend itself
                 sentence = connection.last_error or "API key rejected."
                 raise CommandFailed(with_request_id(sentence, connection.request_id))
             if connection.gave_up:
                 self._notes.gave_up(connection)
         for op_id in self._operation_ids:
-            if f"operation:{op_id}" not in update.changed:
+            if OperationChanged(op_id) not in update.changed:
                 continue
             refusal = self._monitor.operation_refusal(op_id)
             if refusal is not None:

@@ -40,7 +40,16 @@ from cftui.monitor.job_keys import (
 from cftui.monitor.jobs import JobResult, Jobs
 from cftui.monitor.operations import OperationRegistry, WatchedOperation
 from cftui.monitor.scheduler import IDLE_WAIT, JobQueue
-from cftui.monitor.state import ConnectionStatus, CostSample, MonitorUpdate, OrgView, RateBudget, Snapshot
+from cftui.monitor.state import (
+    Change,
+    Changed,
+    ConnectionStatus,
+    CostSample,
+    MonitorUpdate,
+    OrgView,
+    RateBudget,
+    Snapshot,
+)
 from cftui.monitor.store import DataStore
 
 if TYPE_CHECKING:
@@ -124,7 +133,7 @@ class Monitor:
         client.set_page_pacer(self._pace_page)
         self._push = push  # the webhook receiver (cftui.monitor.push): its logic lives there
         if push is not None:
-            push.connect(client, self.ingest_push, lambda: self._publish((), changed={"push"}))
+            push.connect(client, self.ingest_push, lambda: self._publish((), changed={Changed.PUSH}))
 
     # --- the public interface --------------------------------------------------------------------------------
 
@@ -152,7 +161,7 @@ class Monitor:
         self._tracker.set_tracked({project_id} if project_id else set())
         if project_id:
             self._queue.due_now(ResourcesJob(project_id))
-        self._publish((), changed={"focus"})
+        self._publish((), changed={Changed.FOCUS})
         self._wake.set()
 
     def watch_operation(self, operation_id: str) -> None:
@@ -196,14 +205,14 @@ class Monitor:
             self._paused = paused
             if not paused:
                 self._bring_forward(0.0)  # back from a pause: look at once
-            self._publish((), changed={"paused"})
+            self._publish((), changed={Changed.PAUSED})
             self._wake.set()
 
     def set_interval(self, seconds: float) -> None:
         self._requested_interval = max(0.2, float(seconds))
         self._replan()
         self._bring_forward(self._plan.effective_interval)  # a shorter interval applies now, not after the old one
-        self._publish((), changed={"interval"})
+        self._publish((), changed={Changed.INTERVAL})
         self._wake.set()
 
     def _bring_forward(self, seconds: float) -> None:
@@ -219,7 +228,7 @@ class Monitor:
         try:
             if self._push is not None:
                 await self._push.start()
-                self._publish((), changed={"push"})
+                self._publish((), changed={Changed.PUSH})
             await self._load_history()
             await self._loop()
         finally:
@@ -301,7 +310,7 @@ class Monitor:
             self._queue.due_in(OperationJob(operation_id), self._plan.operation_period if elsewhere else 0.0)
         for key in self._push.new_confirmations():
             self._queue.due_in(key, self._push.confirm_delay_s)
-        self._publish(events, changed={"push"})
+        self._publish(events, changed={Changed.PUSH})
         self._wake.set()
 
     async def resource_cost_history(self, resource_id: str) -> list[CostSample]:
@@ -328,7 +337,7 @@ class Monitor:
         while not self._stopping:
             self._replan()
             if self._push is not None and self._push.tick():
-                self._publish((), changed={"push"})
+                self._publish((), changed={Changed.PUSH})
             wait = self._start_due_jobs()
             self._wake.clear()
             with contextlib.suppress(TimeoutError):
@@ -427,13 +436,13 @@ class Monitor:
         except ApiError as error:
             result = JobResult()
             if self._connection.on_failure(error):
-                result.changed.add("connection")
+                result.changed.add(Changed.CONNECTION)
         except asyncio.CancelledError:
             raise
         except Exception as error:  # a bug must not end monitoring: say so and go on
             log.exception("monitor job %s failed", key)
             self._store.note(f"Internal error while refreshing {key}: {error!r}")
-            result = JobResult(changed={"notes"})
+            result = JobResult(changed={Changed.NOTES})
         finally:
             if isinstance(key, OperationJob):
                 self._operation_polls.record()
@@ -452,7 +461,7 @@ class Monitor:
 
     async def _run_key(self, key: JobKey) -> JobResult:
         if self._push is not None and isinstance(key, ConfirmJob):
-            result = JobResult(events=await self._push.confirm(key), changed={"push"})
+            result = JobResult(events=await self._push.confirm(key), changed={Changed.PUSH})
             for operation in self._push.take_fetched_operations():
                 # the confirmation read a followed operation: that is its poll (an end pushed is recorded now)
                 folded = self._jobs.fold_operation(operation)
@@ -527,7 +536,7 @@ class Monitor:
         if isinstance(event, RequestFinished):
             self._window.record()
         if self._connection.on_client_event(event):
-            self._publish((), changed={"connection"})
+            self._publish((), changed={Changed.CONNECTION})
 
     # --- publishing -------------------------------------------------------------------------------------------
 
@@ -578,7 +587,7 @@ class Monitor:
     def _publish(
         self,
         events: Iterable[ChangeEvent],
-        changed: Iterable[str] = (),
+        changed: Iterable[Change] = (),
         new_log_lines: dict | None = None,
         *,
         record: bool = True,
@@ -589,7 +598,7 @@ class Monitor:
         before = self._snapshot.org
         self._snapshot = self._build_snapshot()
         if self._snapshot.org is not before and (_has_news(before) or _has_news(self._snapshot.org)):
-            changed = {*changed, "org"}
+            changed = {*changed, Changed.ORG}
         self._feed.recent.extend(events)
         if record and events and not self._operations_only:
             self._feed.add((), events)
@@ -612,10 +621,10 @@ class Monitor:
         self._store.load_project_costs(series)
         for sentence in news:
             self._store.note(sentence)
-        self._publish((), changed={"history"}, record=False)
+        self._publish((), changed={Changed.HISTORY}, record=False)
 
     def _on_history_news(self, sentences: list[str]) -> None:
         for sentence in sentences:
             self._store.note(sentence)
         if self._history_loaded:
-            self._publish((), changed={"history"}, record=False)
+            self._publish((), changed={Changed.HISTORY}, record=False)

@@ -21,6 +21,7 @@ from cftui.monitor.events import ChangeEvent
 from cftui.monitor.history import SampleRow
 from cftui.monitor.job_keys import PROJECTS, CheckJob, JobKey, OperationJob, ProjectsJob, ResourcesJob, SweepJob
 from cftui.monitor.operations import OperationRegistry
+from cftui.monitor.state import Change, Changed, OperationChanged, ResourcesChanged
 from cftui.monitor.store import DataStore
 
 if TYPE_CHECKING:
@@ -45,7 +46,7 @@ def _remember(memory: dict[str, V], key: str, value: V, limit: int) -> None:
 @dataclass(slots=True)
 class JobResult:
     events: list[ChangeEvent] = field(default_factory=list)
-    changed: set[str] = field(default_factory=set)
+    changed: set[Change] = field(default_factory=set)
     new_log_lines: dict[str, tuple[OperationLog, ...]] = field(default_factory=dict)
     samples: list[SampleRow] = field(default_factory=list)
 
@@ -184,7 +185,7 @@ class Jobs:
         for project_id in reversed(new):  # never swept: ahead of every swept one, in the list's order
             self._sweep_order[project_id] = None
             self._sweep_order.move_to_end(project_id, last=False)
-        return JobResult(events, {"projects"}, {}, samples)
+        return JobResult(events, {Changed.PROJECTS}, {}, samples)
 
     async def _resources(self, project_id: str) -> JobResult:
         key = ResourcesJob(project_id)
@@ -197,7 +198,7 @@ class Jobs:
         for check in [c for c in self._checks if c.project_id == project_id]:
             del self._checks[check]  # the full list answered it
         self._discover(listed.items, project_id)
-        return JobResult(events, {f"resources:{project_id}"}, {}, samples)
+        return JobResult(events, {ResourcesChanged(project_id)}, {}, samples)
 
     async def _sweep(self, project_id: str) -> JobResult:
         self.last_sweep_start = self._clock.monotonic()
@@ -217,14 +218,14 @@ class Jobs:
         at = self._clock.now()
         if project_id in self._tracker.tracked:
             return JobResult()
-        changed: set[str] = set()
+        changed: set[Change] = set()
         if full:
             self._note_full_pages(project_id, listed.pages)
             events = self._tracker.observe_resources(project_id, listed.items, at)
             for check in [c for c in self._checks if c.project_id == project_id]:
                 del self._checks[check]  # the full list answered it
             if self._store.refresh_kept(project_id, tuple(listed.items), at):
-                changed.add(f"resources:{project_id}")
+                changed.add(ResourcesChanged(project_id))
         else:
             self._pages[SweepJob(project_id)] = listed.pages
             self._visits_since_full[project_id] = self._visits_since_full.get(project_id, 0) + 1
@@ -237,7 +238,7 @@ class Jobs:
             self._poll_ended_operations(project_id, listed.items)
         count = len(self._tracker.known_errors(project_id))
         if self._store.problem_counts.get(project_id) != count:
-            changed.add("problems")
+            changed.add(Changed.PROBLEMS)
         self._store.set_problem_count(project_id, count)
         self._discover(listed.items, project_id)
         return JobResult(events, changed, {}, [])
@@ -272,7 +273,7 @@ class Jobs:
             self._store.set_problem_count(project_id, len(self._tracker.known_errors(project_id)))
         if resource is not None:
             self._discover([resource], project_id)
-        return JobResult(events, {"problems", f"resources:{project_id}"}, {}, [])
+        return JobResult(events, {Changed.PROBLEMS, ResourcesChanged(project_id)}, {}, [])
 
     async def _operation(self, operation_id: str) -> JobResult:
         watched = self._operations.watched.get(operation_id)
@@ -300,7 +301,7 @@ class Jobs:
             _remember(self._ended_operations, operation_id, None, MAX_ENDED_REMEMBERED)
         self._store.set_operation(operation, at)
         new_lines = {operation_id: lines} if lines else {}
-        return JobResult(events, {f"operation:{operation_id}"}, new_lines, [])
+        return JobResult(events, {OperationChanged(operation_id)}, new_lines, [])
 
     def trim_finished_operations(self) -> None:
         """Keep memory bounded: the oldest ended operations leave the registry, the store and the tracker."""
@@ -345,11 +346,11 @@ class Jobs:
             refusal = error.with_traceback(None)  # kept for its words, not its frames
             _remember(self._store.operation_refusals, operation_id, refusal, MAX_OPERATION_ERRORS)
             self._store.note(sentence)
-            return JobResult([], {f"operation:{operation_id}", "notes"}, {}, [])
+            return JobResult([], {OperationChanged(operation_id), Changed.NOTES}, {}, [])
         if isinstance(key, CheckJob) and key in self._checks:
             return self._checked(key, None)
         if isinstance(key, ResourcesJob | SweepJob):
             project_id = key.project_id
             self._store.note(f"Project {project_id} was not found; it was probably deleted.")
-            return JobResult([], {"notes"}, {}, [])
+            return JobResult([], {Changed.NOTES}, {}, [])
         raise error  # the project list itself: a wrong API URL, an outage for the engine

@@ -158,6 +158,38 @@ class Snapshot:
         return self.effective_interval > self.requested_interval + 1e-9
 
 
+class Changed(StrEnum):
+    """What an update changed in the snapshot, beyond its events (a front end repaints only what changed)."""
+
+    PROJECTS = "projects"  # the project list
+    PROBLEMS = "problems"  # a project's count of resources in trouble
+    NOTES = "notes"  # a one-off notice was added
+    CONNECTION = "connection"  # the connection state
+    PUSH = "push"  # the webhook receiver's state
+    FOCUS = "focus"  # the focused project
+    PAUSED = "paused"
+    INTERVAL = "interval"  # the requested (and so the effective) interval
+    ORG = "org"  # the whole-organisation view
+    HISTORY = "history"  # the history was loaded, or its state changed
+
+
+@dataclass(frozen=True, slots=True)
+class ResourcesChanged:
+    """A project's resources were fetched (or one of them was read again)."""
+
+    project_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class OperationChanged:
+    """A watched operation was polled, or stopped being watched (see `Snapshot.operation_errors`)."""
+
+    operation_id: str
+
+
+Change = Changed | ResourcesChanged | OperationChanged
+
+
 @dataclass(frozen=True, slots=True)
 class MonitorUpdate:
     """Sent to listeners after every change of the snapshot."""
@@ -166,4 +198,4 @@ class MonitorUpdate:
     events: tuple[ChangeEvent, ...] = ()
     # by operation id: log lines not delivered before, each once, in order
     new_log_lines: Mapping[str, tuple[OperationLog, ...]] = field(default_factory=_empty)
-    changed: frozenset[str] = frozenset()  # "projects", "resources:<pid>", "operation:<id>", "connection", "rate"
+    changed: frozenset[Change] = frozenset()  # `Changed` members, and which projects' resources and operations

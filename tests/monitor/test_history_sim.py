@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from cftui.monitor.history import History, default_history_path
+from cftui.monitor.state import Changed
 from tests.monitor.helpers import api_get, eventually, mutate, running_monitor
 
 SIM = ("--seed", "21", "--static", "--plan", "enterprise", "--projects", "3", "--resources", "8")
@@ -37,7 +38,7 @@ async def test_costs_and_events_survive_a_restart(sim, tmp_path: Path) -> None:
     async with running_monitor(sim, interval=60, history=History(path)) as (monitor, recorder):
         # before any request is answered, the trend and the last events are there
         first = await eventually(lambda: recorder.updates and recorder.updates[0], message="first update")
-        assert first.changed == {"history"}
+        assert first.changed == {Changed.HISTORY}
         assert first.snapshot.projects is None, "published before the first fetch"
         assert first.snapshot.project_costs[project][-1] == first_costs[project][-1]
         recent = await monitor.recent_events()

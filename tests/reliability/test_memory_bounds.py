@@ -15,7 +15,7 @@ from decimal import Decimal
 from textual.app import App, ComposeResult
 
 from cftui.api.models import Project
-from cftui.monitor.state import Fetched, MonitorUpdate, Snapshot
+from cftui.monitor.state import Changed, Fetched, MonitorUpdate, Snapshot
 from cftui.ui.widgets.project_list import COLUMNS, ProjectList
 
 PROJECTS = 8
@@ -48,7 +48,7 @@ async def test_project_list_render_caches_do_not_keep_stale_frames() -> None:
     async with app.run_test(size=(120, 30)) as pilot:
         table = app.query_one(ProjectList)
         for step in range(UPDATES):
-            table.apply(MonitorUpdate(snapshot=snapshot_at(step), changed=frozenset({"projects"})))
+            table.apply(MonitorUpdate(snapshot=snapshot_at(step), changed=frozenset({Changed.PROJECTS})))
             await pilot.pause(PAINT_PAUSE)  # let it paint, as it would between polls
         visible_cells = (PROJECTS + 1) * len(COLUMNS)  # the rows and the header
         # generous: twice what one screen needs (cursor and zebra variants) — stale frames blow far past it

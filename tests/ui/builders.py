@@ -20,6 +20,7 @@ from cftui.monitor.state import (
     CostSample,
     Fetched,
     MonitorUpdate,
+    OperationChanged,
     OrgView,
     RateBudget,
     ResourceRef,
@@ -209,7 +210,7 @@ def operation_snapshot(now: datetime = NOW) -> tuple[Snapshot, MonitorUpdate]:
     op = running_operation(now)
     snap = replace(base, operations={op.id: Fetched(op, now - timedelta(seconds=1))})
     logs = {op.id: tuple(OperationLog.model_validate(line.model_dump()) for line in op.logs)}
-    return snap, MonitorUpdate(snapshot=snap, new_log_lines=logs, changed=frozenset({f"operation:{op.id}"}))
+    return snap, MonitorUpdate(snapshot=snap, new_log_lines=logs, changed=frozenset({OperationChanged(op.id)}))
 
 
 def status_event(rid: str, name: str, old: str, new: str, pid: str = "proj_shop", now: datetime = NOW) -> ChangeEvent:

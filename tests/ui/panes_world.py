@@ -19,7 +19,7 @@ from textual.widget import Widget
 from cftui.api.models import Operation, OperationLog, Project, Resource
 from cftui.api.sanitize import sanitize_tree
 from cftui.monitor.events import ChangeEvent, EventKind, Severity
-from cftui.monitor.state import Fetched, MonitorUpdate, Snapshot
+from cftui.monitor.state import Fetched, MonitorUpdate, OperationChanged, Snapshot
 from cftui.ui.commands import DASHBOARD_PROVIDERS
 from cftui.ui.screens.help import HelpScreen
 from cftui.ui.screens.watch_prompt import WatchOperationScreen
@@ -128,7 +128,7 @@ def update(
     new_log_lines: Mapping[str, Iterable[OperationLog]] | None = None,
 ) -> MonitorUpdate:
     lines = {oid: tuple(items) for oid, items in (new_log_lines or {}).items()}
-    changed = frozenset({f"operation:{oid}" for oid in snap.operations})
+    changed = frozenset({OperationChanged(oid) for oid in snap.operations})
     return MonitorUpdate(snapshot=snap, events=tuple(events), new_log_lines=lines, changed=changed)
 
 

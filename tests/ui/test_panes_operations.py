@@ -9,6 +9,7 @@ from datetime import timedelta
 from rich.cells import cell_len
 from textual.widgets import Static
 
+from cftui.monitor.state import ResourcesChanged
 from cftui.ui.widgets.operation_card import OperationLogView
 from cftui.ui.widgets.operations import OperationCard, OperationsPane, timing_text
 from tests.hostile import NASTY_RAW
@@ -346,6 +347,6 @@ async def test_the_resource_name_fills_in_when_its_project_loads() -> None:
         card = pane.card("op_1")
         assert card is not None and "update_resource on" not in rendered_text(card.header)
         loaded = world(op)
-        app.feed(replace(update(loaded), changed=frozenset({"resources:proj_a"})))
+        app.feed(replace(update(loaded), changed=frozenset({ResourcesChanged("proj_a")})))
         await pilot.pause()
         assert "update_resource on web-1" in rendered_text(card.header)

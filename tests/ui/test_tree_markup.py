@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import App, ComposeResult
 
-from cftui.monitor.state import Fetched, MonitorUpdate, Snapshot
+from cftui.monitor.state import Fetched, MonitorUpdate, ResourcesChanged, Snapshot
 from cftui.ui.widgets.resource_tree import ResourceTree
 from tests.ui.builders import NOW, resource
 
@@ -30,7 +30,7 @@ async def test_hostile_resource_type_is_shown_literally_in_the_tree() -> None:
         await pilot.pause()
         # a new hostile type arrives in an update (the targeted-edit path), then a fresh fill (the bulk path)
         hostile = resource("res_2", HOSTILE_TYPE, HOSTILE_NAME, region="[red]eu[/]")
-        tree.apply(MonitorUpdate(snapshot=_snapshot(first, hostile), changed=frozenset({"resources"})))
+        tree.apply(MonitorUpdate(snapshot=_snapshot(first, hostile), changed=frozenset({ResourcesChanged("proj_1")})))
         await pilot.pause()
         labels = [node.label.plain for node in _all_nodes(tree)]
         assert any(label.startswith(HOSTILE_TYPE) for label in labels), labels

@@ -23,7 +23,7 @@ from textual.widgets import Static
 
 from cftui.api.models import Operation, Resource
 from cftui.api.sanitize import one_line
-from cftui.monitor.state import MonitorUpdate, Snapshot
+from cftui.monitor.state import MonitorUpdate, ResourcesChanged, Snapshot
 from cftui.ui.messages import ResourceOpened
 from cftui.ui.widgets.operation_card import OperationCard, completed_at, failure_reason, progress_text, timing_text
 
@@ -200,7 +200,7 @@ class OperationsPane(VerticalScroll):
         # names are looked up when a card is new, or when resources or the organisation's view arrived since
         org_changed = self._org_seen is not snapshot.org
         self._org_seen = snapshot.org
-        resources_changed = org_changed or any(key.startswith("resources:") for key in update.changed)
+        resources_changed = org_changed or any(isinstance(change, ResourcesChanged) for change in update.changed)
         for operation_id, fetched in snapshot.operations.items():
             operation = fetched.value
             card = self._cards.get(operation_id)
