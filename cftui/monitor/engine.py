@@ -122,6 +122,7 @@ class Monitor:
             sweep_count=0,
         )
         self._queue = JobQueue(clock.monotonic)
+        self._next_background_poll = -math.inf  # background operations' polls are paced (`_operation_keys`)
         self._urgent: set[OperationJob] = set()  # operation jobs to start at once, outside the budget (`look_now`)
         self._wake = asyncio.Event()
         self._stopping = False
@@ -304,10 +305,7 @@ class Monitor:
             # budget. Its end, when pushed, is folded in from the push's confirmation GET (no extra request).
             self._jobs.follow_operation(operation_id, project_id, resource_id)
         for operation_id in self._jobs.take_discovered_operations():
-            watched = self._operations.watched.get(operation_id)
-            elsewhere = watched is not None and watched.project_id != self._focused
-            # elsewhere, even the first look waits while the operations already use their whole share
-            self._queue.due_in(OperationJob(operation_id), self._plan.operation_period if elsewhere else 0.0)
+            self._queue.due_now(OperationJob(operation_id))  # within the background pace (`_operation_keys`)
         for key in self._push.new_confirmations():
             self._queue.due_in(key, self._push.confirm_delay_s)
         self._publish(events, changed={Changed.PUSH})
@@ -377,7 +375,7 @@ class Monitor:
         not (silent, contradicted), polling is the safety net again and they go after the sweep, so that a backlog
         of them never delays the sweep's return to full speed. The sweep's due time is computed at the current
         pace on every look: when push goes silent, a sweep that the slow pace held back is due at once."""
-        keys: list[JobKey] = [OperationJob(w.operation_id) for w in self._operations.active()]
+        keys: list[JobKey] = list(self._operation_keys())
         confirmations = self._push.confirm_keys(self._budget_rate()) if self._push is not None else []
         relaxed = self._push is not None and self._push.healthy()
         quiet = self._paused or self._operations_only
@@ -397,8 +395,29 @@ class Monitor:
             keys.extend(confirmations)
         return keys
 
+    def _is_background(self, watched: WatchedOperation) -> bool:
+        """An operation nobody asked for, outside the focused project (found on a swept resource or pushed)."""
+        return not watched.from_user and watched.project_id != self._focused
+
+    def _operation_keys(self) -> list[OperationJob]:
+        """Watched operations' jobs. Those in the background wait their turn: their polls are paced one at a time
+        at the operations' share of the budget, divided like the sweep's pace while push is healthy (their ends are
+        pushed). So however many operations pushes tell of, following them never comes in a burst that takes the
+        budget of the focused project, the project list or the sweep (above all when push has just gone silent)."""
+        room = self._clock.monotonic() >= self._next_background_poll
+        return [OperationJob(w.operation_id) for w in self._operations.active() if room or not self._is_background(w)]
+
+    def _background_spacing(self) -> float:
+        factor = self._push.sweep_factor() if self._push is not None else 1.0
+        share_of = 1.0 if self._operations_only else budget_maths.OPERATION_SHARE
+        return 60.0 * factor / max(1.0, share_of * self._budget_rate())
+
     def _start(self, key: JobKey, cost: float) -> None:
         self._queue.start(key, cost)
+        if isinstance(key, OperationJob):
+            watched = self._operations.watched.get(key.operation_id)
+            if watched is not None and self._is_background(watched):
+                self._next_background_poll = self._clock.monotonic() + self._background_spacing()
         if self._push is not None and isinstance(key, ConfirmJob):
             self._push.confirmation_started(self._budget_rate())
         task = asyncio.create_task(self._run_job(key), name=f"cftui-monitor {key}")
