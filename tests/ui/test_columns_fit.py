@@ -122,13 +122,14 @@ async def test_zoomed_wide_panes_show_ids_beside_whole_names_and_drop_them_when_
 def test_the_problems_view_gives_a_long_project_name_the_room_a_wide_table_has() -> None:
     from cftui.ui.widgets.problem_table import PROJECT_MAX, column_widths
 
-    wide = column_widths(198, longest_project=len("production-infrastructure-eu"))
-    assert wide["project"] == len("production-infrastructure-eu") and wide["name"] >= 24
-    assert column_widths(198, longest_project=200)["project"] == PROJECT_MAX
-    assert column_widths(198, longest_project=10)["project"] == 24  # short names: the usual column
-    medium = column_widths(118, longest_project=40)
+    long_project = len("production-infrastructure-eu")
+    wide = column_widths(198, {"project": long_project, "name": 30})
+    assert wide["project"] == long_project and wide["name"] >= 30
+    assert column_widths(198, {"project": 200, "name": 30})["project"] == PROJECT_MAX
+    assert column_widths(198, {"project": 10, "name": 30})["project"] == 10  # as wide as what it holds
+    medium = column_widths(118, {"project": 40, "name": 40})
     assert medium["project"] == 24 and medium["name"] >= 12  # no room to spare: the name keeps its share
-    assert column_widths(78, longest_project=40)["project"] == 12
-    for width, longest in ((198, 40), (118, 40), (78, 40)):
-        widths = column_widths(width, longest)
+    assert column_widths(78, {"project": 40, "name": 40})["project"] == 12
+    for width in (198, 118, 78):
+        widths = column_widths(width, {"project": 40, "name": 40})
         assert sum(widths.values()) + 2 * len(widths) + 1 <= width  # nothing overflows

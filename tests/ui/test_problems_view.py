@@ -179,3 +179,19 @@ async def test_the_palette_finds_resources_of_projects_never_opened() -> None:
         assert {"Resource: gpu-1", "Resource: db-1", "Resource: web-2", "Resource: web-0"} <= discovered
         found[0].command()
         await until(pilot, lambda: app.query_one(ProjectList).selected_project_id == "proj_ml")
+
+
+async def test_columns_fit_what_they_hold_so_names_sharing_a_prefix_stay_apart() -> None:
+    # the demo's internal-tools had platform-cluster-1 and -2 both cut to `platform-cluste…` at 120x40, beside
+    # half-empty Status/Since columns; production-infrastructure was cut too
+    one = ref("proj_prod", "production-infrastructure", "res_pc1", "platform-cluster-1", type="container_cluster")
+    two = ref("proj_prod", "production-infrastructure", "res_pc2", "platform-cluster-2", type="container_cluster")
+    app = CloudForgeApp(INFO, now=clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.feed(update(org_snapshot(problems=(DB, one, two))))
+        await pilot.press("0")
+        await until(pilot, lambda: isinstance(app.screen, ProblemsScreen))
+        await until(pilot, lambda: any("platform-cluster-2" in row for row in rows(app)), what=str(rows(app)))
+        shown = rows(app)
+        assert any("production-infrastructure  container_cluster  platform-cluster-1" in row for row in shown), shown
+        assert not any("…" in row for row in shown), shown

@@ -7,6 +7,7 @@ few thousand, and the worst of a large outage fits in the first thousand (the vi
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import ClassVar
 
@@ -16,6 +17,7 @@ from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
 
+from cftui.api.sanitize import one_line
 from cftui.monitor.state import ResourceRef
 from cftui.ui.format import fit, short_money, status_badge
 from cftui.ui.org import coarse_age, severity_rank, since_text
@@ -26,24 +28,25 @@ NARROW_BELOW = 110  # under this width the `Looked` column is left out (the view
 Row = tuple[str, ...]
 
 
-PROJECT_MAX = 40  # wide: a project name may take this many cells when the names need them (the rest: the name)
+PROJECT_MAX = 40  # a project name may take this many cells when the resource names fit whole beside it
 
 
-def column_widths(width: int, longest_project: int = 0) -> dict[str, int]:
-    """Cells per column for a table `width` wide (each column also takes 2 cells of padding). Wide, the project
-    column is as wide as the longest project name shown (at least 24 cells, at most `PROJECT_MAX`, and never
-    taking the resource name under 24): names get the room there is."""
+def column_widths(width: int, longest: Mapping[str, int] | None = None) -> dict[str, int]:
+    """Cells per column for a table `width` wide (each column also takes 2 cells of padding).
+
+    `longest` (cells of the longest value per column) narrows a column to what it holds, never under its label:
+    the room saved goes to names, so two names sharing a long prefix are not both cut to the same text."""
     if width < NARROW_BELOW:
-        fixed = {"project": 12, "type": 12, "status": 9, "since": 11, "cost": 7}
+        caps = {"project": 12, "type": 12, "status": 9, "since": 11, "cost": 7}
     else:
-        fixed = {"project": 24, "type": 18, "status": 14, "since": 14, "cost": 9, "looked": 7}
-    spare = width - sum(fixed.values()) - 2 * (len(fixed) + 1) - 2  # the name column's padding, the scrollbar
-    if width >= NARROW_BELOW and longest_project > fixed["project"]:
-        grow = min(longest_project, PROJECT_MAX) - fixed["project"]
-        grow = max(0, min(grow, spare - 24))
-        fixed["project"] += grow
-        spare -= grow
-    return {"project": fixed["project"], "type": fixed["type"], "name": max(12, spare), **fixed}
+        caps = {"project": 24, "type": 18, "status": 14, "since": 14, "cost": 9, "looked": 7}
+    held = {column: max(cell_len(LABELS[column]), (longest or {}).get(column, cap)) for column, cap in caps.items()}
+    fixed = {column: min(cap, held[column]) for column, cap in caps.items()}
+    # project and name share what is left; a long project name may take more than its cap when names fit whole
+    room = width - sum(fixed.values()) + fixed["project"] - 2 * (len(fixed) + 1) - 2  # padding, the scrollbar
+    name_held = max(cell_len(LABELS["name"]), (longest or {}).get("name", 0))
+    project = min(held["project"], PROJECT_MAX, max(fixed["project"], room - name_held))
+    return {**fixed, "project": project, "name": max(12, room - project)}
 
 
 LABELS = {
@@ -80,6 +83,7 @@ class ProblemTable(DataTable[Text]):
         self._refs: list[ResourceRef] = []
         self._rows: list[tuple[str, Row]] = []
         self._widths: dict[str, int] = {}
+        self._longest: dict[str, int] = {}
         self._last: tuple[list[ResourceRef], dict[str, datetime], datetime] | None = None
 
     @property
@@ -102,8 +106,15 @@ class ProblemTable(DataTable[Text]):
         self._last = (refs, seen_at, now)
         width = self.size.width or self.app.size.width
         shown = refs[:MAX_ROWS]
-        widths = column_widths(width, self._longest_project(shown))
-        rows = [(ref.resource_id, self._row(ref, widths, seen_at, now)) for ref in shown]
+        values = [self._values(ref, seen_at, now) for ref in shown]
+        self._longest = {
+            column: max((cell_len(one_line(row[column])) for row in values), default=0) for column in LABELS
+        }
+        widths = column_widths(width, self._longest)
+        rows = [
+            (ref.resource_id, tuple(fit(row[column], widths[column]) for column in ORDER if column in widths))
+            for ref, row in zip(shown, values, strict=True)
+        ]
         if widths == self._widths and rows == self._rows:
             self._refs = shown
             return
@@ -133,8 +144,8 @@ class ProblemTable(DataTable[Text]):
         if shown:
             self.move_cursor(row=min(max(index, 0), len(shown) - 1), scroll=True)
 
-    def _row(self, ref: ResourceRef, widths: dict[str, int], seen_at: dict[str, datetime], now: datetime) -> Row:
-        values = {
+    def _values(self, ref: ResourceRef, seen_at: dict[str, datetime], now: datetime) -> dict[str, str]:
+        return {
             "project": ref.project_name or ref.project_id,
             "type": ref.type,
             "name": ref.name or ref.resource_id,
@@ -143,18 +154,11 @@ class ProblemTable(DataTable[Text]):
             "cost": short_money(ref.monthly_cost),
             "looked": coarse_age(seen_at.get(ref.project_id, ref.seen_at), now),
         }
-        return tuple(fit(values[column], widths[column]) for column in ORDER if column in widths)
-
-    @staticmethod
-    def _longest_project(refs: list[ResourceRef]) -> int:
-        return max((cell_len(ref.project_name or ref.project_id) for ref in refs), default=0)
 
     def _status_style(self, status: str) -> Style:
         component = "problems--error" if severity_rank(status) == 0 else "problems--unknown"
         return self.get_component_rich_style(component, partial=True)
 
     def on_resize(self) -> None:
-        if self._last is None:
-            return
-        if column_widths(self.size.width, self._longest_project(self._last[0][:MAX_ROWS])) != self._widths:
+        if self._last is not None and column_widths(self.size.width, self._longest) != self._widths:
             self.show(*self._last)  # new widths: the same rows, cut to the new columns
