@@ -37,7 +37,7 @@ def focused(world: SimServer) -> dict[str, Any]:
     project = max(active, key=lambda p: p["monthly_cost"])
     resources = world.get(f"projects/{project['id']}/resources", per_page=100, type="compute_instance").json()
     running = sorted((r for r in resources["data"] if r["status"] == "running"), key=lambda r: r["name"])
-    names = [p["name"][:20] for p in sorted(active, key=lambda p: -p["monthly_cost"])[:3]]  # as cut by the table
+    names = [p["name"][:12] for p in sorted(active, key=lambda p: -p["monthly_cost"])[:3]]  # as cut by the table
     return {"project": project, "resources": running[:8], "project_names": names}
 
 

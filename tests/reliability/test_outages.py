@@ -33,7 +33,7 @@ def test_api_down_at_start_then_up(tmp_path: Path) -> None:
         assert f"127.0.0.1:{port}" in status  # it says where it is trying to connect
         run.assert_responsive()
         with running_sim(*WORLD, "--port", str(port)) as sim:
-            first = sim.get("projects").json()["data"][0]["name"][:20]
+            first = sim.get("projects").json()["data"][0]["name"][:12]
             run.terminal.wait_for_text(first, timeout=RECOVERY_DEADLINE)
             run.wait_for_status("● OK", timeout=RECOVERY_DEADLINE)
             run.assert_responsive()
@@ -43,7 +43,7 @@ def test_api_down_mid_session_then_back(tmp_path: Path) -> None:
     port = free_port()
     with running_sim(*WORLD, "--port", str(port)) as sim:
         projects = sim.get("projects", per_page=100).json()["data"]
-        names = [p["name"][:20] for p in projects[:2]]
+        names = [p["name"][:12] for p in projects[:2]]
         with running_dashboard(sim.base_url, READ_KEY, tmp_path) as run:
             for name in names:
                 run.terminal.wait_for_text(name, timeout=30)

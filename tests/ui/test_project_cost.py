@@ -53,7 +53,8 @@ async def test_c_charts_the_selected_projects_cost_as_it_moves_and_escape_goes_b
         chart = screen.query_one("#project-cost-chart")
         await until(pilot, lambda: len(chart.samples) >= 2 and chart.display, timeout=20, what="a line of 2 samples")
         await until(pilot, lambda: "only " in summary(app) and "↑" in summary(app), timeout=20, what=summary(app))
-        assert chart.region.height >= 8, "readable: the chart has the room left"
+        # laid out after it is shown: wait for the layout, then it must have the room left
+        await until(pilot, lambda: chart.region.height >= 8, what="readable: the chart has the room left")
         assert "Back" in rendered_text(screen.query_one("KeyBar"))
         await pilot.press("escape")
         await until(pilot, lambda: not isinstance(app.screen, ProjectCostScreen), what="back on the dashboard")
