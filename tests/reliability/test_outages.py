@@ -44,10 +44,17 @@ def test_api_down_mid_session_then_back(tmp_path: Path) -> None:
     with running_sim(*WORLD, "--port", str(port)) as sim:
         projects = sim.get("projects", per_page=100).json()["data"]
         names = [p["name"][:12] for p in projects[:2]]
+        # the resource that will change while the API is away (the static world is the same after the restart)
+        focused = max((p for p in projects if p["status"] == "active"), key=lambda p: p["monthly_cost"])
+        resources = sim.get(f"projects/{focused['id']}/resources", type="compute_instance").json()["data"]
+        resource = sorted((r for r in resources if r["status"] == "running"), key=lambda r: r["name"])[0]
         with running_dashboard(sim.base_url, READ_KEY, tmp_path) as run:
             for name in names:
                 run.terminal.wait_for_text(name, timeout=30)
             run.wait_for_status("● OK", timeout=30)
+            # seen running before the outage (a project of two pages may show its first page before its second):
+            # only then is its change while the API was away a change with an old status, and an event
+            run.terminal.wait_for_text(re.compile(rf"running\s+{re.escape(resource['name'])}\s"), timeout=30)
             wait_for(lambda: run.history_counts().cost_samples > 0, timeout=20, message="history written")
             before = run.history_counts()
             sim.stop()
@@ -60,9 +67,6 @@ def test_api_down_mid_session_then_back(tmp_path: Path) -> None:
             run.assert_responsive()
 
             with running_sim(*WORLD, "--port", str(port)) as again:
-                focused = max((p for p in projects if p["status"] == "active"), key=lambda p: p["monthly_cost"])
-                resources = again.get(f"projects/{focused['id']}/resources", type="compute_instance").json()["data"]
-                resource = sorted((r for r in resources if r["status"] == "running"), key=lambda r: r["name"])[0]
                 change = {"action": "set_status", "resource_id": resource["id"], "status": "stopped"}
                 again.control("POST", "mutate", change)
                 run.wait_for_status("● OK", timeout=RECOVERY_DEADLINE)
