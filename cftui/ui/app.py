@@ -29,6 +29,7 @@ from cftui.ui.chrome import PaneChrome
 from cftui.ui.commands import DASHBOARD_PROVIDERS
 from cftui.ui.filters import parse_filter
 from cftui.ui.format import one_line
+from cftui.ui.held_toasts import HeldToasts, Toast, screen_holds_toasts
 from cftui.ui.messages import MonitorUpdated, ProjectOpened, ProjectSelected, ResourceOpened
 from cftui.ui.opener import ResourceOpener
 from cftui.ui.pane_grid import MEDIUM_FROM, WIDE_FROM, PaneGrid
@@ -43,6 +44,8 @@ from cftui.ui.widgets.resource_tree import ResourceTree
 from cftui.ui.widgets.status_line import ConnectionInfo, StatusLine
 
 if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
+
     from cftui.monitor import Monitor
 
 CostHistory = Callable[[str], Awaitable[list[CostSample]]]
@@ -178,6 +181,7 @@ class CloudForgeApp(DashboardActions, PaneChrome, App[int]):
         self._resource_filter_text = ""
         self._problems_only = False
         self._pending_resource: tuple[str, str] | None = None
+        self._held_toasts = HeldToasts(self, self._show_toast)
         self.opener = ResourceOpener(self)  # a resource asked for before its project's resources are loaded
         self._accepting_updates = False
         self._empty_note: str | None = None
@@ -229,6 +233,27 @@ class CloudForgeApp(DashboardActions, PaneChrome, App[int]):
                 await asyncio.wait_for(self.monitor.aclose(), CLOSE_TIMEOUT_S)
             except Exception:  # the app is closing either way: say why the monitor did not close cleanly
                 log.warning("closing the monitor failed", exc_info=True)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """A toast never covers the help: raised while it is up, it waits until it closes."""
+        toast = Toast(message, title, severity, timeout, markup)
+        if screen_holds_toasts(self):
+            self._held_toasts.hold(toast)
+        else:
+            self._show_toast(toast)
+
+    def _show_toast(self, toast: Toast) -> None:
+        super().notify(
+            toast.message, title=toast.title, severity=toast.severity, timeout=toast.timeout, markup=toast.markup
+        )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Keys that act on the dashboard's panes do nothing (and leave the footer) while another screen is up."""

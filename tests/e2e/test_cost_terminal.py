@@ -30,10 +30,10 @@ def row_costs(screen: str) -> list[Decimal]:
 def test_change_columns_cost_chart_and_sorting_by_cost(size: tuple[int, int]) -> None:
     width, height = size
     with Terminal([sys.executable, "-m", "cftui", "--demo"], width=width, height=height) as term:
-        screen = term.wait_for_text(PROJECT_NAMES, timeout=40)
-        header = next(line for line in screen.splitlines() if "Cost/month" in line)
+        term.wait_for_text(PROJECT_NAMES, timeout=40)
         if width == 80:  # the list has the whole width (at 120x40 the demo's long names need the name fitting)
-            assert re.search(r"Trend\s+1h %\s+1d %", header), header  # both change columns whole on screen
+            # both change columns whole on screen, once the names are fitted to the table's width
+            term.wait_for_text(re.compile(r"Trend\s+1h %\s+1d %\s*│"), timeout=15)
 
         term.send_keys("c")
         # a fresh demo has no history: the screen says what it knows, honestly, and charts from the second sample

@@ -73,3 +73,19 @@ async def test_at_120x40_toasts_keep_their_usual_place() -> None:
         await until(pilot, lambda: any(t.region.height for t in app.screen.query("Toast")), what="the toast")
         toast = app.screen.query_one("Toast")
         assert toast.region.width <= 60 and toast.region.x >= 59 and toast.region.height >= 3  # Textual's own
+
+
+async def test_any_toast_raised_while_the_help_is_open_waits_until_it_closes() -> None:
+    app = CloudForgeApp(INFO, now=clock)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        app.feed(update(healthy_snapshot()))
+        await pilot.press("question_mark")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen), what="help open")
+        app.notify("Operation op_1 found on web-0", title="Operation", markup=False)
+        app.notify("Paused", markup=False)
+        await pilot.pause()
+        assert list(app._notifications) == []  # nothing over the help
+        await pilot.press("escape")
+        notes = await until(pilot, lambda: list(app._notifications), what="the held toasts show")
+        assert [note.message for note in notes] == ["Operation op_1 found on web-0", "Paused"]
+        assert notes[0].title == "Operation"
