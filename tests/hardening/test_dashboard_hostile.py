@@ -58,7 +58,8 @@ def test_impossible_costs_and_old_bad_history_rows_neither_crash_nor_block_a_sta
             run.terminal.wait_for_text("cost-7", timeout=30)  # the one valid project, $12.50
             run.wait_for_status(re.compile("OK"), timeout=30)
             seen = len(api.requests_to("/projects"))
-            wait_for(lambda: len(api.requests_to("/projects")) >= seen + 2, timeout=90, message="two refreshes")  # about once a round
+            # the project list is read about once a round
+            wait_for(lambda: len(api.requests_to("/projects")) >= seen + 2, timeout=90, message="two refreshes")
             run.assert_responsive()
             screen = run.terminal.screen_text()
             output = run.terminal.output()
