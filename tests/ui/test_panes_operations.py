@@ -11,7 +11,7 @@ from textual.widgets import Static
 
 from cftui.monitor.state import ResourcesChanged
 from cftui.ui.widgets.operation_card import OperationLogView
-from cftui.ui.widgets.operations import OperationCard, OperationsPane, timing_text
+from cftui.ui.widgets.operations import MAX_FINISHED_CARDS, OperationCard, OperationsPane, timing_text
 from tests.hostile import NASTY_RAW
 from tests.ui.panes_world import (
     T0,
@@ -350,3 +350,25 @@ async def test_the_resource_name_fills_in_when_its_project_loads() -> None:
         app.feed(replace(update(loaded), changed=frozenset({ResourcesChanged("proj_a")})))
         await pilot.pause()
         assert "update_resource on web-1" in rendered_text(card.header)
+
+
+async def test_finished_operations_past_the_cap_are_not_made_again_on_every_update() -> None:
+    """A busy organisation: the monitor reports more finished operations than the pane keeps. Those that left the
+    pane stay gone; before, every update made their cards again and removed the oldest, so the cards on screen were
+    new objects each time and the pane's queue filled with mounts faster than it could take them (the soak test's
+    freeze: 30 s without processing a message)."""
+    app = PanesApp(clock=FrozenClock(T0 + timedelta(minutes=10)))
+    count = MAX_FINISHED_CARDS + 5
+    names = {f"res_{i}": f"web-{i}" for i in range(count)}
+    ops = [operation(f"op_{i}", status="completed", progress=100, rid=f"res_{i}") for i in range(count)]
+    async with app.run_test(size=SIZE) as pilot:
+        app.feed(update(world(*ops, names=names)))
+        await pilot.pause()
+        pane = app.query_one(OperationsPane)
+        kept = {op_id: pane.card(op_id) for op_id in pane.watched_ids}
+        assert len(kept) == MAX_FINISHED_CARDS
+        for _ in range(3):
+            app.feed(update(world(*ops, names=names)))
+            await pilot.pause()
+        assert {op_id: pane.card(op_id) for op_id in pane.watched_ids} == kept  # the very same cards, none made anew
+        assert len(pane.query(OperationCard)) == MAX_FINISHED_CARDS

@@ -77,6 +77,9 @@ class OperationsPane(VerticalScroll):
         self._now = now
         self._cards: dict[str, OperationCard] = {}
         self._requested: set[str] = set()
+        # finished operations whose card left the pane (past the cap): the monitor still reports them for a while,
+        # and making their cards again on every update would mount and remove cards without end
+        self._dismissed: set[str] = set()
         self._empty = Static(Content("No operations watched. Press w to watch one by its id."), id="operations-empty")
         self._overflow = Static(Content(""), id="operations-overflow")
         self._overflow.display = False
@@ -176,6 +179,7 @@ class OperationsPane(VerticalScroll):
     def expect(self, operation_id: str) -> None:
         """The user asked for this operation: show its card at once, before the monitor's first answer."""
         self._requested.add(operation_id)
+        self._dismissed.discard(operation_id)
         card = self._cards.get(operation_id)
         if card is None:
             card = self._card_for(operation_id)
@@ -201,10 +205,13 @@ class OperationsPane(VerticalScroll):
         org_changed = self._org_seen is not snapshot.org
         self._org_seen = snapshot.org
         resources_changed = org_changed or any(isinstance(change, ResourcesChanged) for change in update.changed)
+        self._dismissed.intersection_update(snapshot.operations)  # forgotten by the monitor too: nothing to keep
         for operation_id, fetched in snapshot.operations.items():
             operation = fetched.value
             card = self._cards.get(operation_id)
             if card is None:
+                if operation_id in self._dismissed:
+                    continue
                 if operation_id not in self._requested and self._background_cards() >= MAX_BACKGROUND_CARDS:
                     not_shown += 0 if operation.is_finished else 1
                     continue
@@ -269,6 +276,7 @@ class OperationsPane(VerticalScroll):
         )
         for op_id in finished[: max(0, len(finished) - MAX_FINISHED_CARDS)]:
             card = self._cards.pop(op_id)
+            self._dismissed.add(op_id)
             if card.is_attached:
                 card.remove()
             if op_id == self._selected:
