@@ -49,6 +49,20 @@ def dashboard(sim: SimServer, tmp_path: Path, width: int, height: int) -> Iterat
         yield terminal
 
 
+def wait_for_tree_of(terminal: Terminal, resources: list[dict], timeout: float = SCREEN_TIMEOUT) -> str:
+    """Wait until the resource tree shows one of these resources (by name): the app has looked at the project.
+
+    A first look at a resource is a baseline, not a change, so a test that changes a resource before this may see
+    no event. A marker such as "▼ " is no proof: the project list's sorted header ("Cost/month▼ ") shows it too.
+    """
+    names = [str(r["name"]) for r in resources]
+    return terminal.wait_for_screen(
+        lambda screen: any(name in screen for name in names),
+        timeout=timeout,
+        description=f"one of the resources {names[:3]}… in the tree",
+    )
+
+
 def flat(screen: str) -> str:
     """The screen's words on one line (a name wrapped or framed by borders still reads as one)."""
     return " ".join(screen.replace("│", " ").split())

@@ -11,7 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.orgworld import SCREEN_TIMEOUT, dashboard, mutate, org_sim, projects_by_cost, resources_of
+from tests.e2e.orgworld import (
+    SCREEN_TIMEOUT,
+    dashboard,
+    mutate,
+    org_sim,
+    projects_by_cost,
+    resources_of,
+    wait_for_tree_of,
+)
 from tests.simproc import SimServer
 
 pytestmark = pytest.mark.tmux
@@ -21,11 +29,14 @@ __all__ = ["org_sim"]  # the fixture
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=lambda s: f"{s[0]}x{s[1]}")
 def test_the_events_cursor_and_filter(org_sim: SimServer, tmp_path: Path, size: tuple[int, int]) -> None:
     first = projects_by_cost(org_sim)[0]  # the project the dashboard opens: its every change is an event
-    running = [r for r in resources_of(org_sim, first["id"]) if r["status"] == "running"]
+    resources = resources_of(org_sim, first["id"])
+    running = [r for r in resources if r["status"] == "running"]
     stopped_one, broken_one = running[0], running[1]
     with dashboard(org_sim, tmp_path, *size) as terminal:
         terminal.send_keys("2")
-        terminal.wait_for_text("▼ ", timeout=SCREEN_TIMEOUT)  # its tree is filled: it is followed
+        terminal.wait_for_text("▶ 2 Resources", timeout=SCREEN_TIMEOUT)
+        # its tree is filled: the app has its first look (a baseline), so each change from now on is an event
+        wait_for_tree_of(terminal, resources)
         mutate(org_sim, action="set_status", resource_id=stopped_one["id"], status="stopped")
         mutate(org_sim, action="set_status", resource_id=broken_one["id"], status="error")
         terminal.send_keys("4")
@@ -61,9 +72,10 @@ def test_after_a_resize_from_200x60_to_120x40_the_newest_event_is_on_the_last_ro
 ) -> None:
     """Issue 13, item 11: blank rows were left under the newest event until `G`."""
     first = projects_by_cost(org_sim)[0]
-    movable = [r for r in resources_of(org_sim, first["id"]) if r["status"] in ("running", "stopped")]
+    resources = resources_of(org_sim, first["id"])
+    movable = [r for r in resources if r["status"] in ("running", "stopped")]
     with dashboard(org_sim, tmp_path, 200, 60) as terminal:
-        terminal.wait_for_text("▼ ", timeout=SCREEN_TIMEOUT)  # the first project is followed
+        wait_for_tree_of(terminal, resources)  # the first project is followed, its first look taken
         for round_number in range(3):  # about three dozen status changes: more than a pane of lines
             for resource in movable:
                 status = ("stopped", "running")[(round_number + (resource["status"] == "stopped")) % 2]
