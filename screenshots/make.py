@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))  # `tests.ui.builders` holds the states, shared with the snapshot tests
+sys.path.insert(0, str(HERE.parent))  # `tests.worlds` holds the states, shared with the snapshot tests
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,8 @@ SHOTS = (
 
 async def take(shot: Shot, folder: Path) -> Path:
     from cftui.ui.app import CloudForgeApp
-    from tests.ui.builders import INFO, clock, cost_history, state_updates
+    from tests.builders import clock
+    from tests.worlds import INFO, cost_history, state_updates
 
     app = CloudForgeApp(INFO, now=clock, cost_history=cost_history)
     async with app.run_test(size=shot.size) as pilot:

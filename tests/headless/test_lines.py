@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -13,11 +14,12 @@ from cftui.headless.durations import parse_duration
 from cftui.headless.event_lines import jsonl_line, project_label, text_line
 from cftui.headless.watch_track import OperationTracker
 from cftui.monitor.events import ChangeEvent, EventKind, Severity
-from tests.headless.models import operation
+from tests.builders import operation
 from tests.hostile import HOSTILE_NAME, assert_no_raw_controls
 from tests.hostile import TITLE_ESCAPE as TITLE
 
 NOW = datetime(2026, 11, 28, 12, 0, 0, tzinfo=UTC)
+BARE: dict[str, Any] = {"rid": "res_1", "started": None, "eta": None}  # no start, no ETA unless a test gives one
 
 
 def log(second: int, message: str) -> dict[str, str]:
@@ -32,10 +34,10 @@ def test_first_line_is_not_stamped_after_the_log_lines_it_precedes() -> None:
     """Issue 13 item 19: first seen 10 s after it started, with log lines from then: the first line carries the
     operation's start (or, without one, its first log line), so a pipe reads in time order."""
     later = NOW + timedelta(seconds=10)
-    first_poll = operation(id="op_3", progress=40, started_at=NOW.isoformat(), logs=[log(2, "a"), log(5, "b")])
+    first_poll = operation("op_3", rid="res_1", started=NOW, eta=None, progress=40, logs=[log(2, "a"), log(5, "b")])
     started = said(OperationTracker("op_3").update(first_poll, later))
     assert started[0].startswith("2026-11-28T12:00:00Z op_3 update_resource")
-    no_start = said(OperationTracker("op_4").update(operation(id="op_4", progress=40, logs=[log(2, "a")]), later))
+    no_start = said(OperationTracker("op_4").update(operation("op_4", **BARE, progress=40, logs=[log(2, "a")]), later))
     assert no_start[0].startswith("2026-11-28T12:00:02Z op_4 update_resource")
     stamps = [line.split(" ", 1)[0] for line in started]
     assert stamps == sorted(stamps), started
@@ -44,26 +46,28 @@ def test_first_line_is_not_stamped_after_the_log_lines_it_precedes() -> None:
 def test_tracker_says_each_change_once() -> None:
     tracker = OperationTracker("op_1")
     eta = (NOW + timedelta(seconds=45)).isoformat()
-    first = said(tracker.update(operation(progress=10, estimated_completion=eta, logs=[log(1, "Starting")]), NOW))
+    first = said(
+        tracker.update(operation(**BARE, progress=10, estimated_completion=eta, logs=[log(1, "Starting")]), NOW)
+    )
     assert first == [
         "2026-11-28T12:00:00Z op_1 update_resource on res_1: in_progress",
         "2026-11-28T12:00:01Z op_1 log: Starting",
         "2026-11-28T12:00:00Z op_1 progress 10% (about 45s left)",
     ]
-    same = operation(progress=10, estimated_completion=eta, logs=[log(1, "Starting")])
+    same = operation(**BARE, progress=10, estimated_completion=eta, logs=[log(1, "Starting")])
     assert tracker.update(same, NOW) == []
     later = NOW + timedelta(seconds=30)
-    lines = said(tracker.update(operation(progress=70, estimated_completion=eta,
+    lines = said(tracker.update(operation(**BARE, progress=70, estimated_completion=eta,
                                           logs=[log(1, "Starting"), log(20, "x")]), later))  # fmt: skip
     assert lines == ["2026-11-28T12:00:20Z op_1 log: x", "2026-11-28T12:00:30Z op_1 progress 70% (about 15s left)"]
-    end = said(tracker.update(operation(status="failed", progress=70, error="disk full"), later))
+    end = said(tracker.update(operation(**BARE, status="failed", progress=70, error="disk full"), later))
     assert end == ["2026-11-28T12:00:30Z op_1 failed: disk full"] and tracker.finished and not tracker.succeeded
 
 
 def test_tracker_on_an_already_completed_operation_and_hostile_logs() -> None:
     tracker = OperationTracker("op_2")
     lines = said(
-        tracker.update(operation(id="op_2", status="completed", progress=100, logs=[log(3, HOSTILE_NAME)]), NOW)
+        tracker.update(operation("op_2", **BARE, status="completed", progress=100, logs=[log(3, HOSTILE_NAME)]), NOW)
     )
     assert lines[0] == "2026-11-28T12:00:00Z op_2 update_resource on res_1"
     assert lines[-1] == "2026-11-28T12:00:00Z op_2 completed"

@@ -11,22 +11,20 @@ from rich.console import Console
 
 from cftui.headless.status_render import SCHEMA, render_plain, render_rich, report_json
 from cftui.headless.status_report import UnknownProjects, build_report, select_projects
-from tests.headless.models import project, resource
+from tests.builders import project, resource
 from tests.hostile import HOSTILE_NAME, MARKUP, assert_no_raw_controls
 
 NOW = datetime(2026, 11, 28, 12, 0, 0, tzinfo=UTC)
 
 
 def make_report(*, errors: int = 1, show: bool = True, problems_only: bool = False, name: str = "prod"):
-    prod = project(id="proj_1", name=name, monthly_cost="1234.5")
-    calm = project(id="proj_2", name="calm", monthly_cost=10)
-    prod_resources = [resource(id="res_ok", name="web-ok"), resource(id="res_hib", status="hibernating")]
-    prod_resources += [
-        resource(id=f"res_err{i}", name=f"db-{i}", status="error", monthly_cost=0.1) for i in range(errors)
-    ]
+    prod = project("proj_1", name, cost="1234.5")
+    calm = project("proj_2", "calm", cost=10)
+    prod_resources = [resource("res_ok", "web-ok"), resource("res_hib", status="hibernating")]
+    prod_resources += [resource(f"res_err{i}", f"db-{i}", status="error", cost=0.1) for i in range(errors)]
     return build_report(
         projects=[prod, calm],
-        resources={"proj_1": prod_resources, "proj_2": [resource(id="res_c", status="stopped")]},
+        resources={"proj_1": prod_resources, "proj_2": [resource("res_c", status="stopped")]},
         show_resources=show,
         problems_only=problems_only,
         generated_at=NOW,
@@ -65,7 +63,7 @@ def test_healthy_when_nothing_in_error_even_with_unknown_status() -> None:
 
 
 def test_select_projects_by_id_or_name_and_unknown() -> None:
-    projects = [project(id="proj_1", name="prod"), project(id="proj_2", name="calm")]
+    projects = [project("proj_1", "prod"), project("proj_2", "calm")]
     assert [p.id for p in select_projects(projects, ["calm"])] == ["proj_2"]
     assert [p.id for p in select_projects(projects, ["proj_1", "calm"])] == ["proj_1", "proj_2"]
     with pytest.raises(UnknownProjects, match="'nope'"):

@@ -7,7 +7,8 @@ from datetime import timedelta
 
 from cftui.monitor.state import PushMode, PushState
 from cftui.ui.widgets.status_line import state_content
-from tests.ui.builders import INFO, NOW, healthy_snapshot
+from tests.builders import NOW
+from tests.worlds import INFO, healthy_snapshot
 
 
 def _line(push: PushState, later: float = 0.0) -> str:

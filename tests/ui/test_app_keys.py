@@ -19,18 +19,10 @@ from cftui.ui.widgets.event_feed import EventFeed
 from cftui.ui.widgets.project_list import ProjectList, sparkline
 from cftui.ui.widgets.resource_tree import ResourceTree
 from cftui.ui.widgets.status_line import status_content
+from tests.builders import NOW, clock, resource, status_event, update
+from tests.hostile import NASTY_NAMES
 from tests.polling import until
-from tests.ui.builders import (
-    INFO,
-    NASTY_NAMES,
-    NOW,
-    clock,
-    healthy_snapshot,
-    resource,
-    state_updates,
-    status_event,
-    update,
-)
+from tests.worlds import INFO, healthy_snapshot, state_updates
 
 
 def app() -> CloudForgeApp:
@@ -189,10 +181,10 @@ async def test_tree_updates_rows_in_place_and_highlights_changes() -> None:
         items = snapshot.resources["proj_shop"].value
         assert tree.shown_count == len(items) and not any(tree.is_highlighted(r.id) for r in items)
         broken = items[5].model_copy(update={"status": "error"})
-        added = resource("res_new", "vpc", "vpc-extra", cost="1.00")
+        added = resource("res_new", "vpc-extra", rtype="vpc", cost="1.00")
         changed = (*items[:5], broken, *items[6:-1], added)  # one changed, one deleted, one added
         resources = {"proj_shop": Fetched(changed, NOW)}
-        event = status_event(broken.id, broken.name, "running", "error")
+        event = status_event(broken.name, "running", "error", rid=broken.id)
         dashboard.feed(update(replace(snapshot, resources=resources), events=(event,)))
         await pilot.pause()
         rows = tree.row_texts()

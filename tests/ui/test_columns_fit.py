@@ -13,8 +13,9 @@ from cftui.ui.app import CloudForgeApp
 from cftui.ui.column_fit import name_room
 from cftui.ui.widgets.project_list import ProjectList
 from cftui.ui.widgets.resource_tree import LEAF_DEPTH, ResourceTree
-from tests.ui.builders import INFO, NOW, clock, healthy_snapshot, project, resource, update
+from tests.builders import NOW, clock, project, resource, update
 from tests.ui.live import until
+from tests.worlds import INFO, healthy_snapshot
 
 # names that differ only at their end: cut at a fixed width they read the same
 PROJECTS = ("payments-core-eu-west-1", "payments-core-eu-west-2")
@@ -27,11 +28,11 @@ def world():
     projects = (
         shop,
         *rest,
-        project("proj_pay1", PROJECTS[0], "900.00", 2),
-        project("proj_pay2", PROJECTS[1], "800.00", 2),
+        project("proj_pay1", PROJECTS[0], cost="900.00", count=2),
+        project("proj_pay2", PROJECTS[1], cost="800.00", count=2),
     )
     functions = tuple(
-        resource(f"res_fn_{index}", "function", name, cost="12.00") for index, name in enumerate(RESOURCES)
+        resource(f"res_fn_{index}", name, rtype="function", cost="12.00") for index, name in enumerate(RESOURCES)
     )
     resources = {"proj_shop": Fetched(base.resources["proj_shop"].value + functions, NOW - timedelta(seconds=2))}
     return replace(base, projects=Fetched(projects, base.projects.fetched_at), resources=resources)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.command import CommandPalette, Matcher, Provider
 from textual.content import Content
 
+from cftui.api.sanitize import sanitize_tree as sanitized
 from cftui.ui.commands import (
     DashboardActionsProvider,
     ProjectProvider,
@@ -14,18 +15,10 @@ from cftui.ui.commands import (
     plain_highlight,
 )
 from cftui.ui.themes import HIGH_CONTRAST_THEME_NAME
+from tests.builders import operation, project, resource, snapshot, update
 from tests.hostile import NASTY_RAW
-from tests.ui.panes_world import (
-    PanesApp,
-    operation,
-    project,
-    rendered_text,
-    resource,
-    sanitized,
-    snapshot,
-    until,
-    update,
-)
+from tests.polling import until
+from tests.ui.panes_app import PanesApp, rendered_text
 
 SIZE = (120, 40)
 

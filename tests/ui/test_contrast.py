@@ -17,7 +17,8 @@ from textual.widget import Widget
 from cftui.ui.app import CloudForgeApp
 from cftui.ui.widgets.project_list import ProjectList
 from cftui.ui.widgets.resource_tree import ResourceTree
-from tests.ui.builders import INFO, clock, healthy_snapshot, update
+from tests.builders import clock, update
+from tests.worlds import INFO, healthy_snapshot
 
 STATUS_WORDS = ("running", "error", "stopped", "active", "archived")
 WCAG_AA = 4.5

@@ -12,9 +12,10 @@ from cftui.monitor.trend import DAY, HOUR, CostChange
 from cftui.ui.app import CloudForgeApp
 from cftui.ui.cost_trend import change_cell, change_sentence, percent_text, sparkline
 from cftui.ui.widgets.project_list import ProjectList
+from tests.builders import clock
 from tests.polling import until
-from tests.ui.builders import INFO, clock, state_updates
-from tests.ui.panes_world import rendered_text
+from tests.ui.panes_app import rendered_text
+from tests.worlds import INFO, state_updates
 
 AT = datetime(2026, 12, 4, 12, 0, tzinfo=UTC)
 
@@ -86,7 +87,7 @@ async def test_the_project_list_shows_the_hour_and_day_change_beside_the_sparkli
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
 async def test_the_resource_detail_says_the_hour_and_day_change_above_its_chart(size: tuple[int, int]) -> None:
     from cftui.ui.screens.detail import ResourceDetailScreen
-    from tests.ui.builders import cost_history
+    from tests.worlds import cost_history
 
     app = CloudForgeApp(INFO, now=clock, cost_history=cost_history)
     async with app.run_test(size=size) as pilot:

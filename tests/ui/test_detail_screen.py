@@ -13,8 +13,9 @@ from cftui.monitor.state import CostSample, Fetched
 from cftui.ui.app import CloudForgeApp
 from cftui.ui.screens.detail import CostChart, ResourceDetailScreen, clock_ticks
 from cftui.ui.widgets.status_line import StatusLine
-from tests.ui.builders import INFO, NOW, clock, cost_history, healthy_snapshot, update
+from tests.builders import NOW, clock, update
 from tests.ui.live import until
+from tests.worlds import INFO, cost_history, healthy_snapshot
 
 
 async def open_detail(app: CloudForgeApp, pilot, size_keys: tuple[str, ...] = ("2", "j", "j", "enter")):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from cftui.ui.app import CloudForgeApp
 from cftui.ui.screens.help import HelpScreen
+from tests.builders import clock, status_event, update
 from tests.polling import until
-from tests.ui.builders import INFO, clock, healthy_snapshot, status_event, update
+from tests.worlds import INFO, healthy_snapshot
 
 
 async def test_a_burst_across_projects_is_one_toast_naming_them_held_while_the_help_is_open() -> None:
@@ -16,9 +17,9 @@ async def test_a_burst_across_projects_is_one_toast_naming_them_held_while_the_h
         await pilot.press("question_mark")
         await until(pilot, lambda: isinstance(app.screen, HelpScreen), what="help open")
         burst = (
-            status_event("res_a", "web-0", "running", "error", pid="proj_shop"),
-            status_event("res_b", "api-1", "running", "error", pid="proj_shop"),
-            status_event("res_c", "etl-2", "running", "error", pid="proj_data"),
+            status_event("web-0", "running", "error", rid="res_a", pid="proj_shop"),
+            status_event("api-1", "running", "error", rid="res_b", pid="proj_shop"),
+            status_event("etl-2", "running", "error", rid="res_c", pid="proj_data"),
         )
         app.feed(update(healthy_snapshot(), events=burst))
         await pilot.pause()
@@ -41,8 +42,8 @@ async def test_at_80x24_toasts_sit_on_the_footer_and_cover_no_row_of_data() -> N
         app.feed(update(healthy_snapshot()))
         await pilot.press("4")
         burst = (
-            status_event("res_a", "web-0", "running", "error", pid="proj_shop"),
-            status_event("res_c", "etl-2", "running", "error", pid="proj_data"),
+            status_event("web-0", "running", "error", rid="res_a", pid="proj_shop"),
+            status_event("etl-2", "running", "error", rid="res_c", pid="proj_data"),
         )
         app.feed(update(healthy_snapshot(), events=burst))
         app.notify("Refreshing now.", title="Refresh", markup=False)

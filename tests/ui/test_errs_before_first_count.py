@@ -7,7 +7,8 @@ from dataclasses import replace
 
 from cftui.ui.app import CloudForgeApp
 from cftui.ui.widgets.project_list import ProjectList
-from tests.ui.builders import INFO, clock, healthy_snapshot, update
+from tests.builders import clock, update
+from tests.worlds import INFO, healthy_snapshot
 
 
 def errs_cell(projects: ProjectList, project_id: str):

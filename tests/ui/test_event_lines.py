@@ -9,7 +9,8 @@ from datetime import timedelta
 from cftui.monitor.events import ChangeEvent, EventKind, Severity
 from cftui.ui.app import CloudForgeApp
 from cftui.ui.widgets.event_feed import EventFeed
-from tests.ui.builders import INFO, NOW, clock, healthy_snapshot, status_event, update
+from tests.builders import NOW, clock, status_event, update
+from tests.worlds import INFO, healthy_snapshot
 
 
 def numbered_event(number: int) -> ChangeEvent:
@@ -68,8 +69,8 @@ async def test_every_line_names_its_project_and_says_what_happened_first() -> No
         app.feed(update(snapshot))
         await pilot.pause()
         assert app.query_one("#projects").selected_project_id == "proj_shop"
-        here = status_event("res_a", "web-1", "running", "error", pid="proj_shop")
-        there = status_event("res_b", "db-" + "x" * 150, "running", "error", pid="proj_data")
+        here = status_event("web-1", "running", "error", rid="res_a", pid="proj_shop")
+        there = status_event("db-" + "x" * 150, "running", "error", rid="res_b", pid="proj_data")
         app.feed(update(replace(snapshot), (here, there)))
         await pilot.pause()
         feed = app.query_one(EventFeed)

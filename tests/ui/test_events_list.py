@@ -20,17 +20,9 @@ from cftui.ui.widgets.event_feed import EventFeed
 from cftui.ui.widgets.events_pane import EventsPane
 from cftui.ui.widgets.operations import OperationsPane
 from cftui.ui.widgets.project_list import ProjectList
-from tests.ui.builders import (
-    INFO,
-    NOW,
-    clock,
-    healthy_snapshot,
-    operation_snapshot,
-    resource,
-    status_event,
-    update,
-)
-from tests.ui.panes_world import until
+from tests.builders import NOW, clock, resource, status_event, update
+from tests.polling import until
+from tests.worlds import INFO, healthy_snapshot, operation_snapshot
 
 LONG = "etl-" + "nightly-aggregation-" * 8 + "end"
 
@@ -51,10 +43,10 @@ def progress(op_id: str, percent: int, seconds: int) -> ChangeEvent:
 
 def mixed_events() -> tuple[ChangeEvent, ...]:
     return (
-        status_event("res_proj_shop_003", "vpc-main-3", "running", "stopped"),
-        status_event("res_etl", LONG, "running", "error", pid="proj_data"),
-        status_event("res_cdn", "cdn-edge", "pending", "running", pid="proj_stage"),
-        status_event("res_proj_shop_000", "web-0", "running", "error"),
+        status_event("vpc-main-3", "running", "stopped", rid="res_proj_shop_003"),
+        status_event(LONG, "running", "error", rid="res_etl", pid="proj_data"),
+        status_event("cdn-edge", "pending", "running", rid="res_cdn", pid="proj_stage"),
+        status_event("web-0", "running", "error", rid="res_proj_shop_000"),
     )
 
 
@@ -99,7 +91,7 @@ async def test_the_filter_keeps_a_severity_a_project_or_a_kind_and_escape_clears
         await pilot.press("ctrl+u", *"kind:status web")
         await until(pilot, lambda: [e.subject_id for e in feed.events] == ["res_proj_shop_000"])
         # new events pass the same filter
-        app.feed(update(healthy_snapshot(), events=(status_event("res_web9", "web-9", "stopped", "running"),)))
+        app.feed(update(healthy_snapshot(), events=(status_event("web-9", "stopped", "running", rid="res_web9"),)))
         await until(pilot, lambda: [e.subject_id for e in feed.events] == ["res_proj_shop_000", "res_web9"])
         await pilot.press("enter")  # back to the feed, the filter stays
         await until(pilot, lambda: app.focused is feed)
@@ -115,7 +107,7 @@ async def test_enter_opens_the_resource_of_a_project_not_opened_yet() -> None:
         await pilot.press("k", "k", "k", "enter")  # etl, in data-platform: not loaded
         await until(pilot, lambda: app.query_one(ProjectList).selected_project_id == "proj_data")
         snapshot = healthy_snapshot()
-        etl = resource("res_etl", "compute_instance", LONG, "error")
+        etl = resource("res_etl", LONG, status="error")
         loaded = dict(snapshot.resources) | {"proj_data": Fetched((etl,), NOW + timedelta(seconds=1))}
         app.feed(update(replace(snapshot, resources=loaded)))
         await until(pilot, lambda: isinstance(app.screen, ResourceDetailScreen))
@@ -131,7 +123,7 @@ async def test_progress_is_one_line_per_operation_and_enter_on_it_selects_its_ca
         feed = await open_events(app, pilot, events=(progress("op_789ghi", 10, 1),))
         for step in range(2, 7):
             app.feed(replace(op_update, events=(progress("op_789ghi", step * 10, step),)))
-        other = status_event("res_cdn", "cdn-edge", "pending", "running", pid="proj_stage")
+        other = status_event("cdn-edge", "pending", "running", rid="res_cdn", pid="proj_stage")
         app.feed(replace(op_update, events=(other, progress("op_789ghi", 70, 8))))
         await pilot.pause()
         kinds = [e.kind for e in feed.events]
@@ -158,7 +150,7 @@ async def test_after_shrinking_the_terminal_the_newest_event_is_on_the_last_row(
         await pilot.pause()
         # one line past a full pane: the view jumped, the newest line sits mid-pane with room below it
         for number in range(feed.scrollable_content_region.height + 1):
-            event = status_event(f"res_{number}", f"vm-{number}", "running", "stopped")
+            event = status_event(f"vm-{number}", "running", "stopped", rid=f"res_{number}")
             app.feed(update(snapshot, events=(replace(event, summary=f"vm-{number}: event {number}"),)))
         await pilot.pause()
         await pilot.resize_terminal(120, 40)

@@ -8,8 +8,9 @@ from textual.widgets import Input
 
 from cftui.ui.widgets.key_bar import KeyBar, choose_hints
 from cftui.ui.widgets.status_line import StatusLine
-from tests.ui.builders import INFO, clock, healthy_snapshot, update
+from tests.builders import clock, update
 from tests.ui.live import until
+from tests.worlds import INFO, healthy_snapshot
 
 HINTS = [
     ("q", "Quit", "quit"),

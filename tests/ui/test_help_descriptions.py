@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from cftui.ui.app import CloudForgeApp
 from cftui.ui.screens.help import HelpScreen
-from tests.ui.builders import INFO, clock, healthy_snapshot, update
+from tests.builders import clock, update
 from tests.ui.live import until
+from tests.worlds import INFO, healthy_snapshot
 
 
 async def test_help_describes_cftui_keys_and_hides_textual_internals() -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from cftui.ui.app import CloudForgeApp
-from tests.ui.builders import INFO, clock, healthy_snapshot, update
+from tests.builders import clock, update
+from tests.worlds import INFO, healthy_snapshot
 
 SIZES = [(80, 24), (120, 40), (200, 60)]
 PANES = ("projects-pane", "resources-pane", "operations-pane", "events-pane")

@@ -9,7 +9,8 @@ from cftui.monitor.state import Fetched
 from cftui.ui.app import CloudForgeApp
 from cftui.ui.screens.detail import ResourceDetailScreen
 from cftui.ui.widgets.operations import OperationsPane
-from tests.ui.builders import INFO, NOW, clock, healthy_snapshot, running_operation, update
+from tests.builders import NOW, clock, update
+from tests.worlds import INFO, healthy_snapshot, running_operation
 
 
 def two_operations_update():

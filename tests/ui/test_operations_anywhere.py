@@ -15,17 +15,10 @@ from cftui.ui.app import CloudForgeApp
 from cftui.ui.screens.detail import ResourceDetailScreen
 from cftui.ui.widgets.operations import OperationsPane
 from cftui.ui.widgets.project_list import ProjectList
-from tests.ui.builders import (
-    INFO,
-    NOW,
-    clock,
-    healthy_snapshot,
-    operation_snapshot,
-    resource,
-    running_operation,
-    update,
-)
-from tests.ui.panes_world import rendered_text, until
+from tests.builders import NOW, clock, resource, update
+from tests.polling import until
+from tests.ui.panes_app import rendered_text
+from tests.worlds import INFO, healthy_snapshot, operation_snapshot, running_operation
 
 KAFKA = ResourceRef(
     project_id="proj_data",
@@ -62,7 +55,7 @@ async def test_a_card_names_the_project_and_resource_and_enter_loads_the_project
         # data-platform's resources are not loaded: its project is selected (the monitor reads it next)
         await until(pilot, lambda: app.query_one(ProjectList).selected_project_id == "proj_data")
         assert not isinstance(app.screen, ResourceDetailScreen)
-        kafka = resource("res_kafka", "container_cluster", "kafka-broker-2", "provisioning", "980.40")
+        kafka = resource("res_kafka", "kafka-broker-2", rtype="container_cluster", status="provisioning", cost="980.40")
         loaded = dict(snapshot.resources) | {"proj_data": Fetched((kafka,), NOW + timedelta(seconds=2))}
         app.feed(update(replace(snapshot, resources=loaded)))
         await until(pilot, lambda: isinstance(app.screen, ResourceDetailScreen))

@@ -10,7 +10,8 @@ from cftui.ui.screens.help import HelpScreen, collect_key_groups, help_descripti
 from cftui.ui.screens.watch_prompt import InvalidOperationId, WatchOperationScreen, parse_operation_id
 from cftui.ui.themes import HIGH_CONTRAST_THEME_NAME, UnknownThemeError, choose_theme, theme_names
 from cftui.ui.widgets.operations import OperationsPane
-from tests.ui.panes_world import PanesApp, rendered_text, until
+from tests.polling import until
+from tests.ui.panes_app import PanesApp, rendered_text
 
 SIZE = (120, 40)
 
@@ -53,7 +54,8 @@ async def test_help_lists_every_live_binding_with_key_and_description() -> None:
 
 async def test_help_on_the_dashboard_lists_its_bindings_and_hides_shadowed_ones() -> None:
     from cftui.ui.app import CloudForgeApp
-    from tests.ui.builders import INFO, clock
+    from tests.builders import clock
+    from tests.worlds import INFO
 
     app = CloudForgeApp(INFO, now=clock)
     async with app.run_test(size=SIZE) as pilot:

@@ -6,19 +6,13 @@ from datetime import timedelta
 
 from textual.filter import Monochrome
 
+from cftui.api.sanitize import sanitize_tree
 from cftui.monitor.events import ChangeEvent, EventKind, Severity
 from cftui.ui.widgets.event_feed import EventFeed, event_line_text
+from tests.builders import T0, snapshot, status_event, update
 from tests.hostile import NASTY_RAW
-from tests.ui.panes_world import (
-    T0,
-    PanesApp,
-    rendered_text,
-    sanitized,
-    snapshot,
-    status_event,
-    until,
-    update,
-)
+from tests.polling import until
+from tests.ui.panes_app import PanesApp, rendered_text
 
 SIZE = (120, 40)
 EMPTY = snapshot()
@@ -42,8 +36,8 @@ def numbered(count: int) -> list[ChangeEvent]:
 async def test_lines_carry_time_glyph_and_summary_newest_at_the_bottom() -> None:
     app = PanesApp()
     async with app.run_test(size=SIZE) as pilot:
-        first = status_event("web-1", "running", "stopped", at=T0 + timedelta(seconds=1))
-        second = status_event("db-1", "pending", "running", at=T0 + timedelta(seconds=2))
+        first = status_event("web-1", "running", "stopped", at=T0 + timedelta(seconds=1), pid="proj_a")
+        second = status_event("db-1", "pending", "running", at=T0 + timedelta(seconds=2), pid="proj_a")
         app.feed(update(EMPTY, events=[first, second]))
         await pilot.pause()
         feed = app.query_one(EventFeed)
@@ -57,7 +51,7 @@ async def test_lines_carry_time_glyph_and_summary_newest_at_the_bottom() -> None
 
 
 def test_line_text_says_the_severity_in_words() -> None:
-    error = status_event("web-1", "running", "error")
+    error = status_event("web-1", "running", "error", pid="proj_a", at=T0)
     warning = ChangeEvent(
         kind=EventKind.COST_THRESHOLD_EXCEEDED,
         at=T0,
@@ -131,7 +125,15 @@ async def test_scrolled_back_reader_keeps_their_place() -> None:
 async def test_errors_are_highlighted() -> None:
     app = PanesApp()
     async with app.run_test(size=SIZE) as pilot:
-        app.feed(update(EMPTY, events=[status_event("a", "stopped", "running"), status_event("b", "running", "error")]))
+        app.feed(
+            update(
+                EMPTY,
+                events=[
+                    status_event("a", "stopped", "running", pid="proj_a", at=T0),
+                    status_event("b", "running", "error", pid="proj_a", at=T0),
+                ],
+            )
+        )
         await pilot.pause()
         feed = app.query_one(EventFeed)
         info_line, error_line = feed.render_line(0), feed.render_line(1)
@@ -144,10 +146,10 @@ async def test_errors_are_highlighted() -> None:
 async def test_resource_going_to_error_notifies_and_rings_when_enabled() -> None:
     app = PanesApp(bell=True)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        app.feed(update(EMPTY, events=[status_event("web-1", "running", "stopped")]))
+        app.feed(update(EMPTY, events=[status_event("web-1", "running", "stopped", pid="proj_a", at=T0)]))
         await pilot.pause()
         assert list(app._notifications) == [] and app.rings == 0
-        app.feed(update(EMPTY, events=[status_event("web-1", "running", "error")]))
+        app.feed(update(EMPTY, events=[status_event("web-1", "running", "error", pid="proj_a", at=T0)]))
         await pilot.pause()
         notes = list(app._notifications)
         assert len(notes) == 1
@@ -155,7 +157,7 @@ async def test_resource_going_to_error_notifies_and_rings_when_enabled() -> None
         assert "proj_a/web-1 went to error (res_web1)" in notes[0].message  # names project and resource
         assert app.rings == 1
         # five more at once while that toast is up: one toast counting all six replaces it, one more ring
-        burst = [status_event(f"vm-{i}", "running", "error", rid=f"res_{i}") for i in range(5)]
+        burst = [status_event(f"vm-{i}", "running", "error", rid=f"res_{i}", pid="proj_a", at=T0) for i in range(5)]
         app.feed(update(EMPTY, events=burst))
         await pilot.pause()
         notes = list(app._notifications)
@@ -170,10 +172,10 @@ async def test_no_bell_when_disabled_and_no_alarm_for_history() -> None:
     app = PanesApp(bell=False)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         feed = app.query_one(EventFeed)
-        feed.preload([status_event("old", "running", "error")])
+        feed.preload([status_event("old", "running", "error", pid="proj_a", at=T0)])
         await pilot.pause()
         assert list(app._notifications) == []
-        app.feed(update(EMPTY, events=[status_event("web-1", "running", "error")]))
+        app.feed(update(EMPTY, events=[status_event("web-1", "running", "error", pid="proj_a", at=T0)]))
         await pilot.pause()
         assert len(list(app._notifications)) == 1
         assert app.rings == 0
@@ -182,14 +184,17 @@ async def test_no_bell_when_disabled_and_no_alarm_for_history() -> None:
 async def test_hostile_summaries_render_literally() -> None:
     app = PanesApp()
     async with app.run_test(size=(200, 40), notifications=True) as pilot:
-        events = [status_event(text, "running", "error", rid=f"res_{i}") for i, text in enumerate(NASTY_RAW.values())]
+        events = [
+            status_event(text, "running", "error", rid=f"res_{i}", pid="proj_a", at=T0)
+            for i, text in enumerate(NASTY_RAW.values())
+        ]
         app.feed(update(EMPTY, events=events))
         await pilot.pause()
         feed = app.query_one(EventFeed)
         lines = [feed.render_line(y).text for y in range(len(feed.events))]
         assert len(lines) == len(NASTY_RAW)
         for line, raw in zip(lines, NASTY_RAW.values(), strict=True):
-            shown = sanitized(raw)
+            shown = sanitize_tree(raw)
             if len(shown) > 100:  # longer than the pane: cut with an ellipsis, never wrapped over the next line
                 assert shown[:100] in line and line.rstrip().endswith("…")
             else:
@@ -233,7 +238,7 @@ async def test_no_color_turns_every_colour_grey(monkeypatch) -> None:
         assert app.no_color
         filters = list(app.get_line_filters())
         assert any(isinstance(f, Monochrome) for f in filters)
-        app.feed(update(EMPTY, events=[status_event("b", "running", "error")]))
+        app.feed(update(EMPTY, events=[status_event("b", "running", "error", pid="proj_a", at=T0)]))
         await pilot.pause()
         strip = app.screen._compositor.render_strips()[app.query_one(EventFeed).region.y + 1]
         colours = []

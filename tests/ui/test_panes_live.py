@@ -14,7 +14,7 @@ from cftui.ui.widgets.event_feed import EventFeed
 from cftui.ui.widgets.operations import OperationsPane
 from tests.simproc import SimServer, running_sim
 from tests.ui.live import live_app, until
-from tests.ui.panes_world import rendered_text
+from tests.ui.panes_app import rendered_text
 
 SIZE = (120, 40)
 

@@ -9,24 +9,14 @@ from datetime import timedelta
 from rich.cells import cell_len
 from textual.widgets import Static
 
+from cftui.api.sanitize import sanitize_tree as sanitized
 from cftui.monitor.state import ResourcesChanged
 from cftui.ui.widgets.operation_card import OperationLogView
 from cftui.ui.widgets.operations import MAX_FINISHED_CARDS, OperationCard, OperationsPane, timing_text
+from tests.builders import T0, log_line, operation, project, resource, snapshot, update
 from tests.hostile import NASTY_RAW
-from tests.ui.panes_world import (
-    T0,
-    FrozenClock,
-    PanesApp,
-    log_line,
-    operation,
-    project,
-    rendered_text,
-    resource,
-    sanitized,
-    snapshot,
-    until,
-    update,
-)
+from tests.polling import until
+from tests.ui.panes_app import FrozenClock, PanesApp, rendered_text
 
 SIZE = (120, 40)
 

@@ -20,8 +20,9 @@ from cftui.ui.screens.problems import ProblemsScreen
 from cftui.ui.widgets.problem_table import ProblemTable
 from cftui.ui.widgets.project_list import ProjectList
 from cftui.ui.widgets.status_line import status_content
-from tests.ui.builders import INFO, NOW, clock, healthy_snapshot, resource, update
-from tests.ui.panes_world import until
+from tests.builders import NOW, clock, resource, update
+from tests.polling import until
+from tests.worlds import INFO, healthy_snapshot
 
 
 def ref(pid: str, pname: str, rid: str, name: str, status: str = "error", since_min: float | None = None, **kw):
@@ -121,7 +122,7 @@ async def test_enter_opens_a_loaded_resource_at_once_and_loads_an_unopened_proje
         await pilot.press("j", "enter")  # db-1: data-platform was only swept, its resources are not loaded
         await until(pilot, lambda: app.query_one(ProjectList).selected_project_id == "proj_data")
         assert isinstance(app.screen, ProblemsScreen)  # waiting for the project's list
-        db = resource("res_db", "rds_instance", "db-1", "error", "830.00")
+        db = resource("res_db", "db-1", rtype="rds_instance", status="error", cost="830.00")
         loaded = dict(snapshot.resources) | {"proj_data": Fetched((db,), NOW + timedelta(seconds=1))}
         app.feed(update(replace(snapshot, resources=loaded)))
         await until(pilot, lambda: isinstance(app.screen, ResourceDetailScreen))

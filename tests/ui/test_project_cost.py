@@ -10,10 +10,11 @@ from cftui.ui.app import CloudForgeApp
 from cftui.ui.screens.project_cost import ProjectCostScreen
 from cftui.ui.widgets.project_list import ProjectList
 from cftui.ui.widgets.resource_tree import ResourceTree
+from tests.builders import clock
 from tests.simproc import SimServer, running_sim
-from tests.ui.builders import INFO, clock, state_updates
 from tests.ui.live import live_app, until
-from tests.ui.panes_world import rendered_text
+from tests.ui.panes_app import rendered_text
+from tests.worlds import INFO, state_updates
 
 
 @pytest.fixture(scope="module")

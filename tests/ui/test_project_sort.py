@@ -11,13 +11,14 @@ from cftui.monitor.state import CostSample, Fetched
 from cftui.ui.app import CloudForgeApp
 from cftui.ui.project_sort import SORT_COLUMNS, SORT_MARK, SORT_MODES, sort_projects
 from cftui.ui.widgets.project_list import COLUMNS, ProjectList
-from tests.ui.builders import INFO, NOW, clock, healthy_snapshot, project, update
+from tests.builders import NOW, clock, project, update
 from tests.ui.live import until
+from tests.worlds import INFO, healthy_snapshot
 
 
 def world():
     base = healthy_snapshot()
-    suspended = project("proj_susp", "archive-jobs", "50.00", 30, status="suspended")
+    suspended = project("proj_susp", "archive-jobs", cost="50.00", count=30, status="suspended")
     projects = (*base.projects.value, suspended)
     return replace(base, projects=Fetched(projects, base.projects.fetched_at))
 
@@ -30,7 +31,7 @@ def series(*costs: float, step_minutes: int = 30):
 def test_every_column_has_a_mode_and_each_mode_puts_what_needs_a_look_first() -> None:
     assert set(SORT_COLUMNS.values()) == {key for key, _ in COLUMNS}  # every column of the list is sortable
     a, b, c = (
-        project(pid, name, cost, count)
+        project(pid, name, cost=cost, count=count)
         for pid, name, cost, count in (
             ("p_a", "alpha", "100.00", 3),
             ("p_b", "bravo", "300.00", 9),

@@ -1,6 +1,6 @@
 """Snapshots of the main states at 80x24 and 120x40, fed the same `MonitorUpdate`s the engine posts.
 
-The clock is frozen (`tests.ui.builders.NOW`), so ages and countdowns are the same on every run. Update the
+The clock is frozen (`tests.builders.NOW`), so ages and countdowns are the same on every run. Update the
 stored SVGs with `pytest tests/ui/test_snapshots.py --snapshot-update` after a deliberate change, and look at them.
 """
 
@@ -10,7 +10,8 @@ import pytest
 from textual.pilot import Pilot
 
 from cftui.ui.app import CloudForgeApp
-from tests.ui.builders import INFO, STATES, clock, cost_history, state_updates
+from tests.builders import clock
+from tests.worlds import INFO, STATES, cost_history, state_updates
 
 SIZES = [(80, 24), (120, 40)]
 

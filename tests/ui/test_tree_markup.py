@@ -6,7 +6,7 @@ from textual.app import App, ComposeResult
 
 from cftui.monitor.state import Fetched, MonitorUpdate, ResourcesChanged, Snapshot
 from cftui.ui.widgets.resource_tree import ResourceTree
-from tests.ui.builders import NOW, resource
+from tests.builders import NOW, resource
 
 HOSTILE_TYPE = "oops [/] x"
 HOSTILE_NAME = "[bold]not bold[/bold] [/]"
@@ -25,11 +25,11 @@ async def test_hostile_resource_type_is_shown_literally_in_the_tree() -> None:
     app = TreeOnly()
     async with app.run_test(size=(120, 30)) as pilot:
         tree = app.query_one(ResourceTree)
-        first = resource("res_1", "compute_instance", "web")
+        first = resource("res_1", "web")
         tree.show_project("proj_1", "p", _snapshot(first))
         await pilot.pause()
         # a new hostile type arrives in an update (the targeted-edit path), then a fresh fill (the bulk path)
-        hostile = resource("res_2", HOSTILE_TYPE, HOSTILE_NAME, region="[red]eu[/]")
+        hostile = resource("res_2", HOSTILE_NAME, rtype=HOSTILE_TYPE, region="[red]eu[/]")
         tree.apply(MonitorUpdate(snapshot=_snapshot(first, hostile), changed=frozenset({ResourcesChanged("proj_1")})))
         await pilot.pause()
         labels = [node.label.plain for node in _all_nodes(tree)]

@@ -14,7 +14,7 @@ from textual.widgets import Input
 
 from cftui.monitor.state import Fetched, Snapshot
 from cftui.ui.widgets.resource_tree import ResourceTree, resource_label, resource_row_width
-from tests.ui.builders import NOW, resource
+from tests.builders import NOW, resource
 
 NAMES = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=80)
 
@@ -31,7 +31,7 @@ NAMES = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_si
 def test_every_resource_row_is_exactly_as_wide_as_its_columns(
     name: str, region: str, cost: str, status: str, name_width: int, highlighted: bool
 ) -> None:
-    row = resource("res_1", "compute_instance", name, status=status, cost=cost, region=region)
+    row = resource("res_1", name, status=status, cost=cost, region=region)
     label = resource_label(row, name_width, highlighted)
     assert Text(label.plain).cell_len == resource_row_width(name_width)
 
@@ -51,7 +51,7 @@ async def test_the_cursor_row_repaints_when_focus_moves_in_and_out() -> None:
     app = TreeAndInput()
     async with app.run_test(size=(120, 20)) as pilot:
         tree = app.query_one(ResourceTree)
-        rows = tuple(resource(f"res_{i}", "compute_instance", f"web-{i}") for i in range(40))
+        rows = tuple(resource(f"res_{i}", f"web-{i}") for i in range(40))
         tree.show_project("proj_1", "p", Snapshot(resources={"proj_1": Fetched(rows, NOW)}))
         tree.focus()
         await pilot.pause()

@@ -12,8 +12,9 @@ from textual.widgets import Input
 
 from cftui.ui.app import CloudForgeApp
 from cftui.ui.screens.watch_prompt import WatchOperationScreen
-from tests.ui.builders import INFO, clock, healthy_snapshot, update
+from tests.builders import clock, update
 from tests.ui.live import until
+from tests.worlds import INFO, healthy_snapshot
 
 
 def burst(app: CloudForgeApp, *keys: str) -> None:

@@ -7,8 +7,9 @@ from textual.geometry import Region
 
 from cftui.ui.app import CloudForgeApp
 from cftui.ui.screens.watch_prompt import WatchOperationScreen
-from tests.ui.builders import INFO, clock, healthy_snapshot, update
+from tests.builders import clock, update
 from tests.ui.live import until
+from tests.worlds import INFO, healthy_snapshot
 
 
 async def test_watch_dialog_opened_from_the_palette_has_a_real_title() -> None:

@@ -1,18 +1,17 @@
-"""Build real model objects and `MonitorUpdate`s for UI tests, snapshots and screenshots.
+"""Ready-made dashboards for UI tests, snapshots and screenshots, built with tests/builders.py.
 
-Everything here is made of the same classes the monitor produces (`Project`, `Resource`, `Snapshot`, ...),
-so a test feeds the app exactly what the engine would post.
+Everything here is made of the same classes the monitor produces (`Project`, `Resource`, `Snapshot`, ...), so a
+test feeds the app exactly what the engine would post.
 """
 
 from __future__ import annotations
 
 import itertools
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
-from cftui.api.models import Operation, OperationLog, Project, Resource
-from cftui.api.sanitize import sanitize_tree
+from cftui.api.models import Operation, Resource
 from cftui.monitor.events import ChangeEvent, EventKind, Severity
 from cftui.monitor.state import (
     ConnectionState,
@@ -22,14 +21,16 @@ from cftui.monitor.state import (
     MonitorUpdate,
     OperationChanged,
     OrgView,
+    PushMode,
+    PushState,
     RateBudget,
     ResourceRef,
     Snapshot,
 )
 from cftui.ui.widgets.status_line import ConnectionInfo
+from tests.builders import NOW, log_line, operation, project, resource, status_event, update
 from tests.hostile import NASTY_NAMES
 
-NOW = datetime(2026, 11, 28, 14, 3, 27, tzinfo=UTC)
 INFO = ConnectionInfo(host="127.0.0.1:8765", key_kind="read", key_masked="cf_read_…3f9a", profile="oncall")
 
 TYPES = [
@@ -44,62 +45,16 @@ TYPES = [
 ]
 
 
-def clock() -> datetime:
-    return NOW
-
-
-def resource(
-    rid: str, rtype: str, name: str, status: str = "running", cost: str = "100.00", **extra: object
-) -> Resource:
-    provider = extra.pop("provider", "aws")
-    region = extra.pop("region", "us-east-1")
-    payload = {
-        "id": rid,
-        "type": rtype,
-        "name": name,
-        "status": status,
-        "provider": provider,
-        "region": region,
-        "configuration": {"instance_type": "t3.large", "disk_gb": 100},
-        "tags": {"environment": "production", "team": "platform"},
-        "monthly_cost": cost,
-        "created_at": "2026-10-01T09:00:00Z",
-        "updated_at": "2026-11-28T13:59:00Z",
-        **extra,
-    }
-    return Resource.model_validate(sanitize_tree(payload))
-
-
-def project(pid: str, name: str, cost: str, count: int, status: str = "active") -> Project:
-    return Project.model_validate(
-        {
-            "id": pid,
-            "name": name,
-            "status": status,
-            "monthly_cost": cost,
-            "resource_count": count,
-            "organization_id": "org_1",
-            "created_at": "2026-01-01T00:00:00Z",
-        }
-    )
-
-
 def world_resources(pid: str, count: int = 16, errors: int = 1) -> tuple[Resource, ...]:
     items = []
     for index in range(count):
         rtype, provider, region, stem = TYPES[index % len(TYPES)]
         status = "error" if index < errors else ("stopped" if index % 7 == 6 else "running")
+        cost = f"{40 + index * 13.5:.2f}"
         items.append(
-            resource(
-                f"res_{pid}_{index:03d}",
-                rtype,
-                f"{stem}-{index}",
-                status,
-                f"{40 + index * 13.5:.2f}",
-                provider=provider,
-                region=region,
-            )
-        )
+            resource(f"res_{pid}_{index:03d}", f"{stem}-{index}", rtype=rtype, status=status, cost=cost,
+                     provider=provider, region=region)
+        )  # fmt: skip
     return tuple(items)
 
 
@@ -134,11 +89,11 @@ def healthy_costs(now: datetime = NOW) -> dict[str, tuple[CostSample, ...]]:
 
 def healthy_snapshot(now: datetime = NOW) -> Snapshot:
     projects = (
-        project("proj_shop", "shop-production", "12500.00", 16),
-        project("proj_data", "data-platform", "8420.50", 12),
-        project("proj_stage", "shop-staging", "1310.25", 8),
-        project("proj_ml", "ml-experiments", "640.00", 5),
-        project("proj_old", "legacy-billing", "0.00", 0, status="archived"),
+        project("proj_shop", "shop-production", cost="12500.00", count=16),
+        project("proj_data", "data-platform", cost="8420.50", count=12),
+        project("proj_stage", "shop-staging", cost="1310.25", count=8),
+        project("proj_ml", "ml-experiments", cost="640.00", count=5),
+        project("proj_old", "legacy-billing", cost="0.00", count=0, status="archived"),
     )
     resources = {"proj_shop": Fetched(world_resources("proj_shop"), now - timedelta(seconds=2))}
     costs = healthy_costs(now)
@@ -156,10 +111,6 @@ def healthy_snapshot(now: datetime = NOW) -> Snapshot:
         api_version="2.15.3",
         focused_project_id="proj_shop",
     )
-
-
-def update(snapshot: Snapshot, events: tuple[ChangeEvent, ...] = (), **kwargs: object) -> MonitorUpdate:
-    return MonitorUpdate(snapshot=snapshot, events=events, **kwargs)  # type: ignore[arg-type]
 
 
 def stale_offline_snapshot(now: datetime = NOW) -> Snapshot:
@@ -188,107 +139,53 @@ def auth_failed_snapshot(now: datetime = NOW) -> Snapshot:
 
 
 def running_operation(now: datetime = NOW) -> Operation:
-    return Operation.model_validate(
-        {
-            "id": "op_789ghi",
-            "type": "update_resource",
-            "status": "in_progress",
-            "progress": 45,
-            "resource_id": "res_proj_shop_001",
-            "started_at": (now - timedelta(minutes=2, seconds=5)).isoformat(),
-            "estimated_completion": (now + timedelta(minutes=2, seconds=30)).isoformat(),
-            "logs": [
-                {"timestamp": (now - timedelta(minutes=2)).isoformat(), "message": "Creating snapshot"},
-                {"timestamp": (now - timedelta(seconds=50)).isoformat(), "message": "Applying configuration"},
-            ],
-        }
-    )
+    logs = [log_line(-120, "Creating snapshot", now), log_line(-50, "Applying configuration", now)]
+    return operation("op_789ghi", rid="res_proj_shop_001", started=now - timedelta(minutes=2, seconds=5),
+                     eta=now + timedelta(minutes=2, seconds=30), logs=logs)  # fmt: skip
 
 
 def operation_snapshot(now: datetime = NOW) -> tuple[Snapshot, MonitorUpdate]:
     base = healthy_snapshot(now)
     op = running_operation(now)
     snap = replace(base, operations={op.id: Fetched(op, now - timedelta(seconds=1))})
-    logs = {op.id: tuple(OperationLog.model_validate(line.model_dump()) for line in op.logs)}
+    logs = {op.id: tuple(op.logs)}
     return snap, MonitorUpdate(snapshot=snap, new_log_lines=logs, changed=frozenset({OperationChanged(op.id)}))
-
-
-def status_event(rid: str, name: str, old: str, new: str, pid: str = "proj_shop", now: datetime = NOW) -> ChangeEvent:
-    return ChangeEvent(
-        kind=EventKind.RESOURCE_STATUS_CHANGED,
-        at=now,
-        subject_id=rid,
-        subject_name=name,
-        project_id=pid,
-        old=old,
-        new=new,
-        severity=Severity.ERROR if new == "error" else Severity.INFO,
-        summary=f"{name}: {old} -> {new}",
-    )
 
 
 # --- hostile data, as the simulator's --nasty world serves it (sanitised by the same function as the client) ---
 
 
-def nasty_snapshot(now: datetime = NOW) -> Snapshot:
-    raw_projects = [
-        {
-            "id": f"proj_n{i}",
-            "name": name,
-            "status": status,
-            "monthly_cost": cost,
-            "resource_count": "12",
-            "unknown": {"nested": ["[red]x[/]"]},
-        }
-        for i, (name, status, cost) in enumerate(
-            [
-                (NASTY_NAMES[0], "active", "1234.5"),
-                (NASTY_NAMES[1], "active", 99.99),
-                (NASTY_NAMES[4], "degraded", 5),
-                (NASTY_NAMES[7], "active", "12"),
-                ("normal-project", "active", 10),
-            ]
-        )
-    ]
-    projects = tuple(Project.model_validate(sanitize_tree(p)) for p in raw_projects)
-    items = []
-    for index, name in enumerate(NASTY_NAMES):
-        payload = {
-            "id": f"res_n{index}",
-            "type": ["compute_instance", "quantum_annealer", "vpc", "function"][index % 4],
-            "name": name,
-            "status": ["running", "error", "hibernating", "degraded", "provisioning"][index % 5],
-            "provider": "aws",
-            "region": ["us-east-1", "[link=https://x]eu[/link]", "\x1b[31mred"][index % 3],
-            "configuration": {"[b]key": "\x1b]2;t\x07", "size": "42"},
-            "tags": {"env": "[dim]prod", "\u202eowner": "x"},
-            "monthly_cost": ["12.5", 7, "n/a"][index % 3],
-        }
-        items.append(Resource.model_validate(sanitize_tree(payload)))
-    event = ChangeEvent(
-        kind=EventKind.RESOURCE_STATUS_CHANGED,
-        at=now,
-        subject_id="res_n1",
-        subject_name=items[1].name,
-        project_id="proj_n0",
-        old="running",
-        new="error",
-        severity=Severity.ERROR,
-        summary=f"{items[1].name}: running -> error",
+def nasty_world(now: datetime = NOW) -> tuple[Snapshot, tuple[ChangeEvent, ...]]:
+    """What the simulator's --nasty world serves (markup, escapes, odd types), and an event about it."""
+    shapes = [(NASTY_NAMES[0], "active", "1234.5"), (NASTY_NAMES[1], "active", 99.99), (NASTY_NAMES[4], "degraded", 5),
+              (NASTY_NAMES[7], "active", "12"), ("normal-project", "active", 10)]  # fmt: skip
+    projects = tuple(
+        project(f"proj_n{i}", name, status=status, cost=cost, count="12", unknown={"nested": ["[red]x[/]"]})
+        for i, (name, status, cost) in enumerate(shapes)
     )
+    items = tuple(
+        resource(
+            f"res_n{index}",
+            name,
+            rtype=["compute_instance", "quantum_annealer", "vpc", "function"][index % 4],
+            status=["running", "error", "hibernating", "degraded", "provisioning"][index % 5],
+            region=["us-east-1", "[link=https://x]eu[/link]", "\x1b[31mred"][index % 3],
+            configuration={"[b]key": "\x1b]2;t\x07", "size": "42"},
+            tags={"env": "[dim]prod", "\u202eowner": "x"},
+            cost=["12.5", 7, "n/a"][index % 3],
+        )
+        for index, name in enumerate(NASTY_NAMES)
+    )
+    event = status_event(items[1].name, "running", "error", rid="res_n1", pid="proj_n0", at=now)
     snapshot = replace(
         healthy_snapshot(now),
         projects=Fetched(projects, now - timedelta(seconds=1)),
-        resources={"proj_n0": Fetched(tuple(items), now - timedelta(seconds=1))},
+        resources={"proj_n0": Fetched(items, now - timedelta(seconds=1))},
         project_costs={},
         problem_counts={"proj_n0": 4},
         focused_project_id="proj_n0",
     )
-    _NASTY_EVENTS[:] = [event]
-    return snapshot
-
-
-_NASTY_EVENTS: list[ChangeEvent] = []
+    return snapshot, (event,)
 
 
 def state_updates(name: str, now: datetime = NOW) -> list[MonitorUpdate]:
@@ -309,8 +206,8 @@ def state_updates(name: str, now: datetime = NOW) -> list[MonitorUpdate]:
     if name == "push":
         return [update(push_snapshot(now), events=push_events(now))]
     if name == "nasty":
-        snap = nasty_snapshot(now)
-        return [update(snap, events=tuple(_NASTY_EVENTS))]
+        snap, events = nasty_world(now)
+        return [update(snap, events)]
     raise KeyError(name)
 
 
@@ -346,9 +243,9 @@ def feed_events(now: datetime = NOW) -> tuple[ChangeEvent, ...]:
     """A morning's worth of changes across projects, an operation's progress among them (for the events pane)."""
     long_name = "etl-nightly-aggregation-of-every-order-line-and-invoice-for-the-finance-warehouse"
     events = [
-        status_event("res_proj_shop_003", "vpc-main-3", "running", "stopped", now=now - timedelta(minutes=9)),
-        status_event("res_cdn", "cdn-edge", "pending", "running", pid="proj_stage", now=now - timedelta(minutes=7)),
-        status_event("res_etl", long_name, "running", "error", pid="proj_data", now=now - timedelta(minutes=6)),
+        status_event("vpc-main-3", "running", "stopped", rid="res_proj_shop_003", at=now - timedelta(minutes=9)),
+        status_event("cdn-edge", "pending", "running", rid="res_cdn", pid="proj_stage", at=now - timedelta(minutes=7)),
+        status_event(long_name, "running", "error", rid="res_etl", pid="proj_data", at=now - timedelta(minutes=6)),
         ChangeEvent(
             kind=EventKind.OPERATION_PROGRESS,
             at=now - timedelta(minutes=1),
@@ -370,15 +267,13 @@ def feed_events(now: datetime = NOW) -> tuple[ChangeEvent, ...]:
             new="1210.00",
             summary="gpu-trainer: $1,180.00 -> $1,210.00 a month",
         ),
-        status_event("res_proj_shop_000", "web-0", "running", "error", now=now - timedelta(seconds=5)),
+        status_event("web-0", "running", "error", rid="res_proj_shop_000", at=now - timedelta(seconds=5)),
     ]
     return tuple(events)
 
 
 def push_snapshot(now: datetime = NOW) -> Snapshot:
     """The organisation with the webhook receiver healthy: pushes arrive and confirm, the sweep runs slower."""
-    from cftui.monitor.state import PushMode, PushState
-
     push = PushState(
         mode=PushMode.PUSH, listen="127.0.0.1:8787", last_delivery_at=now - timedelta(seconds=12), accepted=42,
         refused={"bad_signature": 3}, listening_since=now - timedelta(minutes=20), confirmed=40, merged=17,
@@ -390,11 +285,11 @@ def push_snapshot(now: datetime = NOW) -> Snapshot:
 def push_events(now: datetime = NOW) -> tuple[ChangeEvent, ...]:
     """Polled and pushed events side by side, and a push the API contradicted (for the push screenshot)."""
     pushed = [
-        replace(status_event("res_etl", "etl-nightly", "running", "error", pid="proj_data",
-                             now=now - timedelta(seconds=50)), source="push"),
-        replace(status_event("res_cdn", "cdn-edge", "pending", "running", pid="proj_stage",
-                             now=now - timedelta(seconds=30)), source="push"),
-        replace(status_event("res_proj_shop_000", "web-0", "running", "error", now=now - timedelta(seconds=12)),
+        replace(status_event("etl-nightly", "running", "error", rid="res_etl", pid="proj_data",
+                             at=now - timedelta(seconds=50)), source="push"),
+        replace(status_event("cdn-edge", "pending", "running", rid="res_cdn", pid="proj_stage",
+                             at=now - timedelta(seconds=30)), source="push"),
+        replace(status_event("web-0", "running", "error", rid="res_proj_shop_000", at=now - timedelta(seconds=12)),
                 source="push"),
     ]  # fmt: skip
     contradicted = ChangeEvent(
