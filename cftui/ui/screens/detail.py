@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import json
 from collections import deque
-from collections.abc import Callable, Sequence
-from datetime import datetime, timedelta
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any, ClassVar
 
 from textual import work
@@ -17,27 +17,25 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Static
-from textual_plotext import PlotextPlot
 
 from cftui.api.models import Operation, Resource
-from cftui.monitor.state import CostSample, Fetched, MonitorUpdate
+from cftui.monitor.state import CostSample, Fetched, MonitorUpdate, Snapshot
 from cftui.monitor.trend import WINDOWS
 from cftui.ui.cost_trend import change_sentence
 from cftui.ui.format import (
     age,
-    clock_time,
     cost_text,
     countdown,
-    money,
     one_line,
     operation_badge,
     progress_bar,
     status_badge,
 )
+from cftui.ui.screens.cost_screen import CostScreen
+from cftui.ui.widgets.cost_chart import CostChart
+from cftui.ui.widgets.cost_chart import clock_ticks as clock_ticks  # re-exported: its tests import it from here
 from cftui.ui.widgets.key_bar import KeyBar
-from cftui.ui.widgets.status_line import StatusLine
 
 LABEL_WIDTH = 16
 
@@ -99,97 +97,34 @@ def operation_lines(operation: Operation | None, operation_id: str | None, now: 
     return lines
 
 
-Y_TICKS = 5
-X_TICKS = 4  # clock times along the chart's time axis
 MAX_LOOKS = 500  # looks at the cost kept while the detail is open (one a refresh: 40 minutes at 5 s)
 
 
-def dollar_ticks(values: Sequence[float]) -> tuple[list[float], list[str]]:
-    """Y-axis ticks labelled in dollars (`$1,204.50`), spread evenly over the samples' range."""
-    low, high = min(values), max(values)
-    if high - low < 0.01:
-        return [low], [money(low)]
-    step = (high - low) / (Y_TICKS - 1)
-    ticks = [low + step * i for i in range(Y_TICKS)]
-    return ticks, [money(tick) for tick in ticks]
-
-
-def clock_ticks(samples: Sequence[CostSample]) -> tuple[list[float], list[str]]:
-    """X-axis ticks (seconds since the first sample) labelled with clock times: `14:03`, or `14:03:27` when the
-    samples span under ten minutes; a date leads when they span more than a day."""
-    start, end = samples[0].at, samples[-1].at
-    span = (end - start).total_seconds()
-    fmt = "%H:%M:%S" if span < 600 else ("%H:%M" if span < 86400 else "%m-%d %H:%M")
-    count = X_TICKS if span > 0 else 1
-    ticks = [span * i / max(1, count - 1) for i in range(count)]
-    return ticks, [(start + timedelta(seconds=tick)).strftime(fmt) for tick in ticks]
-
-
-def single_sample_note(samples: Sequence[CostSample], subject: str = "resource") -> str:
-    """What stands instead of a chart while there is nothing to draw a line through."""
-    if not samples:
-        return f"no cost samples yet: the chart starts when cftui has seen this {subject}'s cost"
-    sample = samples[-1]
-    return f"one sample so far: {money(sample.monthly_cost)} at {clock_time(sample.at)} (the chart starts at two)"
-
-
-class CostChart(PlotextPlot):
-    """The resource's monthly cost over time, as observed by cftui (drawn from two samples on)."""
-
-    samples: tuple[CostSample, ...] = ()
-
-    def show(self, samples: Sequence[CostSample], title: str = "monthly cost over time (as observed)") -> None:
-        self.samples = tuple(samples)
-        plt = self.plt
-        plt.clear_data()
-        plt.clear_figure()
-        plt.title(title)
-        if len(samples) >= 2:
-            start = samples[0].at
-            xs = [(s.at - start).total_seconds() for s in samples]
-            ys = [float(s.monthly_cost) for s in samples]
-            plt.plot(xs, ys, marker="braille")
-            plt.xticks(*clock_ticks(samples))
-            plt.xlabel("time of day (UTC)" if start.utcoffset() == timedelta(0) else "time of day")
-            plt.ylabel("monthly cost ($)")
-            plt.yticks(*dollar_ticks(ys))
-        self.refresh()
-
-
-class ResourceDetailScreen(Screen[None]):
+class ResourceDetailScreen(CostScreen):
     """Full screen; Escape goes back to the dashboard."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.pop_screen", "Back"),
-        Binding("q", "app.pop_screen", "Back", show=False),
         Binding("w", "watch_running_operation", "Watch its operation"),
         Binding("j", "scroll_down", "Scroll down", show=False),
         Binding("k", "scroll_up", "Scroll up", show=False),
         Binding("g", "scroll_top", "Scroll to the top", show=False),
         Binding("G", "scroll_bottom", "Scroll to the bottom", show=False),
     ]
+    NOTE_ID = "detail-chart-note"
+    SUBJECT = "resource"
 
     def __init__(self, project_id: str, resource: Resource, *, now: Callable[[], datetime]) -> None:
-        super().__init__()
-        self.project_id = project_id
+        super().__init__(project_id, now=now)
         self.resource = resource
-        self._now = now
         self._operation: Operation | None = None
         self._gone = False
-        self._ready = False
         # the looks at the resource's cost while this screen is open (its list's fetch times): the chart runs up to
         # the latest, so a cost that has not moved is a flat line after one refresh, not "one sample so far"
         self._looks: deque[CostSample] = deque(maxlen=MAX_LOOKS)
         self._history: list[CostSample] | None = None  # read once when the screen opens; the looks extend it
 
     def compose(self) -> ComposeResult:
-        # the connection state and data age are never hidden: the dashboard's status line, here too
-        info, now = getattr(self.app, "info", None), getattr(self.app, "now", None)
-        yield (
-            StatusLine(info, now, id="detail-status")
-            if info is not None and now is not None
-            else Static(id="detail-status")
-        )
+        yield self.status_line()
         with VerticalScroll(id="detail-body"):
             yield Static(id="detail-fields", classes="detail-section")
             yield Static(id="detail-operation", classes="detail-section")
@@ -201,9 +136,7 @@ class ResourceDetailScreen(Screen[None]):
             yield Static(id="detail-chart-note")
         yield KeyBar()
 
-    def on_mount(self) -> None:
-        self._ready = True
-        snapshot = getattr(self.app, "latest_snapshot", None)
+    def opened(self, snapshot: Snapshot | None) -> None:
         if snapshot is not None:
             self._apply_status(MonitorUpdate(snapshot=snapshot))
             self._observe(snapshot.resources.get(self.project_id))
@@ -219,11 +152,6 @@ class ResourceDetailScreen(Screen[None]):
         self._looks.append(CostSample(at=fetched.fetched_at, monthly_cost=self.resource.monthly_cost))
         return True
 
-    def _apply_status(self, update: MonitorUpdate) -> None:
-        status = self.query_one("#detail-status")
-        if isinstance(status, StatusLine):
-            status.apply(update)
-
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """`w` is offered only while an operation runs on the resource."""
         if action == "watch_running_operation":
@@ -235,8 +163,7 @@ class ResourceDetailScreen(Screen[None]):
 
     def apply(self, update: MonitorUpdate) -> None:
         snapshot = update.snapshot
-        if self._ready:
-            self._apply_status(update)
+        self._apply_status(update)
         fetched = snapshot.resources.get(self.project_id)
         if fetched is not None:
             fresh = next((r for r in fetched.value if r.id == self.resource.id), None)
@@ -258,9 +185,7 @@ class ResourceDetailScreen(Screen[None]):
 
     def _project_label(self) -> str:
         """`shop-production (proj_…)`: the project's name from the latest list, its id always."""
-        snapshot = getattr(self.app, "latest_snapshot", None)
-        projects = snapshot.projects.value if snapshot is not None and snapshot.projects is not None else ()
-        name = next((p.name for p in projects if p.id == self.project_id and p.name), None)
+        name = self._project_name(getattr(self.app, "latest_snapshot", None))
         return f"{one_line(name)} ({self.project_id})" if name else self.project_id
 
     def _show_fields(self) -> None:
@@ -304,11 +229,7 @@ class ResourceDetailScreen(Screen[None]):
         until = samples[-1].at if samples else self._now()
         change = "\n".join(change_sentence(samples, window, until) for window in WINDOWS)
         self.query_one("#detail-cost-change", Static).update(Content(change))
-        chart = self.query_one(CostChart)
-        chart.show(samples)
-        chart.display = len(samples) >= 2
-        note = single_sample_note(samples) if len(samples) < 2 else ""
-        self.query_one("#detail-chart-note", Static).update(Content(note))
+        self._show_cost(samples)
 
     def action_watch_running_operation(self) -> None:
         op_id = self.resource.operation_id

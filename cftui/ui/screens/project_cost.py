@@ -2,29 +2,26 @@
 
 Opened with `c` on the dashboard for the selected project (the projects or the resources pane). The samples are
 the monitor's (`snapshot.project_costs`: the latest ones whole and the last day thinned to one per 10 minutes, read
-back from the history at start), so the chart follows every update; the chart itself is the resource detail's
-`CostChart` (clock-time axis, dollars on the y-axis). Escape (or `q`) goes back.
+back from the history at start), so the chart follows every update; the chart is the one the resource detail draws too
+(`widgets/cost_chart.py`: clock-time axis, dollars on the y-axis). Escape (or `q`) goes back.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Static
 
 from cftui.monitor.state import CostSample, MonitorUpdate, Snapshot
 from cftui.monitor.trend import WINDOWS
 from cftui.ui.cost_trend import change_sentence
 from cftui.ui.format import duration, money, one_line
-from cftui.ui.screens.detail import CostChart, single_sample_note
+from cftui.ui.screens.cost_screen import CostScreen
+from cftui.ui.widgets.cost_chart import CostChart
 from cftui.ui.widgets.key_bar import KeyBar
-from cftui.ui.widgets.status_line import StatusLine
 
 
 def summary_lines(name: str, project_id: str, samples: Sequence[CostSample], now: datetime) -> list[str]:
@@ -39,38 +36,25 @@ def summary_lines(name: str, project_id: str, samples: Sequence[CostSample], now
     return lines
 
 
-class ProjectCostScreen(Screen[None]):
+class ProjectCostScreen(CostScreen):
     """Full screen; Escape goes back to the dashboard."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.pop_screen", "Back"),
-        Binding("q", "app.pop_screen", "Back", show=False),
-    ]
+    NOTE_ID = "project-cost-note"
+    SUBJECT = "project"
 
     def __init__(self, project_id: str, *, now: Callable[[], datetime]) -> None:
-        super().__init__()
-        self.project_id = project_id
-        self._now = now
+        super().__init__(project_id, now=now)
         self._samples: tuple[CostSample, ...] | None = None
         self._shown_name = ""
-        self._ready = False
 
     def compose(self) -> ComposeResult:
-        # the connection state and data age are never hidden: the dashboard's status line, here too
-        info, now = getattr(self.app, "info", None), getattr(self.app, "now", None)
-        yield (
-            StatusLine(info, now, id="detail-status")
-            if info is not None and now is not None
-            else Static(id="detail-status")
-        )
+        yield self.status_line()
         yield Static(id="project-cost-summary")
         yield CostChart(id="project-cost-chart")
         yield Static(id="project-cost-note")
         yield KeyBar()
 
-    def on_mount(self) -> None:
-        self._ready = True
-        snapshot = getattr(self.app, "latest_snapshot", None)
+    def opened(self, snapshot: Snapshot | None) -> None:
         if snapshot is not None:
             self.apply(MonitorUpdate(snapshot=snapshot))
         else:
@@ -82,19 +66,13 @@ class ProjectCostScreen(Screen[None]):
     def apply(self, update: MonitorUpdate) -> None:
         if not self._ready:
             return  # on_mount draws whatever the app holds then
-        status = self.query_one("#detail-status")
-        if isinstance(status, StatusLine):
-            status.apply(update)
+        self._apply_status(update)
         snapshot = update.snapshot
         samples = snapshot.project_costs.get(self.project_id, ())
         name = self._project_name(snapshot)
         if samples is not self._samples or name != self._shown_name:
             self._shown_name = name
             self._draw(samples, self._data_time(snapshot))
-
-    def _project_name(self, snapshot: Snapshot) -> str:
-        projects = snapshot.projects.value if snapshot.projects is not None else ()
-        return next((p.name or "" for p in projects if p.id == self.project_id), "")
 
     def _data_time(self, snapshot: Snapshot) -> datetime:
         """The changes run up to the data's time (the project list's fetch), never the clock's."""
@@ -105,10 +83,6 @@ class ProjectCostScreen(Screen[None]):
         moment = now if now is not None else self._now()
         summary = self.query_one("#project-cost-summary", Static)
         summary.update(Content("\n".join(summary_lines(self._shown_name, self.project_id, samples, moment))))
-        chart = self.query_one(CostChart)
         name = one_line(self._shown_name or self.project_id)
-        chart.show(samples, title=f"{name}: monthly cost over time (as observed)")
-        chart.display = len(samples) >= 2
-        note = self.query_one("#project-cost-note", Static)
-        note.update(Content(single_sample_note(samples, "project") if len(samples) < 2 else ""))
+        note = self._show_cost(samples, title=f"{name}: monthly cost over time (as observed)")
         note.display = len(samples) < 2
