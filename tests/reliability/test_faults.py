@@ -47,6 +47,10 @@ def dashboard(world: SimServer, focused: dict[str, Any], tmp_path_factory: pytes
     with running_dashboard(world.base_url, world.read_key, state_dir) as run:
         run.terminal.wait_for_text(focused["project_names"][0], timeout=30)
         run.wait_for_status(OK, timeout=30)
+        # the focused project's resources seen running (its tree drawn, seconds after the project list on a busy
+        # machine): a first look is a baseline, so a resource the tests change before it would make no event
+        first = focused["resources"][0]
+        run.terminal.wait_for_text(re.compile(rf"running\s+{re.escape(first['name'])}\s"), timeout=30)
         yield run
 
 
