@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from cftui.ui.app import CloudForgeApp
 from cftui.ui.screens.help import HelpScreen
 from tests.builders import clock, status_event, update
@@ -66,14 +68,33 @@ async def test_at_80x24_toasts_sit_on_the_footer_and_cover_no_row_of_data() -> N
             assert toast.region.height <= 2
 
 
-async def test_at_120x40_toasts_keep_their_usual_place() -> None:
+@pytest.mark.parametrize("size", [(110, 30), (120, 40), (169, 40), (200, 50)])
+async def test_at_medium_and_wide_sizes_toasts_cover_only_the_right_hand_column(size: tuple[int, int]) -> None:
+    """Textual's 60-column toast reached into the left column at 120x40, over the resource tree's costs."""
+    app = CloudForgeApp(INFO, now=clock)
+    async with app.run_test(size=size, notifications=True) as pilot:
+        app.feed(update(healthy_snapshot()))
+        app.notify("Copied resource id res_d2a7020349 to tmux's paste buffer and your clipboard.", markup=False)
+        await until(pilot, lambda: any(t.region.height for t in app.screen.query("Toast")), what="the toast")
+        toast = app.screen.query_one("Toast").region
+        events = app.query_one("#events-pane").region
+        for pane in ("#projects-pane", "#resources-pane"):
+            assert toast.x >= app.query_one(pane).region.right, (pane, toast)
+        assert events.x <= toast.x and toast.right <= events.right, (toast, events)
+        assert toast.width >= 40 and toast.height >= 3  # still Textual's toast, title and padding
+
+
+async def test_a_zoomed_pane_at_120x40_keeps_its_rows_clear_of_toasts() -> None:
+    """Zoomed (`z`), the resource tree spans the width and its costs sit where the right-hand column was."""
     app = CloudForgeApp(INFO, now=clock)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         app.feed(update(healthy_snapshot()))
-        app.notify("Refreshing now.", title="Refresh", markup=False)
+        await pilot.press("2", "z")
+        await until(pilot, lambda: app.screen.has_class("-zoomed"), what="zoomed")
+        app.notify("Copied resource id res_d2a7020349 to tmux's paste buffer and your clipboard.", markup=False)
         await until(pilot, lambda: any(t.region.height for t in app.screen.query("Toast")), what="the toast")
-        toast = app.screen.query_one("Toast")
-        assert toast.region.width <= 60 and toast.region.x >= 59 and toast.region.height >= 3  # Textual's own
+        toast = app.screen.query_one("Toast").region
+        assert toast.y >= app.query_one("#resources").region.bottom, toast  # the pane's border and the footer
 
 
 async def test_any_toast_raised_while_the_help_is_open_waits_until_it_closes() -> None:
