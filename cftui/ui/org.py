@@ -131,7 +131,17 @@ def coarse_seconds(seconds: float) -> str:
 
 
 def round_text(seconds: float | None) -> str:
+    """The status line's compact `~6m` (it says a round only once it takes a minute or more)."""
     return "unknown" if seconds is None else f"~{coarse_seconds(seconds)}"
+
+
+def round_sentence(seconds: float | None) -> str:
+    """The problems view's words for a round: `under a minute`, `about 4m` (never `~<1m`)."""
+    if seconds is None:
+        return "how long a full round takes is not known yet"
+    if seconds < 60:
+        return "a full round takes under a minute"
+    return f"a full round takes about {coarse_seconds(seconds)}"
 
 
 def coverage_lines(cover: Coverage, now: datetime) -> list[str]:
@@ -143,7 +153,7 @@ def coverage_lines(cover: Coverage, now: datetime) -> list[str]:
         oldest = coarse_age(cover.oldest_at, now)
         # which project is oldest changes with every look in a quick round: named only once it is a minute old
         parts.append(f"oldest look {oldest} ago" + ("" if oldest == "<1m" else f" ({cover.oldest_name})"))
-    parts.append(f"a full round takes {round_text(cover.round_seconds)}")
+    parts.append(round_sentence(cover.round_seconds))
     lines = [" · ".join(parts)]
     if cover.not_seen:
         names = ", ".join(cover.not_seen[:NAMES_LISTED])
