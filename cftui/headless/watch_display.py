@@ -19,9 +19,9 @@ from rich.text import Text
 
 from cftui.api.models import Operation, OperationLog
 from cftui.api.sanitize import one_line
-from cftui.headless.output import format_seconds, format_time, say_error, silence_stdout
+from cftui.headless.output import format_time, say_error, silence_stdout
 from cftui.headless.session import CommandFailed
-from cftui.headless.watch_track import OperationTracker, describe_end, failure_reason
+from cftui.headless.watch_track import OperationTracker, describe_end, failure_reason, left_words
 from cftui.monitor.operations import time_left
 
 STATE_WIDTH = 16  # a failure's reason beyond this ends in … on the bar (a line above it carries it whole)
@@ -91,7 +91,7 @@ class _TimeLeftColumn(ProgressColumn):
         left = None if task.finished or operation is None else time_left(operation, datetime.now(UTC))
         if left is None:
             return Text("")
-        return Text(f"{format_seconds(left.total_seconds())} left", style="cyan")
+        return Text(left_words(left.total_seconds()), style="cyan")
 
 
 class LiveWatchDisplay:

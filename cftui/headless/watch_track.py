@@ -121,7 +121,7 @@ class OperationTracker:
         if progressed and not operation.is_finished and operation.progress is not None:
             left = time_left(operation, now)
             seconds = left.total_seconds() if left is not None else None
-            eta = f" (about {format_seconds(seconds)} left)" if seconds is not None else ""
+            eta = f" ({left_words(seconds, about=True)})" if seconds is not None else ""
             text = f"progress {operation.clamped_progress}%{eta}"
             records.append(WatchRecord(now, "progress", operation, name, text, seconds_left=seconds))
         if operation.is_finished and (previous is None or not previous.is_finished):
@@ -129,6 +129,14 @@ class OperationTracker:
             text = one_line(describe_end(operation))
             records.append(WatchRecord(now, "end", operation, name, text, one_line(reason) if reason else None))
         return records
+
+
+def left_words(seconds: float, *, about: bool = False) -> str:
+    """`about 15s left`; `due now` once the API's estimate has come (never `0s left` while it still runs), as the
+    dashboard's operation card says."""
+    if round(seconds) < 1:
+        return "due now"
+    return f"{'about ' if about else ''}{format_seconds(seconds)} left"
 
 
 def _first_time(operation: Operation, logs: tuple[OperationLog, ...], now: datetime) -> datetime:

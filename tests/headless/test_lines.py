@@ -64,6 +64,35 @@ def test_tracker_says_each_change_once() -> None:
     assert end == ["2026-11-28T12:00:30Z op_1 failed: disk full"] and tracker.finished and not tracker.succeeded
 
 
+def test_an_estimate_that_has_come_says_due_now_not_about_0s_left() -> None:
+    """The API's `estimated_completion` is now (or past) while the operation still runs: no `about 0s left`."""
+    tracker = OperationTracker("op_5")
+    lines = said(tracker.update(operation(id="op_5", progress=95, estimated_completion=NOW.isoformat()), NOW))
+    assert lines[-1] == "2026-11-28T12:00:00Z op_5 progress 95% (due now)"
+    past = (NOW - timedelta(seconds=30)).isoformat()
+    late = said(tracker.update(operation(id="op_5", progress=98, estimated_completion=past), NOW))
+    assert late == ["2026-11-28T12:00:00Z op_5 progress 98% (due now)"]
+    soon = (NOW + timedelta(seconds=2)).isoformat()
+    near = said(tracker.update(operation(id="op_5", progress=99, estimated_completion=soon), NOW))
+    assert near == ["2026-11-28T12:00:00Z op_5 progress 99% (about 2s left)"]
+
+
+def test_the_terminal_display_counts_down_to_due_now() -> None:
+    from rich.progress import Progress
+
+    from cftui.headless.watch_display import _TimeLeftColumn
+
+    progress = Progress()
+    column = _TimeLeftColumn()
+    past = (datetime.now(UTC) - timedelta(seconds=5)).isoformat()
+    due = progress.add_task("op_6", total=100, operation=operation(id="op_6", estimated_completion=past))
+    ahead = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
+    later = progress.add_task("op_7", total=100, operation=operation(id="op_7", estimated_completion=ahead))
+    tasks = {task.id: task for task in progress.tasks}
+    assert column.render(tasks[due]).plain == "due now"
+    assert column.render(tasks[later]).plain.endswith(" left")  # 59m59s or 1h00m, however fast this runs
+
+
 def test_tracker_on_an_already_completed_operation_and_hostile_logs() -> None:
     tracker = OperationTracker("op_2")
     lines = said(
