@@ -11,7 +11,7 @@ from textual.widgets import Static
 
 from cftui.monitor.state import CostSample, Fetched
 from cftui.ui.app import CloudForgeApp
-from cftui.ui.screens.detail import CostChart, ResourceDetailScreen, clock_ticks
+from cftui.ui.screens.detail import CostChart, ResourceDetailScreen, clock_ticks, resource_fields
 from cftui.ui.widgets.status_line import StatusLine
 from tests.builders import NOW, clock, update
 from tests.ui.live import until
@@ -117,3 +117,26 @@ async def test_the_detail_names_the_project_and_the_chart_axis_reads_clock_times
     assert labels == ["14:03", "14:23", "14:43", "15:03"] and ticks[0] == 0 and ticks[-1] == 3600
     short = [CostSample(NOW + timedelta(seconds=60 * i), Decimal("100.00")) for i in range(3)]
     assert clock_ticks(short)[1][0] == "14:03:27"
+
+
+async def test_the_project_is_one_line_though_the_payload_carries_project_id() -> None:
+    """The simulator's (and a real API's) resource carries `project_id`: shown as an unknown field it repeated the
+    project line's id; a `project_id` that disagrees with the project it was listed in still shows."""
+    from cftui.api.models import Resource
+
+    def carrying(r: Resource, project_id: str) -> Resource:
+        return Resource.model_validate({**r.model_dump(mode="json"), "project_id": project_id})
+
+    snapshot = healthy_snapshot()
+    shop = snapshot.resources["proj_shop"]
+    carried = tuple(carrying(r, "proj_shop") for r in shop.value)
+    app = CloudForgeApp(INFO, now=clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.feed(update(replace(snapshot, resources={**snapshot.resources, "proj_shop": replace(shop, value=carried)})))
+        screen = await open_detail(app, pilot)
+        lines = str(screen.query_one("#detail-fields", Static).render()).splitlines()
+        assert [line.split()[0] for line in lines].count("project") == 1, lines
+        assert "shop-production (proj_shop)" in next(line for line in lines if line.startswith("project "))
+        assert not [line for line in lines if line.startswith("project_id")], lines
+    odd = resource_fields(carrying(shop.value[0], "proj_other"), NOW, ("proj_shop", "shop-production (proj_shop)"))
+    assert any(line.startswith("project_id") and "proj_other" in line for line in odd), odd

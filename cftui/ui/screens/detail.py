@@ -50,11 +50,13 @@ def _when(moment: datetime | None, now: datetime) -> str:
     return f"{moment.strftime('%Y-%m-%d %H:%M:%S UTC')} ({age(moment, now)})"
 
 
-def resource_fields(resource: Resource, now: datetime) -> list[str]:
-    """Every known field, then every field the API sent that this version does not know."""
+def resource_fields(resource: Resource, now: datetime, project: tuple[str, str] | None = None) -> list[str]:
+    """Every known field, then every field the API sent that this version does not know. `project`: its id and
+    the line that shows it (`shop-production (proj_…)`); the payload's own `project_id` then goes unrepeated."""
     lines = [
         _line("id", resource.id),
         _line("name", resource.name),
+        *([_line("project", project[1])] if project is not None else []),
         _line("type", f"{resource.type} ({resource.category})"),
         _line("status", status_badge(resource.status)),
         _line("provider", resource.provider or "—"),
@@ -65,6 +67,8 @@ def resource_fields(resource: Resource, now: datetime) -> list[str]:
         _line("operation", resource.operation_id or "none running"),
     ]
     for key, value in sorted(resource.extra_fields.items()):
+        if project is not None and key == "project_id" and value == project[0]:
+            continue  # the project line says it, with the project's name
         lines.append(_line(key, value if isinstance(value, str) else json.dumps(value, default=str)))
     return lines
 
@@ -196,8 +200,7 @@ class ResourceDetailScreen(CostScreen):
         self.refresh_bindings()  # `w` comes and goes with the operation on the resource
         title = f"{one_line(resource.name or resource.id)} · {one_line(resource.type)}"
         self.query_one("#detail-fields").border_title = Content(title + (" · GONE" if self._gone else ""))
-        fields = resource_fields(resource, now)
-        fields.insert(2, _line("project", self._project_label()))
+        fields = resource_fields(resource, now, (self.project_id, self._project_label()))
         if self._gone:
             fields.insert(0, "This resource is no longer in the project (deleted); showing its last known state.")
         self.query_one("#detail-fields", Static).update(Content("\n".join(fields)))
