@@ -19,6 +19,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.css.query import NoMatches
+from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Input, Static
 from textual.worker import Worker, WorkerState
@@ -111,9 +112,10 @@ class CloudForgeApp(DashboardActions, PaneChrome, App[int]):
         # priority: keys typed right after these must reach the widget they focus (see check_action)
         Binding("slash", "start_filter", "Filter", priority=True, tooltip="Filter the projects or resources pane"),
         Binding("r", "refresh_now", "Refresh", tooltip="Refresh now"),
-        # one key, two bindings: the footer shows the one that applies now (see check_action)
-        Binding("p", "pause", "Pause", tooltip="Pause refreshing projects and resources"),
-        Binding("p", "resume", "Resume", tooltip="Resume refreshing projects and resources"),
+        # one key, two bindings: the footer shows the one that applies now (see check_action); priority, so a `p`
+        # typed just before `w` is not read against `w`'s dialog (a key waiting for the focused widget is, and lost)
+        Binding("p", "pause", "Pause", priority=True, tooltip="Pause refreshing projects and resources"),
+        Binding("p", "resume", "Resume", priority=True, tooltip="Resume refreshing projects and resources"),
         Binding("plus", "change_interval(1)", "Slower", show=False, tooltip="Refresh less often (5 min at most)"),
         Binding("minus", "change_interval(-1)", "Faster", show=False, tooltip="Refresh more often (1 s at least)"),
         Binding("y", "copy_selected_id", "Copy id", tooltip="Copy the selected project, resource or operation id"),
@@ -258,6 +260,8 @@ class CloudForgeApp(DashboardActions, PaneChrome, App[int]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Keys that act on the dashboard's panes do nothing (and leave the footer) while another screen is up."""
         if action in ("pause", "resume"):
+            if isinstance(self.focused, Input) or isinstance(self.screen, ModalScreen):
+                return False  # a `p` typed in a box, or on a dialog or the help (where it never paused), is theirs
             return self.paused == (action == "resume")
         if action == "show_problems":
             return not isinstance(self.focused, Input)  # from any screen, but a `0` typed in a box is text
