@@ -277,13 +277,33 @@ async def test_operations_found_on_resources_are_shown_quietly_and_capped() -> N
         overflow = pane.query_one("#operations-overflow", Static)
         assert overflow.display and str(overflow.content) == "4 more operations running on resources are not shown."
         card = pane.card("op_bg00")
-        assert card is not None and "op_bg00 · res_web1 · found on a resource" in rendered_text(card.ids)
+        assert card is not None and "op_bg00 · res_web1 · found on web-1 in shop" in rendered_text(card.ids)
         ended = [operation(f"op_bg{i:02d}", status="completed", progress=100) for i in range(14)]
         app.feed(update(world(operation("op_mine", status="failed", progress=70), *ended)))
         await pilot.pause()
         notes = list(app._notifications)
         assert [n.title for n in notes] == ["Operation failed"]  # only the one the user asked for
         assert not overflow.display
+
+
+async def test_an_operation_found_on_a_resource_names_it_and_its_project() -> None:
+    """`found on a resource` named nothing: the card names the resource and its project once they are known, from
+    the organisation's view (a project never opened) or from the loaded resources."""
+    from cftui.monitor.state import OrgView, ResourceRef
+
+    app = PanesApp()
+    async with app.run_test(size=SIZE) as pilot:
+        pane = app.query_one(OperationsPane)
+        unloaded = snapshot(projects=[project("proj_a", "shop")], operations=[operation("op_bg", resource_id="res_x")])
+        app.feed(update(unloaded))
+        await pilot.pause()
+        card = pane.card("op_bg")
+        assert card is not None and "op_bg · res_x · found on a resource" in rendered_text(card.ids)
+        ref = ResourceRef("proj_b", "billing", "res_x", "ledger-db", "rds_instance", "running", None, T0)
+        seen = replace(unloaded, org=OrgView(resources={"res_x": ref}, operation_subjects={"op_bg": ref}))
+        app.feed(update(seen))
+        await until(pilot, lambda: "found on ledger-db in billing" in rendered_text(card.ids), what="the names")
+        assert "op_bg · res_x · found on ledger-db in billing" in rendered_text(card.ids)
 
 
 async def test_an_operation_the_api_does_not_know_stops_waiting() -> None:

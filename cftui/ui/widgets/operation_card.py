@@ -232,15 +232,22 @@ class OperationCard(Vertical):
         ):
             self.header.set_classes(f"op-header status--{status_severity(operation.status)}")
         target = one_line(operation.resource_id or "")
-        ids = " · ".join(
-            part for part in (one_line(operation.id), target, "" if self.requested else "found on a resource") if part
-        )
+        ids = " · ".join(part for part in (one_line(operation.id), target, self._found_on()) if part)
         self._set("ids", self.ids, ids)
         reason = failure_reason(operation) if operation.status == "failed" else None
         if reason:
             self.error.update(Content(f"error: {reason}"))
         self.error.display = bool(reason)
         self.tick(now)
+
+    def _found_on(self) -> str:
+        """Where an operation nobody asked for was found: `found on web-1 in shop-production` once the names are
+        known (the organisation's view or the loaded resources), `found on a resource` until then."""
+        if self.requested:
+            return ""
+        if self.resource_name is None:
+            return "found on a resource"
+        return f"found on {self.resource_name}" + (f" in {self.project_name}" if self.project_name else "")
 
     @staticmethod
     def _status_class(operation: Operation) -> str:
