@@ -19,6 +19,8 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
+from cftui.auth.command import load_sign_in_or_say, say
+
 if TYPE_CHECKING:
     from cftui.auth.redirect import Redirect
     from cftui.config import SignInSettings
@@ -42,17 +44,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _say(message: str) -> None:
-    print(f"cftui login: {message}", file=sys.stderr, flush=True)
+    say("login", message)
 
 
 def run(args: argparse.Namespace) -> int:
-    from cftui.api.keys import KeyPolicyError, mask_key
-    from cftui.config import ConfigError, load_sign_in
+    from cftui.api.keys import mask_key
 
-    try:
-        setup = load_sign_in(args)
-    except (ConfigError, KeyPolicyError) as exc:
-        _say(str(exc))
+    setup = load_sign_in_or_say("login", args)
+    if setup is None:
         return EXIT_FAILED
     if args.status:
         return show_status(setup)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import sys
+
+from cftui.auth.command import load_sign_in_or_say, say
 
 EXIT_OK, EXIT_FAILED = 0, 2
 
@@ -17,19 +18,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.description = "Sign out: revoke the tokens at the authorization server when it allows, and delete them."
 
 
-def _say(message: str) -> None:
-    print(f"cftui logout: {message}", file=sys.stderr, flush=True)
-
-
 def run(args: argparse.Namespace) -> int:
-    from cftui.api.keys import KeyPolicyError
     from cftui.auth.store import StoreError
-    from cftui.config import ConfigError, load_sign_in
 
-    try:
-        setup = load_sign_in(args)
-    except (ConfigError, KeyPolicyError) as exc:
-        _say(str(exc))
+    setup = load_sign_in_or_say("logout", args)
+    if setup is None:
         return EXIT_FAILED
     label = setup.endpoints.profile_label
     try:
@@ -48,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         deleted = setup.store.delete()
     except OSError as exc:
-        _say(f"could not delete the tokens of profile '{label}' from {setup.store.describe()}: {exc.strerror}")
+        say("logout", f"could not delete the tokens of profile '{label}' from {setup.store.describe()}: {exc.strerror}")
         return EXIT_FAILED
     if not deleted and tokens is None:
         print(f"Profile '{label}' was not signed in; nothing to do.")

@@ -17,6 +17,7 @@ This module does no I/O; the engine feeds it and forwards what it returns.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from operator import attrgetter
@@ -110,18 +111,7 @@ class ChangeTracker:
             since = at
         else:
             since = known.status_since
-        self._known[resource.id] = ResourceRef(
-            project_id,
-            self._project_name(project_id),
-            resource.id,
-            resource.name,
-            resource.type,
-            resource.status,
-            resource.monthly_cost,
-            at,
-            since,
-            resource.operation_id,
-        )
+        self._known[resource.id] = ResourceRef.seen(project_id, self._project_name(project_id), resource, at, since)
 
     def _unchanged(self, project_id: str, resource: Resource, known: ResourceRef | None, at: datetime) -> bool:
         """The ref already says everything this look says (and was refreshed recently enough)."""
@@ -176,18 +166,7 @@ class ChangeTracker:
         for rid in self._known.ids_of(project.id):
             ref = self._known[rid]
             if ref.project_name != project.name:
-                self._known[rid] = ResourceRef(
-                    ref.project_id,
-                    project.name,
-                    ref.resource_id,
-                    ref.name,
-                    ref.type,
-                    ref.status,
-                    ref.monthly_cost,
-                    ref.seen_at,
-                    ref.status_since,
-                    ref.operation_id,
-                )
+                self._known[rid] = replace(ref, project_name=project.name)
 
     def _forget_project(self, project_id: str) -> None:
         self._reported_project_cost.pop(project_id, None)

@@ -146,17 +146,7 @@ def _resource_change(delivery: Delivery, data: dict[str, Any]) -> PushedChange |
         )
         target = Target("resource", project_id, resource_id)
     elif delivery.type == "resource.deleted":
-        event = ChangeEvent(
-            EventKind.RESOURCE_DELETED,
-            at,
-            resource_id,
-            name,
-            project_id,
-            severity=Severity.WARNING,
-            summary=f"{name} deleted",
-            data=extra,
-            source="push",
-        )
+        event = _as_push(make.deleted(project_id or "", resource_id, name, at), project_id, extra)
         target = Target("resource", project_id, resource_id, absent=True)
         follow = None
     else:  # resource.updated: a cost drift (numbers) or changed fields (objects)

@@ -84,6 +84,29 @@ class ResourceRef:
     status_since: datetime | None = None  # when its current status was first seen (None: it had it at first sight)
     operation_id: str | None = None
 
+    @classmethod
+    def seen(
+        cls,
+        project_id: str,
+        project_name: str,
+        resource: Resource,
+        seen_at: datetime,
+        status_since: datetime | None = None,
+    ) -> ResourceRef:
+        """The resource as a list showed it at `seen_at`."""
+        return cls(
+            project_id,
+            project_name,
+            resource.id,
+            resource.name,
+            resource.type,
+            resource.status,
+            resource.monthly_cost,
+            seen_at,
+            status_since,
+            resource.operation_id,
+        )
+
     @property
     def is_problem(self) -> bool:
         """In `error`, or in a status the reference does not know (same rule as `Resource.is_problem`)."""

@@ -6,8 +6,8 @@ No key needed, no faults, no rate limit, not counted in stats. Every change it m
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -26,6 +26,8 @@ from cftui.sim.respond import reply, simulator
 from cftui.sim.serialize import iso_ms
 from cftui.sim.state import Simulator
 from cftui.sim.world import MAX_JUMP_SECONDS
+
+T = TypeVar("T")
 
 MAX_ADDED_RESOURCES = 200_000
 
@@ -127,20 +129,21 @@ async def reset_stats(request: Request) -> Response:
 
 
 # --- mutate -----------------------------------------------------------------------------------------------------
+def _named(table: Mapping[str, T], body: dict[str, Any], what: str) -> T:
+    """The `what` whose id the body's `<what>_id` names; a 404 when there is none."""
+    item_id = params.required_string(body, f"{what}_id", 64)
+    item = table.get(item_id)
+    if item is None:
+        raise not_found(what, item_id)
+    return item
+
+
 def _resource(sim: Simulator, body: dict[str, Any]) -> Resource:
-    resource_id = params.required_string(body, "resource_id", 64)
-    resource = sim.world.resources.get(resource_id)
-    if resource is None:
-        raise not_found("resource", resource_id)
-    return resource
+    return _named(sim.world.resources, body, "resource")
 
 
 def _project(sim: Simulator, body: dict[str, Any]) -> Project:
-    project_id = params.required_string(body, "project_id", 64)
-    project = sim.world.projects.get(project_id)
-    if project is None:
-        raise not_found("project", project_id)
-    return project
+    return _named(sim.world.projects, body, "project")
 
 
 def _count(body: dict[str, Any], name: str, default: int | None = None) -> int:

@@ -10,13 +10,12 @@ from __future__ import annotations
 from abc import abstractmethod
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any, ClassVar, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
 
-from cftui.api.models import Project, Resource
+from cftui.api.models import Project
 from cftui.api.sanitize import one_line
 from cftui.monitor.state import ResourceRef, Snapshot
 from cftui.ui.format import short_money, status_badge
@@ -167,7 +166,8 @@ class ResourceProvider(CandidateProvider):
         for project_id, fetched in snapshot.resources.items():
             for resource in fetched.value:
                 loaded.add(resource.id)
-                yield project_id, names.get(project_id, project_id), _ref(project_id, resource, fetched.fetched_at)
+                ref = ResourceRef.seen(project_id, "", resource, fetched.fetched_at)
+                yield project_id, names.get(project_id, project_id), ref
         for ref in snapshot.org.resources.values():
             if ref.resource_id not in loaded:
                 yield ref.project_id, names.get(ref.project_id, ref.project_name or ref.project_id), ref
@@ -190,20 +190,6 @@ class ResourceProvider(CandidateProvider):
             if ref.is_problem and shown < DISCOVERY_LIMIT:
                 shown += 1
                 yield self._candidate(project_id, project_name, ref)
-
-
-def _ref(project_id: str, resource: Resource, seen_at: datetime) -> ResourceRef:
-    return ResourceRef(
-        project_id=project_id,
-        project_name="",
-        resource_id=resource.id,
-        name=resource.name,
-        type=resource.type,
-        status=resource.status,
-        monthly_cost=resource.monthly_cost,
-        seen_at=seen_at,
-        operation_id=resource.operation_id,
-    )
 
 
 class WatchOperationProvider(CandidateProvider):

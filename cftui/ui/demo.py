@@ -48,17 +48,6 @@ def free_loopback_port() -> int:
         return int(probe.getsockname()[1])
 
 
-WEBHOOK_EVENTS = (
-    "resource.created",
-    "resource.updated",
-    "resource.deleted",
-    "resource.status_changed",
-    "operation.completed",
-    "operation.failed",
-    "cost.threshold_exceeded",
-)
-
-
 def clear_demo_history() -> None:
     """Empty the demo's history file (one file, reused: no pile of files from past demo runs)."""
     from cftui.monitor.history import named_history_path, remove_history_files
@@ -130,9 +119,11 @@ class DemoSimulator:
         """Point the simulator's webhooks at the dashboard's receiver; False (and no push) if that fails."""
         import httpx
 
+        from cftui.monitor.push_verify import EVENT_TYPES  # every event the receiver accepts
+
         if self.base_url is None:
             return False
-        body = {"url": receiver_url, "events": list(WEBHOOK_EVENTS), "secret": secret}
+        body = {"url": receiver_url, "events": sorted(EVENT_TYPES), "secret": secret}
         try:
             response = httpx.post(
                 f"{self.base_url}/webhooks",

@@ -66,18 +66,8 @@ def org_problems(snapshot: Snapshot) -> list[ResourceRef]:
                 continue
             known = org.resources.get(resource.id)
             since = known.status_since if known is not None and known.status == resource.status else None
-            by_id[resource.id] = ResourceRef(
-                project_id=project_id,
-                project_name=names.get(project_id, project_id),
-                resource_id=resource.id,
-                name=resource.name,
-                type=resource.type,
-                status=resource.status,
-                monthly_cost=resource.monthly_cost,
-                seen_at=fetched.fetched_at,
-                status_since=since,
-                operation_id=resource.operation_id,
-            )
+            name = names.get(project_id, project_id)
+            by_id[resource.id] = ResourceRef.seen(project_id, name, resource, fetched.fetched_at, since)
     return sorted(by_id.values(), key=problem_order)
 
 
