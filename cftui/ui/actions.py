@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual.widgets import Input
-
 from cftui.ui.clipboard import copy_id
 from cftui.ui.format import duration, one_line
 from cftui.ui.widgets.events_pane import EventsPane
 from cftui.ui.widgets.operations import OperationsPane
+from cftui.ui.widgets.pane_filter import PaneFilter, ResourceFilterBox
 from cftui.ui.widgets.project_list import ProjectList
 from cftui.ui.widgets.resource_tree import SORT_MODES as TREE_SORT_MODES
 from cftui.ui.widgets.resource_tree import ResourceTree
@@ -87,9 +86,9 @@ class DashboardActions(DashboardHost):
         self.push_screen(WatchOperationScreen(), chosen)
 
     def action_toggle_problems_only(self) -> None:
-        self._problems_only = not self._problems_only
+        problems_only = self.query_one(ResourceFilterBox).toggle_problems_only()
         self.apply_resource_filter()
-        state = "only resources with problems" if self._problems_only else "all resources"
+        state = "only resources with problems" if problems_only else "all resources"
         self.notify(f"Showing {state}.", markup=False, timeout=2)
 
     def action_set_theme(self, name: str) -> None:
@@ -216,8 +215,7 @@ class DashboardActions(DashboardHost):
         target = "resources" if self.active_pane == "resources" else "projects"
         if target == "projects" and self.active_pane != "projects":
             self.set_active_pane("projects")
-        self._filter_target = target
-        box = self.query_one(f"#{target}-filter", Input)
+        box = self.query_one(f"#{target}-filter", PaneFilter)
         box.display = True
         self.set_focus(box)
 
@@ -230,8 +228,8 @@ class DashboardActions(DashboardHost):
     def action_leave_filter(self) -> None:
         """Escape goes back one step: out of a filter box, then out of a zoomed pane, then clears the filter."""
         focused = self.focused
-        if isinstance(focused, Input) and focused.id in ("projects-filter", "resources-filter"):
-            self.set_focus(self.pane_widget(self._filter_target))
+        if isinstance(focused, PaneFilter):
+            self.set_focus(self.pane_widget(focused.pane))
             return
         if self.screen.has_class("-zoomed"):
             self.action_toggle_zoom()
@@ -244,7 +242,4 @@ class DashboardActions(DashboardHost):
         target = self.active_pane if self.active_pane in ("projects", "resources") else None
         if target is None:
             return
-        box = self.query_one(f"#{target}-filter", Input)
-        if box.value or box.display:
-            box.value = ""
-            box.display = False
+        self.query_one(f"#{target}-filter", PaneFilter).close()

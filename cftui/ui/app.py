@@ -28,7 +28,6 @@ from cftui.monitor.state import CostSample, MonitorUpdate, Snapshot
 from cftui.ui.actions import DashboardActions
 from cftui.ui.chrome import PaneChrome
 from cftui.ui.commands import DASHBOARD_PROVIDERS
-from cftui.ui.filters import parse_filter
 from cftui.ui.format import one_line
 from cftui.ui.held_toasts import HeldToasts, Toast, screen_holds_toasts
 from cftui.ui.messages import MonitorUpdated, ProjectOpened, ProjectSelected, ResourceOpened
@@ -39,8 +38,8 @@ from cftui.ui.widgets.event_feed import EventFeed
 from cftui.ui.widgets.events_pane import EventsPane
 from cftui.ui.widgets.key_bar import KeyBar
 from cftui.ui.widgets.operations import OperationsPane
+from cftui.ui.widgets.pane_filter import EmptyNote, PaneFilter, ResourceFilterBox
 from cftui.ui.widgets.project_list import ProjectList
-from cftui.ui.widgets.prompt_input import PromptInput
 from cftui.ui.widgets.resource_tree import ResourceTree
 from cftui.ui.widgets.status_line import ConnectionInfo, StatusLine
 
@@ -179,14 +178,10 @@ class CloudForgeApp(DashboardActions, PaneChrome, App[int]):
         self.cost_history: CostHistory = cost_history or self._monitor_cost_history
         self.latest_snapshot: Snapshot | None = None
         self.active_pane = "projects"
-        self._filter_target = "projects"
-        self._resource_filter_text = ""
-        self._problems_only = False
         self._pending_resource: tuple[str, str] | None = None
         self._held_toasts = HeldToasts(self, self._show_toast)
         self.opener = ResourceOpener(self)  # a resource asked for before its project's resources are loaded
         self._accepting_updates = False
-        self._empty_note: str | None = None
         self._notes_seen: set[str] = set()
         self._unsubscribe: Callable[[], object] | None = None
         self.paused = False
@@ -199,13 +194,13 @@ class CloudForgeApp(DashboardActions, PaneChrome, App[int]):
         with PaneGrid(id="main"):
             with Vertical(id="projects-pane", classes="pane -active"):
                 yield ProjectList(id="projects")
-                yield Static(id="projects-empty")
-                yield PromptInput(placeholder="filter projects by name, id or status", id="projects-filter")
+                yield EmptyNote(id="projects-empty")
+                yield PaneFilter("projects", placeholder="filter projects by name, id or status")
             with Vertical(id="operations-pane", classes="pane"):
                 yield OperationsPane(id="operations", now=self.now)
             with Vertical(id="resources-pane", classes="pane"):
                 yield ResourceTree(id="resources")
-                yield PromptInput(placeholder="type:vpc tag:env:prod status:error words…", id="resources-filter")
+                yield ResourceFilterBox(placeholder="type:vpc tag:env:prod status:error words…")
             yield EventsPane(id="events-pane", classes="pane", bell=self.bell if self.bell_on_error else None)
         yield KeyBar()
 
@@ -386,24 +381,19 @@ class CloudForgeApp(DashboardActions, PaneChrome, App[int]):
             self._pending_resource = None
 
     def apply_resource_filter(self) -> None:
-        self.query_one(ResourceTree).set_filter(
-            parse_filter(self._resource_filter_text, problems_only=self._problems_only)
-        )
+        self.query_one(ResourceTree).set_filter(self.query_one(ResourceFilterBox).filter)
         self._retitle()
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id == "projects-filter":
-            self.query_one(ProjectList).set_filter(event.value)
-        elif event.input.id == "resources-filter":
-            self._resource_filter_text = event.value
+        if isinstance(event.input, ResourceFilterBox):
             self.apply_resource_filter()
+        elif isinstance(event.input, PaneFilter):
+            self.query_one(ProjectList).set_filter(event.value)
         self._retitle()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id in ("projects-filter", "resources-filter"):
-            if not event.value:
-                event.input.display = False
-            self.set_focus(self.pane_widget(self._filter_target))
+        if isinstance(event.input, PaneFilter):  # it hid itself when empty: the pane gets the keyboard back
+            self.set_focus(self.pane_widget(event.input.pane))
 
     def status_text(self) -> str:
         return self.query_one(StatusLine).current_text()

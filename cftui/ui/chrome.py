@@ -11,6 +11,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from cftui.ui.format import one_line
+from cftui.ui.widgets.pane_filter import EmptyNote
 from cftui.ui.widgets.project_list import ProjectList
 from cftui.ui.widgets.resource_tree import ResourceTree
 
@@ -68,7 +69,6 @@ class PaneChrome(DashboardHost):
 
     def _show_empty_projects(self, shown: int) -> None:
         """Say why the list is empty, rather than showing a blank table."""
-        note = self.query_one("#projects-empty", Static)
         snapshot = self.latest_snapshot
         if shown:
             text = ""
@@ -78,10 +78,7 @@ class PaneChrome(DashboardHost):
             text = "No project matches the filter (Escape clears it)."
         else:
             text = "No projects (archived ones show with a)."
-        if text != self._empty_note:
-            self._empty_note = text  # only a change of the note may touch the layout
-            note.display = bool(text)
-            note.update(Content(text))
+        self.query_one("#projects-empty", EmptyNote).say(text)
 
     def _set_title(self, pane: str, title: str) -> None:
         # the active pane is marked in words too, for terminals without colour

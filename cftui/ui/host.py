@@ -29,10 +29,7 @@ class DashboardHost(App[int]):
     latest_snapshot: Snapshot | None
     active_pane: str
     paused: bool
-    _filter_target: str
-    _problems_only: bool
     _pending_resource: tuple[str, str] | None
-    _empty_note: str | None
 
     # methods, declared as callables: the App and the mixins define them
     pane_widget: Callable[[str], Widget]
