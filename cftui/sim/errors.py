@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 ERROR_STATUSES = {
     "validation_error": 400,
@@ -30,6 +33,14 @@ def invalid(message: str) -> ApiError:
 
 def not_found(kind: str, identifier: str) -> ApiError:
     return ApiError("resource_not_found", f"{kind} {identifier!r} does not exist")
+
+
+def found(table: Mapping[str, T], kind: str, identifier: str) -> T:
+    """The `kind` that `identifier` names in `table`; the API's 404 when there is none."""
+    item = table.get(identifier)
+    if item is None:
+        raise not_found(kind, identifier)
+    return item
 
 
 def dump(payload: Any) -> bytes:

@@ -6,15 +6,15 @@ No key needed, no faults, no rate limit, not counted in stats. Every change it m
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from collections.abc import Callable
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from cftui.sim import params
-from cftui.sim.errors import invalid, not_found
+from cftui.sim.errors import found, invalid
 from cftui.sim.factory import make_resource
 from cftui.sim.faults import Faults
 from cftui.sim.generate import add_generated_projects
@@ -26,8 +26,6 @@ from cftui.sim.respond import reply, simulator
 from cftui.sim.serialize import iso_ms
 from cftui.sim.state import Simulator
 from cftui.sim.world import MAX_JUMP_SECONDS
-
-T = TypeVar("T")
 
 MAX_ADDED_RESOURCES = 200_000
 
@@ -129,21 +127,12 @@ async def reset_stats(request: Request) -> Response:
 
 
 # --- mutate -----------------------------------------------------------------------------------------------------
-def _named(table: Mapping[str, T], body: dict[str, Any], what: str) -> T:
-    """The `what` whose id the body's `<what>_id` names; a 404 when there is none."""
-    item_id = params.required_string(body, f"{what}_id", 64)
-    item = table.get(item_id)
-    if item is None:
-        raise not_found(what, item_id)
-    return item
-
-
 def _resource(sim: Simulator, body: dict[str, Any]) -> Resource:
-    return _named(sim.world.resources, body, "resource")
+    return found(sim.world.resources, "resource", params.required_string(body, "resource_id", 64))
 
 
 def _project(sim: Simulator, body: dict[str, Any]) -> Project:
-    return _named(sim.world.projects, body, "project")
+    return found(sim.world.projects, "project", params.required_string(body, "project_id", 64))
 
 
 def _count(body: dict[str, Any], name: str, default: int | None = None) -> int:

@@ -7,7 +7,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from cftui.sim import catalog, params
-from cftui.sim.errors import invalid, not_found
+from cftui.sim.errors import found, invalid
 from cftui.sim.factory import make_project
 from cftui.sim.model import Project
 from cftui.sim.respond import no_content, page_of, reply, simulator
@@ -17,11 +17,7 @@ PROJECT_STATUSES = ("active", "archived")
 
 
 def find_project(request: Request) -> Project:
-    project_id = request.path_params["project_id"]
-    project = simulator(request).world.projects.get(project_id)
-    if project is None:
-        raise not_found("project", project_id)
-    return project
+    return found(simulator(request).world.projects, "project", request.path_params["project_id"])
 
 
 async def list_projects(request: Request) -> Response:

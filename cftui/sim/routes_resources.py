@@ -9,7 +9,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from cftui.sim import catalog, params
-from cftui.sim.errors import invalid, not_found
+from cftui.sim.errors import found, invalid
 from cftui.sim.factory import make_resource
 from cftui.sim.model import Project, Resource
 from cftui.sim.operations import create_resource as start_create
@@ -23,11 +23,7 @@ SETTABLE_STATUSES = ("running", "stopped")
 
 def find_resource(request: Request) -> tuple[Project, Resource]:
     project = find_project(request)
-    resource_id = request.path_params["resource_id"]
-    resource = project.resources.get(resource_id)
-    if resource is None:
-        raise not_found("resource", resource_id)
-    return project, resource
+    return project, found(project.resources, "resource", request.path_params["resource_id"])
 
 
 def _check_idle(resource: Resource) -> None:
@@ -124,10 +120,7 @@ async def delete_resource(request: Request) -> Response:
 
 async def get_operation(request: Request) -> Response:
     sim = simulator(request)
-    operation_id = request.path_params["operation_id"]
-    operation = sim.world.operations.get(operation_id)
-    if operation is None:
-        raise not_found("operation", operation_id)
+    operation = found(sim.world.operations, "operation", request.path_params["operation_id"])
     return reply({"data": operation_payload(operation, sim.world.clock)})
 
 

@@ -7,17 +7,13 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from cftui.sim import params
-from cftui.sim.errors import invalid, not_found
+from cftui.sim.errors import found, invalid
 from cftui.sim.respond import no_content, page_of, reply, simulator
 from cftui.sim.webhooks import DEFAULT_COST_THRESHOLD, EVENT_TYPES, Webhook, loopback_problem
 
 
 def _find(request: Request) -> Webhook:
-    webhook_id = request.path_params["webhook_id"]
-    hook = simulator(request).webhooks.hooks.get(webhook_id)
-    if hook is None:
-        raise not_found("webhook", webhook_id)
-    return hook
+    return found(simulator(request).webhooks.hooks, "webhook", request.path_params["webhook_id"])
 
 
 async def create_webhook(request: Request) -> Response:
