@@ -54,14 +54,17 @@ class NaivePoller:
         self._on_change.append(callback)
 
     async def run(self, duration: float) -> PollerStats:
-        """Poll for `duration` seconds, one full cycle every `interval` seconds."""
-        deadline = time.monotonic() + duration
+        """Poll for `duration` seconds, one full cycle every `interval` seconds (at least one cycle: the time
+        counts from when the client is ready, which a busy machine may take a while to build)."""
         async with httpx.AsyncClient(headers=self._headers, timeout=10.0) as client:
-            while time.monotonic() < deadline:
+            deadline = time.monotonic() + duration
+            while True:
                 started = time.monotonic()
                 await self.poll_once(client)
                 now = time.monotonic()
                 await asyncio.sleep(max(0.0, min(self.interval - (now - started), deadline - now)))
+                if time.monotonic() >= deadline:
+                    break
         return self.stats
 
     async def poll_once(self, client: httpx.AsyncClient) -> None:

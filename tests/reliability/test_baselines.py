@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import sys
+import time
+from typing import Any
 
 import httpx
 import pytest
@@ -71,8 +74,36 @@ def test_floor_app_runs_in_a_real_terminal(static_sim: SimServer) -> None:
         assert terminal.exit_status() == 0
 
 
+class TimedPoller(NaivePoller):
+    """Records when each cycle started and ended, so the pacing is checked whatever the machine's load."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.cycle_times: list[tuple[float, float]] = []
+
+    async def poll_once(self, client: httpx.AsyncClient) -> None:
+        started = time.monotonic()
+        await super().poll_once(client)
+        self.cycle_times.append((started, time.monotonic()))
+
+
 def test_naive_poller_runs_for_its_duration(static_sim: SimServer) -> None:
-    poller = NaivePoller(static_sim.base_url, static_sim.read_key, interval=0.3)
-    stats = asyncio.run(poller.run(duration=1.0))
-    assert 2 <= stats.cycles <= 5
+    interval, duration = 0.3, 1.0
+    poller = TimedPoller(static_sim.base_url, static_sim.read_key, interval=interval)
+    began = time.monotonic()
+    stats = asyncio.run(poller.run(duration=duration))
+    returned = time.monotonic()
+    times = poller.cycle_times
+    assert stats.cycles == len(times) >= 1
     assert stats.changes == []  # a static world: nothing to report
+    # The duration counts from when the client is ready: between `began` and the first cycle's start. Every later
+    # cycle starts before it ends, at most one per interval, none left out while time remains (a cycle longer than
+    # the interval is followed at once). A busy machine changes how many cycles there are, not these.
+    latest_deadline = times[0][0] + duration
+    assert returned >= began + duration
+    assert all(start < latest_deadline for start, _ in times[1:]), (began, times)
+    for (start, end), (next_start, _) in itertools.pairwise(times):
+        assert next_start >= start + interval - 0.01, times  # asyncio's timer may fire a clock tick early
+        assert next_start >= end
+    last_start, last_end = times[-1]
+    assert max(last_end, last_start + interval) >= began + duration - 0.01, ("stopped early", began, times)
