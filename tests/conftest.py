@@ -2,12 +2,36 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.simproc import SimServer, running_sim
+
+# With pytest-xdist (`-n 3 --dist loadgroup`), the tests that drive a real terminal (marked `tmux`) run one at a
+# time on one worker: each runs a whole dashboard process whose screens they wait on, and two of them at once on a
+# 2-core machine would starve each other. The in-process tests share the other workers.
+TERMINAL_GROUP = "terminal"
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook, which reads the group marks
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Group the real-terminal tests; on xdist workers, start the longest first (the soak, marked `slow`, then the
+    terminal group), so a worker that picks one up late does not stretch the whole run."""
+    for item in items:
+        if item.get_closest_marker("tmux") is not None:
+            item.add_marker(pytest.mark.xdist_group(TERMINAL_GROUP))
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:
+        return  # one process: the collection order, as always
+
+    def rank(item: pytest.Item) -> int:
+        if item.get_closest_marker("slow") is not None:
+            return 0
+        return 1 if item.get_closest_marker("tmux") is not None else 2
+
+    items.sort(key=rank)  # stable (the same on every worker): the collection order within each rank
 
 
 @pytest.fixture(autouse=True)
