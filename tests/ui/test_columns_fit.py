@@ -134,3 +134,21 @@ def test_the_problems_view_gives_a_long_project_name_the_room_a_wide_table_has()
     for width in (198, 118, 78):
         widths = column_widths(width, {"project": 40, "name": 40})
         assert sum(widths.values()) + 2 * len(widths) + 1 <= width  # nothing overflows
+
+
+async def test_the_first_frame_already_has_the_names_fitted() -> None:
+    """The names were fitted against the other columns' header widths on the first rows (DataTable widens a
+    column to its cells only when it next idles): for ~0.25 s the name column was too wide and the rest cut."""
+    dashboard = CloudForgeApp(INFO, now=clock)
+    async with dashboard.run_test(size=(120, 40)) as pilot:
+        table = dashboard.query_one(ProjectList)
+        await until(pilot, lambda: table.size.width > 0, what="the table laid out")
+        dashboard.feed(update(world()))  # applied now, before the table next idles or paints
+        first = table.columns[next(iter(table.columns))].width
+        first_names = name_cells(table)
+        await settled(pilot, dashboard)
+        for _ in range(5):
+            await pilot.pause()
+        assert table.columns[next(iter(table.columns))].width == first
+        assert name_cells(table) == first_names
+        assert table.virtual_size.width <= table.size.width

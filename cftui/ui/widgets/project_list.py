@@ -311,7 +311,16 @@ class ProjectList(TextTable):
         if width <= 0:
             return
         padding = 2 * self.cell_padding
-        others = sum(column.get_render_width(self) for key, column in self.columns.items() if key.value != "name")
+        # measured from the rows too: DataTable widens its columns to new cells only when it next idles, so the
+        # first frame (the first rows just added) had the names fitted against the headers' widths alone
+        longest = {
+            key: max((cell_len(row[i]) for row in self._rows.values()), default=0) for i, (key, _) in enumerate(COLUMNS)
+        }
+        others = sum(
+            max(column.get_render_width(self), padding + longest.get(key.value, 0) if column.auto_width else 0)
+            for key, column in self.columns.items()
+            if key.value != "name"
+        )
         # the scrollbar's column is kept once the rows are more than the table shows (decided from the rows, not
         # from the scrollbar, which appears only after the next layout)
         header = self.header_height if self.show_header else 0
