@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from cftui.api.models import Operation, OperationLog, Project, Resource
 from cftui.api.sanitize import sanitize_tree
 from cftui.monitor.events import ChangeEvent, EventKind, Severity
-from cftui.monitor.state import Change, Fetched, MonitorUpdate, OperationChanged, Snapshot
+from cftui.monitor.state import Change, Fetched, MonitorUpdate, OperationChanged, ResourceRef, Snapshot
 
 NOW = datetime(2026, 11, 28, 14, 3, 27, tzinfo=UTC)  # "now" in the ready-made dashboards
 T0 = datetime(2026, 11, 28, 14, 0, 0, tzinfo=UTC)  # a round start for tests that count seconds from it
@@ -31,52 +32,39 @@ def iso(moment: datetime | None) -> str | None:
     return moment.isoformat().replace("+00:00", "Z") if moment else None
 
 
+PROJECT_FIELDS = {"status": "active", "organization_id": "org_1", "created_at": "2026-01-01T00:00:00Z"}
+RESOURCE_FIELDS = {
+    "status": "running",
+    "provider": "aws",
+    "region": "us-east-1",
+    "configuration": {"instance_type": "t3.large", "disk_gb": 100},
+    "tags": {"environment": "production", "team": "platform"},
+    "created_at": "2026-10-01T09:00:00Z",
+    "updated_at": "2026-11-28T13:59:00Z",
+}
+
+
 def project(
-    pid: str = "proj_1",
-    name: str = "prod",
-    *,
-    cost: Any = "1250.50",
-    count: Any = 3,
-    status: str = "active",
-    **fields: Any,
+    pid: str = "proj_1", name: str = "prod", *, cost: Any = "1250.50", count: Any = 3, **fields: Any
 ) -> Project:
-    payload = {
-        "id": pid,
-        "name": name,
-        "status": status,
-        "monthly_cost": cost,
-        "resource_count": count,
-        "organization_id": "org_1",
-        "created_at": "2026-01-01T00:00:00Z",
-        **fields,
-    }
+    """A project (`status` and any other API field in `fields`)."""
+    payload = {**PROJECT_FIELDS, "id": pid, "name": name, "monthly_cost": cost, "resource_count": count, **fields}
     return Project.model_validate(sanitize_tree(payload))
 
 
-def resource(
-    rid: str = "res_1",
-    name: str = "web-1",
-    *,
-    rtype: str = "compute_instance",
-    status: str = "running",
-    cost: Any = "100.00",
-    **fields: Any,
-) -> Resource:
-    payload = {
-        "id": rid,
-        "type": rtype,
-        "name": name,
-        "status": status,
-        "provider": "aws",
-        "region": "us-east-1",
-        "configuration": {"instance_type": "t3.large", "disk_gb": 100},
-        "tags": {"environment": "production", "team": "platform"},
-        "monthly_cost": cost,
-        "created_at": "2026-10-01T09:00:00Z",
-        "updated_at": "2026-11-28T13:59:00Z",
-        **fields,
-    }
+def resource(rid: str = "res_1", name: str = "web-1", *, rtype: str = "compute_instance", cost: Any = "100.00",
+             **fields: Any) -> Resource:  # fmt: skip
+    """A resource (`status`, `region`, `operation_id` and any other API field in `fields`)."""
+    payload = {**RESOURCE_FIELDS, "id": rid, "type": rtype, "name": name, "monthly_cost": cost, **fields}
     return Resource.model_validate(sanitize_tree(payload))
+
+
+def resource_ref(pid: str, pname: str, rid: str, name: str, *, rtype: str = "compute_instance", status: str = "error",
+                 cost: str | None = "12.50", seen_at: datetime = NOW, since: datetime | None = None,
+                 operation_id: str | None = None) -> ResourceRef:  # fmt: skip
+    """A resource as the organisation sweep last saw it (`since`: when its status was first seen)."""
+    money = Decimal(cost) if cost is not None else None
+    return ResourceRef(pid, pname, rid, name, rtype, status, money, seen_at, since, operation_id)
 
 
 def log_line(seconds: float, message: str, start: datetime = T0) -> OperationLog:

@@ -24,11 +24,10 @@ from cftui.monitor.state import (
     PushMode,
     PushState,
     RateBudget,
-    ResourceRef,
     Snapshot,
 )
 from cftui.ui.widgets.status_line import ConnectionInfo
-from tests.builders import NOW, log_line, operation, project, resource, status_event, update
+from tests.builders import NOW, event, log_line, operation, project, resource, resource_ref, status_event, update
 from tests.hostile import NASTY_NAMES
 
 INFO = ConnectionInfo(host="127.0.0.1:8765", key_kind="read", key_masked="cf_read_…3f9a", profile="oncall")
@@ -217,7 +216,8 @@ def org_snapshot(now: datetime = NOW) -> Snapshot:
 
     def ref(pid: str, pname: str, rid: str, name: str, rtype: str, status: str, cost: str, minutes: float | None):
         since = now - timedelta(minutes=minutes) if minutes is not None else None
-        return ResourceRef(pid, pname, rid, name, rtype, status, Decimal(cost), now - timedelta(seconds=40), since)
+        seen = now - timedelta(seconds=40)
+        return resource_ref(pid, pname, rid, name, rtype=rtype, status=status, cost=cost, seen_at=seen, since=since)
 
     swept = (
         ref("proj_data", "data-platform", "res_etl", "etl-nightly", "compute_instance", "error", "310.00", 47),
@@ -246,29 +246,15 @@ def feed_events(now: datetime = NOW) -> tuple[ChangeEvent, ...]:
         status_event("vpc-main-3", "running", "stopped", rid="res_proj_shop_003", at=now - timedelta(minutes=9)),
         status_event("cdn-edge", "pending", "running", rid="res_cdn", pid="proj_stage", at=now - timedelta(minutes=7)),
         status_event(long_name, "running", "error", rid="res_etl", pid="proj_data", at=now - timedelta(minutes=6)),
-        ChangeEvent(
-            kind=EventKind.OPERATION_PROGRESS,
-            at=now - timedelta(minutes=1),
-            subject_id="op_789ghi",
-            subject_name="update_resource on api-1",
-            project_id="proj_shop",
-            old="in_progress 40%",
-            new="in_progress 45%",
-            summary="update_resource on api-1: in progress, 45%",
-            data={"resource_id": "res_proj_shop_001", "progress": 45},
-        ),
-        ChangeEvent(
-            kind=EventKind.COST_CHANGED,
-            at=now - timedelta(seconds=40),
-            subject_id="res_gpu",
-            subject_name="gpu-trainer",
-            project_id="proj_ml",
-            old="1180.00",
-            new="1210.00",
-            summary="gpu-trainer: $1,180.00 -> $1,210.00 a month",
-        ),
+        event(EventKind.OPERATION_PROGRESS, at=now - timedelta(minutes=1), subject_id="op_789ghi",
+              subject_name="update_resource on api-1", old="in_progress 40%", new="in_progress 45%",
+              severity=Severity.INFO, summary="update_resource on api-1: in progress, 45%",
+              data={"resource_id": "res_proj_shop_001", "progress": 45}),
+        event(EventKind.COST_CHANGED, at=now - timedelta(seconds=40), subject_id="res_gpu", subject_name="gpu-trainer",
+              project_id="proj_ml", old="1180.00", new="1210.00", severity=Severity.INFO,
+              summary="gpu-trainer: $1,180.00 -> $1,210.00 a month"),
         status_event("web-0", "running", "error", rid="res_proj_shop_000", at=now - timedelta(seconds=5)),
-    ]
+    ]  # fmt: skip
     return tuple(events)
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 import socket
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -23,22 +22,11 @@ from cftui.api import (
     ServerError,
     Unreachable,
 )
-from tests.simproc import SimServer, running_sim
+from tests.monitor.helpers import module_sim_fixtures
+from tests.simproc import SimServer
 
-
-@pytest.fixture(scope="module")
-def fault_sim() -> Iterator[SimServer]:
-    """A simulator of this module's own: faults are global to a simulator, so never the shared one."""
-    with running_sim("--seed", "11", "--static", "--plan", "enterprise") as server:
-        yield server
-
-
-@pytest.fixture
-def sim(fault_sim: SimServer) -> Iterator[SimServer]:
-    fault_sim.control("DELETE", "faults")
-    fault_sim.control("DELETE", "stats")
-    yield fault_sim
-    fault_sim.control("DELETE", "faults")
+# a simulator of this module's own: faults are global to a simulator, so never the shared one
+shared_sim, sim = module_sim_fixtures("--seed", "11", "--static", "--plan", "enterprise", clear=("faults", "stats"))
 
 
 def fast(attempts: int = 5, base_s: float = 0.01) -> RetryPolicy:

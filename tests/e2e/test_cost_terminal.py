@@ -4,16 +4,14 @@ chart and back, `s` in the resources pane sorting by cost, at 80x24 and 120x40."
 from __future__ import annotations
 
 import re
-import sys
 from decimal import Decimal
 
 import pytest
 
-from bench.terminal import Terminal
+from tests.e2e.demo import running_demo
 
 pytestmark = pytest.mark.tmux
 
-PROJECT_NAMES = re.compile(r"payments-core|internal-tools|data-platform|ml-training|edge-delivery")
 MONEY = re.compile(r"\$([\d,]+\.\d\d)")
 
 
@@ -29,8 +27,7 @@ def row_costs(screen: str) -> list[Decimal]:
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=lambda s: f"{s[0]}x{s[1]}")
 def test_change_columns_cost_chart_and_sorting_by_cost(size: tuple[int, int]) -> None:
     width, height = size
-    with Terminal([sys.executable, "-m", "cftui", "--demo"], width=width, height=height) as term:
-        term.wait_for_text(PROJECT_NAMES, timeout=40)
+    with running_demo(width, height) as term:
         if width == 80:  # the list has the whole width (at 120x40 the demo's long names need the name fitting)
             # both change columns whole on screen, once the names are fitted to the table's width
             term.wait_for_text(re.compile(r"Trend\s+1h %\s+1d %\s*│"), timeout=15)

@@ -9,8 +9,6 @@ from __future__ import annotations
 import os
 import re
 import signal
-import sys
-from collections.abc import Iterator
 
 import pytest
 
@@ -21,14 +19,6 @@ from tests.simproc import wait_for
 pytestmark = pytest.mark.tmux
 
 RESOURCES_TITLE = re.compile(r"2 Resources · (\S+) · \d+")
-PROJECT_NAMES = re.compile(r"payments-core|internal-tools|data-platform|ml-training|edge-delivery")
-
-
-@pytest.fixture
-def demo() -> Iterator[Terminal]:
-    with Terminal([sys.executable, "-m", "cftui", "--demo"], width=120, height=40) as terminal:
-        terminal.wait_for_text(PROJECT_NAMES, timeout=40)
-        yield terminal
 
 
 def the_simulator(terminal: Terminal) -> int:

@@ -4,8 +4,6 @@ push is working and whose events pane marks pushed changes; the demo never used 
 from __future__ import annotations
 
 import re
-import sys
-from collections.abc import Iterator
 
 import pytest
 
@@ -13,15 +11,7 @@ from bench.terminal import Terminal
 
 pytestmark = pytest.mark.tmux
 
-PROJECT_NAMES = re.compile(r"payments-core|internal-tools|data-platform|ml-training|edge-delivery")
 PUSH_OK = re.compile(r"push ✓ (just now|\d+s ago)")
-
-
-@pytest.fixture
-def demo() -> Iterator[Terminal]:
-    with Terminal([sys.executable, "-m", "cftui", "--demo"], width=120, height=40) as terminal:
-        terminal.wait_for_text(PROJECT_NAMES, timeout=40)
-        yield terminal
 
 
 def test_the_demo_receives_pushes_and_marks_them(demo: Terminal) -> None:

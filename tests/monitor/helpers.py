@@ -93,8 +93,9 @@ def api_get(sim: SimServer, path: str, **params: Any) -> Any:
     return response.json()["data"]
 
 
-def module_sim_fixtures(*flags: str) -> tuple[Any, Any]:
-    """`shared_sim` (one simulator with `flags` for the module) and `sim` (it, with no faults before or after)."""
+def module_sim_fixtures(*flags: str, clear: tuple[str, ...] = ("faults",)) -> tuple[Any, Any]:
+    """`shared_sim` (one simulator with `flags` for the module) and `sim` (it, with what `clear` names — faults,
+    stats — cleared before and after each test: faults are global to a simulator)."""
 
     @pytest.fixture(scope="module")
     def shared_sim() -> Any:
@@ -103,8 +104,10 @@ def module_sim_fixtures(*flags: str) -> tuple[Any, Any]:
 
     @pytest.fixture
     def sim(shared_sim: SimServer) -> Any:
-        shared_sim.control("DELETE", "faults")
+        for what in clear:
+            shared_sim.control("DELETE", what)
         yield shared_sim
-        shared_sim.control("DELETE", "faults")
+        for what in clear:
+            shared_sim.control("DELETE", what)
 
     return shared_sim, sim

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.headless.runner import start_piped
+from tests.headless.runner import Streaming, start_piped
 from tests.headless.schema import check_event_line
 from tests.monitor.helpers import api_get
 from tests.push.helpers import ALL_EVENTS, SECRET
@@ -35,6 +37,34 @@ def _register(sim: Any, port: int, events: list[str]) -> None:
     assert response.status_code == 201, response.text
 
 
+@contextlib.contextmanager
+def _receiving(sim: Any, events: list[str], *args: str, listen: str = "127.0.0.1:{port}") -> Iterator[Streaming]:
+    """`cftui <args> --webhook-listen <listen>` on a free port, the simulator's webhook registered once it listens;
+    stopped (and exiting 0) at the end unless it has ended by itself."""
+    port = _free_port()
+    stream = start_piped(*args, "--webhook-listen", listen.format(port=port), "--api-url", sim.base_url)
+    try:
+        wait_for(lambda: _listening(port), timeout=20, message="receiver listening")
+        _register(sim, port, events)
+        yield stream
+    finally:
+        if stream.process.poll() is None:
+            assert stream.stop() == 0
+
+
+def _await_reads(sim: Any, path_end: str, count: int, message: str) -> None:
+    """Wait until the API has answered `count` more reads of a path ending in `path_end` than it had now."""
+    before = len(sim.control("GET", "stats")["recent"])
+
+    def reads() -> int:
+        return sum(1 for r in sim.control("GET", "stats")["recent"][before:] if r["path"].endswith(path_end))
+
+    wait_for(lambda: reads() >= count, timeout=30, message=message)
+
+
+JSONL_EVERY_SECOND = ("events", "--format", "jsonl", "--no-history", "--interval", "1")
+
+
 @pytest.fixture(autouse=True)
 def secret_in_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CFTUI_WEBHOOK_SECRET", SECRET)
@@ -43,14 +73,7 @@ def secret_in_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_events_prints_pushed_and_polled_events_each_once(sim_factory: Any) -> None:
     sim = sim_factory("--static", "--plan", "enterprise", "--projects", "3", "--resources", "5", "--seed", "41")
     projects = api_get(sim, "projects", status="active")
-    port = _free_port()
-    stream = start_piped(
-        "events", "--format", "jsonl", "--no-history", "--interval", "1", "--webhook-listen", f"127.0.0.1:{port}",
-        "--api-url", sim.base_url,
-    )  # fmt: skip
-    try:
-        wait_for(lambda: _listening(port), timeout=20, message="receiver listening")
-        _register(sim, port, ALL_EVENTS)
+    with _receiving(sim, ALL_EVENTS, *JSONL_EVERY_SECOND) as stream:
         target = next(r for r in api_get(sim, f"projects/{projects[1]['id']}/resources") if r["status"] == "running")
         sim.control("POST", "mutate", {"action": "set_status", "resource_id": target["id"], "status": "error"})
         first = json.loads(stream.wait_for_line(rf'"subject_id":"{target["id"]}"'))
@@ -64,18 +87,11 @@ def test_events_prints_pushed_and_polled_events_each_once(sim_factory: Any) -> N
         pushed = json.loads(stream.wait_for_line(rf'"kind":"cost.changed","at":"[^"]+","subject_id":"{target["id"]}"'))
         assert pushed["source"] == "push" and pushed["new"] == f"{cost:.2f}"
         # the sweep (every project, every couple of seconds here) sees the same change: wait until it has looked
-        before = len(sim.control("GET", "stats")["recent"])
-        wait_for(
-            lambda: sum(1 for r in sim.control("GET", "stats")["recent"][before:]
-                        if r["path"].endswith(f"/projects/{projects[1]['id']}/resources")) >= 2,
-            timeout=30, message="two sweeps of the project after the change",
-        )  # fmt: skip
+        _await_reads(sim, f"/projects/{projects[1]['id']}/resources", 2, "two sweeps of the project after the change")
         # a change polling alone sees (the project list: a new project) is printed too, marked as polled
         sim.control("POST", "mutate", {"action": "add_projects", "count": 1, "resources": 1})
         created = json.loads(stream.wait_for_line(r'"kind":"project.created"'))
         assert created["source"] == "poll"
-    finally:
-        assert stream.stop() == 0
     for line in stream.stdout.splitlines():
         check_event_line(json.loads(line))  # pushed lines follow the same schema, with "source"
     about = [json.loads(x) for x in stream.stdout.splitlines() if target["id"] in x]
@@ -85,19 +101,12 @@ def test_events_prints_pushed_and_polled_events_each_once(sim_factory: Any) -> N
 def test_text_lines_say_pushed(sim_factory: Any) -> None:
     sim = sim_factory("--static", "--plan", "enterprise", "--projects", "2", "--resources", "4", "--seed", "42")
     project = api_get(sim, "projects", status="active")[0]
-    port = _free_port()
-    stream = start_piped(
-        "events", "--no-history", "--interval", "3600", "--webhook-listen", str(port), "--api-url", sim.base_url
-    )
-    try:
-        wait_for(lambda: _listening(port), timeout=20, message="receiver listening")
-        _register(sim, port, ["resource.status_changed"])
+    command = ("events", "--no-history", "--interval", "3600")
+    with _receiving(sim, ["resource.status_changed"], *command, listen="{port}") as stream:  # a bare port: loopback
         target = api_get(sim, f"projects/{project['id']}/resources")[0]
         sim.control("POST", "mutate", {"action": "set_status", "resource_id": target["id"], "status": "stopped"})
         line = stream.wait_for_line(r"resource\.status_changed .* -> stopped")
         assert line.rstrip().endswith("(pushed)")
-    finally:
-        assert stream.stop() == 0
 
 
 def test_watch_looks_at_once_when_a_push_says_the_operation_ended(sim_factory: Any) -> None:
@@ -109,20 +118,12 @@ def test_watch_looks_at_once_when_a_push_says_the_operation_ended(sim_factory: A
         {"action": "start_operation", "resource_id": resource["id"], "type": "restart_resource",
          "outcome": "completed", "duration_s": 20},
     )  # fmt: skip
-    port = _free_port()
     # a budget this small polls the one operation every ten minutes: only the push can end it within the test
-    stream = start_piped(
-        "watch", started["operation_id"], "--budget", "0.001", "--webhook-listen", str(port), "--api-url",
-        sim.base_url,
-    )  # fmt: skip
-    try:
-        wait_for(lambda: _listening(port), timeout=20, message="receiver listening")
+    command = ("watch", started["operation_id"], "--budget", "0.001")
+    with _receiving(sim, ["operation.completed", "operation.failed"], *command, listen="{port}") as stream:
         stream.wait_for_line(started["operation_id"])  # the first look
-        _register(sim, port, ["operation.completed", "operation.failed"])
         sim.control("POST", "advance", {"seconds": 120})
         assert stream.wait(timeout=30) == 0
-    finally:
-        stream.process.kill()
     assert "completed" in stream.stdout
 
 
@@ -133,14 +134,7 @@ def test_events_prints_a_creation_and_a_deletion_in_a_project_once(sim_factory: 
     project = api_get(sim, "projects", status="active")[0]
     count = project["resource_count"]
     doomed = api_get(sim, f"projects/{project['id']}/resources")[0]
-    port = _free_port()
-    stream = start_piped(
-        "events", "--format", "jsonl", "--no-history", "--interval", "1", "--webhook-listen", f"127.0.0.1:{port}",
-        "--api-url", sim.base_url,
-    )  # fmt: skip
-    try:
-        wait_for(lambda: _listening(port), timeout=20, message="receiver listening")
-        _register(sim, port, ALL_EVENTS)
+    with _receiving(sim, ALL_EVENTS, *JSONL_EVERY_SECOND) as stream:
         made = sim.control(
             "POST", "mutate", {"action": "create_resource", "project_id": project["id"], "type": "vm", "name": "n1"}
         )
@@ -148,23 +142,11 @@ def test_events_prints_a_creation_and_a_deletion_in_a_project_once(sim_factory: 
         stream.wait_for_line(rf'"subject_id":"({made["resource_id"]}|{project["id"]})"')
         # the project list has counted the creation before the deletion (a creation and a deletion between two
         # reads of the list leave the count alone and move only the project's total cost: docs/push.md)
-        listed = len(sim.control("GET", "stats")["recent"])
-        wait_for(
-            lambda: sum(1 for r in sim.control("GET", "stats")["recent"][listed:] if r["path"].endswith("/projects"))
-            >= 2,
-            timeout=30, message="the project list read after the creation",
-        )  # fmt: skip
+        _await_reads(sim, "/projects", 2, "the project list read after the creation")
         sim.control("POST", "mutate", {"action": "delete_resource", "resource_id": doomed["id"]})
         stream.wait_for_line(rf'"{doomed["id"]}"|"kind":"project\.updated".*"new":"{count}"')
         # the project list, read every second, has counted both changes twice over before the end
-        before = len(sim.control("GET", "stats")["recent"])
-        wait_for(
-            lambda: sum(1 for r in sim.control("GET", "stats")["recent"][before:] if r["path"].endswith("/projects"))
-            >= 3,
-            timeout=30, message="the project list read after both changes",
-        )  # fmt: skip
-    finally:
-        assert stream.stop() == 0
+        _await_reads(sim, "/projects", 3, "the project list read after both changes")
     lines = [json.loads(x) for x in stream.stdout.splitlines()]
     about = [(e["kind"], e["subject_id"], e["old"], e["new"]) for e in lines if e.get("project_id") == project["id"]]
     created = [e for e in about if e[:2] == ("resource.created", made["resource_id"])

@@ -15,10 +15,12 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from bench.terminal import Terminal
 from cftui.api.retry import RetryPolicy
 from cftui.monitor.connection import FAILURE_BACKOFF_CAP
+from tests.polling import wait_for
 
 INTERVAL = 1.0  # seconds between refreshes in these tests (a short interval keeps them short)
 # The longest the app may wait before trying again on its own: the engine's backoff cap or the client's, plus
@@ -101,6 +103,16 @@ class DashboardRun:
             return set()
         with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)) as db:
             return {row[0] for row in db.execute("SELECT subject_id FROM events")}
+
+    def shows_and_keeps_stopped(self, resource: dict[str, Any], before: HistoryCounts) -> None:
+        """After a recovery: the resource's row says it is stopped, the change is in the history, and the
+        history lost nothing it held `before`."""
+        row = re.compile(rf"stopped\s+{re.escape(resource['name'])}\s")
+        self.terminal.wait_for_text(row, timeout=RECOVERY_DEADLINE)
+        wait_for(lambda: resource["id"] in self.history_event_subjects(), timeout=15, message="the change kept")
+        after = self.history_counts()
+        assert after.cost_samples >= before.cost_samples
+        assert after.events > before.events
 
 
 @contextlib.contextmanager

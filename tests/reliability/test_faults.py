@@ -87,12 +87,7 @@ def ride_out(
     if recover is not None:
         recover()
     run.wait_for_status(OK, timeout=RECOVERY_DEADLINE)
-    row = re.compile(rf"stopped\s+{re.escape(resource['name'])}\s")
-    run.terminal.wait_for_text(row, timeout=RECOVERY_DEADLINE)
-    wait_for(lambda: resource["id"] in run.history_event_subjects(), timeout=15, message="event in history")
-    after = run.history_counts()
-    assert after.cost_samples >= before.cost_samples
-    assert after.events > before.events
+    run.shows_and_keeps_stopped(resource, before)
     assert run.terminal.is_alive()
     return status
 

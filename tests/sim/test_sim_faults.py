@@ -4,26 +4,15 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 
 import httpx
 import pytest
 
+from tests.monitor.helpers import module_sim_fixtures
 from tests.sim.helpers import assert_common_headers, assert_error, call
-from tests.simproc import READ_KEY, TEST_KEY, SimServer, running_sim
+from tests.simproc import READ_KEY, TEST_KEY, SimServer
 
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[SimServer]:
-    with running_sim("--seed", "8", "--static", "--plan", "enterprise") as sim:
-        yield sim
-
-
-@pytest.fixture
-def sim(server: SimServer) -> Iterator[SimServer]:
-    server.control("DELETE", "faults")
-    yield server
-    server.control("DELETE", "faults")
+shared_sim, sim = module_sim_fixtures("--seed", "8", "--static", "--plan", "enterprise")
 
 
 def set_faults(sim: SimServer, **faults: object) -> dict:

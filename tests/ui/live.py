@@ -5,9 +5,12 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from textual.pilot import Pilot
+
 from cftui.config import Settings
 from cftui.ui.app import CloudForgeApp
 from cftui.ui.launch import build_app
+from cftui.ui.widgets.resource_tree import ResourceTree
 from tests.polling import until
 from tests.simproc import SimServer
 
@@ -23,8 +26,13 @@ def live_app(sim: SimServer, **kwargs: Any) -> CloudForgeApp:
     return build_app(live_settings(sim, **kwargs))
 
 
+async def tree_filled(pilot: Pilot[Any], app: CloudForgeApp, more_than: int = 0) -> ResourceTree:
+    """The resource tree, once it shows more than `more_than` rows (the first load; 20 s at most)."""
+    tree = app.query_one(ResourceTree)
+    await until(pilot, lambda: tree.shown_count > more_than, timeout=20, what=f"more than {more_than} resource rows")
+    return tree
+
+
 def tree_lines(app: CloudForgeApp) -> list[str]:
     """The plain text of every resource row in the tree (visible or not)."""
-    from cftui.ui.widgets.resource_tree import ResourceTree
-
     return list(app.query_one(ResourceTree).row_texts().values())

@@ -18,7 +18,7 @@ from cftui.ui.widgets.project_list import ProjectList
 from cftui.ui.widgets.resource_tree import ResourceTree
 from cftui.ui.widgets.status_line import StatusLine
 from tests.simproc import SimServer, running_sim
-from tests.ui.live import live_app, tree_lines, until
+from tests.ui.live import live_app, tree_filled, tree_lines, until
 
 
 @pytest.fixture(scope="module")
@@ -120,8 +120,7 @@ async def test_selecting_a_project_fills_the_tree_and_enter_opens_detail(static_
 async def test_filters_by_type_tag_and_problems_only(static_sim: SimServer) -> None:
     app = live_app(static_sim)
     async with app.run_test(size=(120, 40)) as pilot:
-        tree = app.query_one(ResourceTree)
-        await until(pilot, lambda: tree.shown_count > 20, timeout=20)
+        tree = await tree_filled(pilot, app, 20)
         every = dict(tree._resources)
         await pilot.press("2", "slash")
         await pilot.press(*"type:vpc")
@@ -145,8 +144,7 @@ async def test_filters_by_type_tag_and_problems_only(static_sim: SimServer) -> N
 async def test_a_status_change_in_the_world_is_highlighted_in_the_tree(world_sim: SimServer) -> None:
     app = live_app(world_sim, interval=0.3)
     async with app.run_test(size=(120, 40)) as pilot:
-        tree = app.query_one(ResourceTree)
-        await until(pilot, lambda: tree.shown_count > 0, timeout=20)
+        tree = await tree_filled(pilot, app)
         victim_id, victim_text = next((rid, text) for rid, text in tree.row_texts().items() if "running" in text)
         world_sim.control("POST", "mutate", {"action": "set_status", "resource_id": victim_id, "status": "error"})
         await until(pilot, lambda: "✖ error" in tree.row_texts().get(victim_id, ""), timeout=20)
@@ -159,8 +157,7 @@ async def test_a_status_change_in_the_world_is_highlighted_in_the_tree(world_sim
 async def test_watching_an_operation_shows_it_in_the_operations_pane(world_sim: SimServer) -> None:
     app = live_app(world_sim, interval=0.3)
     async with app.run_test(size=(120, 40)) as pilot:
-        tree = app.query_one(ResourceTree)
-        await until(pilot, lambda: tree.shown_count > 0, timeout=20)
+        tree = await tree_filled(pilot, app)
         target = next(iter(tree.row_texts()))
         change = world_sim.control(
             "POST",
@@ -295,8 +292,7 @@ async def test_a_failing_monitor_becomes_a_visible_state_not_a_traceback(static_
 async def test_detail_chart_draws_the_cost_history_the_monitor_kept(world_sim: SimServer) -> None:
     app = live_app(world_sim, interval=0.3)
     async with app.run_test(size=(120, 40)) as pilot:
-        tree = app.query_one(ResourceTree)
-        await until(pilot, lambda: tree.shown_count > 0, timeout=20)
+        tree = await tree_filled(pilot, app)
         target = next(iter(tree.row_texts()))
         world_sim.control("POST", "mutate", {"action": "set_cost", "resource_id": target, "monthly_cost": 4321.5})
         await until(pilot, lambda: "$4,321.50" in tree.row_texts().get(target, ""), timeout=20)

@@ -13,9 +13,10 @@ from cftui.ui.app import CloudForgeApp
 from cftui.ui.column_fit import name_room
 from cftui.ui.widgets.project_list import ProjectList
 from cftui.ui.widgets.resource_tree import LEAF_DEPTH, ResourceTree
-from tests.builders import NOW, clock, project, resource, update
+from tests.builders import NOW, project, resource, update
+from tests.ui.dashboard import fed_dashboard
 from tests.ui.live import until
-from tests.worlds import INFO, healthy_snapshot
+from tests.worlds import healthy_snapshot
 
 # names that differ only at their end: cut at a fixed width they read the same
 PROJECTS = ("payments-core-eu-west-1", "payments-core-eu-west-2")
@@ -61,9 +62,7 @@ def test_names_take_the_room_and_ids_come_when_everything_fits() -> None:
 
 
 async def test_at_200x60_names_that_differ_at_the_end_are_told_apart() -> None:
-    dashboard = CloudForgeApp(INFO, now=clock)
-    async with dashboard.run_test(size=(200, 60)) as pilot:
-        dashboard.feed(update(world()))
+    async with fed_dashboard(update(world()), size=(200, 60)) as (dashboard, pilot):
         table, tree = await settled(pilot, dashboard)
         names = name_cells(table)
         assert names["proj_pay1"].startswith(PROJECTS[0]) and names["proj_pay2"].startswith(PROJECTS[1]), names
@@ -75,9 +74,7 @@ async def test_at_200x60_names_that_differ_at_the_end_are_told_apart() -> None:
 
 
 async def test_at_120x40_cut_names_use_all_the_room_and_nothing_overflows() -> None:
-    dashboard = CloudForgeApp(INFO, now=clock)
-    async with dashboard.run_test(size=(120, 40)) as pilot:
-        dashboard.feed(update(world()))
+    async with fed_dashboard(update(world())) as (dashboard, pilot):
         table, tree = await settled(pilot, dashboard)
         names = name_cells(table)
         if any(name.endswith("…") for name in names.values()):
@@ -91,9 +88,7 @@ async def test_at_120x40_cut_names_use_all_the_room_and_nothing_overflows() -> N
 
 
 async def test_at_80x24_nothing_overflows_in_either_pane() -> None:
-    dashboard = CloudForgeApp(INFO, now=clock)
-    async with dashboard.run_test(size=(80, 24)) as pilot:
-        dashboard.feed(update(world()))
+    async with fed_dashboard(update(world()), size=(80, 24)) as (dashboard, pilot):
         table, tree = await settled(pilot, dashboard)
         assert table.virtual_size.width <= table.size.width, (table.virtual_size, table.size)
         await pilot.press("2")
@@ -105,9 +100,7 @@ async def test_at_80x24_nothing_overflows_in_either_pane() -> None:
 
 
 async def test_zoomed_wide_panes_show_ids_beside_whole_names_and_drop_them_when_narrowed() -> None:
-    dashboard = CloudForgeApp(INFO, now=clock)
-    async with dashboard.run_test(size=(200, 60)) as pilot:
-        dashboard.feed(update(world()))
+    async with fed_dashboard(update(world()), size=(200, 60)) as (dashboard, pilot):
         table, tree = await settled(pilot, dashboard)
         await pilot.press("2", "z")
         await until(pilot, lambda: "res_fn_0" in tree.row_texts()["res_fn_0"], what="ids in the zoomed tree")

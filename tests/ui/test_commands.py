@@ -18,6 +18,7 @@ from cftui.ui.themes import HIGH_CONTRAST_THEME_NAME
 from tests.builders import operation, project, resource, snapshot, update
 from tests.hostile import NASTY_RAW
 from tests.polling import until
+from tests.ui.dashboard import open_screen
 from tests.ui.panes_app import PanesApp, rendered_text
 
 SIZE = (120, 40)
@@ -157,8 +158,7 @@ async def test_palette_end_to_end_jumps_to_a_project_with_a_hostile_neighbour() 
     app = PanesApp()
     async with app.run_test(size=SIZE) as pilot:
         app.feed(update(world()))
-        await pilot.press("ctrl+p")
-        await until(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await open_screen(pilot, "ctrl+p", CommandPalette)
         await pilot.press(*"click")
         palette = app.screen
         await until(pilot, lambda: "[@click=app.quit]click me" in rendered_text(palette))

@@ -18,6 +18,7 @@ from cftui.ui.app import CloudForgeApp
 from cftui.ui.widgets.project_list import ProjectList
 from cftui.ui.widgets.resource_tree import ResourceTree
 from tests.builders import clock, update
+from tests.ui.dashboard import fed_dashboard
 from tests.worlds import INFO, healthy_snapshot
 
 STATUS_WORDS = ("running", "error", "stopped", "active", "archived")
@@ -64,9 +65,7 @@ async def rendered_status_words(app: CloudForgeApp, pilot: object) -> list[tuple
 
 
 async def test_status_words_reach_4_5_to_1_in_every_bundled_theme() -> None:
-    app = CloudForgeApp(INFO, now=clock)
-    async with app.run_test(size=(200, 60)) as pilot:
-        app.feed(update(healthy_snapshot()))
+    async with fed_dashboard(update(healthy_snapshot()), size=(200, 60)) as (app, pilot):
         await pilot.pause()
         themes = [name for name in sorted(app.available_themes) if not name.startswith("ansi-")]
         assert "cftui-high-contrast" in themes and "solarized-dark" in themes and len(themes) > 10

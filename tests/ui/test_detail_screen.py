@@ -14,6 +14,7 @@ from cftui.ui.app import CloudForgeApp
 from cftui.ui.screens.detail import CostChart, ResourceDetailScreen, clock_ticks, resource_fields
 from cftui.ui.widgets.status_line import StatusLine
 from tests.builders import NOW, clock, update
+from tests.ui.dashboard import fed_dashboard
 from tests.ui.live import until
 from tests.worlds import INFO, cost_history, healthy_snapshot
 
@@ -26,10 +27,8 @@ async def open_detail(app: CloudForgeApp, pilot, size_keys: tuple[str, ...] = ("
 
 
 async def test_status_line_stays_and_w_only_with_an_operation_and_g_G_scroll() -> None:
-    app = CloudForgeApp(INFO, now=clock)
-    async with app.run_test(size=(80, 24)) as pilot:
-        snapshot = healthy_snapshot()
-        app.feed(update(snapshot))
+    snapshot = healthy_snapshot()
+    async with fed_dashboard(update(snapshot), size=(80, 24)) as (app, pilot):
         screen = await open_detail(app, pilot)
         status = screen.query_one(StatusLine)
         assert status.display and status.region.height >= 1 and status.region.y == 0
@@ -58,9 +57,7 @@ async def test_status_line_stays_and_w_only_with_an_operation_and_g_G_scroll() -
 
 
 async def test_one_cost_sample_is_a_sentence_not_a_chart() -> None:
-    app = CloudForgeApp(INFO, now=clock)
-    async with app.run_test(size=(120, 40)) as pilot:
-        app.feed(update(healthy_snapshot()))
+    async with fed_dashboard(update(healthy_snapshot())) as (app, pilot):
         screen = await open_detail(app, pilot)
         note = screen.query_one("#detail-chart-note", Static)
         await until(pilot, lambda: str(note.render()).startswith("one sample so far"), what="the note")
@@ -106,9 +103,7 @@ async def test_the_chart_y_axis_is_in_dollars() -> None:
 
 
 async def test_the_detail_names_the_project_and_the_chart_axis_reads_clock_times() -> None:
-    app = CloudForgeApp(INFO, now=clock)
-    async with app.run_test(size=(120, 40)) as pilot:
-        app.feed(update(healthy_snapshot()))
+    async with fed_dashboard(update(healthy_snapshot())) as (app, pilot):
         screen = await open_detail(app, pilot)
         fields = str(screen.query_one("#detail-fields", Static).render())
         assert "shop-production (proj_shop)" in fields

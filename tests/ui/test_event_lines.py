@@ -7,10 +7,10 @@ from dataclasses import replace
 from datetime import timedelta
 
 from cftui.monitor.events import ChangeEvent, EventKind, Severity
-from cftui.ui.app import CloudForgeApp
 from cftui.ui.widgets.event_feed import EventFeed
-from tests.builders import NOW, clock, status_event, update
-from tests.worlds import INFO, healthy_snapshot
+from tests.builders import NOW, status_event, update
+from tests.ui.dashboard import fed_dashboard
+from tests.worlds import healthy_snapshot
 
 
 def numbered_event(number: int) -> ChangeEvent:
@@ -32,10 +32,8 @@ def newest_is_visible(feed: EventFeed) -> bool:
 
 
 async def test_the_feed_follows_new_events_after_it_fills_unless_scrolled_up() -> None:
-    app = CloudForgeApp(INFO, now=clock)
-    async with app.run_test(size=(120, 40)) as pilot:
-        snapshot = healthy_snapshot()
-        app.feed(update(snapshot))
+    snapshot = healthy_snapshot()
+    async with fed_dashboard(update(snapshot)) as (app, pilot):
         await pilot.pause()
         feed = app.query_one(EventFeed)
         height = feed.scrollable_content_region.height
@@ -63,10 +61,8 @@ async def test_the_feed_follows_new_events_after_it_fills_unless_scrolled_up() -
 
 
 async def test_every_line_names_its_project_and_says_what_happened_first() -> None:
-    app = CloudForgeApp(INFO, now=clock)
-    async with app.run_test(size=(120, 40)) as pilot:
-        snapshot = healthy_snapshot()
-        app.feed(update(snapshot))
+    snapshot = healthy_snapshot()
+    async with fed_dashboard(update(snapshot)) as (app, pilot):
         await pilot.pause()
         assert app.query_one("#projects").selected_project_id == "proj_shop"
         here = status_event("web-1", "running", "error", rid="res_a", pid="proj_shop")

@@ -22,6 +22,7 @@ from cftui.ui.widgets.operations import OperationsPane
 from cftui.ui.widgets.project_list import ProjectList
 from tests.builders import NOW, clock, resource, status_event, update
 from tests.polling import until
+from tests.ui.dashboard import fed_dashboard
 from tests.worlds import INFO, healthy_snapshot, operation_snapshot
 
 LONG = "etl-" + "nightly-aggregation-" * 8 + "end"
@@ -142,10 +143,8 @@ async def test_progress_is_one_line_per_operation_and_enter_on_it_selects_its_ca
 
 async def test_after_shrinking_the_terminal_the_newest_event_is_on_the_last_row() -> None:
     """Issue 13, item 11: 200x60 back to 120x40 left blank rows under the newest event until `G`."""
-    app = CloudForgeApp(INFO, now=clock)
-    async with app.run_test(size=(200, 60)) as pilot:
-        snapshot = healthy_snapshot()
-        app.feed(update(snapshot))
+    snapshot = healthy_snapshot()
+    async with fed_dashboard(update(snapshot), size=(200, 60)) as (app, pilot):
         feed = app.query_one(EventFeed)
         await pilot.pause()
         # one line past a full pane: the view jumped, the newest line sits mid-pane with room below it

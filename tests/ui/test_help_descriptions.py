@@ -3,19 +3,16 @@ do in cftui, and none of Textual's internal bindings that make no sense here."""
 
 from __future__ import annotations
 
-from cftui.ui.app import CloudForgeApp
 from cftui.ui.screens.help import HelpScreen
-from tests.builders import clock, update
+from tests.builders import update
+from tests.ui.dashboard import fed_dashboard, open_screen
 from tests.ui.live import until
-from tests.worlds import INFO, healthy_snapshot
+from tests.worlds import healthy_snapshot
 
 
 async def test_help_describes_cftui_keys_and_hides_textual_internals() -> None:
-    app = CloudForgeApp(INFO, now=clock)
-    async with app.run_test(size=(120, 40)) as pilot:
-        app.feed(update(healthy_snapshot()))
-        await pilot.press("question_mark")
-        await until(pilot, lambda: isinstance(app.screen, HelpScreen))
+    async with fed_dashboard(update(healthy_snapshot())) as (app, pilot):
+        await open_screen(pilot, "question_mark", HelpScreen)
         groups = {group.title: group for group in app.screen.groups}
         entries = [
             (key, entry.description) for group in groups.values() for entry in group.entries for key in entry.keys
@@ -51,12 +48,9 @@ async def test_help_describes_cftui_keys_and_hides_textual_internals() -> None:
 
 
 async def test_help_at_80x24_shows_the_apps_keys_readable_and_g_reaches_the_end() -> None:
-    app = CloudForgeApp(INFO, now=clock)
-    async with app.run_test(size=(80, 24)) as pilot:
-        app.feed(update(healthy_snapshot()))
+    async with fed_dashboard(update(healthy_snapshot()), size=(80, 24)) as (app, pilot):
         await pilot.pause()
-        await pilot.press("question_mark")
-        await until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        await open_screen(pilot, "question_mark", HelpScreen)
         titles = [group.title for group in app.screen.groups]
         assert titles[0] == "Everywhere"
         # the filter box's editing keys are not listed while it is not being typed in

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from cftui.ui.app import CloudForgeApp
-from tests.builders import clock, update
-from tests.worlds import INFO, healthy_snapshot
+from tests.builders import update
+from tests.ui.dashboard import fed_dashboard
+from tests.worlds import healthy_snapshot
 
 SIZES = [(80, 24), (120, 40), (200, 60)]
 PANES = ("projects-pane", "resources-pane", "operations-pane", "events-pane")
@@ -24,18 +25,14 @@ async def pane_regions(app: CloudForgeApp, pilot) -> dict[str, tuple[int, int, i
 
 
 async def fresh_regions(size: tuple[int, int]) -> dict[str, tuple[int, int, int, int]]:
-    app = CloudForgeApp(INFO, now=clock)
-    async with app.run_test(size=size) as pilot:
-        app.feed(update(healthy_snapshot()))
+    async with fed_dashboard(update(healthy_snapshot()), size=size) as (app, pilot):
         return await pane_regions(app, pilot)
 
 
 @pytest.mark.parametrize(("start", "target"), [(a, b) for a in SIZES for b in SIZES if a != b])
 async def test_resize_gives_the_fresh_layout(start: tuple[int, int], target: tuple[int, int]) -> None:
     expected = await fresh_regions(target)
-    app = CloudForgeApp(INFO, now=clock)
-    async with app.run_test(size=start) as pilot:
-        app.feed(update(healthy_snapshot()))
+    async with fed_dashboard(update(healthy_snapshot()), size=start) as (app, pilot):
         await pilot.pause()
         await pilot.resize_terminal(*target)
         assert await pane_regions(app, pilot) == expected

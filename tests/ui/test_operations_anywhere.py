@@ -8,29 +8,21 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import timedelta
-from decimal import Decimal
 
-from cftui.monitor.state import Fetched, OrgView, ResourceRef
+from cftui.monitor.state import Fetched, OrgView
 from cftui.ui.app import CloudForgeApp
 from cftui.ui.screens.detail import ResourceDetailScreen
 from cftui.ui.widgets.operations import OperationsPane
 from cftui.ui.widgets.project_list import ProjectList
-from tests.builders import NOW, clock, resource, update
+from tests.builders import NOW, clock, resource, resource_ref, update
 from tests.polling import until
+from tests.ui.dashboard import fed_dashboard
 from tests.ui.panes_app import rendered_text
 from tests.worlds import INFO, healthy_snapshot, operation_snapshot, running_operation
 
-KAFKA = ResourceRef(
-    project_id="proj_data",
-    project_name="data-platform",
-    resource_id="res_kafka",
-    name="kafka-broker-2",
-    type="container_cluster",
-    status="provisioning",
-    monthly_cost=Decimal("980.40"),
-    seen_at=NOW - timedelta(seconds=30),
-    operation_id="op_789ghi",
-)
+KAFKA = resource_ref("proj_data", "data-platform", "res_kafka", "kafka-broker-2", rtype="container_cluster",
+                     status="provisioning", cost="980.40", seen_at=NOW - timedelta(seconds=30),
+                     operation_id="op_789ghi")  # fmt: skip
 
 
 def world():
@@ -41,10 +33,8 @@ def world():
 
 
 async def test_a_card_names_the_project_and_resource_and_enter_loads_the_project_then_opens_it() -> None:
-    app = CloudForgeApp(INFO, now=clock)
-    async with app.run_test(size=(120, 40)) as pilot:
-        snapshot = world()
-        app.feed(update(snapshot))
+    snapshot = world()
+    async with fed_dashboard(update(snapshot)) as (app, pilot):
         await pilot.press("3")
         pane = app.query_one(OperationsPane)
         card = pane.card("op_789ghi")

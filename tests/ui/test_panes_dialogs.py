@@ -11,6 +11,7 @@ from cftui.ui.screens.watch_prompt import InvalidOperationId, WatchOperationScre
 from cftui.ui.themes import HIGH_CONTRAST_THEME_NAME, UnknownThemeError, choose_theme, theme_names
 from cftui.ui.widgets.operations import OperationsPane
 from tests.polling import until
+from tests.ui.dashboard import open_screen
 from tests.ui.panes_app import PanesApp, rendered_text
 
 SIZE = (120, 40)
@@ -21,8 +22,7 @@ async def test_help_lists_every_live_binding_with_key_and_description() -> None:
     async with app.run_test(size=SIZE) as pilot:
         app.query_one(OperationsPane).focus()
         app.bind("x", "copy_selected_id", description="Added at run time")
-        await pilot.press("question_mark")
-        await until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        await open_screen(pilot, "question_mark", HelpScreen)
         help_screen = app.screen
         assert isinstance(help_screen, HelpScreen)
         groups = {group.title: group for group in help_screen.groups}
@@ -60,8 +60,7 @@ async def test_help_on_the_dashboard_lists_its_bindings_and_hides_shadowed_ones(
     app = CloudForgeApp(INFO, now=clock)
     async with app.run_test(size=SIZE) as pilot:
         app.action_show_pane("events")
-        await pilot.press("question_mark")
-        await until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        await open_screen(pilot, "question_mark", HelpScreen)
         groups = app.screen.groups
         listed = {(key, e.description) for g in groups for e in g.entries for key in e.keys}
         for binding in CloudForgeApp.BINDINGS:  # keys that take turns (p: pause / resume) share one line
@@ -79,8 +78,7 @@ async def test_help_closes_with_q_and_question_mark() -> None:
     app = PanesApp()
     async with app.run_test(size=(80, 24)) as pilot:
         for key in ("q", "question_mark"):
-            await pilot.press("question_mark")
-            await until(pilot, lambda: isinstance(app.screen, HelpScreen))
+            await open_screen(pilot, "question_mark", HelpScreen)
             await pilot.press(key)
             await until(pilot, lambda: not isinstance(app.screen, HelpScreen))
         assert app.is_running
@@ -118,8 +116,7 @@ def test_operation_id_shapes_refused_with_a_sentence(typed: str) -> None:
 async def test_w_asks_for_an_id_refuses_a_bad_one_and_watches_a_good_one() -> None:
     app = PanesApp()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("w")
-        await until(pilot, lambda: isinstance(app.screen, WatchOperationScreen))
+        await open_screen(pilot, "w", WatchOperationScreen)
         prompt = app.screen
         await pilot.press(*"[@click=app.quit]", "enter")
         await pilot.pause()
@@ -136,8 +133,7 @@ async def test_w_asks_for_an_id_refuses_a_bad_one_and_watches_a_good_one() -> No
 async def test_escape_cancels_the_prompt_without_watching() -> None:
     app = PanesApp()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("w")
-        await until(pilot, lambda: isinstance(app.screen, WatchOperationScreen))
+        await open_screen(pilot, "w", WatchOperationScreen)
         await pilot.press(*"op_1", "escape")
         await until(pilot, lambda: not isinstance(app.screen, WatchOperationScreen))
         assert not any(call[0] == "watch_operation" for call in app.calls)

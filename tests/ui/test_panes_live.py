@@ -13,6 +13,7 @@ from cftui.ui.commands import ProjectProvider, ResourceProvider
 from cftui.ui.widgets.event_feed import EventFeed
 from cftui.ui.widgets.operations import OperationsPane
 from tests.simproc import SimServer, running_sim
+from tests.ui.dashboard import open_screen
 from tests.ui.live import live_app, until
 from tests.ui.panes_app import rendered_text
 
@@ -127,8 +128,7 @@ async def test_palette_providers_on_the_nasty_world(nasty_sim: SimServer) -> Non
         assert resources, "the nasty world's resources are searchable"
         hostile = [r for r in loaded_resources(app) if "[" in r.name]
         assert hostile, "the nasty world names some resources with brackets"
-        await pilot.press("ctrl+p")
-        await until(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await open_screen(pilot, "ctrl+p", CommandPalette)
         await pilot.press(*"[")
         await pilot.pause(0.5)
         assert app.is_running

@@ -6,12 +6,11 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
-from decimal import Decimal
+from datetime import datetime, timedelta
 
 from textual.widgets import Input
 
-from cftui.monitor.state import Fetched, OrgView, ResourceRef
+from cftui.monitor.state import Fetched, OrgView
 from cftui.ui.app import CloudForgeApp
 from cftui.ui.commands import ResourceProvider
 from cftui.ui.org import status_line_round
@@ -20,29 +19,22 @@ from cftui.ui.screens.problems import ProblemsScreen
 from cftui.ui.widgets.problem_table import ProblemTable
 from cftui.ui.widgets.project_list import ProjectList
 from cftui.ui.widgets.status_line import status_content
-from tests.builders import NOW, clock, resource, update
+from tests.builders import NOW, clock, resource, resource_ref, update
 from tests.polling import until
+from tests.ui.dashboard import fed_dashboard, open_screen
 from tests.worlds import INFO, healthy_snapshot
 
-
-def ref(pid: str, pname: str, rid: str, name: str, status: str = "error", since_min: float | None = None, **kw):
-    since = NOW - timedelta(minutes=since_min) if since_min is not None else None
-    return ResourceRef(
-        project_id=pid,
-        project_name=pname,
-        resource_id=rid,
-        name=name,
-        type=kw.get("type", "compute_instance"),
-        status=status,
-        monthly_cost=Decimal(kw.get("cost", "12.50")),
-        seen_at=NOW - timedelta(seconds=20),
-        status_since=since,
-    )
+SEEN = NOW - timedelta(seconds=20)
 
 
-DB = ref("proj_data", "data-platform", "res_db", "db-1", since_min=12, type="rds_instance", cost="830.00")
-GPU = ref("proj_ml", "ml-experiments", "res_gpu", "gpu-1", since_min=3)
-WEIRD = ref("proj_stage", "shop-staging", "res_weird", "web-2", status="degraded", since_min=40)
+def ago(minutes: float) -> datetime:
+    return NOW - timedelta(minutes=minutes)
+
+
+DB = resource_ref("proj_data", "data-platform", "res_db", "db-1", rtype="rds_instance", cost="830.00", seen_at=SEEN,
+                  since=ago(12))  # fmt: skip
+GPU = resource_ref("proj_ml", "ml-experiments", "res_gpu", "gpu-1", seen_at=SEEN, since=ago(3))
+WEIRD = resource_ref("proj_stage", "shop-staging", "res_weird", "web-2", status="degraded", seen_at=SEEN, since=ago(40))
 
 
 def org_snapshot(problems=(DB, GPU, WEIRD), round_seconds: float | None = 240.0, **seen):
@@ -66,11 +58,8 @@ def header(app: CloudForgeApp) -> str:
 
 
 async def test_zero_lists_every_problem_of_every_project_worst_then_oldest() -> None:
-    app = CloudForgeApp(INFO, now=clock)
-    async with app.run_test(size=(120, 40)) as pilot:
-        app.feed(update(org_snapshot()))
-        await pilot.press("0")
-        await until(pilot, lambda: isinstance(app.screen, ProblemsScreen))
+    async with fed_dashboard(update(org_snapshot())) as (app, pilot):
+        await open_screen(pilot, "0", ProblemsScreen)
         shown = rows(app)
         # errors first (the focused project's own web-0 it had at first sight counts as oldest), then by age,
         # then the unknown status however old it is
@@ -89,14 +78,11 @@ async def test_zero_lists_every_problem_of_every_project_worst_then_oldest() -> 
 
 
 async def test_y_copies_the_highlighted_id_and_the_view_follows_updates_keeping_the_cursor() -> None:
-    app = CloudForgeApp(INFO, now=clock)
-    async with app.run_test(size=(120, 40)) as pilot:
-        app.feed(update(org_snapshot()))
-        await pilot.press("0")
-        await until(pilot, lambda: isinstance(app.screen, ProblemsScreen))
+    async with fed_dashboard(update(org_snapshot())) as (app, pilot):
+        await open_screen(pilot, "0", ProblemsScreen)
         await pilot.press("j", "j", "y")  # gpu-1
         assert app.clipboard == "res_gpu"
-        older = ref("proj_ml", "ml-experiments", "res_old", "queue-1", since_min=90)
+        older = resource_ref("proj_ml", "ml-experiments", "res_old", "queue-1", seen_at=SEEN, since=ago(90))
         app.feed(update(org_snapshot(problems=(DB, GPU, WEIRD, older))))
         await pilot.pause()
         assert [row.split("  ")[2] for row in rows(app)] == ["web-0", "queue-1", "db-1", "gpu-1", "web-2"]
@@ -108,17 +94,13 @@ async def test_y_copies_the_highlighted_id_and_the_view_follows_updates_keeping_
 
 
 async def test_enter_opens_a_loaded_resource_at_once_and_loads_an_unopened_project_first() -> None:
-    app = CloudForgeApp(INFO, now=clock)
-    async with app.run_test(size=(120, 40)) as pilot:
-        snapshot = org_snapshot()
-        app.feed(update(snapshot))
-        await pilot.press("0")
-        await until(pilot, lambda: isinstance(app.screen, ProblemsScreen))
+    snapshot = org_snapshot()
+    async with fed_dashboard(update(snapshot)) as (app, pilot):
+        await open_screen(pilot, "0", ProblemsScreen)
         await pilot.press("enter")  # web-0: shop-production's resources are loaded
         await until(pilot, lambda: isinstance(app.screen, ResourceDetailScreen))
         assert app.screen.resource.id == "res_proj_shop_000"
-        await pilot.press("escape")
-        await until(pilot, lambda: isinstance(app.screen, ProblemsScreen))
+        await open_screen(pilot, "escape", ProblemsScreen)
         await pilot.press("j", "enter")  # db-1: data-platform was only swept, its resources are not loaded
         await until(pilot, lambda: app.query_one(ProjectList).selected_project_id == "proj_data")
         assert isinstance(app.screen, ProblemsScreen)  # waiting for the project's list
@@ -130,13 +112,10 @@ async def test_enter_opens_a_loaded_resource_at_once_and_loads_an_unopened_proje
 
 
 async def test_zero_works_from_the_detail_and_goes_back_but_is_text_in_a_filter_box() -> None:
-    app = CloudForgeApp(INFO, now=clock)
-    async with app.run_test(size=(80, 24)) as pilot:
-        app.feed(update(org_snapshot()))
+    async with fed_dashboard(update(org_snapshot()), size=(80, 24)) as (app, pilot):
         await pilot.press("2", "j", "j", "enter")
         await until(pilot, lambda: isinstance(app.screen, ResourceDetailScreen))
-        await pilot.press("0")
-        await until(pilot, lambda: isinstance(app.screen, ProblemsScreen))
+        await open_screen(pilot, "0", ProblemsScreen)
         assert len(rows(app)) == 4  # at 80 columns too, one row each
         await pilot.press("0")
         await until(pilot, lambda: isinstance(app.screen, ResourceDetailScreen))  # back where it was pressed
@@ -151,8 +130,7 @@ async def test_an_empty_organisation_view_says_so() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         clean = replace(healthy_snapshot(), resources={})
         app.feed(update(replace(clean, org=OrgView(round_seconds=20.0))))
-        await pilot.press("0")
-        await until(pilot, lambda: isinstance(app.screen, ProblemsScreen))
+        await open_screen(pilot, "0", ProblemsScreen)
         assert rows(app) == []
         assert "No resource in error or in an unknown status" in header(app)
         assert "not looked at yet: shop-production, data-platform, shop-staging, ml-experiments" in header(app)
@@ -171,9 +149,7 @@ def test_the_status_line_says_how_long_a_round_takes_only_when_it_matters() -> N
 
 
 async def test_the_palette_finds_resources_of_projects_never_opened() -> None:
-    app = CloudForgeApp(INFO, now=clock)
-    async with app.run_test(size=(120, 40)) as pilot:
-        app.feed(update(org_snapshot()))
+    async with fed_dashboard(update(org_snapshot())) as (app, pilot):
         provider = ResourceProvider(app.screen)
         found = [hit async for hit in provider.search("gpu")]
         assert [hit.text for hit in found] == ["Resource: gpu-1"]
@@ -187,13 +163,11 @@ async def test_the_palette_finds_resources_of_projects_never_opened() -> None:
 async def test_columns_fit_what_they_hold_so_names_sharing_a_prefix_stay_apart() -> None:
     # the demo's internal-tools had platform-cluster-1 and -2 both cut to `platform-cluste…` at 120x40, beside
     # half-empty Status/Since columns; production-infrastructure was cut too
-    one = ref("proj_prod", "production-infrastructure", "res_pc1", "platform-cluster-1", type="container_cluster")
-    two = ref("proj_prod", "production-infrastructure", "res_pc2", "platform-cluster-2", type="container_cluster")
-    app = CloudForgeApp(INFO, now=clock)
-    async with app.run_test(size=(120, 40)) as pilot:
-        app.feed(update(org_snapshot(problems=(DB, one, two))))
-        await pilot.press("0")
-        await until(pilot, lambda: isinstance(app.screen, ProblemsScreen))
+    prod = ("proj_prod", "production-infrastructure")
+    one = resource_ref(*prod, "res_pc1", "platform-cluster-1", rtype="container_cluster", seen_at=SEEN)
+    two = resource_ref(*prod, "res_pc2", "platform-cluster-2", rtype="container_cluster", seen_at=SEEN)
+    async with fed_dashboard(update(org_snapshot(problems=(DB, one, two)))) as (app, pilot):
+        await open_screen(pilot, "0", ProblemsScreen)
         await until(pilot, lambda: any("platform-cluster-2" in row for row in rows(app)), what=str(rows(app)))
         shown = rows(app)
         assert any("production-infrastructure  container_cluster  platform-cluster-1" in row for row in shown), shown

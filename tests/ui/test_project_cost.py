@@ -9,10 +9,9 @@ import pytest
 from cftui.ui.app import CloudForgeApp
 from cftui.ui.screens.project_cost import ProjectCostScreen
 from cftui.ui.widgets.project_list import ProjectList
-from cftui.ui.widgets.resource_tree import ResourceTree
 from tests.builders import clock
 from tests.simproc import SimServer, running_sim
-from tests.ui.live import live_app, until
+from tests.ui.live import live_app, tree_filled, until
 from tests.ui.panes_app import rendered_text
 from tests.worlds import INFO, state_updates
 
@@ -34,8 +33,7 @@ async def test_c_charts_the_selected_projects_cost_as_it_moves_and_escape_goes_b
 ) -> None:
     app = live_app(cost_sim, interval=0.3)
     async with app.run_test(size=size) as pilot:
-        tree = app.query_one(ResourceTree)
-        await until(pilot, lambda: tree.shown_count > 0, timeout=20)
+        tree = await tree_filled(pilot, app)
         project_id = app.query_one(ProjectList).selected_project_id
         assert project_id is not None and tree.project_id == project_id
         await pilot.press("c")

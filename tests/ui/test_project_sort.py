@@ -8,12 +8,12 @@ from datetime import timedelta
 from decimal import Decimal
 
 from cftui.monitor.state import CostSample, Fetched
-from cftui.ui.app import CloudForgeApp
 from cftui.ui.project_sort import SORT_COLUMNS, SORT_MARK, SORT_MODES, sort_projects
 from cftui.ui.widgets.project_list import COLUMNS, ProjectList
-from tests.builders import NOW, clock, project, update
+from tests.builders import NOW, project, update
+from tests.ui.dashboard import fed_dashboard
 from tests.ui.live import until
-from tests.worlds import INFO, healthy_snapshot
+from tests.worlds import healthy_snapshot
 
 
 def world():
@@ -56,9 +56,7 @@ def test_every_column_has_a_mode_and_each_mode_puts_what_needs_a_look_first() ->
 
 
 async def test_s_walks_every_column_marking_its_header_and_s_shifted_walks_back() -> None:
-    dashboard = CloudForgeApp(INFO, now=clock)
-    async with dashboard.run_test(size=(120, 40)) as pilot:
-        dashboard.feed(update(world()))
+    async with fed_dashboard(update(world())) as (dashboard, pilot):
         table = dashboard.query_one(ProjectList)
         await until(pilot, lambda: len(table.shown_ids) == 5, what="the projects")
         pane = dashboard.query_one("#projects-pane")

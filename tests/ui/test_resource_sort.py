@@ -10,7 +10,7 @@ import pytest
 from cftui.api.models import Resource
 from cftui.ui.widgets.resource_tree import STATUS_RANK, UNKNOWN_STATUS_RANK, ResourceTree
 from tests.simproc import SimServer, running_sim
-from tests.ui.live import live_app, until
+from tests.ui.live import live_app, tree_filled, until
 
 
 @pytest.fixture(scope="module")
@@ -44,8 +44,7 @@ async def test_s_sorts_the_resources_by_cost_then_by_status_and_back_to_the_tree
 ) -> None:
     app = live_app(sort_sim, interval=0.3)
     async with app.run_test(size=size) as pilot:
-        tree = app.query_one(ResourceTree)
-        await until(pilot, lambda: tree.shown_count > 5, timeout=20)
+        tree = await tree_filled(pilot, app, 5)
         await pilot.press("2")
         assert "by name" in pane_title(app)
         await pilot.press("s")

@@ -12,9 +12,10 @@ from textual.widgets import Input
 
 from cftui.ui.app import CloudForgeApp
 from cftui.ui.screens.watch_prompt import WatchOperationScreen
-from tests.builders import clock, update
+from tests.builders import update
+from tests.ui.dashboard import fed_dashboard
 from tests.ui.live import until
-from tests.worlds import INFO, healthy_snapshot
+from tests.worlds import healthy_snapshot
 
 
 def burst(app: CloudForgeApp, *keys: str) -> None:
@@ -29,9 +30,7 @@ def burst(app: CloudForgeApp, *keys: str) -> None:
 
 
 async def test_ctrl_u_then_fast_typing_keeps_every_letter() -> None:
-    app = CloudForgeApp(INFO, now=clock)
-    async with app.run_test(size=(100, 30)) as pilot:
-        app.feed(update(healthy_snapshot()))
+    async with fed_dashboard(update(healthy_snapshot()), size=(100, 30)) as (app, pilot):
         await pilot.press("w")
         await until(pilot, lambda: isinstance(app.screen, WatchOperationScreen), what="the watch dialog")
         box = app.screen.query_one(Input)
@@ -48,9 +47,7 @@ async def test_ctrl_u_then_fast_typing_keeps_every_letter() -> None:
 
 async def test_the_filter_boxes_keep_letters_typed_right_after_ctrl_u() -> None:
     """The same for the projects filter (`/`): the box is a PromptInput too."""
-    app = CloudForgeApp(INFO, now=clock)
-    async with app.run_test(size=(100, 30)) as pilot:
-        app.feed(update(healthy_snapshot()))
+    async with fed_dashboard(update(healthy_snapshot()), size=(100, 30)) as (app, pilot):
         await pilot.press("slash")
         box = app.query_one("#projects-filter", Input)
         await until(pilot, lambda: app.focused is box, what="the projects filter")

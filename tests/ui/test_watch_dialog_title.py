@@ -5,17 +5,15 @@ from __future__ import annotations
 from textual.command import CommandPalette
 from textual.geometry import Region
 
-from cftui.ui.app import CloudForgeApp
 from cftui.ui.screens.watch_prompt import WatchOperationScreen
-from tests.builders import clock, update
+from tests.builders import update
+from tests.ui.dashboard import fed_dashboard
 from tests.ui.live import until
-from tests.worlds import INFO, healthy_snapshot
+from tests.worlds import healthy_snapshot
 
 
 async def test_watch_dialog_opened_from_the_palette_has_a_real_title() -> None:
-    app = CloudForgeApp(INFO, now=clock)
-    async with app.run_test(size=(120, 40)) as pilot:
-        app.feed(update(healthy_snapshot()))
+    async with fed_dashboard(update(healthy_snapshot())) as (app, pilot):
         await pilot.press("ctrl+p")
         await until(pilot, lambda: isinstance(app.screen, CommandPalette), what="the palette")
         await pilot.press(*"watch an operation")
