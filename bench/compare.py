@@ -40,7 +40,7 @@ from bench.baselines.measure import (
     time_to_text,
 )
 from bench.baselines.watch_curl import watch_curl_command
-from bench.simproc import SimServer, start_sim_process
+from bench.simproc import SimServer, end_process, start_sim_process
 from bench.terminal import Terminal
 
 # One key per contender, so each has its own rate-limit bucket and its requests can be told apart.
@@ -151,13 +151,7 @@ class LineCollector:
             self.lines.append((time.time(), line.rstrip("\n")))
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
+        end_process(self.process)
         self._thread.join(timeout=5)
 
 

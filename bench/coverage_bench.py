@@ -33,6 +33,7 @@ import os
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -41,7 +42,7 @@ from typing import Any
 from bench.baselines.naive_poller import NaivePoller, SeenChange
 from bench.baselines.old_sweep import ROOT, extracted
 from bench.monitor_bench import busiest_minute, percentile
-from bench.simproc import SimServer, start_sim_process
+from bench.simproc import SimServer, start_sim_process, starter_world, world_arguments
 from cftui.api.client import CloudForgeClient
 from cftui.api.client_events import RequestFinished
 from cftui.api.keys import ApiKey
@@ -109,6 +110,26 @@ def _looked_between(looks: set[float], start: float, end: float | None) -> bool:
     return any(start < at and (end is None or at < end) for at in looks)
 
 
+def status_changes(
+    changes: list[dict[str, Any]], end_seq: int | None = None
+) -> tuple[list[dict[str, Any]], dict[int, float]]:
+    """The journal's status changes (up to `end_seq` if given) in order, and by seq the time of the same resource's
+    next one among them: a report after that belongs to the next change, not this one."""
+    statuses = [c for c in changes if c["kind"] == STATUS and (end_seq is None or c["seq"] <= end_seq)]
+    following: dict[int, float] = {}
+    last: dict[str, dict[str, Any]] = {}
+    for change in statuses:
+        if change["resource_id"] in last:
+            following[last[change["resource_id"]]["seq"]] = _time(change["at"])
+        last[change["resource_id"]] = change
+    return statuses, following
+
+
+def first_in_window(times: Iterable[float], at: float, nxt: float | None, early: float = 0.0) -> float | None:
+    """The first of `times` from `at` (less `early`) until the next change at `nxt` (plus SLACK), if any."""
+    return min((t for t in times if t >= at - early and (nxt is None or t <= nxt + SLACK)), default=None)
+
+
 def measure_statuses(
     changes: list[dict[str, Any]], observed: Observed, projects: set[str], end_seq: int
 ) -> StatusOutcome:
@@ -116,13 +137,7 @@ def measure_statuses(
     for event in observed.events:
         if event.kind.value == STATUS:
             by_resource[event.subject_id].append(event)
-    statuses = [c for c in changes if c["kind"] == STATUS]
-    following: dict[int, float] = {}
-    last: dict[str, dict[str, Any]] = {}
-    for change in statuses:
-        if change["resource_id"] in last:
-            following[last[change["resource_id"]]["seq"]] = _time(change["at"])
-        last[change["resource_id"]] = change
+    statuses, following = status_changes(changes)
     born = {c["resource_id"]: _time(c["at"]) for c in changes if c["kind"] == "resource.created"}
     outcome = StatusOutcome()
     unseen_old: dict[str, str] = {}  # resource -> old status of its earliest change no event told
@@ -240,24 +255,15 @@ def first_reports(
     by_resource: dict[str, list[tuple[str, float]]] = defaultdict(list)
     for resource_id, new, at in reports:
         by_resource[resource_id].append((new, at))
-    statuses = [c for c in changes if c["kind"] == STATUS]
-    following: dict[int, float] = {}
-    last: dict[str, dict[str, Any]] = {}
-    for change in statuses:
-        if change["resource_id"] in last:
-            following[last[change["resource_id"]]["seq"]] = _time(change["at"])
-        last[change["resource_id"]] = change
+    statuses, following = status_changes(changes)
     selected = [c for c in statuses if c["seq"] <= end_seq and keep(c)]
     delays: dict[int, float] = {}
     for change in selected:
         at, nxt = _time(change["at"]), following.get(change["seq"])
-        hits = [
-            t
-            for new, t in by_resource.get(change["resource_id"], [])
-            if new == change["new"] and t >= at - 0.05 and (nxt is None or t <= nxt + SLACK)
-        ]
-        if hits:
-            delays[change["seq"]] = max(0.0, min(hits) - at)
+        same = (t for new, t in by_resource.get(change["resource_id"], []) if new == change["new"])
+        first = first_in_window(same, at, nxt, early=0.05)
+        if first is not None:
+            delays[change["seq"]] = max(0.0, first - at)
     return len(selected), delays
 
 
@@ -267,19 +273,13 @@ def poller_statuses(changes: list[dict[str, Any]], seen: list[SeenChange], end_s
     for change in seen:
         if change.what == "status":
             by_resource[change.resource_id].append(change.seen_at)
-    statuses = [c for c in changes if c["kind"] == STATUS and c["seq"] <= end_seq]
-    following: dict[int, float] = {}
-    last: dict[str, dict[str, Any]] = {}
-    for change in statuses:
-        if change["resource_id"] in last:
-            following[last[change["resource_id"]]["seq"]] = _time(change["at"])
-        last[change["resource_id"]] = change
+    statuses, following = status_changes(changes, end_seq)
     delays = []
     for change in statuses:
-        at, nxt = _time(change["at"]), following.get(change["seq"])
-        hits = [t for t in by_resource.get(change["resource_id"], []) if t >= at and (nxt is None or t <= nxt + SLACK)]
-        if hits:
-            delays.append(min(hits) - at)
+        at = _time(change["at"])
+        first = first_in_window(by_resource.get(change["resource_id"], []), at, following.get(change["seq"]))
+        if first is not None:
+            delays.append(first - at)
     return len(statuses), len(delays), delays
 
 
@@ -504,19 +504,15 @@ def poller_interval_of(result: dict[str, Any]) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench coverage", description=__doc__.splitlines()[0])
-    parser.add_argument("--duration", type=float, default=600.0, help="measurement window in seconds (default 600)")
-    parser.add_argument("--speed", type=float, default=1.0, help="simulator world speed (default 1: real time)")
-    parser.add_argument("--tail", type=float, default=90.0, help="seconds to keep watching after the window")
+    world_arguments(parser, duration=600.0, speed=1.0, tail=90.0)
     parser.add_argument("--poller-interval", type=float, default=28.0, help="naive poller's cycle (~50 requests/min)")
-    parser.add_argument("--seed", type=int, default=3)
-    parser.add_argument("--verbose", action="store_true", help="list the changes no event reported")
     parser.add_argument(
         "--old-sweep",
         metavar="REF",
         help="also run the monitor of git revision REF beside it (e.g. eef50ea^, before issue 11) and compare",
     )
     args = parser.parse_args(argv)
-    flags = ["--seed", str(args.seed), "--projects", "20", "--resources", "50", "--plan", "starter"]
+    flags = starter_world(args.seed)
     with contextlib.ExitStack() as stack:
         old_tree = stack.enter_context(extracted(args.old_sweep)) if args.old_sweep else None
         sim = stack.enter_context(start_sim_process(*flags, "--speed", str(args.speed), keys=KEYS))

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from bench.simproc import READ_KEY, SimServer, start_sim_process
+from bench.simproc import READ_KEY, SimServer, start_sim_process, starter_world, world_arguments
 from cftui.api.client import CloudForgeClient
 from cftui.api.keys import ApiKey
 from cftui.monitor import Monitor
@@ -244,14 +244,10 @@ def report(result: dict[str, Any], interval: float, verbose: bool = False) -> st
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench monitor", description=__doc__.splitlines()[0])
-    parser.add_argument("--duration", type=float, default=120.0, help="measurement window in seconds (default 120)")
-    parser.add_argument("--speed", type=float, default=10.0, help="simulator world speed (default 10)")
+    world_arguments(parser, duration=120.0, speed=10.0, tail=60.0)
     parser.add_argument("--interval", type=float, default=5.0, help="the monitor's interval (default 5)")
-    parser.add_argument("--tail", type=float, default=60.0, help="seconds to keep watching after the window")
-    parser.add_argument("--seed", type=int, default=3)
-    parser.add_argument("--verbose", action="store_true", help="list the changes no event reported")
     args = parser.parse_args(argv)
-    flags = ["--seed", str(args.seed), "--projects", "20", "--resources", "50", "--plan", "starter"]
+    flags = starter_world(args.seed)
     with start_sim_process(*flags, "--speed", str(args.speed)) as sim:
         result = asyncio.run(run_monitor(sim, args.duration, args.interval, args.tail))
     print(report(result, args.interval, args.verbose))

@@ -7,6 +7,7 @@ run the same server in a thread instead (tests/simproc.py).
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import os
 import re
@@ -66,14 +67,37 @@ class SimProcess(SimServer):
     output: deque[str] = field(default_factory=lambda: deque(maxlen=2000))
 
     def stop(self) -> int:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-        return self.process.returncode
+        return end_process(self.process)
+
+
+def end_process(process: subprocess.Popen[str]) -> int:
+    """Ask a child to stop (SIGTERM), kill it after 10 s, and reap it: its exit code."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+    return process.returncode
+
+
+def world_arguments(parser: argparse.ArgumentParser, *, duration: float, speed: float, tail: float) -> None:
+    """The options of the benchmarks that watch the Starter world (`starter_world`) for a while."""
+    parser.add_argument(
+        "--duration", type=float, default=duration, help=f"measurement window in seconds (default {duration:g})"
+    )
+    parser.add_argument(
+        "--speed", type=float, default=speed, help=f"simulator world speed, 1 being real time (default {speed:g})"
+    )
+    parser.add_argument("--tail", type=float, default=tail, help="seconds to keep watching after the window")
+    parser.add_argument("--seed", type=int, default=3)
+    parser.add_argument("--verbose", action="store_true", help="list the changes no event reported")
+
+
+def starter_world(seed: int) -> list[str]:
+    """The monitor and coverage benchmarks' world: 20 projects of 50 resources on a Starter plan."""
+    return ["--seed", str(seed), "--projects", "20", "--resources", "50", "--plan", "starter"]
 
 
 def _drain(stream: Any, sink: deque[str]) -> None:
