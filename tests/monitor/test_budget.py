@@ -8,12 +8,13 @@ import pytest
 
 from cftui.api.client_events import RateLimitWait, RequestFinished, RetryScheduled
 from cftui.api.errors import AuthenticationFailed, RateLimited, ServerError, Unreachable
-from cftui.api.models import Operation, OperationLog
+from cftui.api.models import Operation
 from cftui.monitor import time_left
 from cftui.monitor.budget import RequestWindow, budget_per_minute, plan
 from cftui.monitor.connection import ConnectionTracker
 from cftui.monitor.operations import MOVING_PERIOD, STALLED_MAX_PERIOD, WatchedOperation
 from cftui.monitor.state import ConnectionStatus
+from tests.builders import operation
 
 
 def test_the_budget_is_a_share_of_the_limit_and_shrinks_when_the_key_runs_low() -> None:
@@ -104,8 +105,8 @@ def test_connection_states_follow_client_events_and_failures() -> None:
 
 
 def _operation(status: str, progress: int, lines: int, eta: datetime | None = None) -> Operation:
-    logs = [OperationLog(message=f"step {i}") for i in range(lines)]
-    return Operation(id="op_1", status=status, progress=progress, logs=logs, estimated_completion=eta)
+    logs = [{"message": f"step {i}"} for i in range(lines)]
+    return operation("op_1", status=status, progress=progress, logs=logs, started=None, eta=eta)
 
 
 def test_operation_polling_speeds_up_while_moving_and_slows_while_stalled() -> None:

@@ -5,19 +5,20 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from cftui.api.models import Operation, OperationLog, Project, Resource
+from cftui.api.models import Operation, Project, Resource
 from cftui.monitor.diff import ChangeTracker, cost_changed
 from cftui.monitor.events import EventKind, Severity
+from tests.builders import operation, project, resource
 
 AT = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 
 
 def res(rid: str, status: str = "running", cost: str = "10.00", **extra) -> Resource:
-    return Resource(id=rid, name=f"name-{rid}", type="compute_instance", status=status, monthly_cost=cost, **extra)
+    return resource(rid, f"name-{rid}", status=status, cost=cost, **extra)
 
 
 def proj(pid: str, cost: str = "100.00", count: int = 3, **extra) -> Project:
-    return Project(id=pid, name=f"name-{pid}", status="active", monthly_cost=cost, resource_count=count, **extra)
+    return project(pid, f"name-{pid}", cost=cost, count=count, **extra)
 
 
 def kinds(events) -> list[tuple[str, str]]:
@@ -133,14 +134,8 @@ def test_a_resource_gone_from_the_sweep_and_from_the_api_is_deleted_once() -> No
 
 
 def _op(status: str, progress: int, logs: int = 0) -> Operation:
-    return Operation(
-        id="op_1",
-        type="update_resource",
-        status=status,
-        progress=progress,
-        resource_id="a",
-        logs=[OperationLog(message=f"line {i}") for i in range(logs)],
-    )
+    lines = [{"message": f"line {i}"} for i in range(logs)]
+    return operation("op_1", status=status, progress=progress, rid="a", started=None, eta=None, logs=lines)
 
 
 def test_operations_report_progress_when_it_moves_and_their_end_once() -> None:

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from decimal import Decimal
 
 from cftui.monitor.diff import ChangeTracker
 from cftui.monitor.org import OrgIndex
 from cftui.monitor.state import ResourceRef
+from tests.builders import resource_ref
 from tests.monitor.test_diff import AT, kinds, res
 
 
 def ref(rid: str, project: str = "p1", status: str = "running", since=None) -> ResourceRef:
-    return ResourceRef(project, f"name-{project}", rid, f"name-{rid}", "vpc", status, Decimal("1"), AT, since)
+    name = f"name-{rid}"
+    return resource_ref(
+        project, f"name-{project}", rid, name, rtype="vpc", status=status, cost="1", seen_at=AT, since=since
+    )
 
 
 def test_a_project_sweep_reads_only_its_own_resources() -> None:

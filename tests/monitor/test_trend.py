@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from cftui.api.models import Project
 from cftui.monitor.history import History, SampleRow
 from cftui.monitor.state import CostSample
 from cftui.monitor.store import MAX_SERIES, DataStore
 from cftui.monitor.trend import DAY, HOUR, MAX_THINNED, RECENT_SAMPLES, THIN_BUCKET, cost_change, thin_series
+from tests.builders import project
 
 NOW = datetime(2026, 12, 4, 12, 0, tzinfo=UTC)
 
@@ -88,7 +88,7 @@ def test_the_store_keeps_a_day_of_a_project_cost_in_bounded_memory() -> None:
     start = NOW - timedelta(hours=30)
     for step in range(30 * 60):  # a changing cost every minute for 30 hours
         at = start + timedelta(minutes=step)
-        store.set_projects((Project(id="p1", name="p", monthly_cost=f"{1000 + step}.00"),), at)
+        store.set_projects((project("p1", "p", cost=f"{1000 + step}.00"),), at)
         assert len(store.project_costs["p1"]) <= MAX_SERIES
     kept = store.project_costs["p1"]
     assert kept[-1].monthly_cost == Decimal(1000 + 30 * 60 - 1)
