@@ -44,12 +44,15 @@ def _receiving(sim: Any, events: list[str], *args: str, listen: str = "127.0.0.1
     port = _free_port()
     stream = start_piped(*args, "--webhook-listen", listen.format(port=port), "--api-url", sim.base_url)
     try:
-        wait_for(lambda: _listening(port), timeout=20, message="receiver listening")
+        # a child's start on a busy machine takes seconds: the deadline is for a receiver that never listens
+        wait_for(lambda: _listening(port), timeout=60, message="receiver listening")
         _register(sim, port, events)
         yield stream
-    finally:
-        if stream.process.poll() is None:
-            assert stream.stop() == 0
+    except BaseException:
+        stream.stop()  # the test's own failure is the one to report
+        raise
+    if stream.process.poll() is None:
+        assert stream.stop() == 0
 
 
 def _await_reads(sim: Any, path_end: str, count: int, message: str) -> None:
