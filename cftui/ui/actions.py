@@ -64,9 +64,8 @@ class DashboardActions(DashboardHost):
         if not projects.select_project(project_id):
             self.notify(f"No project {one_line(project_id)} in the list.", severity="warning", markup=False)
             return
-        self._pending_resource = (project_id, resource_id)
+        self.query_one(ResourceTree).select_when_shown(project_id, resource_id)  # the tree selects it when shown
         self.set_active_pane("resources")
-        self.call_after_refresh(self._select_pending_resource)
 
     def action_watch_operation(self, op_id: str) -> None:
         if self.monitor is None:

@@ -178,7 +178,6 @@ class CloudForgeApp(DashboardActions, PaneChrome, App[int]):
         self.cost_history: CostHistory = cost_history or self._monitor_cost_history
         self.latest_snapshot: Snapshot | None = None
         self.active_pane = "projects"
-        self._pending_resource: tuple[str, str] | None = None
         self._held_toasts = HeldToasts(self, self._show_toast)
         self.opener = ResourceOpener(self)  # a resource asked for before its project's resources are loaded
         self._accepting_updates = False
@@ -317,7 +316,6 @@ class CloudForgeApp(DashboardActions, PaneChrome, App[int]):
             apply = getattr(screen, "apply", None)
             if callable(apply):
                 apply(update)
-        self._select_pending_resource()
         self.opener.check(update.snapshot)
         self._retitle()
 
@@ -371,14 +369,6 @@ class CloudForgeApp(DashboardActions, PaneChrome, App[int]):
 
     def on_event_feed_chosen(self, message: EventFeed.Chosen) -> None:
         self.opener.open_event(message.event)
-
-    def _select_pending_resource(self) -> None:
-        if self._pending_resource is None:
-            return
-        project_id, resource_id = self._pending_resource
-        tree = self.query_one(ResourceTree)
-        if tree.project_id == project_id and tree.select_resource(resource_id):
-            self._pending_resource = None
 
     def apply_resource_filter(self) -> None:
         self.query_one(ResourceTree).set_filter(self.query_one(ResourceFilterBox).filter)

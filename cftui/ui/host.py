@@ -29,12 +29,10 @@ class DashboardHost(App[int]):
     latest_snapshot: Snapshot | None
     active_pane: str
     paused: bool
-    _pending_resource: tuple[str, str] | None
 
     # methods, declared as callables: the App and the mixins define them
     pane_widget: Callable[[str], Widget]
     note_paused: Callable[[bool], None]
     apply_resource_filter: Callable[[], None]
-    _select_pending_resource: Callable[[], None]
     set_active_pane: Callable[[str], None]
     _retitle: Callable[[], None]

@@ -22,7 +22,7 @@ from cftui.ui.widgets.status_line import status_content
 from tests.builders import NOW, clock, resource, status_event, update
 from tests.hostile import NASTY_NAMES
 from tests.polling import until
-from tests.worlds import INFO, healthy_snapshot, state_updates
+from tests.worlds import INFO, healthy_snapshot, state_updates, world_resources
 
 
 def app() -> CloudForgeApp:
@@ -336,3 +336,25 @@ def test_data_age_comes_from_the_data_never_from_the_interval() -> None:
     for seconds, expected in ((3, "data <10s old"), (20, "data 20s old"), (59, "data 50s old"), (200, "data 3m ago")):
         aged = replace(slow, projects=Fetched(healthy.projects.value, NOW - timedelta(seconds=seconds)))
         assert expected in status(aged), (seconds, status(aged))
+
+
+async def test_jump_to_a_resource_whose_project_is_not_loaded_selects_it_when_its_rows_arrive() -> None:
+    dashboard = app()
+    async with dashboard.run_test(size=(120, 40)) as pilot:
+        snapshot = healthy_snapshot()
+        dashboard.feed(update(snapshot))
+        await pilot.pause()
+        rows = world_resources("proj_data")
+        target = rows[7].id
+        dashboard.action_jump_to_resource("proj_data", target)
+        tree = dashboard.query_one(ResourceTree)
+        await until(pilot, lambda: tree.project_id == "proj_data", what="the tree shows proj_data")
+        assert tree.selected_resource() is None  # nothing to select yet: its rows have not arrived
+        resources = {**snapshot.resources, "proj_data": Fetched(rows, NOW)}
+        dashboard.feed(update(replace(snapshot, resources=resources)))
+        await until(
+            pilot,
+            lambda: (chosen := tree.selected_resource()) is not None and chosen.id == target,
+            what="the wanted resource selected",
+        )
+        assert dashboard.active_pane == "resources"

@@ -190,6 +190,7 @@ class ResourceTree(Tree[NodeRef]):
         self._measures: dict[str, tuple[Resource, bool, tuple[int, int, int, int, int]]] = {}
         self.total_resources = 0
         self.sort_mode = SORT_MODES[0]
+        self._wanted: tuple[str, str] | None = None  # (project id, resource id) to select once its row exists
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self._expire_highlights, name="tree-highlights")
@@ -211,6 +212,19 @@ class ResourceTree(Tree[NodeRef]):
             self._apply_snapshot(snapshot)
         if project_id is not None and self._fetched is None:
             self._show_note(f"loading the resources of {one_line(name or project_id)}…")
+        self._select_wanted()
+
+    def select_when_shown(self, project_id: str, resource_id: str) -> None:
+        """Select a resource now, or as soon as its project's rows arrive (a jump asked before they were loaded)."""
+        self._wanted = (project_id, resource_id)
+        self.call_after_refresh(self._select_wanted)
+
+    def _select_wanted(self) -> None:
+        if self._wanted is None:
+            return
+        project_id, resource_id = self._wanted
+        if self.project_id == project_id and self.select_resource(resource_id):
+            self._wanted = None
 
     @property
     def flat(self) -> bool:
@@ -243,6 +257,7 @@ class ResourceTree(Tree[NodeRef]):
 
     def apply(self, update: MonitorUpdate) -> None:
         self._apply_snapshot(update.snapshot)
+        self._select_wanted()
 
     def _apply_snapshot(self, snapshot: Snapshot) -> None:
         if self.project_id is None:
