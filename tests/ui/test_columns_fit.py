@@ -13,10 +13,10 @@ from cftui.ui.app import CloudForgeApp
 from cftui.ui.column_fit import name_room
 from cftui.ui.widgets.project_list import ProjectList
 from cftui.ui.widgets.resource_tree import LEAF_DEPTH, ResourceTree
-from tests.builders import NOW, project, resource, update
+from tests.builders import NOW, clock, project, resource, update
 from tests.ui.dashboard import fed_dashboard
 from tests.ui.live import until
-from tests.worlds import healthy_snapshot
+from tests.worlds import INFO, healthy_snapshot
 
 # names that differ only at their end: cut at a fixed width they read the same
 PROJECTS = ("payments-core-eu-west-1", "payments-core-eu-west-2")
