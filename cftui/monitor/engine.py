@@ -296,8 +296,12 @@ class Monitor:
                 self._publish((), changed={Changed.PUSH})
             wait = self._start_due_jobs()
             self._wake.clear()
+            # asyncio.timeout, not wait_for: on Python 3.11 wait_for returns instead of raising when a cancellation
+            # lands just after the event was set, and the loop went on with run() cancelled (tests/monitor/
+            # test_cancel_run.py)
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=max(0.02, min(wait, IDLE_WAIT)))
+                async with asyncio.timeout(max(0.02, min(wait, IDLE_WAIT))):
+                    await self._wake.wait()
 
     def _start_due_jobs(self) -> float:
         """Start what is due and affordable; return how long to sleep before looking again."""
