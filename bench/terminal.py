@@ -55,6 +55,8 @@ class Terminal:
         self.cwd = str(cwd) if cwd is not None else os.getcwd()
         self._env = {**os.environ, **(env or {})}
         self._env.pop("TMUX", None)  # never attach to the tmux a developer may be running tests from
+        for name in ("COLUMNS", "LINES"):  # the pane's size, not an inherited one (xdist workers set 80x24)
+            self._env.pop(name, None)
         self._dir = Path(tempfile.mkdtemp(prefix="cftui-term-"))
         self.socket = self._dir / "tmux.sock"
         self.capture_path = self._dir / "pane.out"

@@ -39,7 +39,16 @@ def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """No test reads or writes the real user's config, state or environment keys."""
     for name in ("XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME"):
         monkeypatch.setenv(name, str(tmp_path / name.lower()))
-    for name in ("CLOUDFORGE_API_KEY", "CLOUDFORGE_API_URL", "CFTUI_PROFILE", "CFTUI_CONFIG", "NO_COLOR"):
+    # COLUMNS and LINES: pytest-xdist's workers set 80x24, which Rich and Textual would take over a child's real size
+    for name in (
+        "CLOUDFORGE_API_KEY",
+        "CLOUDFORGE_API_URL",
+        "CFTUI_PROFILE",
+        "CFTUI_CONFIG",
+        "NO_COLOR",
+        "COLUMNS",
+        "LINES",
+    ):
         monkeypatch.delenv(name, raising=False)
     return tmp_path
 
