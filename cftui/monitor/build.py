@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from cftui.monitor.clock import SYSTEM_CLOCK, Clock
 from cftui.monitor.engine import Monitor
 from cftui.monitor.history import History
 
@@ -12,11 +13,18 @@ if TYPE_CHECKING:
     from cftui.config import Settings
 
 
-def build_monitor(settings: Settings, *, operations: Sequence[str] | None = None, max_backoff: float = 60.0) -> Monitor:
+def build_monitor(
+    settings: Settings,
+    *,
+    operations: Sequence[str] | None = None,
+    max_backoff: float = 60.0,
+    clock: Clock = SYSTEM_CLOCK,
+) -> Monitor:
     """A monitor that owns its client and history: close it with `await monitor.aclose()` (or `async with`).
 
     With `operations`: one that follows these operations and nothing else (`cftui watch`): no project is polled,
-    and no webhook receiver of its own is started. `max_backoff`: the longest wait after an outage.
+    and no webhook receiver of its own is started. `max_backoff`: the longest wait after an outage. `clock`: the one
+    clock of the monitor and its webhook feed.
     """
     from cftui.api.client import CloudForgeClient
 
@@ -31,7 +39,7 @@ def build_monitor(settings: Settings, *, operations: Sequence[str] | None = None
         from cftui.monitor.push import PushFeed
         from cftui.monitor.push_listen import parse_listen
 
-        push = PushFeed(parse_listen(settings.webhook_listen), settings.webhook_secret)
+        push = PushFeed(parse_listen(settings.webhook_listen), settings.webhook_secret, clock=clock)
     return Monitor(
         client,
         interval=settings.interval,
@@ -43,4 +51,5 @@ def build_monitor(settings: Settings, *, operations: Sequence[str] | None = None
         owns_client=True,
         push=push,
         operations_only=operations is not None,
+        clock=clock,
     )

@@ -116,6 +116,11 @@ class Monitor:
         return self._snapshot
 
     @property
+    def clock(self) -> Clock:
+        """The monitor's one clock: the front end ages what it shows by the same time."""
+        return self._clock
+
+    @property
     def client(self) -> CloudForgeClient:
         return self._client
 

@@ -8,15 +8,15 @@ and the mode the status line shows. The engine calls it at a few points (see `Mo
 from __future__ import annotations
 
 import asyncio
-import time
 from collections import Counter, OrderedDict, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from cftui.api.errors import NotFound
 from cftui.api.sanitize import one_line
+from cftui.monitor.clock import SYSTEM_CLOCK, Clock
 from cftui.monitor.events import ChangeEvent, EventKind, Severity
 from cftui.monitor.job_keys import ConfirmJob
 from cftui.monitor.push_events import PushedChange, Target, to_change
@@ -39,10 +39,6 @@ MAX_INBOX = 5_000  # verified deliveries waiting for the engine (a flood beyond 
 STATE_REFRESH_S = 1.0  # counters of refused deliveries are published at most this often
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 @dataclass
 class _Pending:
     target: Target
@@ -61,9 +57,11 @@ class PushFeed:
         silence_s: float = SILENCE_S,
         slowdown: float = SWEEP_SLOWDOWN,
         confirm_delay_s: float = CONFIRM_DELAY_S,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
-        self._clock = clock
+        # the Monitor's clock when it builds the feed: silence, pacing and the states' times follow a test's clock
+        self._clock = clock.monotonic
+        self._now = clock.now
         self._silence_s = silence_s
         self._slowdown = max(1.0, slowdown)
         self.confirm_delay_s = confirm_delay_s
@@ -75,14 +73,14 @@ class PushFeed:
         self._drain_scheduled = False
         self._state_dirty = False
         self._state_flush: asyncio.TimerHandle | None = None
-        self._memory = MergeMemory(clock)
-        self._counts = CountLedger(clock)
+        self._memory = MergeMemory(clock.monotonic)
+        self._counts = CountLedger(clock.monotonic)
         self._pending: OrderedDict[ConfirmJob, _Pending] = OrderedDict()
         self._fetched: list[Operation] = []
         self._confirm_times: deque[float] = deque()  # when each confirmation of the last minute started
         self._next_confirm_at = -float("inf")
         self._last_delivery: float | None = None
-        self._listening_at = clock()
+        self._listening_at = clock.monotonic()
         self._last_contradiction: float | None = None
         self._sink: Callable[[list[PushedChange]], None] | None = None
         self._on_state: Callable[[], None] | None = None
@@ -110,7 +108,7 @@ class PushFeed:
             await self.receiver.stop()
             self._state = replace(self._state, mode=PushMode.FAILED, problem=one_line(str(error)))
             return
-        self._state = replace(self._state, mode=PushMode.LISTENING, listen=str(bound), listening_since=_now())
+        self._state = replace(self._state, mode=PushMode.LISTENING, listen=str(bound), listening_since=self._now())
         self._listening_at = self._clock()
 
     async def stop(self) -> None:
@@ -234,7 +232,7 @@ class PushFeed:
         """Job keys added since the last call (the engine schedules each `confirm_delay_s` ahead)."""
         fresh = [key for key, pending in self._pending.items() if pending.sent_at is None]
         for key in fresh:
-            self._pending[key].sent_at = _now()
+            self._pending[key].sent_at = self._now()
         return fresh
 
     def confirm_keys(self, budget_rate: float) -> list[ConfirmJob]:
@@ -273,7 +271,7 @@ class PushFeed:
         return [
             ChangeEvent(
                 EventKind.PUSH_CONTRADICTED,
-                _now(),
+                self._now(),
                 event.subject_id,
                 event.subject_name,
                 event.project_id,

@@ -46,9 +46,11 @@ def build_app(settings: Settings, *, demo: bool = False) -> CloudForgeApp:
         profile=settings.profile,
         demo=demo,
     )
+    monitor = build_monitor(settings)
     return CloudForgeApp(
         info,
-        monitor=build_monitor(settings),
+        monitor=monitor,
+        now=monitor.clock.now,  # data's age on the monitor's clock
         bell=settings.bell,
         watch_operations=tuple(settings.watch_operations),
         startup_notes=settings.warnings,

@@ -8,6 +8,7 @@ confirmations used to take every request the budget allowed while the sweep wait
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from cftui.api.client_events import ClientEvent, RequestFinished
@@ -17,13 +18,16 @@ from tests.push.helpers import delivery, encode, post, push_monitor, signed_head
 
 
 class Clock:
-    """Monotonic time plus an offset the test can move forward."""
+    """Real time plus an offset the test can move forward (both faces of `cftui.monitor.clock.Clock`)."""
 
     def __init__(self) -> None:
         self.offset = 0.0
 
-    def __call__(self) -> float:
+    def monotonic(self) -> float:
         return time.monotonic() + self.offset
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + timedelta(seconds=self.offset)
 
 
 def _kind(path: str, focused: str) -> str:

@@ -316,11 +316,12 @@ class ProjectList(TextTable):
         longest = {
             key: max((cell_len(row[i]) for row in self._rows.values()), default=0) for i, (key, _) in enumerate(COLUMNS)
         }
-        others = sum(
-            max(column.get_render_width(self), padding + longest.get(key.value, 0) if column.auto_width else 0)
-            for key, column in self.columns.items()
-            if key.value != "name"
-        )
+        others = 0
+        for key, column in self.columns.items():
+            if key.value == "name":
+                continue
+            from_rows = padding + longest.get(key.value or "", 0) if column.auto_width else 0
+            others += max(column.get_render_width(self), from_rows)
         # the scrollbar's column is kept once the rows are more than the table shows (decided from the rows, not
         # from the scrollbar, which appears only after the next layout)
         header = self.header_height if self.show_header else 0
