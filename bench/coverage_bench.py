@@ -39,21 +39,28 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 from bench.baselines.naive_poller import NaivePoller, SeenChange
 from bench.baselines.old_sweep import ROOT, extracted
 from bench.monitor_bench import busiest_minute, percentile
+from bench.push_bench import EVENTS as PUSH_EVENTS
 from bench.simproc import SimServer, start_sim_process, starter_world, world_arguments
 from cftui.api.client import CloudForgeClient
 from cftui.api.client_events import RequestFinished
 from cftui.api.keys import ApiKey
 from cftui.monitor import Monitor
 from cftui.monitor.events import ChangeEvent
+from cftui.monitor.push import PushFeed
+from cftui.monitor.push_listen import parse_listen
 from cftui.monitor.state import Changed, MonitorUpdate
 
 CFTUI_KEY = "cf_read_bench0000000000000cova"
 POLLER_KEY = "cf_read_bench0000000000000covb"
 OLD_KEY = "cf_read_bench0000000000000covc"
+HOOK_KEY = "cf_test_bench0000000000000covd"  # `--push` only: registers the webhook (a write)
 KEYS = {"read": CFTUI_KEY, "poller": POLLER_KEY, "old": OLD_KEY}
+PUSH_SECRET = "bench-coverage-push-secret-0123456789"
 STATUS = "resource.status_changed"
 SLACK = 5.0  # seconds an event may come after the next change and still belong to the look before it
 
@@ -84,6 +91,7 @@ class Observed:
     looks: dict[str, set[float]] = field(default_factory=lambda: defaultdict(set))  # project -> full-look times
     oldest_ages: list[float] = field(default_factory=list)  # sampled: age of the oldest project's information
     round_seconds: list[float] = field(default_factory=list)
+    requests: list[tuple[float, str]] = field(default_factory=list)  # (wall time, purpose), in the window
 
     def __call__(self, update: MonitorUpdate) -> None:
         self.events.extend(update.events)
@@ -193,6 +201,8 @@ class OperationOutcome:
     found_delays: list[float] = field(default_factory=list)
     lasting: int = 0  # operations that lasted at least one round (or had not ended by the window's end)
     lasting_within_round: int = 0
+    # the operations that lasted at least one round and were not found within it: (id, project, start, found after)
+    late: list[tuple[str, str, float, float | None]] = field(default_factory=list)
     end_delays: list[float] = field(default_factory=list)  # the end's journal time to its event
 
 
@@ -226,7 +236,11 @@ def measure_operations(
             outcome.missed += 1
         if end is None or _time(end["at"]) - at >= round_seconds:
             outcome.lasting += 1
-            outcome.lasting_within_round += bool(events) and outcome.found_delays[-1] <= round_seconds + SLACK
+            in_time = bool(events) and outcome.found_delays[-1] <= round_seconds + SLACK
+            outcome.lasting_within_round += in_time
+            if not in_time:
+                found_after = outcome.found_delays[-1] if events else None
+                outcome.late.append((operation_id, change["project_id"], at, found_after))
         if end is not None and events:
             outcome.ended += 1
             finals = [e.at.timestamp() for e in events if e.kind.value in ("operation.completed", "operation.failed")]
@@ -308,15 +322,31 @@ async def _old_sweep(sim: SimServer, old_tree: Path, focus: str, seconds: float,
             process.terminate()
 
 
+async def _register_webhook(sim: SimServer, url: str) -> None:
+    """`--push`: the simulator's webhook, every event type, pointed at cftui's receiver (a write key's job)."""
+    body = {"url": url, "events": list(PUSH_EVENTS), "secret": PUSH_SECRET}
+    async with httpx.AsyncClient(timeout=10) as http:
+        response = await http.post(
+            f"{sim.base_url}/webhooks", json=body, headers={"Authorization": f"Bearer {HOOK_KEY}"}
+        )
+    response.raise_for_status()
+
+
 async def run(
-    sim: SimServer, duration: float, tail: float, poller_interval: float, old_tree: Path | None = None
+    sim: SimServer,
+    duration: float,
+    tail: float,
+    poller_interval: float,
+    old_tree: Path | None = None,
+    push: bool = False,
 ) -> dict[str, Any]:
     added = await asyncio.to_thread(
         sim.control, "POST", "mutate", {"action": "add_projects", "count": 1, "resources": 200}
     )
     big = added["project_ids"][0]
     client = CloudForgeClient(sim.base_url, ApiKey.parse(CFTUI_KEY))
-    monitor = Monitor(client, interval=5.0, budget=0.5, owns_client=True)
+    feed = PushFeed(parse_listen("127.0.0.1:0"), PUSH_SECRET) if push else None
+    monitor = Monitor(client, interval=5.0, budget=0.5, owns_client=True, push=feed)
     observed = Observed()
     monitor.add_listener(observed)
 
@@ -328,6 +358,7 @@ async def run(
                 focused_op = subject is not None and subject.project_id == observed.focused
                 purpose = "operations (focused project)" if focused_op else "operations (elsewhere)"
             observed.split[purpose] += 1
+            observed.requests.append((time.time(), purpose))
 
     client.add_listener(count)
     task = asyncio.create_task(monitor.run())
@@ -340,6 +371,8 @@ async def run(
     focused = projects[0]
     observed.focused = focused
     monitor.focus_project(focused)
+    if push:
+        await _register_webhook(sim, f"http://{monitor.snapshot.push.listen}/webhook")
     poller_started = time.monotonic()
     poller_task = asyncio.create_task(poller.run(duration + tail))
     old_events: list[dict[str, Any]] = []
@@ -362,6 +395,7 @@ async def run(
     elapsed = time.monotonic() - started
     window_end = time.time()
     observed.counting = False
+    pushed = monitor.snapshot.push
     stats = await asyncio.to_thread(sim.control, "GET", "stats")
     end_seq = (await asyncio.to_thread(sim.control, "GET", "changes?since=0&limit=1"))["last_seq"]
     await asyncio.sleep(tail)
@@ -385,6 +419,7 @@ async def run(
         "poller_seconds": poller_seconds,
         "old_events": old_events if old_tree is not None else None,
         "window": (window_start, window_end),
+        "push": pushed if push else None,
     }
 
 
@@ -449,6 +484,14 @@ def report(result: dict[str, Any], verbose: bool = False) -> str:
     ]  # fmt: skip
     if result.get("old_events") is not None:
         rows += like_for_like_rows(result, delays)
+    if result.get("push") is not None:
+        pushed = result["push"]
+        by_push = sum(1 for e in observed.events if e.source == "push")
+        rows.append((
+            "push: deliveries accepted / refused; pushes confirmed / contradicted / left to polling; events pushed",
+            f"{pushed.accepted} / {sum(pushed.refused.values())}; {pushed.confirmed} / {pushed.contradicted} / "
+            f"{pushed.unconfirmed}; {by_push}", "", True, "—",
+        ))  # fmt: skip
     counted = sum(1 for c in result["changes"] if c["seq"] <= result["end_seq"])
     lines = [
         f"Coverage benchmark: Starter plan, 20 projects x 50 resources + 1 x 200, {elapsed:.0f} s window, "
@@ -465,7 +508,42 @@ def report(result: dict[str, Any], verbose: bool = False) -> str:
         for name, outcome in (("others", others), ("big", big), ("focused", focused)):
             for change in outcome.missed_changes:
                 lines.append(f"missed ({name}): {change}")
+        lines += diagnosis(result, operations, round_seconds)
     return "\n".join(lines)
+
+
+def diagnosis(result: dict[str, Any], operations: OperationOutcome, planned: float) -> list[str]:
+    """What the verbose report adds: each lasting operation not found within a round (which project, when, and
+    its project's looks around it), and each gap between two looks of a project longer than the planned round
+    with the requests sent during it, by purpose (what the round was waiting for)."""
+    observed, start = result["observed"], result["window"][0]
+    lines = [""]
+    for operation_id, project_id, at, found_after in operations.late:
+        where = (
+            "200-resource project"
+            if project_id == result["big"]
+            else "focused"
+            if project_id == result["focused"]
+            else "other project"
+        )
+        looks = sorted(t - at for t in observed.looks.get(project_id, ()) if at - 120 < t < at + 180)
+        shown = "none" if found_after is None else f"{found_after:.1f} s"
+        lines.append(f"late operation {operation_id} ({where}) at +{at - start:.0f} s, found after {shown}; "
+                     f"looks of its project (s from its start): {[round(t, 1) for t in looks]}")  # fmt: skip
+    long_gaps = []
+    for project_id in result["others"]:
+        times = sorted(t for t in observed.looks.get(project_id, ()) if start <= t <= result["window"][1])
+        long_gaps += [(b - a, a, b, project_id) for a, b in itertools.pairwise(times) if b - a > planned]
+    for gap, a, b, project_id in sorted(long_gaps, reverse=True)[:25]:
+        spent: dict[str, int] = defaultdict(int)
+        for at, purpose in observed.requests:
+            if a < at <= b:
+                spent[purpose] += 1
+        split = ", ".join(f"{name} {n}" for name, n in sorted(spent.items(), key=lambda i: -i[1]))
+        lines.append(
+            f"gap {gap:.1f} s ({project_id}, from +{a - start:.0f} s): {sum(spent.values())} requests: {split}"
+        )
+    return lines
 
 
 def like_for_like_rows(result: dict[str, Any], delays) -> list[tuple[str, str, str, bool, str]]:
@@ -498,6 +576,26 @@ def like_for_like_rows(result: dict[str, Any], delays) -> list[tuple[str, str, s
     return rows
 
 
+def raw_figures(result: dict[str, Any]) -> dict[str, Any]:
+    """The samples behind the summary, for pooling several runs (`--save`): the delays of the other projects'
+    changes into `error` (ours and, with --old-sweep, the old sweep's), the gaps between two looks, the plan."""
+    others = set(result["others"])
+    events = result["observed"].events
+    keep = lambda c: c["project_id"] in others and c["new"] == "error"  # noqa: E731
+    new_reports = [(e.subject_id, str(e.new), e.at.timestamp()) for e in events if e.kind.value == STATUS]
+    total, new = first_reports(result["changes"], new_reports, keep, result["end_seq"])
+    figures: dict[str, Any] = {"into_error_total": total, "into_error_ours": list(new.values())}
+    if result.get("old_events") is not None:
+        old_reports = [(e["subject_id"], str(e["new"]), float(e["at"])) for e in result["old_events"]
+                       if e["kind"] == STATUS]  # fmt: skip
+        _, old = first_reports(result["changes"], old_reports, keep, result["end_seq"])
+        figures["into_error_old"] = list(old.values())
+        figures["into_error_both"] = [(new[s], old[s]) for s in set(new) & set(old)]
+    figures["gaps"] = measured_round(result["observed"].looks, others, *result["window"])
+    figures["planned_round"] = sorted(result["observed"].round_seconds)
+    return figures
+
+
 def poller_interval_of(result: dict[str, Any]) -> float:
     return float(result["poller"].interval)
 
@@ -511,13 +609,22 @@ def main(argv: list[str] | None = None) -> int:
         metavar="REF",
         help="also run the monitor of git revision REF beside it (e.g. eef50ea^, before issue 11) and compare",
     )
+    parser.add_argument("--save", metavar="FILE", help="also write the raw samples (JSON) to pool several runs")
+    parser.add_argument(
+        "--push",
+        action="store_true",
+        help="with webhooks: the simulator's pushes delivered to cftui's receiver (polling goes on beside them)",
+    )
     args = parser.parse_args(argv)
     flags = starter_world(args.seed)
+    keys = {**KEYS, "hook": HOOK_KEY} if args.push else KEYS
     with contextlib.ExitStack() as stack:
         old_tree = stack.enter_context(extracted(args.old_sweep)) if args.old_sweep else None
-        sim = stack.enter_context(start_sim_process(*flags, "--speed", str(args.speed), keys=KEYS))
-        result = asyncio.run(run(sim, args.duration, args.tail, args.poller_interval, old_tree))
+        sim = stack.enter_context(start_sim_process(*flags, "--speed", str(args.speed), keys=keys))
+        result = asyncio.run(run(sim, args.duration, args.tail, args.poller_interval, old_tree, args.push))
     print(report(result, args.verbose))
+    if args.save:
+        Path(args.save).write_text(json.dumps(raw_figures(result)))
     return 0
 
 
