@@ -30,6 +30,9 @@ if TYPE_CHECKING:
 
 V = TypeVar("V")
 PER_PAGE = 100  # what the client asks for: a project of at most this many resources is one request to list whole
+# Projects of several pages are listed whole on every visit while their extra pages add at most this share of
+# requests to a round of one request a project (else every k-th visit, k from the budget)
+FULL_LIST_SHARE = 0.1
 MAX_FULL_EVERY = 8  # a project of several pages is listed whole at least every this many visits
 MAX_ENDED_REMEMBERED = 1000
 MAX_OPERATION_ERRORS = 50  # why an operation is no longer watched: the latest ones are enough to show
@@ -110,7 +113,9 @@ class Jobs:
         if pages <= 1 or self.filter_ignored:
             return 1
         big = max(1, len(self._big))
-        if (pages - 1) * big <= self.spare_per_round:
+        # listed whole every visit when the round's spare requests pay for it, or when the extra pages of every big
+        # project make the round at most FULL_LIST_SHARE longer (one 2-page project among 20: one round's bound)
+        if (pages - 1) * big <= max(self.spare_per_round, FULL_LIST_SHARE * len(self._sweep_order)):
             return 1
         return min(MAX_FULL_EVERY, max(2, math.ceil(pages / 2)))
 

@@ -95,3 +95,26 @@ async def test_a_server_that_ignores_the_status_filter_causes_no_false_change() 
             await jobs.run(SweepJob("p1"))
     filtered = [r for r in server.seen if r.path == "/projects/p1/resources" and "status" in r.query]
     assert len(filtered) == 2, "asked once with the filter (both pages), then never again"
+
+
+async def test_one_big_project_among_twenty_is_listed_whole_on_every_visit(sim_factory) -> None:
+    """Its one extra page is a twentieth of a round: worth paying for a bound of one round (FULL_LIST_SHARE), so
+    an operation there is found at the next visit, like in any one-page project."""
+    sim = sim_factory("--seed", "8", "--static", "--plan", "enterprise", "--projects", "20", "--resources", "5")
+    big = (await control(sim, "POST", "mutate", {"action": "add_projects", "count": 1, "resources": 200}))[
+        "project_ids"
+    ][0]
+    operated = next(r for r in api_get(sim, f"projects/{big}/resources") if r["status"] == "running")
+    await control(sim, "DELETE", "stats")
+    async with make_client(sim) as client:
+        jobs, _, _ = _jobs(client)
+        jobs.spare_per_round = 0.0  # no spare requests: the share alone decides
+        await jobs.run(PROJECTS)
+        await jobs.run(SweepJob(big))
+        assert jobs.full_every(big) == 1
+        started = await mutate(sim, action="start_operation", resource_id=operated["id"], duration_s=600)
+        await jobs.run(SweepJob(big))
+        assert started["operation_id"] in jobs.take_discovered_operations(), "found at the very next visit"
+    stats = await control(sim, "GET", "stats")
+    queries = [r["query"] for r in stats["recent"] if r["path"] == f"/v2/projects/{big}/resources"]
+    assert len(queries) == 4 and not any("status=error" in q for q in queries), "two full lists of two pages"
