@@ -70,9 +70,11 @@ class Jobs:
         self._operations = operations
         self._pages: dict[JobKey, int] = {}  # job key -> pages its last run took
         self._checks: dict[CheckJob, None] = {}  # resources that left `error`, to read one by one (in order)
-        # every listed project, least recently swept first (never swept before all): the next sweep is found
-        # without scanning a thousand projects on each turn of the scheduler
-        self._sweep_order: OrderedDict[str, None] = OrderedDict()
+        # every listed project, least recently swept first (never swept before all), with the time (monotonic) by
+        # which its next visit is due: its last visit's start plus the round planned then (-inf: never visited).
+        # The next sweep, and how late it is, are found without scanning a thousand projects.
+        self._sweep_order: OrderedDict[str, float] = OrderedDict()
+        self.round_bound = math.inf  # the round as planned now (set from the plan): each visit's promise
         self.last_sweep_start = -math.inf
         self._resource_counts: dict[str, int | None] = {}  # the project list's resource_count, by project
         self._big: dict[str, int] = {}  # projects whose full list took more than one page -> pages
@@ -144,6 +146,11 @@ class Jobs:
         """The untracked project looked at least recently (never looked at comes first)."""
         return next((project_id for project_id in self._sweep_order if project_id not in exclude), None)
 
+    def visit_due_by(self, project_id: str) -> float:
+        """When the round's next visit of this project is due (monotonic): a round, as planned at its last visit,
+        after that visit started (-inf: never visited)."""
+        return self._sweep_order.get(project_id, -math.inf)
+
     def sweep_count(self, exclude: frozenset[str]) -> int:
         """How many listed projects the sweep covers."""
         return len(self._sweep_order) - sum(1 for project_id in exclude if project_id in self._sweep_order)
@@ -188,7 +195,7 @@ class Jobs:
             self._visits_since_full.pop(project_id, None)
         new = [p for p in self._store.project_ids() if p not in self._sweep_order]
         for project_id in reversed(new):  # never swept: ahead of every swept one, in the list's order
-            self._sweep_order[project_id] = None
+            self._sweep_order[project_id] = -math.inf
             self._sweep_order.move_to_end(project_id, last=False)
         return JobResult(events, {Changed.PROJECTS}, {}, samples)
 
@@ -208,6 +215,7 @@ class Jobs:
     async def _sweep(self, project_id: str) -> JobResult:
         self.last_sweep_start = self._clock.monotonic()
         if project_id in self._sweep_order:
+            self._sweep_order[project_id] = self.last_sweep_start + self.round_bound
             self._sweep_order.move_to_end(project_id)
         if project_id in self._tracker.tracked:
             return JobResult()  # focused meanwhile: its full list covers it

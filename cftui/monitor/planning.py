@@ -68,6 +68,7 @@ class Planner:
         )
         self.queue = JobQueue(clock.monotonic)
         self._next_background_poll = -math.inf  # background operations' polls are paced (`_operation_keys`)
+        self.late_sweep: SweepJob | None = None  # the round's next visit, when it is late by its promise
         self.urgent: set[OperationJob] = set()  # operation jobs to start at once, outside the budget (`look_now`)
 
     # --- what to start -----------------------------------------------------------------------------------------
@@ -97,7 +98,9 @@ class Planner:
         cost = float(self._jobs.cost_of(key))
         reserved = self.queue.reserved
         # the round spends what is left, but leaves room for the jobs above it (see budget.SWEEP_HEADROOM)
-        headroom = budget_maths.sweep_headroom(rate) if isinstance(key, SweepJob) else 0.0
+        # (none for a visit that is late by its promise: it goes as soon as the minute has room)
+        early = isinstance(key, SweepJob) and key != self.late_sweep
+        headroom = budget_maths.sweep_headroom(rate) if early else 0.0
         ahead = max(0.0, rate - self.plan.sweep_rate)  # what the jobs above the round are planned to spend
         if key in self.urgent:
             self.urgent.discard(key)
@@ -120,29 +123,65 @@ class Planner:
         not (silent, contradicted), polling is the safety net again and they go after the sweep, so that a backlog
         of them never delays the sweep's return to full speed. The sweep's due time is computed at the current
         pace on every look: when push goes silent, a sweep that the slow pace held back is due at once."""
-        keys: list[JobKey] = list(self._operation_keys())
+        operations = self._operation_keys()
+        keys: list[JobKey] = list(operations)
         confirmations = self._push.confirm_keys(self.budget_rate()) if self._push is not None else []
         relaxed = self._push is not None and self._push.healthy()
         quiet = self.paused or self.operations_only
         if relaxed or quiet:
             keys.extend(confirmations)
+        self.late_sweep = None
         if quiet:
             return keys
+        sweep = self._jobs.next_sweep_project(exclude=self._tracker.tracked)
+        if sweep is not None:
+            self.queue.due_at(SweepJob(sweep), self._jobs.last_sweep_start + self._sweep_spacing())
+            if self._round_is_late(sweep):
+                self.late_sweep = SweepJob(sweep)
+        background = [k for k in operations if self.late_sweep is not None and self._in_background(k)]
+        if background:
+            behind = set(background)
+            keys = [k for k in keys if k not in behind]
         if self.focused:
             keys.append(ResourcesJob(self.focused))
         keys.append(PROJECTS)
+        if self.late_sweep is not None:
+            # the round is behind its promise: its visit goes before the background operations' polls and the
+            # checks, without headroom, so that no project waits much longer than the round it was promised
+            keys.append(self.late_sweep)
+            keys.extend(background)
         keys.extend(self._jobs.check_keys())
-        sweep = self._jobs.next_sweep_project(exclude=self._tracker.tracked)
-        if sweep is not None:
+        if sweep is not None and self.late_sweep is None:
             keys.append(SweepJob(sweep))
-            self.queue.due_at(SweepJob(sweep), self._jobs.last_sweep_start + self._sweep_spacing())
         if not relaxed:
             keys.extend(confirmations)
         return keys
 
+    def round_bound(self) -> float:
+        """The round as planned (slower while pushes arrive and confirm): what the status line shows, and what each
+        visit promises its project (inf: no round)."""
+        factor = self._push.sweep_factor() if self._push is not None else 1.0
+        return self.plan.sweep_round * factor
+
+    def _round_is_late(self, project_id: str) -> bool:
+        """Whether the round's next project is due for its visit by its promise (budget.round_is_late)."""
+        count = self._jobs.sweep_count(exclude=self._tracker.tracked)
+        due_by = self._jobs.visit_due_by(project_id)
+        return budget_maths.round_is_late(self._clock.monotonic(), due_by, self.round_bound(), count)
+
+    def _in_background(self, key: JobKey) -> bool:
+        watched = self._operations.watched.get(key.operation_id) if isinstance(key, OperationJob) else None
+        return watched is not None and self._is_background(watched)
+
     def _is_background(self, watched: WatchedOperation) -> bool:
-        """An operation nobody asked for, outside the focused project (found on a swept resource or pushed)."""
-        return not watched.from_user and watched.project_id != self.focused
+        """An operation nobody asked for, outside the focused project (found on a swept resource or pushed), after
+        its first poll: the poll that reports an operation the round has just found goes at once, before a late
+        visit and unpaced (a few a minute: before, it waited behind the round, up to 36 s after the visit that
+        found it). While push is healthy, operations pushes tell of are paced from the first poll on."""
+        if watched.from_user or watched.project_id == self.focused:
+            return False
+        first_poll = watched.last is None and (self._push is None or not self._push.healthy())
+        return not first_poll
 
     def _operation_keys(self) -> list[OperationJob]:
         """Watched operations' jobs. Those in the background wait their turn: their polls are paced one at a time
@@ -255,3 +294,4 @@ class Planner:
         # what a round at its target pace can spend beyond one request per project pays for full lists of big ones
         target_requests = self.plan.sweep_rate * budget_maths.SWEEP_TARGET_SECONDS / 60.0
         self._jobs.spare_per_round = max(0.0, target_requests - sweep_count)
+        self._jobs.round_bound = self.round_bound()

@@ -72,8 +72,7 @@ def _org_view(
     push: PushFeed | None,
 ) -> OrgView:
     """The whole organisation: every resource seen, the problems, each project's age and the round's length."""
-    factor = push.sweep_factor() if push is not None else 1.0  # pushes slow the round down
-    round_seconds: float | None = planner.plan.sweep_round * factor
+    round_seconds: float | None = planner.round_bound()  # pushes slow the round down
     if round_seconds is None or round_seconds == float("inf"):
         # no other project to visit: the focused project (or nothing) is the whole round
         round_seconds = planner.plan.effective_interval if store.projects is not None else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -10,7 +11,15 @@ from cftui.api.client_events import RateLimitWait, RequestFinished, RetrySchedul
 from cftui.api.errors import AuthenticationFailed, RateLimited, ServerError, Unreachable
 from cftui.api.models import Operation
 from cftui.monitor import time_left
-from cftui.monitor.budget import RequestWindow, budget_per_minute, plan
+from cftui.monitor.budget import (
+    LATE_LEAD,
+    RATE_MEMORY,
+    RecentCount,
+    RequestWindow,
+    budget_per_minute,
+    plan,
+    round_is_late,
+)
 from cftui.monitor.connection import ConnectionTracker
 from cftui.monitor.operations import MOVING_PERIOD, STALLED_MAX_PERIOD, WatchedOperation
 from cftui.monitor.state import ConnectionStatus
@@ -180,3 +189,27 @@ def test_a_round_that_costs_more_than_one_request_a_project_takes_longer() -> No
         budget_rate=50, requested_interval=5, core_cost=2, operation_periods=[], sweep_count=10, sweep_cost=14.0
     )
     assert with_big.sweep_round == pytest.approx(one_each.sweep_round * 1.4)
+
+
+def test_what_operations_cost_is_remembered_past_a_quiet_minute() -> None:
+    """A burst of operation polls still counts (averaged over RATE_MEMORY) once its minute is over: a round planned
+    on the quiet minute after it would promise what the next burst takes back."""
+    now = [0.0]
+    seen = RecentCount(clock=lambda: now[0])
+    for _ in range(12):
+        seen.record()
+    assert seen.rate() == 12.0
+    now[0] = 90.0
+    assert seen.rate() == pytest.approx(12 * 60.0 / RATE_MEMORY)
+    now[0] = RATE_MEMORY + 1.0
+    assert seen.rate() == 0.0
+
+
+def test_a_visit_is_late_one_spacing_before_its_promise() -> None:
+    # 20 projects in a 50 s round: one visit every 2.5 s, so a visit due by t=100 goes from t=97.5
+    assert not round_is_late(97.4, due_by=100.0, round_bound=50.0, count=20)
+    assert round_is_late(97.5, due_by=100.0, round_bound=50.0, count=20)
+    assert round_is_late(0.0, due_by=-math.inf, round_bound=50.0, count=20), "never visited: at once"
+    assert not round_is_late(1e9, due_by=0.0, round_bound=math.inf, count=20), "no round, nothing is late"
+    assert round_is_late(97.0, due_by=100.0, round_bound=500.0, count=2), f"at most {LATE_LEAD} s early"
+    assert not round_is_late(96.9, due_by=100.0, round_bound=500.0, count=2)

@@ -4,8 +4,10 @@ Asserted on the decisions (the order of requests, a simulated clock), never on w
 
 from __future__ import annotations
 
+import math
+
 from cftui.api.client_events import ClientEvent, RequestFinished
-from cftui.monitor.budget import RequestWindow, plan, sweep_headroom
+from cftui.monitor.budget import RecentCount, RequestWindow, plan, round_is_late, sweep_headroom
 from tests.monitor.helpers import api_get, eventually, running_monitor
 
 # A fast plan and a static world: several rounds in a few seconds, and no operation to poll.
@@ -86,3 +88,95 @@ async def test_each_round_visits_every_other_project_once_least_recently_seen_fi
         # the one seen least recently, and a round of one-page projects costs one request per project
         assert sorted(window) == sorted(others), f"visits {start}..: {window}"
     assert not other_requests, "a static world: no operation, no single resource to fetch"
+
+
+def _ten_busy_minutes(late_rule: bool) -> tuple[list[tuple[float, float]], list[float], int]:
+    """Ten minutes on a simulated clock in the engine's priority order, Starter budget: the focused project every
+    5 s, the project list every 45 s, 20 other projects in the round, and background operations found in bursts (7
+    polls due at once every 40 s, about what a busy world's operations cost; one at a time every 60 / (0.35 x 50)
+    s, as `_operation_keys` paces them). The round is planned with budget.plan from what operations really cost
+    (as `_replan` does). Returns each visit's (gap since the project's previous visit, the round planned at that
+    previous visit), the operation polls' waits, and how many operation polls were left undone at the end."""
+    now = [0.0]
+    window = RequestWindow(clock=lambda: now[0])
+    rate = 50.0
+    window.configure(rate)
+    window.start_full()
+    operations_seen = RecentCount(clock=lambda: now[0])
+    due = {"focused": 0.0, "list": 0.0}
+    periods = {"focused": 5.0, "list": 45.0}
+    projects = [f"p{i}" for i in range(20)]
+    last_visit = dict.fromkeys(projects, -math.inf)
+    due_by = dict.fromkeys(projects, -math.inf)  # each visit's promise: its start plus the round planned then
+    promised = dict.fromkeys(projects, math.inf)
+    gaps: list[tuple[float, float]] = []
+    pending: list[float] = []  # background operation polls waiting, by the time they became due
+    waits: list[float] = []
+    next_background = 0.0
+    last_any_visit = -math.inf
+    step = 0.05
+    for tick in range(int(600 / step)):
+        now[0] = tick * step
+        if tick % int(40 / step) == int(20 / step):
+            pending += [now[0]] * 7
+        current = plan(
+            budget_rate=rate,
+            requested_interval=5,
+            core_cost=1,
+            operation_periods=[],
+            sweep_count=20,
+            list_cost=1,
+            list_period=45,
+            operation_rate_seen=operations_seen.rate(),
+        )
+        head = min(projects, key=lambda p: last_visit[p])
+        late = late_rule and round_is_late(now[0], due_by[head], current.sweep_round, 20)
+        order = ["focused", "list", "round", "operation"] if late else ["focused", "list", "operation", "round"]
+        for job in order:
+            if job in due:
+                if now[0] >= due[job] and window.can_spend(1, 0, rate):
+                    window.record()
+                    due[job] = now[0] + periods[job]
+                continue
+            if job == "operation":
+                if pending and now[0] >= next_background and window.can_spend(1, 0, rate):
+                    window.record()
+                    operations_seen.record()
+                    waits.append(now[0] - pending.pop(0))
+                    next_background = now[0] + 60.0 / (0.35 * rate)
+                continue
+            headroom = 0.0 if late else sweep_headroom(rate)
+            ahead = rate - current.sweep_rate
+            if now[0] - last_any_visit >= current.fastest_spacing and window.can_spend(1, 0, rate, headroom, ahead):
+                window.record()
+                if math.isfinite(last_visit[head]) and now[0] > 60:  # once the first round is past
+                    gaps.append((now[0] - last_visit[head], promised[head]))
+                last_visit[head] = last_any_visit = now[0]
+                promised[head] = current.sweep_round
+                due_by[head] = now[0] + current.sweep_round
+    return gaps, waits, len(pending)
+
+
+def _ratio_at(gaps: list[tuple[float, float]], fraction: float) -> float:
+    """The gap between two visits of a project over the round promised at the first, at this percentile."""
+    ratios = sorted(gap / promised for gap, promised in gaps)
+    return ratios[int(fraction * (len(ratios) - 1))]
+
+
+def test_projects_wait_about_the_round_promised_however_operations_come() -> None:
+    """With the late rule (budget.round_is_late: a visit due by its promise goes before the background operations'
+    polls): 95 % of the gaps within 5 % of the round promised at the visit before. Not all: at a full minute a
+    late visit still waits for the next request the minute frees, and the bursts of operations are served first
+    while the round is on time."""
+    gaps, waits, _ = _ten_busy_minutes(late_rule=True)
+    assert len(gaps) > 150, "the round went on all along"
+    assert _ratio_at(gaps, 0.5) <= 1.0
+    assert _ratio_at(gaps, 0.95) <= 1.05
+    assert max(waits) < 60, "the operations' polls still go, each burst within a minute"
+
+
+def test_without_the_late_rule_operation_bursts_push_projects_past_the_promised_round() -> None:
+    """The same ten minutes, the round only ever taking what is left (issue 11's measured p95 61 s against a
+    planned 44 s): what the rule above fixes."""
+    gaps, _, _ = _ten_busy_minutes(late_rule=False)
+    assert _ratio_at(gaps, 0.95) > 1.3
