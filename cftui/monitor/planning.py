@@ -177,10 +177,11 @@ class Planner:
         """An operation nobody asked for, outside the focused project (found on a swept resource or pushed), after
         its first poll: the poll that reports an operation the round has just found goes at once, before a late
         visit and unpaced (a few a minute: before, it waited behind the round, up to 36 s after the visit that
-        found it). While push is healthy, operations pushes tell of are paced from the first poll on."""
+        found it). With a webhook receiver, operations are paced from the first poll on (pushes may tell of many
+        at once, and their ends are pushed)."""
         if watched.from_user or watched.project_id == self.focused:
             return False
-        first_poll = watched.last is None and (self._push is None or not self._push.healthy())
+        first_poll = watched.last is None and self._push is None
         return not first_poll
 
     def _operation_keys(self) -> list[OperationJob]:
