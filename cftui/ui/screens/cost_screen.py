@@ -7,6 +7,7 @@ what the app holds when it opens (`opened`), then follows the monitor's updates 
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import ClassVar
@@ -49,9 +50,9 @@ class CostScreen(Screen[None]):
         self._ready = True
         self.opened(getattr(self.app, "latest_snapshot", None))
 
+    @abstractmethod
     def opened(self, snapshot: Snapshot | None) -> None:
-        """Draw what the app holds as the screen opens (None: nothing has arrived yet)."""
-        raise NotImplementedError
+        """Draw what the app holds as the screen opens (None: nothing has arrived yet); each screen has its own."""
 
     def _project_name(self, snapshot: Snapshot | None) -> str:
         """The project's name in the latest project list ("" while it is not known)."""
