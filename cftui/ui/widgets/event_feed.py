@@ -12,6 +12,9 @@ in place, not a new line every few seconds (its end is a line of its own).
 A new line costs about one line of terminal output: it lands in empty room below the newest line; when that room
 runs out, the view jumps so the newest line sits mid-pane (the only full repaint, once per half pane of lines).
 
+What the feed holds (its lines, progress folded, the filter) is `FeedLines` (cftui/ui/feed_lines.py); this
+widget draws it and announces errors.
+
 `j`/`k` move a cursor over the lines (the view then stays where it is; `G` follows the newest again); the pane
 shows the highlighted line's whole text and Enter opens what it is about (`Chosen`). `set_filter` shows only the
 events an `EventFilter` keeps.
@@ -20,7 +23,6 @@ events an `EventFilter` keeps.
 from __future__ import annotations
 
 import time
-from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from typing import ClassVar
 
@@ -34,9 +36,9 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.timer import Timer
 
-from cftui.api.sanitize import one_line
-from cftui.monitor.events import ChangeEvent, EventKind, Severity
+from cftui.monitor.events import ChangeEvent, Severity
 from cftui.monitor.state import MonitorUpdate
+from cftui.ui.error_toast import error_summary
 from cftui.ui.event_filter import EventFilter
 from cftui.ui.event_text import (
     KIND_GLYPHS,
@@ -48,34 +50,14 @@ from cftui.ui.event_text import (
     event_summary,
     went_to_error,
 )
-from cftui.ui.format import clock_time, truncate
+from cftui.ui.feed_lines import FeedLines
+from cftui.ui.format import clock_time
 
 __all__ = ["KIND_GLYPHS", "EventFeed", "event_body", "event_line_text", "event_summary", "went_to_error"]
 
 DEFAULT_MAX_LINES = 500
-PROJECT_WIDTH = 24  # a project's name in a line about one of its resources
-NAMES_IN_NOTIFICATION = 3
 ERROR_TOAST_SECONDS = 10.0  # an error toast stays this long; a burst within it replaces it with one summary
 TOAST_RETRY_SECONDS = 0.5  # how often a held toast checks whether the help has closed
-TOAST_NAME_WIDTH = 24  # a toast names each resource in at most this many cells (its line in the feed has it all)
-TOAST_PROJECT_WIDTH = 16
-
-
-def error_summary(broken: Sequence[ChangeEvent], project_of: Callable[[ChangeEvent], str | None]) -> str:
-    """`shop/web-1 went to error (res_web1).` or `3 resources in 2 projects went to error: shop/web-1, …`."""
-
-    def named(event: ChangeEvent) -> str:
-        name = truncate(one_line(event.subject_name or event.subject_id), TOAST_NAME_WIDTH)
-        project = project_of(event)
-        return f"{truncate(one_line(project), TOAST_PROJECT_WIDTH)}/{name}" if project else name
-
-    if len(broken) == 1:
-        return f"{named(broken[0])} went to error ({one_line(broken[0].subject_id)})."
-    projects = {event.project_id for event in broken if event.project_id}
-    where = f" in {len(projects)} project{'s' if len(projects) != 1 else ''}" if projects else ""
-    names = [named(event) for event in broken[:NAMES_IN_NOTIFICATION]]
-    more = len(broken) - len(names)
-    return f"{len(broken)} resources{where} went to error: {', '.join(names)}" + (f" and {more} more." if more else ".")
 
 
 class EventFeed(ScrollView, can_focus=True):
@@ -138,23 +120,13 @@ class EventFeed(ScrollView, can_focus=True):
         classes: str | None = None,
     ) -> None:
         super().__init__(id=id, classes=classes)
-        self.max_lines = max(1, max_lines)
-        # up to `max_lines + _slack` are drawn; the oldest are let go in chunks, not one per new line, so the
-        # lines on screen do not all move (and repaint) for every event once the feed is full
-        self._slack = self.max_lines // 4
-        self._held: deque[ChangeEvent] = deque(maxlen=self.max_lines)  # every event kept, filtered or not
-        self._events: deque[ChangeEvent] = deque()  # the lines shown: those the filter keeps
-        self._first_number = 0  # the running number of the oldest line shown: keys the line cache
-        self._revisions: dict[int, int] = {}  # line number -> how often it was rewritten in place (progress)
-        self._progress_lines: dict[str, int] = {}  # operation id -> the number of its progress line
+        self._lines = FeedLines(max_lines)  # what is shown; this widget only draws it
+        self.max_lines = self._lines.max_lines
         self._room_to = 0  # the virtual height reserved below the newest line (see `_add`)
         self._cache: LRUCache[tuple[int, int, int, bool], Strip] = LRUCache(1024)
         self._following = True  # the view sticks to the newest line until the reader scrolls away
         self._cursor: int | None = None  # the number of the highlighted line
-        self._filter = EventFilter()
         self._bell = bell
-        self._project_names: dict[str, str] = {}  # from the latest snapshot, by project id
-        self._projects_seen: object = None  # the snapshot's project list they were read from
         self._unannounced: list[ChangeEvent] = []  # errors of the toast on screen (or waiting for the help to close)
         self._error_toast_at = 0.0  # monotonic time the last error toast went up
         self._toast_retry: Timer | None = None
@@ -164,28 +136,30 @@ class EventFeed(ScrollView, can_focus=True):
     @property
     def events(self) -> tuple[ChangeEvent, ...]:
         """The newest `max_lines` events shown, oldest first (older ones still on screen are about to go)."""
-        return tuple(self._events)[-self.max_lines :]
+        return self._lines.newest
 
     @property
     def line_texts(self) -> list[str]:
         """The lines of `events`, as plain text, uncut (oldest first)."""
-        return [event_line_text(event, self._project_label(event)) for event in self.events]
+        return [event_line_text(event, self._lines.project_label(event)) for event in self.events]
 
     @property
     def highlighted(self) -> ChangeEvent | None:
-        index = self._index(self._cursor)
-        return self._events[index] if index is not None else None
+        index = self._lines.index(self._cursor)
+        return self._lines.shown[index] if index is not None else None
 
     @property
     def filter(self) -> EventFilter:
-        return self._filter
+        return self._lines.filter
 
     def preload(self, events: Sequence[ChangeEvent]) -> None:
         """Show history from before this session; no notification or bell for old news."""
         self._add(events)
 
     def apply(self, update: MonitorUpdate) -> None:
-        self._read_project_names(update)
+        if self._lines.read_project_names(update) and self._lines.shown:
+            self._cache.clear()  # the lines name projects anew
+            self.refresh()
         if not update.events:
             return  # nothing new: nothing is written, nothing repaints
         self._add(update.events)
@@ -193,41 +167,36 @@ class EventFeed(ScrollView, can_focus=True):
 
     def set_filter(self, event_filter: EventFilter) -> None:
         """Show only the events the filter keeps (all of them for an empty filter), newest at the bottom."""
-        if event_filter == self._filter:
+        if event_filter == self._lines.filter:
             return
-        self._filter = event_filter
-        self._first_number += len(self._events) + self._slack + 1  # new numbers: no stale line from the cache
-        self._events = deque()
-        self._progress_lines = {}
-        self._revisions = {}
+        self._lines.set_filter(event_filter)  # new line numbers: no stale line from the cache
         self._cache.clear()
         self._set_cursor(None)
         self._following = True
         self.scroll_to(y=0, animate=False, immediate=True, force=True)
-        self._add(list(self._held), hold=False)
         self._to_newest()
         self.refresh()
 
     def full_text(self, event: ChangeEvent) -> str:
-        return event_full_text(event, self._project_label(event))
+        return event_full_text(event, self._lines.project_label(event))
 
     # --- keys --------------------------------------------------------------------------------------------
 
     def action_cursor(self, step: int) -> None:
-        if not self._events:
+        if not self._lines:
             return
-        index = self._index(self._cursor)
+        index = self._lines.index(self._cursor)
         if index is None:
             # the first press lands on the lowest line in view: where the reader's eyes are
             height = self.scrollable_content_region.height
-            index = min(len(self._events) - 1, self.scroll_offset.y + max(0, height - 1))
+            index = min(len(self._lines) - 1, self.scroll_offset.y + max(0, height - 1))
         else:
-            index = min(max(index + step, 0), len(self._events) - 1)
-        self._set_cursor(self._first_number + index)
+            index = min(max(index + step, 0), len(self._lines) - 1)
+        self._set_cursor(self._lines.first_number + index)
 
     def action_first(self) -> None:
-        if self._events:
-            self._set_cursor(self._first_number)
+        if self._lines:
+            self._set_cursor(self._lines.first_number)
         self.scroll_home(animate=False, immediate=True)
 
     def action_scroll_end(self) -> None:
@@ -238,7 +207,7 @@ class EventFeed(ScrollView, can_focus=True):
     def _to_newest(self) -> None:
         self._following = True
         self._room_to = self.scrollable_content_region.height
-        self._resize_virtual(len(self._events))
+        self._resize_virtual(len(self._lines))
         # not the inherited action: it raises SkipAction when nothing needs scrolling, which a call (not a key)
         # would let escape
         self.scroll_end(animate=False, immediate=True, x_axis=False)
@@ -264,7 +233,7 @@ class EventFeed(ScrollView, can_focus=True):
         # at least a pane of virtual height: a line landing in an empty pane changes no size (a new size means
         # a new layout, and that repaints every scrollbar on screen)
         self._room_to = self.scrollable_content_region.height
-        self.virtual_size = Size(self.scrollable_content_region.width, max(len(self._events), self._room_to))
+        self.virtual_size = Size(self.scrollable_content_region.width, max(len(self._lines), self._room_to))
         if self._following:
             # the room kept below the newest line was for the old height: the newest line goes to the bottom
             self.scroll_to(y=self._bottom_top(), animate=False, immediate=True, force=True)
@@ -284,14 +253,14 @@ class EventFeed(ScrollView, can_focus=True):
         scroll_x, scroll_y = self.scroll_offset
         index = scroll_y + y
         width = self.scrollable_content_region.width
-        if index >= len(self._events) or width <= 0:
+        if index >= len(self._lines) or width <= 0:
             return Strip.blank(width, self.rich_style)
-        number = self._first_number + index
+        number = self._lines.first_number + index
         highlighted = number == self._cursor
-        key = (number, self._revisions.get(number, 0), width, highlighted)
+        key = (number, self._lines.revisions.get(number, 0), width, highlighted)
         strip = self._cache.get(key)
         if strip is None:
-            text = self._line(self._events[index])
+            text = self._line(self._lines.shown[index])
             text.style = self.rich_style  # the base style covers the padding too, not only the words
             text.truncate(width, overflow="ellipsis", pad=True)
             if highlighted:
@@ -302,18 +271,12 @@ class EventFeed(ScrollView, can_focus=True):
 
     # --- internals ---------------------------------------------------------------------------------------
 
-    def _index(self, number: int | None) -> int | None:
-        if number is None:
-            return None
-        index = number - self._first_number
-        return index if 0 <= index < len(self._events) else None
-
     def _set_cursor(self, number: int | None) -> None:
-        previous = self._index(self._cursor)
+        previous = self._lines.index(self._cursor)
         self._cursor = number
         if previous is not None:
             self.refresh_lines(previous, 1)
-        index = self._index(number)
+        index = self._lines.index(number)
         if index is not None:
             self.refresh_lines(index, 1)
             self._following = False
@@ -322,7 +285,7 @@ class EventFeed(ScrollView, can_focus=True):
         self.post_message(self.Highlighted(event, self.full_text(event) if event is not None else ""))
 
     def _show_cursor(self) -> None:
-        index = self._index(self._cursor)
+        index = self._lines.index(self._cursor)
         if index is None:
             return
         top, height = self.scroll_offset.y, self.scrollable_content_region.height
@@ -331,37 +294,12 @@ class EventFeed(ScrollView, can_focus=True):
         elif height and index >= top + height:
             self.scroll_to(y=index - height + 1, animate=False, immediate=True, force=True)
 
-    def _hold(self, event: ChangeEvent) -> bool:
-        """Keep the event for filtering later; True when it replaced its operation's earlier progress."""
-        if event.kind is EventKind.OPERATION_PROGRESS:
-            for position, held in enumerate(self._held):
-                if held.kind is EventKind.OPERATION_PROGRESS and held.subject_id == event.subject_id:
-                    self._held[position] = event
-                    return True
-        self._held.append(event)
-        return False
-
-    def _keeps(self, event: ChangeEvent) -> bool:
-        if not self._filter.active:
-            return True
-        label = self._project_label(event)
-        return self._filter.matches(event, label or "", event_line_text(event, label))
-
-    def _fold(self, event: ChangeEvent) -> bool:
-        """An operation's new progress rewrites its progress line in place; True when it did."""
-        if event.kind is not EventKind.OPERATION_PROGRESS:
-            return False
-        number = self._progress_lines.get(event.subject_id)
-        index = self._index(number)
-        if number is None or index is None:
-            return False
-        self._events[index] = event
-        self._revisions[number] = self._revisions.get(number, 0) + 1
+    def _rewritten(self, index: int, number: int, event: ChangeEvent) -> None:
+        """An operation's progress line was rewritten in place: that line alone repaints."""
         if self.size.height:
             self.refresh_lines(index, 1)
         if number == self._cursor:
             self.post_message(self.Highlighted(event, self.full_text(event)))
-        return True
 
     def _add(self, events: Sequence[ChangeEvent], *, hold: bool = True) -> None:
         """Append events, writing to the terminal only what must change.
@@ -370,29 +308,15 @@ class EventFeed(ScrollView, can_focus=True):
         the bottom, the view jumps so the newest line sits mid-pane with empty room below it: the next lines
         fill that room one line each, instead of every new line scrolling (and repainting) the whole pane.
         """
-        recent: list[ChangeEvent] = []
-        for event in list(events)[-self.max_lines :]:  # older ones would be dropped at once
-            if hold:
-                self._hold(event)
-            if not self._keeps(event) or self._fold(event):
-                continue
-            if event.kind is EventKind.OPERATION_PROGRESS:
-                self._progress_lines[event.subject_id] = self._first_number + len(self._events) + len(recent)
-            recent.append(event)
-        if not recent:
+        added, dropped = self._lines.add(events, hold=hold, rewritten=self._rewritten)
+        if not added:
             return
-        self._events.extend(recent)
-        dropped = 0
-        if len(self._events) > self.max_lines + self._slack:
-            dropped = len(self._events) - self.max_lines
-            for _ in range(dropped):
-                self._events.popleft()
-            self._first_number += dropped
-            self._forget_before(self._first_number)
+        if dropped and self._cursor is not None and self._cursor < self._lines.first_number:
+            self._set_cursor(self._lines.first_number)  # its line was let go: the oldest one left
         if not self.size.height:
             return  # hidden (another tab at 80x24): drawn when shown, see on_resize
-        count, height = len(self._events), self.scrollable_content_region.height
-        first_new = count - len(recent)
+        count, height = len(self._lines), self.scrollable_content_region.height
+        first_new = count - added
         # keep the user's place when they scrolled back to read, or put the cursor on a line
         follow = self._following = self._cursor is None and self.is_vertical_scroll_end
         top = max(0, self.scroll_offset.y - dropped)  # the same lines, after the drop
@@ -411,40 +335,12 @@ class EventFeed(ScrollView, can_focus=True):
             self.scroll_to(y=top, animate=False, immediate=True, force=True)
             self.refresh()
         elif first_new < top + height:
-            self.refresh_lines(first_new, min(len(recent), top + height - first_new))
-
-    def _forget_before(self, first: int) -> None:
-        self._progress_lines = {op: n for op, n in self._progress_lines.items() if n >= first}
-        self._revisions = {n: r for n, r in self._revisions.items() if n >= first}
-        if self._cursor is not None and self._cursor < first:
-            self._set_cursor(first)
+            self.refresh_lines(first_new, min(added, top + height - first_new))
 
     def _resize_virtual(self, count: int) -> None:
         size = Size(self.scrollable_content_region.width, max(count, self._room_to))
         if size != self.virtual_size:
             self.virtual_size = size
-
-    def _read_project_names(self, update: MonitorUpdate) -> None:
-        projects = update.snapshot.projects
-        if projects is None or projects is self._projects_seen:
-            return
-        self._projects_seen = projects
-        names = {p.id: truncate(one_line(p.name or p.id), PROJECT_WIDTH) for p in projects.value}
-        if names != self._project_names:
-            self._project_names = names
-            self._redraw()
-
-    def _redraw(self) -> None:
-        if self._events:
-            self._cache.clear()
-            self.refresh()
-
-    def _project_label(self, event: ChangeEvent) -> str | None:
-        """The name of the project the event's subject belongs to (every line about a resource names it)."""
-        project_id = event.project_id
-        if not project_id or event.subject_id == project_id:
-            return None
-        return self._project_names.get(project_id) or truncate(one_line(project_id), PROJECT_WIDTH)
 
     def _line(self, event: ChangeEvent) -> Text:
         text = Text(no_wrap=True, end="")
@@ -452,7 +348,7 @@ class EventFeed(ScrollView, can_focus=True):
         text.append(f" {KIND_GLYPHS.get(event.kind, '•'):<2} ")
         if event.source == "push":
             text.append(PUSH_MARK, self._style("event-feed--push"))
-        body = f"{SEVERITY_WORDS.get(event.severity, '')}{event_body(event, self._project_label(event))}"
+        body = f"{SEVERITY_WORDS.get(event.severity, '')}{event_body(event, self._lines.project_label(event))}"
         if event.severity is Severity.ERROR:
             text.append(body, self._style("event-feed--error"))
         elif event.severity is Severity.WARNING:
@@ -490,7 +386,7 @@ class EventFeed(ScrollView, can_focus=True):
             self.app.clear_notifications()  # the previous burst's toast: this one counts it too
         self._error_toast_at = time.monotonic()
         self.app.notify(
-            error_summary(broken, self._project_label),
+            error_summary(broken, self._lines.project_label),
             title="Resource error",
             severity="error",
             markup=False,
