@@ -211,12 +211,24 @@ class ChangeTracker:
     # --- full resource lists -------------------------------------------------------------------------------
 
     def observe_resources(self, project_id: str, resources: Iterable[Resource], at: datetime) -> list[ChangeEvent]:
+        """A complete resource list of a project, read in one page: what is absent from it is gone."""
+        return self.observe_listing(project_id, resources, at, absence_unsure=False)[0]
+
+    def observe_listing(
+        self, project_id: str, resources: Iterable[Resource], at: datetime, *, absence_unsure: bool
+    ) -> tuple[list[ChangeEvent], set[str]]:
         """A complete resource list of a project. Events only against a baseline (or known statuses).
 
         A tracked project tells everything (creations, deletions, fields, costs). Another project's list tells
         status changes (with the old status seen last, wherever), problems that appear with a new resource (`?`:
-        never seen) and problems deleted; its creations, deletions and costs are told by the project list, once."""
+        never seen) and problems deleted; its creations, deletions and costs are told by the project list, once.
+
+        `absence_unsure`: the list was read in several pages (offset pages: a deletion before a later page is read
+        shifts a resource from that page onto one already read, so it is on neither). A resource missing from such a
+        list is not taken for deleted: it is kept as last seen (baseline and ref) and returned, for the caller to
+        read on its own (`observe_resource` then tells whether it is gone, and its status against the right old one)."""
         current = {r.id: r for r in resources}
+        missing: set[str] = set()
         tracked = project_id in self._tracked
         baseline = self._full.get(project_id)
         had_look = project_id in self._swept
@@ -251,21 +263,32 @@ class ChangeTracker:
         if baseline is not None:
             for rid, old in baseline.items():
                 if rid not in current:
-                    events.append(make.deleted(project_id, rid, old.name, at))
+                    if absence_unsure:
+                        missing.add(rid)
+                    else:
+                        events.append(make.deleted(project_id, rid, old.name, at))
         # a resource known from an earlier look and gone now was deleted as well
         for rid in [rid for rid in self._known.ids_of(project_id) if rid not in current]:
+            if absence_unsure:
+                missing.add(rid)
+                continue
             gone = self._known[rid]
             if (baseline is None or rid not in baseline) and (tracked or gone.is_problem):
                 events.append(make.deleted(project_id, rid, gone.name, at))
             self._known.pop(rid, None)
             reported.pop(rid, None)
+        errors = {rid for rid, r in current.items() if r.status == "error"}
+        # the unsure absentees stay as last seen until their own read answers
+        errors |= {rid for rid in missing if rid in self._error_sets.get(project_id, ())}
         if tracked:
+            if baseline is not None:
+                current.update({rid: baseline[rid] for rid in missing if rid in baseline})
             self._full[project_id] = current
-        self._error_sets[project_id] = {rid for rid, r in current.items() if r.status == "error"}
+        self._error_sets[project_id] = errors
         self._swept.add(project_id)
         self._known.looked_at(project_id, at)
         self._trim()
-        return events
+        return events, missing
 
     def _trim(self) -> None:
         for project_id in self._known.trim(keep=self._tracked):
@@ -317,7 +340,8 @@ class ChangeTracker:
         known = self._known.get(resource_id)
         events: list[ChangeEvent] = []
         if resource is None:
-            if known is not None:
+            # as in a full list: an untracked project's deletions are news when they take a problem away
+            if known is not None and (project_id in self._tracked or known.is_problem):
                 events.append(make.deleted(project_id, resource_id, known.name, at))
             self._known.pop(resource_id, None)
             self._error_sets.get(project_id, set()).discard(resource_id)

@@ -204,11 +204,10 @@ class Jobs:
         listed = await self._client.list_resources(project_id)
         self._pages[key] = listed.pages
         at = self._clock.now()
-        events = self._tracker.observe_resources(project_id, listed.items, at)
+        events, missing = self._tracker.observe_listing(project_id, listed.items, at, absence_unsure=listed.pages > 1)
         samples = self._store.set_resources(project_id, tuple(listed.items), at)
         self._note_full_pages(project_id, listed.pages)
-        for check in [c for c in self._checks if c.project_id == project_id]:
-            del self._checks[check]  # the full list answered it
+        self._answered_by_full_list(project_id, missing)
         self._discover(listed.items, project_id)
         return JobResult(events, {ResourcesChanged(project_id)}, {}, samples)
 
@@ -234,9 +233,10 @@ class Jobs:
         changed: set[Change] = set()
         if full:
             self._note_full_pages(project_id, listed.pages)
-            events = self._tracker.observe_resources(project_id, listed.items, at)
-            for check in [c for c in self._checks if c.project_id == project_id]:
-                del self._checks[check]  # the full list answered it
+            events, missing = self._tracker.observe_listing(
+                project_id, listed.items, at, absence_unsure=listed.pages > 1
+            )
+            self._answered_by_full_list(project_id, missing)
             if self._store.refresh_kept(project_id, tuple(listed.items), at):
                 changed.add(ResourcesChanged(project_id))
         else:
@@ -255,6 +255,14 @@ class Jobs:
         self._store.set_problem_count(project_id, count)
         self._discover(listed.items, project_id)
         return JobResult(events, changed, {}, [])
+
+    def _answered_by_full_list(self, project_id: str, missing: set[str]) -> None:
+        """A full list answers the project's pending checks, except for the resources it missed: a list of several
+        pages can miss one that moved between its pages, so each is read on its own (a 404 is its deletion)."""
+        for check in [c for c in self._checks if c.project_id == project_id]:
+            del self._checks[check]
+        for resource_id in sorted(missing):
+            self._checks[CheckJob(project_id, resource_id)] = None
 
     def _poll_ended_operations(self, project_id: str, resources: tuple[Resource, ...]) -> None:
         """An operation found in this project whose resource no longer carries it has probably ended: poll it now

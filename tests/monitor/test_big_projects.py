@@ -118,3 +118,45 @@ async def test_one_big_project_among_twenty_is_listed_whole_on_every_visit(sim_f
     stats = await control(sim, "GET", "stats")
     queries = [r["query"] for r in stats["recent"] if r["path"] == f"/v2/projects/{big}/resources"]
     assert len(queries) == 4 and not any("status=error" in q for q in queries), "two full lists of two pages"
+
+
+async def test_a_resource_shifted_between_pages_keeps_its_status_and_its_change(sim_factory) -> None:
+    """Pages are offsets into the simulator's insertion order: a resource deleted from page 1 after it is read, before
+    page 2 is, moves the first resource of page 2 onto page 1, so that list has it on neither page (issue 11: one
+    change missed, one told with a wrong old status). The missing one is read on its own, not taken for deleted."""
+    sim = sim_factory("--seed", "8", "--static", "--plan", "enterprise", "--projects", "2", "--resources", "10")
+    big = (await control(sim, "POST", "mutate", {"action": "add_projects", "count": 1, "resources": 200}))[
+        "project_ids"
+    ][0]
+    listed = [*api_get(sim, f"projects/{big}/resources"), *api_get(sim, f"projects/{big}/resources", page=2)]
+    deleted, shifted = listed[5], listed[100]
+    into_error = next(r for r in listed[101:] if r["status"] == "running")
+    assert shifted["status"] == "running"
+    async with make_client(sim) as client:
+        jobs, tracker, _ = _jobs(client)
+        jobs.spare_per_round = float("inf")  # every visit lists the project whole
+        await jobs.run(PROJECTS)
+        key = SweepJob(big)
+        assert (await jobs.run(key)).events == []  # the baseline: both pages, nothing moving
+        assert tracker.org[shifted["id"]].status == "running"
+
+        async def delete_between_pages() -> None:
+            client.set_page_pacer(None)  # once
+            await mutate(sim, action="delete_resource", resource_id=deleted["id"])
+
+        client.set_page_pacer(delete_between_pages)
+        shifted_visit = await jobs.run(key)
+        assert [e for e in shifted_visit.events if e.subject_id == shifted["id"]] == []
+        assert tracker.org.get(shifted["id"]) is not None, "missing from a list of pages is not forgotten"
+        checks = jobs.check_keys()
+        assert [c.resource_id for c in checks] == [shifted["id"]], "the one on neither page is read on its own"
+        seen = []
+        for check in checks:
+            seen += (await jobs.run(check)).events
+        assert seen == [] and tracker.org[shifted["id"]].status == "running", "it is there, unchanged"
+
+        await mutate(sim, action="set_status", resource_id=shifted["id"], status="stopped")
+        await mutate(sim, action="set_status", resource_id=into_error["id"], status="error")
+        changes = {(e.subject_id, e.old, e.new) for e in (await jobs.run(key)).events}
+    assert (shifted["id"], "running", "stopped") in changes, "its change is told, with its real old status"
+    assert (into_error["id"], "running", "error") in changes
