@@ -28,6 +28,7 @@ from cftui.monitor.state import CostSample, MonitorUpdate, Snapshot
 from cftui.ui.actions import DashboardActions
 from cftui.ui.chrome import PaneChrome
 from cftui.ui.commands import DASHBOARD_PROVIDERS
+from cftui.ui.error_toast import RESOURCE_ERROR_TITLE
 from cftui.ui.format import one_line
 from cftui.ui.held_toasts import HeldToasts, Toast, screen_holds_toasts
 from cftui.ui.messages import MonitorUpdated, ProjectOpened, ProjectSelected, ResourceOpened
@@ -178,7 +179,7 @@ class CloudForgeApp(DashboardActions, PaneChrome, App[int]):
         self.cost_history: CostHistory = cost_history or self._monitor_cost_history
         self.latest_snapshot: Snapshot | None = None
         self.active_pane = "projects"
-        self._held_toasts = HeldToasts(self, self._show_toast)
+        self._held_toasts = HeldToasts(self, self._show_toast, replacing_titles={RESOURCE_ERROR_TITLE})
         self.opener = ResourceOpener(self)  # a resource asked for before its project's resources are loaded
         self._accepting_updates = False
         self._notes_seen: set[str] = set()

@@ -8,6 +8,9 @@ from cftui.api.sanitize import one_line
 from cftui.monitor.events import ChangeEvent
 from cftui.ui.format import truncate
 
+# the title of the toast; held while the help is up, a newer one of this title replaces the older (it counts both)
+RESOURCE_ERROR_TITLE = "Resource error"
+
 NAMES_IN_NOTIFICATION = 3
 TOAST_NAME_WIDTH = 24  # a toast names each resource in at most this many cells (its line in the feed has it all)
 TOAST_PROJECT_WIDTH = 16

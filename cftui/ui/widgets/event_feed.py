@@ -34,11 +34,10 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.timer import Timer
 
 from cftui.monitor.events import ChangeEvent, Severity
 from cftui.monitor.state import MonitorUpdate
-from cftui.ui.error_toast import error_summary
+from cftui.ui.error_toast import RESOURCE_ERROR_TITLE, error_summary
 from cftui.ui.event_filter import EventFilter
 from cftui.ui.event_text import (
     KIND_GLYPHS,
@@ -52,12 +51,12 @@ from cftui.ui.event_text import (
 )
 from cftui.ui.feed_lines import FeedLines
 from cftui.ui.format import clock_time
+from cftui.ui.held_toasts import screen_holds_toasts
 
 __all__ = ["KIND_GLYPHS", "EventFeed", "event_body", "event_line_text", "event_summary", "went_to_error"]
 
 DEFAULT_MAX_LINES = 500
 ERROR_TOAST_SECONDS = 10.0  # an error toast stays this long; a burst within it replaces it with one summary
-TOAST_RETRY_SECONDS = 0.5  # how often a held toast checks whether the help has closed
 
 
 class EventFeed(ScrollView, can_focus=True):
@@ -127,9 +126,9 @@ class EventFeed(ScrollView, can_focus=True):
         self._following = True  # the view sticks to the newest line until the reader scrolls away
         self._cursor: int | None = None  # the number of the highlighted line
         self._bell = bell
-        self._unannounced: list[ChangeEvent] = []  # errors of the toast on screen (or waiting for the help to close)
-        self._error_toast_at = 0.0  # monotonic time the last error toast went up
-        self._toast_retry: Timer | None = None
+        self._burst: list[ChangeEvent] = []  # errors of the toast on screen (or held while the help is up)
+        self._error_toast_at = 0.0  # monotonic time the last error toast was raised
+        self._toast_held = False  # it was raised while the help was up (the app holds it until it closes)
 
     # --- the contract with the app -----------------------------------------------------------------------
 
@@ -361,45 +360,29 @@ class EventFeed(ScrollView, can_focus=True):
         return self.get_component_rich_style(component, partial=True)
 
     def _announce_errors(self, broken: Iterable[ChangeEvent]) -> None:
-        """One toast for a burst: it names projects and resources, replaces the toast of the burst before it
-        (while that one is still up, the new one counts both), and waits while a screen that hides the dashboard
-        (the help) is open, so it never covers the help or stacks over the data."""
+        """One toast for a burst: it names projects and resources and counts the burst before it while that
+        toast is still up or still held (the app holds toasts while the help is open, and a newer toast of the
+        same title replaces the held one), so a burst that grows while the help is up shows as one toast."""
         broken = list(broken)
         if not broken:
             return
-        now = time.monotonic()
-        if self._toast_retry is None and now - self._error_toast_at > ERROR_TOAST_SECONDS:
-            self._unannounced = []
-        self._unannounced += [event for event in broken if event not in self._unannounced]
+        holds = screen_holds_toasts(self.app)
+        recent = time.monotonic() - self._error_toast_at <= ERROR_TOAST_SECONDS
+        if not recent and not (self._toast_held and holds):
+            self._burst = []
+        self._burst += [event for event in broken if event not in self._burst]
         self._ring()
-        self._show_error_toast()
-
-    def _show_error_toast(self) -> None:
-        if getattr(self.app.screen, "HOLDS_NOTIFICATIONS", False):
-            if self._toast_retry is None:
-                self._toast_retry = self.set_interval(TOAST_RETRY_SECONDS, self._retry_error_toast)
-            return
-        broken = self._unannounced
-        if not broken:
-            return
-        if self._error_toast_at > 0 and time.monotonic() - self._error_toast_at <= ERROR_TOAST_SECONDS:
+        if recent and self._error_toast_at > 0 and not holds:
             self.app.clear_notifications()  # the previous burst's toast: this one counts it too
         self._error_toast_at = time.monotonic()
+        self._toast_held = holds
         self.app.notify(
-            error_summary(broken, self._lines.project_label),
-            title="Resource error",
+            error_summary(self._burst, self._lines.project_label),
+            title=RESOURCE_ERROR_TITLE,
             severity="error",
             markup=False,
             timeout=ERROR_TOAST_SECONDS,
         )
-
-    def _retry_error_toast(self) -> None:
-        if getattr(self.app.screen, "HOLDS_NOTIFICATIONS", False):
-            return
-        if self._toast_retry is not None:
-            self._toast_retry.stop()
-            self._toast_retry = None
-        self._show_error_toast()
 
     def _ring(self) -> None:
         if self._bell is not None:
