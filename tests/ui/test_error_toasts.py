@@ -36,6 +36,39 @@ async def test_a_burst_across_projects_is_one_toast_naming_them_held_while_the_h
         )
 
 
+async def test_a_burst_that_grows_while_the_help_is_open_is_still_one_toast_counting_it_all() -> None:
+    """The app holds toasts while the help is up; a newer error toast replaces the held one (it counts both)."""
+    app = CloudForgeApp(INFO, now=clock)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        app.feed(update(healthy_snapshot()))
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen), what="help open")
+        app.feed(
+            update(
+                healthy_snapshot(), events=(status_event("web-0", "running", "error", rid="res_a", pid="proj_shop"),)
+            )
+        )
+        await pilot.pause()
+        app.notify("Paused", markup=False)
+        later = (
+            status_event("api-1", "running", "error", rid="res_b", pid="proj_shop"),
+            status_event("etl-2", "running", "error", rid="res_c", pid="proj_data"),
+        )
+        app.feed(update(healthy_snapshot(), events=later))
+        await pilot.pause()
+        assert list(app._notifications) == []  # nothing over the help
+        await pilot.press("escape")
+        await until(pilot, lambda: len(app._notifications) >= 2, what="the held toasts show")
+        await pilot.pause()
+        notes = list(app._notifications)
+        assert [note.title for note in notes] == ["", "Resource error"]
+        assert notes[1].message == (
+            "3 resources in 2 projects went to error: "
+            "shop-production/web-0, shop-production/api-1, data-platform/etl-2."
+        )
+
+
 async def test_at_80x24_toasts_sit_on_the_footer_and_cover_no_row_of_data() -> None:
     from cftui.ui.widgets.event_feed import EventFeed
 
