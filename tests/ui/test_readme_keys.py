@@ -7,20 +7,9 @@ import re
 from pathlib import Path
 
 from cftui.ui.app import CloudForgeApp
+from tests.ui.test_panes_docs import KEY_NAMES  # the one table of how keys are written in the docs
 
 README = Path(__file__).resolve().parents[2] / "README.md"
-SPECIAL = {
-    "question_mark": "?",
-    "colon": ":",
-    "slash": "/",
-    "plus": "+",
-    "minus": "-",
-    "escape": "Escape",
-    "tab": "Tab",
-    "shift+tab": "Shift+Tab",
-    "ctrl+c": "Ctrl+C",
-    "ctrl+p": "Ctrl+P",
-}
 RANGE = re.compile(r"`(\d)`-`(\d)`")
 
 
@@ -43,7 +32,7 @@ def app_keys() -> set[str]:
     keys: set[str] = set()
     for binding in CloudForgeApp.BINDINGS:
         for key in binding.key.split(","):  # type: ignore[union-attr]
-            keys.add(SPECIAL.get(key, key))
+            keys.add(KEY_NAMES.get(key, key))
     return keys
 
 
