@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 from dataclasses import replace
 from datetime import timedelta
 
@@ -382,3 +383,31 @@ async def test_finished_operations_past_the_cap_are_not_made_again_on_every_upda
             await pilot.pause()
         assert {op_id: pane.card(op_id) for op_id in pane.watched_ids} == kept  # the very same cards, none made anew
         assert len(pane.query(OperationCard)) == MAX_FINISHED_CARDS
+
+
+async def test_writing_a_log_does_no_work_off_the_event_loop() -> None:
+    """The soak's crash: Textual's `Log` measured each write in a thread worker, and when the pane dropped the card
+    while that thread ran, the thread's look-up of its app failed and the worker's error ended the dashboard. The
+    operation log starts no thread: nothing reaches the loop's executor while lines are written and cards leave."""
+    app = PanesApp()
+    async with app.run_test(size=SIZE) as pilot:
+        submitted: list[object] = []
+
+        class RecordingExecutor(concurrent.futures.ThreadPoolExecutor):
+            def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def]
+                submitted.append(fn)
+                return super().submit(fn, *args, **kwargs)
+
+        asyncio.get_running_loop().set_default_executor(RecordingExecutor(max_workers=1))
+        lines = [log_line(1, "Initializing resource update")]
+        app.feed(update(world(operation("op_1", logs=lines)), new_log_lines={"op_1": lines}))
+        await pilot.pause()
+        card = app.query_one(OperationsPane).card("op_1")
+        assert card is not None
+        card.write_logs([log_line(2, "Draining connections")])
+        await pilot.pause()
+        done = [operation(f"op_{i:02d}", status="completed", progress=100, logs=lines) for i in range(25)]
+        app.feed(update(world(*done), new_log_lines={op.id: lines for op in done}))
+        await pilot.pause()
+        assert submitted == []
+        assert app.is_running and card.log_view.full_lines[-1].endswith("Draining connections")

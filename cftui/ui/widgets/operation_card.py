@@ -6,6 +6,7 @@ with lines it has not shown, and the timing line once a second while the operati
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
@@ -13,8 +14,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.selection import Selection
 from textual.strip import Strip
-from textual.widgets import Log, Static
+from textual.widgets import Static
 
 from cftui.api.models import Operation, OperationLog
 from cftui.api.sanitize import one_line
@@ -74,15 +78,20 @@ def progress_text(operation: Operation) -> str:
     return f"{progress_bar(operation.clamped_progress)}{suffix}"
 
 
-class OperationLogView(Log):
-    """The operation's log, each line cut with an ellipsis to the columns it has when painted (a `Log` cuts bare).
+class OperationLogView(ScrollView):
+    """The operation's log, each line cut with an ellipsis to the columns it has when painted.
 
-    The log keeps whole lines (the last `LOG_LINES_PER_OPERATION`) and cuts each one as it draws it, to the width
+    Its own Line-API view rather than Textual's `Log`: a `Log` measures every write's width in a thread worker,
+    and when the card was removed while that thread ran (the pane drops finished cards), the thread's look-up of
+    its app failed and the worker's error ended the whole dashboard. This view starts no worker: lines are cut at
+    paint time and never scrolled sideways, so no width is ever measured.
+
+    It keeps whole lines (the last `LOG_LINES_PER_OPERATION`) and cuts each one as it draws it, to the width
     inside its gutter and beside its vertical scrollbar. The width is read at paint time, not taken from a
     `Resize` event: Textual does not send one to a widget that was laid out while off screen, and a cut made
     before the layout settled would stay too wide (for the same reason it scrolls to its newest lines once it
     first has rows, told by the screen's layout signal). The scrollbar is always shown (`overflow-y: scroll`), so the
-    width does not jump when the log grows taller than its rows; lines are never scrolled sideways.
+    width does not jump when the log grows taller than its rows.
     """
 
     DEFAULT_CSS = """
@@ -93,11 +102,21 @@ class OperationLogView(Log):
     """
 
     def __init__(self, **kwargs: object) -> None:
-        super().__init__(max_lines=LOG_LINES_PER_OPERATION, auto_scroll=True, **kwargs)  # type: ignore[arg-type]
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.auto_scroll = True
+        self._lines: deque[str] = deque(maxlen=LOG_LINES_PER_OPERATION)
+
+    @property
+    def lines(self) -> list[str]:
+        return list(self._lines)
 
     @property
     def full_lines(self) -> list[str]:
-        return list(self.lines)
+        return list(self._lines)
+
+    @property
+    def line_count(self) -> int:
+        return len(self._lines)
 
     @property
     def content_width(self) -> int:
@@ -107,10 +126,19 @@ class OperationLogView(Log):
     def shown_lines(self) -> list[str]:
         """Every line as it is drawn at the current width."""
         width = self.content_width
-        return [truncate(line, width) for line in self.lines] if width > 0 else []
+        return [truncate(line, width) for line in self._lines] if width > 0 else []
 
     def add(self, lines: list[str]) -> None:
-        self.write_lines(lines)
+        """Append lines (each one line already); follow the end when the view was at its end."""
+        at_end = self.is_vertical_scroll_end
+        self._lines.extend(lines)
+        self.virtual_size = Size(0, len(self._lines))
+        if self.auto_scroll and at_end and not self.is_vertical_scrollbar_grabbed:
+            self.scroll_end(animate=False, immediate=True, x_axis=False)
+        self.refresh()
+
+    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
+        return selection.extract("\n".join(self._lines)), "\n"
 
     def on_mount(self) -> None:
         self.screen.screen_layout_refresh_signal.subscribe(self, self._once_laid_out)
@@ -129,9 +157,9 @@ class OperationLogView(Log):
         index = scroll_y + y
         width = self.content_width
         style = self.rich_style
-        if index >= len(self.lines) or width <= 0:
+        if index >= len(self._lines) or width <= 0:
             return Strip.blank(width, style)
-        text = Text(truncate(self.lines[index], width), no_wrap=True, end="")
+        text = Text(truncate(self._lines[index], width), no_wrap=True, end="")
         text.stylize(style)
         selection = self.text_selection
         span = selection.get_span(index) if selection is not None else None
