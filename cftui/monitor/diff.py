@@ -73,6 +73,8 @@ class ChangeTracker:
         self._operations: dict[str, Operation] = {}
         self._announced_terminal: set[str] = set()
         self._operation_subjects: dict[str, ResourceRef] = {}  # op id -> its resource (bounded with the watch set)
+        # op id -> (resource name, project id) a push told of, for a resource no list has shown yet (a new one)
+        self._operation_hints: dict[str, tuple[str, str | None]] = {}
 
     # --- what is tracked -------------------------------------------------------------------------------
 
@@ -369,8 +371,17 @@ class ChangeTracker:
         previous = self._operations.get(operation.id)
         self._operations[operation.id] = operation
         subject = self.operation_subject(operation)
-        name = subject.name if subject else operation.resource_id or ""
-        project_id = subject.project_id if subject else None
+        hint = self._operation_hints.get(operation.id)
+        names: tuple[str, str | None] | None = None
+        project_id: str | None
+        if subject is not None:
+            name, project_id = subject.name, subject.project_id
+            names = (subject.name, subject.project_name)
+        elif hint is not None:  # a resource no list has shown yet, named by the push that told of it
+            name, project_id = hint
+            names = (name, self._project_name(project_id) if project_id else None)
+        else:  # never seen anywhere: its id is all there is
+            name, project_id = operation.resource_id or "", None
         if operation.is_finished:
             if operation.id in self._announced_terminal:
                 return []
@@ -378,11 +389,11 @@ class ChangeTracker:
                 self._announced_terminal.add(operation.id)  # finished before we looked: old news
                 return []
             self._announced_terminal.add(operation.id)
-            return [make.operation_event(operation, previous, name, project_id, at, subject)]
+            return [make.operation_event(operation, previous, name, project_id, at, names)]
         if previous is None:
-            return [make.operation_event(operation, None, name, project_id, at, subject)] if from_resource else []
+            return [make.operation_event(operation, None, name, project_id, at, names)] if from_resource else []
         if previous.progress != operation.progress or previous.status != operation.status:
-            return [make.operation_event(operation, previous, name, project_id, at, subject)]
+            return [make.operation_event(operation, previous, name, project_id, at, names)]
         return []
 
     def operation_subject(self, operation: Operation) -> ResourceRef | None:
@@ -394,10 +405,16 @@ class ChangeTracker:
             return known
         return self._operation_subjects.get(operation.id)
 
-    def remember_operation_subject(self, operation_id: str, resource_id: str) -> None:
+    def remember_operation_subject(
+        self, operation_id: str, resource_id: str, *, name: str | None = None, project_id: str | None = None
+    ) -> None:
+        """The resource an operation was found on; `name` (and `project_id`): what a push said of a resource no
+        list has shown yet, so that the operation's events name it until a list does."""
         known = self._known.get(resource_id)
         if known is not None:
             self._operation_subjects[operation_id] = known
+        elif name and name != resource_id:
+            self._operation_hints[operation_id] = (name, project_id)
 
     def operation_subjects(self, operation_ids: Iterable[str]) -> dict[str, ResourceRef]:
         found = {op: self._operation_subjects.get(op) for op in operation_ids}
@@ -407,3 +424,4 @@ class ChangeTracker:
         self._operations.pop(operation_id, None)
         self._announced_terminal.discard(operation_id)
         self._operation_subjects.pop(operation_id, None)
+        self._operation_hints.pop(operation_id, None)

@@ -273,11 +273,11 @@ class Monitor:
         if self._push is None:
             return
         events, follow = self._push.admit(changes, self._tracker.tracked)
-        for operation_id, project_id, resource_id in follow:
+        for operation_id, project_id, resource_id, resource_name in follow:
             # Followed like one found on a fetched resource, in any project: looked at once, then at the pace of
             # its project (close in the focused one, calm elsewhere), all within the operations' share of the
             # budget. Its end, when pushed, is folded in from the push's confirmation GET (no extra request).
-            self._jobs.follow_operation(operation_id, project_id, resource_id)
+            self._jobs.follow_operation(operation_id, project_id, resource_id, resource_name)
         for operation_id in self._jobs.take_discovered_operations():
             self._queue.due_now(OperationJob(operation_id))  # within the background pace (`_operation_keys`)
         for key in self._push.new_confirmations():

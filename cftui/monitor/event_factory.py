@@ -12,7 +12,6 @@ from decimal import Decimal
 from cftui.api.models import RESOURCE_STATUSES, Operation, Project, Resource
 from cftui.monitor import summaries
 from cftui.monitor.events import ChangeEvent, EventKind, Severity
-from cftui.monitor.state import ResourceRef
 
 
 def status_severity(new: str) -> Severity:
@@ -173,8 +172,9 @@ def operation_event(
     name: str,
     project_id: str | None,
     at: datetime,
-    subject: ResourceRef | None = None,
+    names: tuple[str, str | None] | None = None,
 ) -> ChangeEvent:
+    """`names`: the resource's name and its project's, when known (a line read alone then says what and where)."""
     if operation.status == "completed":
         kind, severity = EventKind.OPERATION_COMPLETED, Severity.INFO
     elif operation.is_finished:
@@ -187,9 +187,10 @@ def operation_event(
         data["progress"] = operation.clamped_progress
     if operation.resource_id:
         data["resource_id"] = operation.resource_id
-    if subject is not None:  # the names, so that a line read alone says what and where
-        data["resource_name"] = subject.name
-        data["project_name"] = subject.project_name
+    if names is not None:
+        data["resource_name"] = names[0]
+        if names[1] is not None:
+            data["project_name"] = names[1]
     if previous is None and not operation.is_finished:
         data["started"] = True
     return ChangeEvent(

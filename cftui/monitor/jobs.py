@@ -336,16 +336,21 @@ class Jobs:
             if resource.operation_id:
                 self.follow_operation(resource.operation_id, project_id, resource.id)
 
-    def follow_operation(self, operation_id: str, project_id: str | None, resource_id: str | None) -> bool:
+    def follow_operation(
+        self, operation_id: str, project_id: str | None, resource_id: str | None, resource_name: str | None = None
+    ) -> bool:
         """Watch an operation found on a resource (fetched, or told of by a push) unless it is known to have ended
-        or to be missing; True when it is new (it is then among `take_discovered_operations`)."""
+        or to be missing; True when it is new (it is then among `take_discovered_operations`). `resource_name`: the
+        name a push gave a resource no list has shown yet (its operation's events use it)."""
         if operation_id in self._missing_operations or operation_id in self._ended_operations:
             return False
         if not self._operations.watch(operation_id, from_user=False, project_id=project_id, resource_id=resource_id):
             return False
         self._discovered.append(operation_id)
         if resource_id:
-            self._tracker.remember_operation_subject(operation_id, resource_id)
+            self._tracker.remember_operation_subject(
+                operation_id, resource_id, name=resource_name, project_id=project_id
+            )
         return True
 
     # --- a 404 is an answer, not an outage ------------------------------------------------------------------------

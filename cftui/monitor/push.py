@@ -157,17 +157,20 @@ class PushFeed:
 
     def admit(
         self, changes: Iterable[PushedChange], tracked: frozenset[str] = frozenset()
-    ) -> tuple[list[ChangeEvent], list[tuple[str, str | None, str | None]]]:
+    ) -> tuple[list[ChangeEvent], list[tuple[str, str | None, str | None, str | None]]]:
         """The pushed events to show now (not already seen by polling), and the operations to follow
-        (id, project id, resource id). `tracked`: the projects polled resource by resource (their creations and
-        deletions are polled events of their own; elsewhere polling tells them as the project's resource count)."""
+        (id, project id, resource id, the resource's name or None). `tracked`: the projects polled resource by
+        resource (their creations and deletions are polled events of their own; elsewhere polling tells them as the
+        project's resource count)."""
         shown: list[ChangeEvent] = []
-        follow: list[tuple[str, str | None, str | None]] = []
+        follow: list[tuple[str, str | None, str | None, str | None]] = []
         merged = 0
         for change in changes:
             event = change.event
             if change.follow_operation:
-                follow.append((change.follow_operation, event.project_id, event.subject_id))
+                # the delivery's name for the resource (its id when it gave none: then no name is known)
+                name = event.subject_name if event.subject_name != event.subject_id else None
+                follow.append((change.follow_operation, event.project_id, event.subject_id, name))
             if change.quiet:
                 continue
             keys = dedupe_keys(event)
