@@ -125,7 +125,10 @@ class DashboardActions(DashboardHost):
             while not isinstance(self.screen, ProblemsScreen):
                 self.pop_screen()
             return
-        self.push_screen(ProblemsScreen(now=self.now))
+        # archived projects count there as in the project list: only while it shows them
+        lists = self.screen_stack[0].query(ProjectList) if self.screen_stack else ()
+        archived = any(project_list.show_archived for project_list in lists)
+        self.push_screen(ProblemsScreen(now=self.now, include_archived=archived))
 
     def action_show_help(self) -> None:
         from cftui.ui.screens.help import HelpScreen

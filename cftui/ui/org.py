@@ -49,8 +49,23 @@ def project_seen_at(snapshot: Snapshot) -> dict[str, datetime]:
     return seen
 
 
-def org_problems(snapshot: Snapshot) -> list[ResourceRef]:
-    """Every resource in `error` or an unknown status across the organisation, by severity then age."""
+def archived_ids(snapshot: Snapshot) -> frozenset[str]:
+    """The archived projects of the project list."""
+    projects = snapshot.projects.value if snapshot.projects is not None else ()
+    return frozenset(p.id for p in projects if p.is_archived)
+
+
+def org_problems(snapshot: Snapshot, *, include_archived: bool = True) -> list[ResourceRef]:
+    """Every resource in `error` or an unknown status across the organisation, by severity then age (those of
+    archived projects only with `include_archived`)."""
+    problems = _all_problems(snapshot)
+    if include_archived:
+        return problems
+    archived = archived_ids(snapshot)
+    return [ref for ref in problems if ref.project_id not in archived]
+
+
+def _all_problems(snapshot: Snapshot) -> list[ResourceRef]:
     org = snapshot.org
     by_id: dict[str, ResourceRef] = {ref.resource_id: ref for ref in org.problems}
     names = _project_names(snapshot)
@@ -71,10 +86,11 @@ def org_problems(snapshot: Snapshot) -> list[ResourceRef]:
     return sorted(by_id.values(), key=problem_order)
 
 
-def live_projects(snapshot: Snapshot) -> tuple[Project, ...]:
-    """The projects a round covers: every project in the list but archived ones."""
+def live_projects(snapshot: Snapshot, *, include_archived: bool = False) -> tuple[Project, ...]:
+    """The projects the view accounts for: every project in the list but archived ones (unless included: the
+    dashboard shows them on `a`, as `cftui status --archived` reports them)."""
     projects = snapshot.projects.value if snapshot.projects is not None else ()
-    return tuple(p for p in projects if not p.is_archived)
+    return tuple(p for p in projects if include_archived or not p.is_archived)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,10 +103,11 @@ class Coverage:
     oldest_name: str | None
     oldest_at: datetime | None
     round_seconds: float | None
+    archived_left_out: int = 0  # archived projects not counted (nor their problems shown)
 
 
-def coverage(snapshot: Snapshot) -> Coverage:
-    projects = live_projects(snapshot)
+def coverage(snapshot: Snapshot, *, include_archived: bool = False) -> Coverage:
+    projects = live_projects(snapshot, include_archived=include_archived)
     seen_at = project_seen_at(snapshot)
     not_seen = tuple(one_line(p.name or p.id) for p in projects if p.id not in seen_at)
     looked = [(seen_at[p.id], p) for p in projects if p.id in seen_at]
@@ -102,6 +119,7 @@ def coverage(snapshot: Snapshot) -> Coverage:
         oldest_name=one_line(oldest[1].name or oldest[1].id) if oldest else None,
         oldest_at=oldest[0] if oldest else None,
         round_seconds=snapshot.org.round_seconds,
+        archived_left_out=0 if include_archived else len(archived_ids(snapshot)),
     )
 
 
@@ -150,6 +168,15 @@ def coverage_lines(cover: Coverage, now: datetime) -> list[str]:
         more = len(cover.not_seen) - NAMES_LISTED
         lines.append(f"not looked at yet: {names}" + (f" and {more} more" if more > 0 else ""))
     return lines
+
+
+def archived_note(cover: Coverage) -> str:
+    """` · 1 archived project left out (a on the dashboard)`: the monitor looks at archived projects too, but they
+    stay out of sight unless the project list shows them, as `cftui status` leaves them out unless asked."""
+    count = cover.archived_left_out
+    if not count:
+        return ""
+    return f" · {count} archived project{'' if count == 1 else 's'} left out (a on the dashboard)"
 
 
 def status_line_round(snapshot: Snapshot, now: datetime) -> str | None:

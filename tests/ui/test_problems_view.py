@@ -172,3 +172,28 @@ async def test_columns_fit_what_they_hold_so_names_sharing_a_prefix_stay_apart()
         shown = rows(app)
         assert any("production-infrastructure  container_cluster  platform-cluster-1" in row for row in shown), shown
         assert not any("…" in row for row in shown), shown
+
+
+OLD = resource_ref("proj_old", "legacy-billing", "res_old", "old-vm-1", seen_at=SEEN, since=ago(90))
+
+
+async def test_archived_projects_count_only_while_the_project_list_shows_them() -> None:
+    # the sweep looked at the archived legacy-billing too, and found a problem there
+    seen = {"proj_data": NOW - timedelta(minutes=3), "proj_stage": SEEN, "proj_old": SEEN}
+    async with fed_dashboard(update(org_snapshot((DB, GPU, WEIRD, OLD), **seen))) as (app, pilot):
+        await open_screen(pilot, "0", ProblemsScreen)
+        text = header(app)
+        # hidden as in the project list: not among the rows, the problems or the projects counted
+        assert not any("old-vm-1" in row for row in rows(app))
+        assert "4 problems in 4 projects" in text and "looked at 3 of 4 projects" in text, text
+        assert "1 archived project left out" in text, text
+        assert "legacy-billing" not in text
+        await pilot.press("escape")
+        await until(pilot, lambda: not isinstance(app.screen, ProblemsScreen), what="back on the dashboard")
+        await pilot.press("a")  # the project list shows archived projects: the problems view counts them too
+        await until(pilot, lambda: app.query_one(ProjectList).show_archived, what="archived shown")
+        await open_screen(pilot, "0", ProblemsScreen)
+        text = header(app)
+        assert any("old-vm-1" in row and "legacy-billing" in row for row in rows(app))
+        assert "5 problems in 5 projects" in text and "looked at 4 of 5 projects" in text, text
+        assert "archived project" not in text

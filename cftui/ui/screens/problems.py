@@ -1,9 +1,10 @@
 """The whole-organisation problems view (`0` from anywhere): every resource in trouble in every project.
 
 One row per resource in `error` or in a status the API reference does not know, across all projects cftui has
-looked at, worst and oldest first. Above the rows: how many projects have been looked at, which not yet, how old
-the oldest look is and how long a full round takes, so the view never implies everything is fresh. It follows
-the monitor's updates; Enter opens a resource's detail (loading its project first when needed), `y` copies its id.
+looked at (archived ones only while the project list shows them, as everywhere else), worst and oldest first.
+Above the rows: how many projects have been looked at, which not yet, how old the oldest look is and how long a
+full round takes, so the view never implies everything is fresh. It follows the monitor's updates; Enter opens a
+resource's detail (loading its project first when needed), `y` copies its id.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from textual.widgets import DataTable, Static
 
 from cftui.monitor.state import MonitorUpdate, Snapshot
 from cftui.ui.messages import ResourceOpened
-from cftui.ui.org import coverage, coverage_lines, org_problems, project_seen_at
+from cftui.ui.org import archived_note, coverage, coverage_lines, org_problems, project_seen_at
 from cftui.ui.widgets.key_bar import KeyBar
 from cftui.ui.widgets.problem_table import MAX_ROWS, ProblemTable
 from cftui.ui.widgets.status_line import StatusLine
@@ -50,9 +51,11 @@ class ProblemsScreen(Screen[None]):
         Binding("q", "app.pop_screen", "Back", show=False),
     ]
 
-    def __init__(self, *, now: Callable[[], datetime]) -> None:
+    def __init__(self, *, now: Callable[[], datetime], include_archived: bool = False) -> None:
         super().__init__()
         self._now = now
+        # as the project list: archived projects (and their problems) only while it shows them (`a`)
+        self._include_archived = include_archived
         self._snapshot: Snapshot | None = None
         self._header = ""
 
@@ -107,11 +110,14 @@ class ProblemsScreen(Screen[None]):
             self._set_header("No data yet: the status line above says why.")
             table.show([], {}, now)
             return
-        problems = org_problems(snapshot)
+        included = self._include_archived
+        problems = org_problems(snapshot, include_archived=included)
         seen_at = project_seen_at(snapshot)
         errors = sum(1 for ref in problems if ref.status == "error")
         projects = len({ref.project_id for ref in problems})
-        lines = [summary_line(len(problems), projects, errors), *coverage_lines(coverage(snapshot), now)]
+        cover = coverage(snapshot, include_archived=included)
+        summary = summary_line(len(problems), projects, errors) + archived_note(cover)
+        lines = [summary, *coverage_lines(cover, now)]
         lines.append("Enter opens a resource · y copies its id · Escape goes back")
         self._set_header("\n".join(lines))
         table.show(problems, seen_at, now)
