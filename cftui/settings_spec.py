@@ -2,7 +2,7 @@
 
 `cftui.config` builds the profile file's schema from `SETTINGS` and resolves each setting through the layers
 (flag > environment > profile > default); `cftui.cli` builds the flags from it. To add a setting, add one
-`Setting` here and the field of the same name to `cftui.config.Settings`. This module imports nothing heavy:
+`Setting` here and the field of the same name to `cftui.config.settings.Settings`. This module imports nothing heavy:
 the command line reads it before any sub-command runs.
 """
 
@@ -112,7 +112,7 @@ SETTINGS: tuple[Setting, ...] = (
         group=DASHBOARD,
     ),
     Setting("cost_thresholds", dict[str, int | float], "monthly cost above which a project is flagged", ge=0),
-    # the webhook receiver (push, docs/push.md); resolved by cftui.config._webhook_settings
+    # the webhook receiver (push, docs/push.md); resolved by cftui.config.secret_sources.webhook_settings
     Setting(
         "webhook_listen",
         str,
@@ -129,7 +129,7 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("webhook_secret_file", str, "read the webhook's shared secret from this file (mode 0600)"),
     Setting("webhook_secret_command", str | list[str], "a command whose stdout's first line is the webhook secret"),
-    # OAuth 2.0 sign-in (`cftui login`, docs/oauth.md); resolved by cftui.config._uses_oauth / _sign_in_parts
+    # OAuth 2.0 sign-in (`cftui login`, docs/oauth.md); resolved by cftui.config.sign_in
     Setting("auth", Literal["key", "oauth"], 'how to sign in: "key" (an API key) or "oauth" (cftui login)'),
     Setting("oauth_client_id", str, "the OAuth client id cftui is registered as (default cftui)"),
     Setting("auth_url", str, "the OAuth authorize URL (default: the reference's, or the simulator's)"),
