@@ -1,7 +1,7 @@
 """Snapshots of the main states at 80x24 and 120x40, fed the same `MonitorUpdate`s the engine posts.
 
 The clock is frozen (`tests.builders.NOW`), so ages and countdowns are the same on every run. Update the
-stored SVGs with `pytest tests/ui/test_snapshots.py --snapshot-update` after a deliberate change, and look at them.
+stored SVGs with `pytest -n 0 tests/ui/test_snapshots.py --snapshot-update` after a deliberate change, and look at them.
 """
 
 from __future__ import annotations
