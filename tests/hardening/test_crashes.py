@@ -24,6 +24,7 @@ from tests.hostile_api import (
     FAR_TIMESTAMP,
     IMPOSSIBLE_COSTS,
     KEY,
+    PROFESSIONAL_PLAN,
     Answer,
     Seen,
     hostile_api,
@@ -140,7 +141,8 @@ def test_events_keeps_streaming_when_costs_turn_impossible(tmp_path: Path) -> No
 
     def drifting(seen: Seen) -> Answer:
         costs = ["10.00", "1e26", '"1e5000"', "-1e308", "12.00"]
-        return Answer(body=raw_costs_listing([costs[min(next(answers), len(costs) - 1)]]))
+        # the Professional plan: the monitor reads the list every interval instead of once a (Starter) round of ~40 s
+        return Answer(body=raw_costs_listing([costs[min(next(answers), len(costs) - 1)]]), headers=PROFESSIONAL_PLAN)
 
     with hostile_api() as api:
         api.answer("/projects", drifting)
@@ -148,8 +150,8 @@ def test_events_keeps_streaming_when_costs_turn_impossible(tmp_path: Path) -> No
         args = command("events", "--format", "jsonl", "--api-url", api.base_url, "--interval", "0.5")
         process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
         try:
-            # every cost of the drift served, the valid one after the impossible ones included; the list is read
-            # about once a round (several seconds apart), so a busy machine gets a generous deadline
+            # every cost of the drift served, the valid one after the impossible ones included (about 0.5 s apart
+            # idle; a busy machine gets a generous deadline)
             wait_for(lambda: len(api.requests_to("/projects")) >= 5 or process.poll() is not None, timeout=150,
                      message="five refreshes")  # fmt: skip
             assert process.poll() is None, "cftui events ended by itself"
