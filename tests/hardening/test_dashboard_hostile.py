@@ -25,6 +25,7 @@ from tests.hostile_api import (
     IMPOSSIBLE_COSTS,
     KEY,
     KEY_SECRET_PART,
+    PROFESSIONAL_PLAN,
     Answer,
     HostileApi,
     Seen,
@@ -49,16 +50,17 @@ def history_file(state_dir: Path, api_url: str) -> Path:
 
 def test_impossible_costs_and_old_bad_history_rows_neither_crash_nor_block_a_start(tmp_path: Path) -> None:
     with hostile_api() as api:
-        api.answer("/projects", Answer(body=raw_costs_listing([*IMPOSSIBLE_COSTS, "12.5"])))
+        # the Professional plan and a 1 s interval: the list is read every second, not once a Starter round
+        listing_answer = Answer(body=raw_costs_listing([*IMPOSSIBLE_COSTS, "12.5"]), headers=PROFESSIONAL_PLAN)
+        api.answer("/projects", listing_answer)
         path = history_file(tmp_path, api.base_url)
         path.parent.mkdir(parents=True)
         asyncio.run(_make_history(path))
         _seed_bad_history(path)  # Infinity, 1e26, NaN... rows an older cftui stored for prj_0
-        with running_dashboard(api.base_url, KEY, tmp_path) as run:
+        with running_dashboard(api.base_url, KEY, tmp_path, "--interval", "1") as run:
             run.terminal.wait_for_text("cost-7", timeout=30)  # the one valid project, $12.50
             run.wait_for_status(re.compile("OK"), timeout=30)
             seen = len(api.requests_to("/projects"))
-            # the project list is read about once a round
             wait_for(lambda: len(api.requests_to("/projects")) >= seen + 2, timeout=90, message="two refreshes")
             run.assert_responsive()
             screen = run.terminal.screen_text()
