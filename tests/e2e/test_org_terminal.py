@@ -70,7 +70,8 @@ def test_an_operation_in_an_unopened_project_shows_its_project_and_completes(
             resource_id=target["id"],
             type="update_resource",
             outcome="completed",
-            duration_s=25,
+            # long enough for a round (about 2 s here, a few times that on a busy machine) to find it running
+            duration_s=15,
         )
         op_id = started["operation_id"]
         terminal.wait_for_screen(
