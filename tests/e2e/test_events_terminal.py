@@ -7,6 +7,7 @@ simulator's control endpoint.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -77,10 +78,21 @@ def test_after_a_resize_from_200x60_to_120x40_the_newest_event_is_on_the_last_ro
     with dashboard(org_sim, tmp_path, 200, 60) as terminal:
         wait_for_tree_of(terminal, resources)  # the first project is followed, its first look taken
         for round_number in range(3):  # about three dozen status changes: more than a pane of lines
+            statuses: dict[str, str] = {}
             for resource in movable:
                 status = ("stopped", "running")[(round_number + (resource["status"] == "stopped")) % 2]
                 mutate(org_sim, action="set_status", resource_id=resource["id"], status=status)
-            terminal.wait_for_quiet(quiet_for=2.5, timeout=SCREEN_TIMEOUT)  # this round's lines are all in
+                statuses[resource["name"]] = status
+            # this round seen (the tree shows every new status) before the next one undoes it
+            terminal.wait_for_screen(
+                lambda screen, statuses=statuses: all(
+                    re.search(rf"{status}\s+{re.escape(name)}(?!\S)", screen) for name, status in statuses.items()
+                ),
+                timeout=SCREEN_TIMEOUT,
+                description=f"round {round_number}'s statuses in the tree",
+            )
+        # the last round's lines all in: nothing is appended to the feed after this (an append would scroll it)
+        terminal.wait_for_quiet(quiet_for=2.5, timeout=SCREEN_TIMEOUT)
         # the feed ran past its pane at least once: the newest line sits mid-pane with room kept below it
         assert sum(row.count("⇄") for row in terminal.screen_text().splitlines()) >= 12
         terminal.resize(120, 40)
