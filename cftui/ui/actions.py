@@ -15,7 +15,7 @@ from cftui.ui.widgets.events_pane import EventsPane
 from cftui.ui.widgets.operations import OperationsPane
 from cftui.ui.widgets.pane_filter import PaneFilter, ResourceFilterBox
 from cftui.ui.widgets.project_list import ProjectList
-from cftui.ui.widgets.resource_tree import SORT_MODES as TREE_SORT_MODES
+from cftui.ui.widgets.resource_order import SORT_MODES as TREE_SORT_MODES
 from cftui.ui.widgets.resource_tree import ResourceTree
 
 if TYPE_CHECKING:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from cftui.text import cost_text
 from cftui.ui.widgets.project_list import project_row
-from cftui.ui.widgets.resource_tree import resource_label
+from cftui.ui.widgets.resource_rows import resource_label
 from tests.builders import project, resource
 
 

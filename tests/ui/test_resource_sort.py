@@ -8,7 +8,8 @@ from decimal import Decimal
 import pytest
 
 from cftui.api.models import Resource
-from cftui.ui.widgets.resource_tree import STATUS_RANK, UNKNOWN_STATUS_RANK, ResourceTree
+from cftui.ui.widgets.resource_order import STATUS_RANK, UNKNOWN_STATUS_RANK
+from cftui.ui.widgets.resource_tree import ResourceTree
 from tests.simproc import SimServer, running_sim
 from tests.ui.live import live_app, tree_filled, until
 

@@ -13,7 +13,8 @@ from textual.app import App, ComposeResult
 from textual.widgets import Input
 
 from cftui.monitor.state import Fetched, Snapshot
-from cftui.ui.widgets.resource_tree import ResourceTree, resource_label, resource_row_width
+from cftui.ui.widgets.resource_rows import resource_label, resource_row_width
+from cftui.ui.widgets.resource_tree import ResourceTree
 from tests.builders import NOW, resource
 
 NAMES = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=80)

@@ -1,10 +1,9 @@
-"""The resource tree of the selected project: category -> type -> resource, or one flat list sorted by cost or
-by status (`s` in the resources pane cycles `SORT_MODES`).
+"""The resource tree widget of the selected project: category -> type -> resource, or one flat list sorted by
+cost or by status (`s` in the resources pane cycles `SORT_MODES`); keys, selection, and `ResourceOpened`.
 
-Each resource row reads without colour: status glyph and word, name, provider/region, monthly cost. The tree is
-kept in step with the snapshot by targeted edits (labels updated in place, nodes added and removed one at a
-time); it is rebuilt only when the project or the filter changes. Rows that just changed are highlighted for
-`HIGHLIGHT_SECONDS`.
+The tree is kept in step with the snapshot by targeted edits (labels updated in place, nodes added and removed
+one at a time); it is rebuilt only when the project, the filter or the sort changes. Rows that just changed are
+highlighted for `HIGHLIGHT_SECONDS`. How a row reads is `resource_rows`; where it stands is `resource_order`.
 """
 
 from __future__ import annotations
@@ -14,35 +13,23 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import ClassVar
 
-from rich.cells import cell_len
-from rich.text import Span, Text
+from rich.text import Text
 from textual.binding import Binding, BindingType
-from textual.scroll_view import ScrollView
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from cftui.api.models import OTHER_CATEGORY, RESOURCE_CATEGORIES, Resource
+from cftui.api.models import Resource
 from cftui.monitor.state import Fetched, MonitorUpdate, Snapshot
-from cftui.ui.column_fit import ID_GAP, name_room
 from cftui.ui.filters import ResourceFilter
-from cftui.ui.format import cost_text, fit, fit_right, one_line, status_badge, status_severity
+from cftui.ui.format import one_line
 from cftui.ui.messages import ResourceOpened
-from cftui.ui.status_style import badge_spans
 from cftui.ui.textual_adapter import add_leaves
+from cftui.ui.widgets.resource_order import CATEGORY_ORDER, SORT_MODES, fingerprint, group_counts, sort_key, tree_key
+from cftui.ui.widgets.resource_rows import RowLayout, RowMeasures, group_label, resource_label
+from cftui.ui.widgets.rows_tree import RowsTree
 
 HIGHLIGHT_SECONDS = 4.0
-NAME_MIN = 16  # names never get fewer cells than this: below it rows are cut at the pane's edge
 LEAF_DEPTH = 2  # category, type, resource: a grouped resource row is indented by two guides (a flat one by none)
-CATEGORY_ORDER = [*dict.fromkeys(RESOURCE_CATEGORIES.values()), OTHER_CATEGORY]
-BADGE_WIDTH = 15
-WHERE_WIDTH = 18
-COST_WIDTH = 12
-# name: the tree, grouped by category and type, names A-Z; cost: one flat list, most expensive first (no cost
-# last); status: one flat list, problems first (error, unknown statuses, then provisioning, pending, stopped,
-# running), the most expensive first within a status
-SORT_MODES = ("name", "cost", "status")
-STATUS_RANK = {"error": 0, "provisioning": 2, "pending": 3, "stopped": 4, "running": 5}
-UNKNOWN_STATUS_RANK = 1  # a status the reference does not know is a problem: right after `error`
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,115 +40,7 @@ class NodeRef:
     key: str  # category name, type name or resource id
 
 
-def where_text(resource: Resource, flat: bool = False) -> str:
-    """Provider/region; in a flat list (sorted by cost or status) the type, as no group says it."""
-    if flat:
-        return one_line(resource.type) or "—"
-    return "/".join(one_line(part) for part in (resource.provider, resource.region) if part) or "—"
-
-
-@dataclass(frozen=True, slots=True)
-class RowLayout:
-    """Cells per column of a resource row. The tree sizes the columns to what its rows hold (`measure`) and gives
-    the name the rest; `ident` > 0 shows the id after the name."""
-
-    name: int
-    ident: int = 0
-    badge: int = BADGE_WIDTH
-    where: int = WHERE_WIDTH
-    cost: int = COST_WIDTH
-
-    @property
-    def width(self) -> int:
-        return self.badge + 1 + self.name + (ID_GAP + self.ident if self.ident else 0) + 1 + self.where + self.cost
-
-
-def measure(resource: Resource, flat: bool = False) -> tuple[int, int, int, int, int]:
-    """The cells a resource's name, id, status badge, place and cost take whole."""
-    return (
-        cell_len(resource.name or resource.id),
-        cell_len(resource.id),
-        cell_len(status_badge(resource.status)),
-        cell_len(where_text(resource, flat)),
-        cell_len(cost_text(resource)),
-    )
-
-
-def resource_label(
-    resource: Resource,
-    layout: RowLayout | int,
-    highlighted: bool = False,
-    *,
-    monochrome: bool = False,
-    flat: bool = False,
-) -> Text:
-    """One row: status glyph and word, name (then the id, dim, when the layout has room for it), provider/region,
-    monthly cost, in the layout's columns (terminal cells; a bare int is a name width with the widest columns).
-    In a flat list (sorted by cost or status) the type stands where provider/region would: no group says it.
-
-    Built as one string with spans (not appended piece by piece): a 5,000-resource tree makes 5,000 of these.
-    """
-    if isinstance(layout, int):
-        layout = RowLayout(layout)
-    badge = fit(status_badge(resource.status), layout.badge)
-    name = fit(resource.name or resource.id, layout.name)
-    ident = " " * ID_GAP + fit(resource.id, layout.ident) if layout.ident else ""
-    place = fit(where_text(resource, flat), layout.where)
-    plain = f"{badge} {name}{ident} {place}{fit_right(cost_text(resource), layout.cost)}"
-    spans = badge_spans(status_severity(resource.status), 1, len(badge.rstrip()), monochrome=monochrome)
-    name_end = len(badge) + 1 + len(name)
-    if ident:
-        spans.append(Span(name_end, name_end + len(ident), "dim"))
-    place_start = name_end + len(ident) + 1
-    spans.append(Span(place_start, place_start + len(place), "dim"))
-    if highlighted:
-        spans.append(Span(0, len(plain), "reverse"))
-    return Text(plain, spans=spans, no_wrap=True, overflow="ellipsis")
-
-
-def resource_row_width(layout: RowLayout | int) -> int:
-    """The width in cells of every `resource_label` (its columns are fitted to exact widths)."""
-    return (RowLayout(layout) if isinstance(layout, int) else layout).width
-
-
-def sort_key(resource: Resource, mode: str) -> tuple[object, ...]:
-    """Where a resource stands among its siblings (the whole list when flat) in a sort mode."""
-    name = (resource.name.casefold(), resource.id)
-    cost = resource.monthly_cost
-    if mode == "cost":
-        return (cost is None, -(cost or 0), *name)
-    if mode == "status":
-        return (STATUS_RANK.get(resource.status, UNKNOWN_STATUS_RANK), cost is None, -(cost or 0), *name)
-    return name
-
-
-def _fingerprint(resource: Resource) -> tuple[object, ...]:
-    """What a change is judged on: the row's contents, plus `updated_at`, which the API moves on any change.
-
-    Much cheaper than comparing whole models, which matters at 5,000 resources a refresh.
-    """
-    return (
-        resource.status,
-        resource.name,
-        resource.monthly_cost,
-        resource.type,
-        resource.provider,
-        resource.region,
-        resource.operation_id,
-        resource.updated_at,
-    )
-
-
-def group_label(title: str, count: int, problems: int) -> Text:
-    label = Text(no_wrap=True)
-    label.append(one_line(title), style="bold")
-    label.append(f"  {count}")
-    if problems:
-        label.append(f"  {problems} ✖", style="bold red")
-    return label
-
-
-class ResourceTree(Tree[NodeRef]):
+class ResourceTree(RowsTree[NodeRef]):
     """See the module docstring. Posts `ResourceOpened` on Enter over a resource."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -186,8 +65,7 @@ class ResourceTree(Tree[NodeRef]):
         self._groups: dict[tuple[str, ...], TreeNode[NodeRef]] = {}  # (category,) and (category, type)
         self._highlight_until: dict[str, float] = {}
         self._layout = RowLayout(28)  # the rows' columns: set by `_fit_names`
-        # by id: the cells of a resource's copy (flat or grouped), measured once
-        self._measures: dict[str, tuple[Resource, bool, tuple[int, int, int, int, int]]] = {}
+        self._measures = RowMeasures()
         self.total_resources = 0
         self.sort_mode = SORT_MODES[0]
         self._wanted: tuple[str, str] | None = None  # (project id, resource id) to select once its row exists
@@ -321,11 +199,7 @@ class ResourceTree(Tree[NodeRef]):
         mode = self.sort_mode
         shown = sorted(
             (r for r in fetched.value if self.filter.matches(r)),
-            key=(
-                (lambda r: sort_key(r, mode))
-                if self.flat
-                else (lambda r: (CATEGORY_ORDER.index(r.category), r.type, r.name.casefold(), r.id))
-            ),
+            key=lambda r: tree_key(r, mode),
         )
         self._fit_names(shown)  # the rows are made at their width once
         self._add_leaves_in_bulk(shown)
@@ -354,7 +228,7 @@ class ResourceTree(Tree[NodeRef]):
                 self._highlight_until[resource.id] = now + HIGHLIGHT_SECONDS
                 self._add_leaf(resource, at_end=False)
                 changed_groups = True
-            elif old is not resource and _fingerprint(old) != _fingerprint(resource):
+            elif old is not resource and fingerprint(old) != fingerprint(resource):
                 changed_rows = True
                 self._highlight_until[resource.id] = now + HIGHLIGHT_SECONDS
                 if (old.type, old.status) != (resource.type, resource.status):
@@ -437,28 +311,11 @@ class ResourceTree(Tree[NodeRef]):
         for resource, node in zip(resources, add_leaves(self, batch), strict=True):
             self._leaves[resource.id] = node
 
-    def get_label_width(self, node: TreeNode[NodeRef]) -> int:
-        """A resource row's width is known from its columns: Textual's default renders the label to measure it,
-        for every row, each time it rebuilds the tree's lines (~0.2 s for 5,000 rows)."""
+    def row_width(self, node: TreeNode[NodeRef]) -> int | None:
+        """A resource row's width is known from its columns (see `RowsTree.get_label_width`)."""
         if node.data is not None and node.data.kind == "resource":
             return self._layout.width
-        return super().get_label_width(node)
-
-    def notify_style_update(self) -> None:
-        """A restyle (focus moving in or out, a new theme) changes how rows are painted, not which rows there are:
-        repaint the rows only. Textual's Tree rebuilds every line here, so each focus change froze a 5,000-resource
-        tree for a tenth of a second. Every painted line is cached under the update count of each node on its
-        path, and every path starts at a top-level node: refreshing those few makes every line paint anew."""
-        ScrollView.notify_style_update(self)
-        for top in self.root.children:
-            top.refresh()
-        self.refresh()
-
-    def process_label(self, label: str | Text) -> Text:
-        """Labels here are built single-line `Text`: take them as they are (the default copies and splits)."""
-        if isinstance(label, Text) and "\n" not in label.plain:
-            return label
-        return super().process_label(label)
+        return None
 
     def _sort_key(self, resource_id: str) -> tuple[object, ...]:
         resource = self._resources.get(resource_id)
@@ -481,14 +338,9 @@ class ResourceTree(Tree[NodeRef]):
                 self._groups.pop((resource.category,), None)
 
     def _relabel_groups(self) -> None:
-        counts: dict[tuple[str, ...], list[int]] = {}
-        for resource in self._resources.values():
-            for key in ((resource.category,), (resource.category, resource.type)):
-                pair = counts.setdefault(key, [0, 0])
-                pair[0] += 1
-                pair[1] += int(resource.is_problem)
+        counts = group_counts(self._resources.values())
         for group, node in self._groups.items():
-            count, problems = counts.get(group, [0, 0])
+            count, problems = counts.get(group, (0, 0))
             label = group_label(group[-1], count, problems)
             if label != node.label:
                 node.set_label(label)
@@ -505,44 +357,17 @@ class ResourceTree(Tree[NodeRef]):
     def on_resize(self) -> None:
         self._fit_names()
 
-    def _measure(self, resource: Resource) -> tuple[int, int, int, int, int]:
-        flat = self.flat
-        known = self._measures.get(resource.id)
-        if (
-            known is not None
-            and known[1] == flat
-            and (known[0] is resource or _fingerprint(known[0]) == _fingerprint(resource))
-        ):
-            return known[2]
-        cells = measure(resource, flat)
-        self._measures[resource.id] = (resource, flat, cells)
-        return cells
-
     def _fit_names(self, resources: Iterable[Resource] | None = None) -> None:
-        """Each column as wide as its widest cell (status, place and cost at most their fixed widths), the name
-        the room left beside the guides, the id after it when every name and id fit whole; every row is labelled
-        again when that changes. The scrollbar's column is always kept. `resources`: those about to be shown
+        """The rows' columns fitted to the rows (`fit_layout`) in the room left beside the guides; every row is
+        labelled again when that changes. The scrollbar's column is always kept. `resources`: those about to be shown
         (before their rows are made), else those shown."""
         width = self.size.width
         if width <= 0:
             return
         shown = list(self._resources.values() if resources is None else resources)
-        if len(self._measures) > 2 * len(shown) + 100:  # resources went away: forget them
-            keep = {r.id for r in shown}
-            self._measures = {rid: entry for rid, entry in self._measures.items() if rid in keep}
-        name = ident = 0
-        badge, where, cost = 1, 1, 0
-        for resource in shown:
-            cells = self._measure(resource)
-            name, ident = max(name, cells[0]), max(ident, cells[1])
-            badge, where, cost = max(badge, cells[2]), max(where, cells[3]), max(cost, cells[4])
-        # a status word is followed by two spaces, a cost preceded by two: columns read apart
-        badge, where, cost = min(badge + 1, BADGE_WIDTH), min(where, WHERE_WIDTH), min(cost + 2, COST_WIDTH)
-        fixed = badge + 1 + 1 + where + cost
         depth = 0 if self.flat else LEAF_DEPTH
-        room = width - self.styles.scrollbar_size_vertical - depth * self.guide_depth - fixed
-        name_width, with_ids = name_room(room, name, ident, NAME_MIN)
-        layout = RowLayout(name_width, ident if with_ids else 0, badge, where, cost)
+        room = width - self.styles.scrollbar_size_vertical - depth * self.guide_depth
+        layout = self._measures.layout(shown, self.flat, room)
         if layout != self._layout:
             self._layout = layout
             for resource_id, node in self._leaves.items():
