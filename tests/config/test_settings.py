@@ -448,6 +448,18 @@ def test_every_setting_is_declared_once_for_flag_env_and_file(tmp_path: Path) ->
     assert "field 'budget'" in load_error(None, env_for(tmp_path, CLOUDFORGE_API_KEY=READ))
 
 
+def test_every_setting_of_the_spec_reaches_settings() -> None:
+    """A setting added to the spec but not to `Settings` (nor resolved by a rule of its own) would be read from
+    flag, environment and file and then silently dropped."""
+    from dataclasses import fields
+
+    from cftui.config.settings import _SPECIAL
+    from cftui.settings_spec import SETTINGS
+
+    held = {f.name for f in fields(Settings)}
+    assert [s.name for s in SETTINGS if s.name not in held and s.name not in _SPECIAL] == []
+
+
 def test_config_path_comes_from_platformdirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "elsewhere"))
     assert config_path({}) == tmp_path / "elsewhere" / "cftui" / "config.toml"
