@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import work
+from textual import events, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -31,6 +31,7 @@ from cftui.ui.commands import DASHBOARD_PROVIDERS
 from cftui.ui.error_toast import RESOURCE_ERROR_TITLE
 from cftui.ui.format import one_line
 from cftui.ui.held_toasts import HeldToasts, Toast, screen_holds_toasts
+from cftui.ui.key_order import KeyOrder, priority_keys
 from cftui.ui.messages import MonitorUpdated, ProjectOpened, ProjectSelected, ResourceOpened
 from cftui.ui.opener import ResourceOpener
 from cftui.ui.pane_grid import MEDIUM_FROM, WIDE_FROM, PaneGrid
@@ -185,6 +186,20 @@ class CloudForgeApp(DashboardActions, PaneChrome, App[int]):
         self._notes_seen: set[str] = set()
         self._unsubscribe: Callable[[], object] | None = None
         self.paused = False
+        # keys read together are handled in typed order: a priority key waits for the keys before it
+        self._key_order = KeyOrder(self, self._handle_key, priority_keys(self.BINDINGS))
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            if not self._key_order.hold(event):
+                await self._handle_key(event)
+            return
+        await super().on_event(event)
+
+    async def _handle_key(self, event: events.Key) -> None:
+        """A key from the terminal, as Textual handles it; followed to the App, so a priority key waits for it."""
+        await super().on_event(event)
+        self._key_order.sent(event)
 
     # --- layout -------------------------------------------------------------------------------------------
 
