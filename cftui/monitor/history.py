@@ -1,20 +1,17 @@
 """Cost samples and change events kept in SQLite, so trends and recent events show the moment cftui starts.
 
-One database per API URL under the user's state directory (`$XDG_STATE_HOME/cftui/`), WAL mode. All database
-work runs on one worker thread (sqlite connections belong to the thread that made them); the async methods hand
-work to it and never block the event loop. Trouble never stops monitoring: a corrupt file is moved aside and a
+One database per API URL (where it lives and who may read it: `history_files`), WAL mode. All database work runs
+on one worker thread (sqlite connections belong to the thread that made them); the async methods hand work to it
+and never block the event loop. Trouble never stops monitoring: a corrupt file is moved aside and a
 fresh one made; a locked file or a failed write (disk full) is recorded in `problem`, and the next success clears it.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import hashlib
 import json
 import logging
 import os
-import re
 import sqlite3
 import time
 from collections.abc import Callable, Iterable
@@ -27,6 +24,13 @@ from typing import TypeVar
 
 from cftui.api.models import cost_value
 from cftui.monitor.events import ChangeEvent
+from cftui.monitor.history_files import (
+    PRIVATE_FILE_MODE,
+    default_history_path,
+    make_private_dir,
+    make_private_files,
+    named_history_path,
+)
 from cftui.monitor.history_size import MAX_HISTORY_BYTES, WAL_SIZE_LIMIT, bound_size, live_bytes, thin
 from cftui.monitor.state import CostSample
 from cftui.monitor.trend import KEEP_FOR, RECENT_SAMPLES, THIN_BUCKET
@@ -34,13 +38,10 @@ from cftui.monitor.trend import KEEP_FOR, RECENT_SAMPLES, THIN_BUCKET
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-HISTORY_NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 KEEP_SECONDS = 30 * 24 * 3600
 THIN_AFTER_SECONDS = 24 * 3600  # older samples are thinned to one per subject per hour
 THIN_BUCKET_SECONDS = 3600
 MAINTENANCE_EVERY_SECONDS = 3600
-PRIVATE_FILE_MODE = 0o600  # costs and events of someone's infrastructure: for their eyes only
-PRIVATE_DIR_MODE = 0o700
 BUSY_TIMEOUT_MS = 500  # a locked file fails fast: the write is reported and skipped, monitoring goes on
 SIZE_CHECK_EVERY_SECONDS = 30.0  # how often a write looks at the file's size (see history_size)
 
@@ -70,44 +71,6 @@ DELETE FROM events WHERE kind IN ('operation.completed', 'operation.failed') AND
 CREATE UNIQUE INDEX IF NOT EXISTS events_operation_end ON events (kind, subject_id)
     WHERE kind IN ('operation.completed', 'operation.failed');
 """
-
-
-def _make_private_dir(directory: Path) -> None:
-    directory.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
-    if directory.stat().st_mode & 0o777 != PRIVATE_DIR_MODE:
-        directory.chmod(PRIVATE_DIR_MODE)
-
-
-def _make_private_files(path: Path) -> None:
-    for suffix in ("", "-wal", "-shm"):
-        with contextlib.suppress(FileNotFoundError):
-            if os.stat(f"{path}{suffix}").st_mode & 0o777 != PRIVATE_FILE_MODE:
-                os.chmod(f"{path}{suffix}", PRIVATE_FILE_MODE)
-
-
-def default_history_path(api_url: str) -> Path:
-    """`<state dir>/cftui/history-<hash of the URL>.sqlite3` (platformdirs honours $XDG_STATE_HOME)."""
-    from platformdirs import user_state_path
-
-    digest = hashlib.sha256(api_url.rstrip("/").encode()).hexdigest()[:16]
-    return user_state_path("cftui") / f"history-{digest}.sqlite3"
-
-
-def named_history_path(name: str) -> Path:
-    """`<state dir>/cftui/history-<name>.sqlite3`: a history kept under a stable name instead of the URL's hash
-    (the demo's simulator gets a new port, so a new URL, every run)."""
-    from platformdirs import user_state_path
-
-    if not HISTORY_NAME.fullmatch(name):
-        raise ValueError(f"a history name is lower-case letters, digits and dashes, not {name!r}")
-    return user_state_path("cftui") / f"history-{name}.sqlite3"
-
-
-def remove_history_files(path: Path) -> None:
-    """Delete a history database with its -wal and -shm files (those missing are fine)."""
-    for suffix in ("", "-wal", "-shm"):
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(f"{path}{suffix}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,7 +177,7 @@ class History:
         return self._db
 
     def _open(self) -> sqlite3.Connection:
-        _make_private_dir(self.path.parent)
+        make_private_dir(self.path.parent)
         try:
             return self._open_file()
         except sqlite3.DatabaseError as exc:
@@ -246,7 +209,7 @@ class History:
         except sqlite3.Error:
             db.close()
             raise
-        _make_private_files(self.path)  # a file from an older cftui may have been made world-readable
+        make_private_files(self.path)  # a file from an older cftui may have been made world-readable
         return db
 
     def _close_db(self) -> None:

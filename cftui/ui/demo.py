@@ -50,7 +50,7 @@ def free_loopback_port() -> int:
 
 def clear_demo_history() -> None:
     """Empty the demo's history file (one file, reused: no pile of files from past demo runs)."""
-    from cftui.monitor.history import named_history_path, remove_history_files
+    from cftui.monitor.history_files import named_history_path, remove_history_files
 
     remove_history_files(named_history_path(DEMO_HISTORY_NAME))
 

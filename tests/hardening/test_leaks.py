@@ -9,7 +9,7 @@ from pathlib import Path
 
 from cftui.api import ApiKey, CloudForgeClient
 from cftui.api.errors import AuthenticationFailed
-from cftui.monitor.history import default_history_path
+from cftui.monitor.history_files import default_history_path
 from tests.headless.runner import run_piped
 from tests.hostile_api import KEY, KEY_SECRET_PART, Answer, Seen, hostile_api, listing, project
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from cftui.config import Settings
 from cftui.monitor import build_monitor
-from cftui.monitor.history import default_history_path
+from cftui.monitor.history_files import default_history_path
 from cftui.monitor.state import ConnectionStatus
 from tests.monitor.helpers import api_get
 from tests.simproc import running_sim
@@ -43,7 +43,7 @@ async def test_a_built_monitor_polls_and_keeps_its_history_under_the_state_direc
 async def test_a_named_history_is_one_file_whatever_the_url_and_the_demo_starts_it_empty(tmp_path: Path) -> None:
     import argparse
 
-    from cftui.monitor.history import named_history_path
+    from cftui.monitor.history_files import named_history_path
     from cftui.ui.demo import DEMO_HISTORY_NAME, clear_demo_history
 
     demo_file = named_history_path(DEMO_HISTORY_NAME)

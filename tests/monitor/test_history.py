@@ -10,7 +10,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from cftui.monitor.events import ChangeEvent, EventKind, Severity
-from cftui.monitor.history import History, SampleRow, default_history_path
+from cftui.monitor.history import History, SampleRow
+from cftui.monitor.history_files import default_history_path
 
 
 def _event(at: datetime, subject: str = "res_1", kind: EventKind = EventKind.RESOURCE_STATUS_CHANGED) -> ChangeEvent:

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from cftui.monitor.history import History, default_history_path
+from cftui.monitor.history import History
+from cftui.monitor.history_files import default_history_path
 from cftui.monitor.state import Changed
 from tests.monitor.helpers import api_get, eventually, mutate, running_monitor
 

@@ -45,7 +45,7 @@ def test_a_malformed_environment_key_is_refused_without_echoing_it() -> None:
 
 
 def test_the_demo_passes_its_key_in_the_environment_not_in_argv() -> None:
-    from cftui.monitor.history import named_history_path
+    from cftui.monitor.history_files import named_history_path
     from cftui.ui.demo import DEMO_HISTORY_NAME
 
     old_history = named_history_path(DEMO_HISTORY_NAME)  # a previous demo run's history (fixture's state dir)
