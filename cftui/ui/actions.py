@@ -11,12 +11,14 @@ from typing import TYPE_CHECKING
 
 from cftui.ui.clipboard import copy_id
 from cftui.ui.format import duration, one_line
+from cftui.ui.pane_grid import PaneGrid
 from cftui.ui.widgets.events_pane import EventsPane
 from cftui.ui.widgets.operations import OperationsPane
-from cftui.ui.widgets.pane_filter import PaneFilter, ResourceFilterBox
+from cftui.ui.widgets.pane_filter import PaneFilter
 from cftui.ui.widgets.project_list import ProjectList
-from cftui.ui.widgets.resource_order import SORT_MODES as TREE_SORT_MODES
+from cftui.ui.widgets.projects_pane import ProjectsPane
 from cftui.ui.widgets.resource_tree import ResourceTree
+from cftui.ui.widgets.resources_pane import ResourcesPane
 
 if TYPE_CHECKING:
     from cftui.ui.host import DashboardHost
@@ -25,7 +27,6 @@ else:
 
 # the steps `+` and `-` move the refresh interval through (seconds)
 INTERVAL_STEPS = (1.0, 2.0, 3.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0)
-PANE_ORDER = ("projects", "resources", "operations", "events")
 
 
 class DashboardActions(DashboardHost):
@@ -34,38 +35,33 @@ class DashboardActions(DashboardHost):
     # --- panes --------------------------------------------------------------------------------------------
 
     def action_show_pane(self, pane: str) -> None:
-        self.set_active_pane(pane)
+        self.query_one(PaneGrid).show(pane)
 
-    def action_next_pane(self) -> None:
-        self._step_pane(1)
-
-    def action_previous_pane(self) -> None:
-        self._step_pane(-1)
-
-    def _step_pane(self, step: int) -> None:
+    def action_next_pane(self, step: int = 1) -> None:
+        """Tab (`step` 1) and Shift+Tab (-1): the next or previous pane."""
         if self.screen is not self.screen_stack[0]:
             # on a pushed screen (help, detail, prompt) Tab moves focus as usual
             self.screen.focus_next() if step > 0 else self.screen.focus_previous()
             return
-        index = PANE_ORDER.index(self.active_pane)
-        self.set_active_pane(PANE_ORDER[(index + step) % len(PANE_ORDER)])
+        self.query_one(PaneGrid).step(step)
+
+    def action_previous_pane(self) -> None:
+        self.action_next_pane(-1)
 
     # --- contract actions (called by the command palette too) ----------------------------------------------
 
     def action_jump_to_project(self, project_id: str) -> None:
-        if self.query_one(ProjectList).select_project(project_id):
-            self.set_active_pane("projects")
-            self._retitle()
+        if self.query_one(ProjectsPane).select_project(project_id):
+            self.query_one(PaneGrid).show("projects")
         else:
             self.notify(f"No project {one_line(project_id)} in the list.", severity="warning", markup=False)
 
     def action_jump_to_resource(self, project_id: str, resource_id: str) -> None:
-        projects = self.query_one(ProjectList)
-        if not projects.select_project(project_id):
+        if not self.query_one(ProjectsPane).select_project(project_id):
             self.notify(f"No project {one_line(project_id)} in the list.", severity="warning", markup=False)
             return
         self.query_one(ResourceTree).select_when_shown(project_id, resource_id)  # the tree selects it when shown
-        self.set_active_pane("resources")
+        self.query_one(PaneGrid).show("resources")
 
     def action_watch_operation(self, op_id: str) -> None:
         if self.monitor is None:
@@ -85,8 +81,7 @@ class DashboardActions(DashboardHost):
         self.push_screen(WatchOperationScreen(), chosen)
 
     def action_toggle_problems_only(self) -> None:
-        problems_only = self.query_one(ResourceFilterBox).toggle_problems_only()
-        self.apply_resource_filter()
+        problems_only = self.query_one(ResourcesPane).toggle_problems_only()
         state = "only resources with problems" if problems_only else "all resources"
         self.notify(f"Showing {state}.", markup=False, timeout=2)
 
@@ -194,44 +189,39 @@ class DashboardActions(DashboardHost):
     def action_cycle_sort(self, step: int = 1) -> None:
         """`s`: the next sort of the active pane; `S`: the one before."""
         if self.active_pane == "resources":  # the resources pane has its own sort: name (the tree), cost, status
-            tree = self.query_one(ResourceTree)
-            mode = tree.sort_mode
-            for _ in range(step % len(TREE_SORT_MODES)):
-                mode = tree.cycle_sort()
-            self._retitle()
+            mode = self.query_one(ResourcesPane).cycle_sort(step)
             self.notify(f"Resources sorted by {mode}.", markup=False, timeout=2)
             return
-        mode = self.query_one(ProjectList).cycle_sort(step)
-        self._retitle()
+        mode = self.query_one(ProjectsPane).cycle_sort(step)
         self.notify(f"Projects sorted by {mode}.", markup=False, timeout=2)
 
     def action_toggle_archived(self) -> None:
-        shown = self.query_one(ProjectList).toggle_archived()
-        self._retitle()
+        shown = self.query_one(ProjectsPane).toggle_archived()
         self.notify("Showing archived projects." if shown else "Hiding archived projects.", markup=False, timeout=2)
 
     def action_start_filter(self) -> None:
         if self.active_pane == "events":
             self.query_one(EventsPane).start_filter()  # the feed's own filter: kind, severity, project, words
             return
-        target = "resources" if self.active_pane == "resources" else "projects"
-        if target == "projects" and self.active_pane != "projects":
-            self.set_active_pane("projects")
-        box = self.query_one(f"#{target}-filter", PaneFilter)
-        box.display = True
-        self.set_focus(box)
+        if self.active_pane == "resources":
+            self.query_one(ResourcesPane).start_filter()
+            return
+        if self.active_pane != "projects":
+            self.query_one(PaneGrid).show("projects")
+        self.query_one(ProjectsPane).start_filter()
 
     def action_toggle_zoom(self) -> None:
         """The active pane takes the whole screen between the status line and the footer, or gives it back."""
         zoomed = not self.screen.has_class("-zoomed")
         self.screen.set_class(zoomed, "-zoomed")
-        self.set_focus(self.pane_widget(self.active_pane))
+        panes = self.query_one(PaneGrid)
+        self.set_focus(panes.body(panes.active))
 
     def action_leave_filter(self) -> None:
         """Escape goes back one step: out of a filter box, then out of a zoomed pane, then clears the filter."""
         focused = self.focused
         if isinstance(focused, PaneFilter):
-            self.set_focus(self.pane_widget(focused.pane))
+            self.set_focus(self.query_one(PaneGrid).body(focused.pane))
             return
         if self.screen.has_class("-zoomed"):
             self.action_toggle_zoom()
@@ -241,7 +231,7 @@ class DashboardActions(DashboardHost):
             if not events.leave_filter():
                 events.clear_filter()
             return
-        target = self.active_pane if self.active_pane in ("projects", "resources") else None
-        if target is None:
-            return
-        self.query_one(f"#{target}-filter", PaneFilter).close()
+        if self.active_pane == "projects":
+            self.query_one(ProjectsPane).close_filter()
+        elif self.active_pane == "resources":
+            self.query_one(ResourcesPane).close_filter()

@@ -17,16 +17,13 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import events, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
 from textual.css.query import NoMatches
 from textual.screen import ModalScreen
-from textual.widget import Widget
-from textual.widgets import Input, Static
+from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
 from cftui.monitor.state import CostSample, MonitorUpdate, Snapshot
 from cftui.ui.actions import DashboardActions
-from cftui.ui.chrome import PaneChrome
 from cftui.ui.commands import DASHBOARD_PROVIDERS
 from cftui.ui.error_toast import RESOURCE_ERROR_TITLE
 from cftui.ui.format import one_line
@@ -40,9 +37,10 @@ from cftui.ui.widgets.event_feed import EventFeed
 from cftui.ui.widgets.events_pane import EventsPane
 from cftui.ui.widgets.key_bar import KeyBar
 from cftui.ui.widgets.operations import OperationsPane
-from cftui.ui.widgets.pane_filter import EmptyNote, PaneFilter, ResourceFilterBox
+from cftui.ui.widgets.pane import Pane, PaneTabs
 from cftui.ui.widgets.project_list import ProjectList
-from cftui.ui.widgets.resource_tree import ResourceTree
+from cftui.ui.widgets.projects_pane import ProjectsPane
+from cftui.ui.widgets.resources_pane import ResourcesPane
 from cftui.ui.widgets.status_line import ConnectionInfo, StatusLine
 
 if TYPE_CHECKING:
@@ -85,7 +83,7 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class CloudForgeApp(DashboardActions, PaneChrome, App[int]):
+class CloudForgeApp(DashboardActions, App[int]):
     """The dashboard. `monitor=None` runs it on updates fed by `feed()` (tests, screenshots)."""
 
     TITLE = "cftui"
@@ -179,7 +177,6 @@ class CloudForgeApp(DashboardActions, PaneChrome, App[int]):
         # where the detail screen's chart reads a resource's costs: the monitor's history, unless given
         self.cost_history: CostHistory = cost_history or self._monitor_cost_history
         self.latest_snapshot: Snapshot | None = None
-        self.active_pane = "projects"
         self._held_toasts = HeldToasts(self, self._show_toast, replacing_titles={RESOURCE_ERROR_TITLE})
         self.opener = ResourceOpener(self)  # a resource asked for before its project's resources are loaded
         self._accepting_updates = False
@@ -205,23 +202,16 @@ class CloudForgeApp(DashboardActions, PaneChrome, App[int]):
 
     def compose(self) -> ComposeResult:
         yield StatusLine(self.info, self.now, id="status")
-        yield Static(id="pane-tabs")
+        yield PaneTabs(id="pane-tabs")
         with PaneGrid(id="main"):
-            with Vertical(id="projects-pane", classes="pane -active"):
-                yield ProjectList(id="projects")
-                yield EmptyNote(id="projects-empty")
-                yield PaneFilter("projects", placeholder="filter projects by name, id or status")
-            with Vertical(id="operations-pane", classes="pane"):
+            yield ProjectsPane(self.info.host, active=True)
+            with Pane("operations"):
                 yield OperationsPane(id="operations", now=self.now)
-            with Vertical(id="resources-pane", classes="pane"):
-                yield ResourceTree(id="resources")
-                yield ResourceFilterBox(placeholder="type:vpc tag:env:prod status:error words…")
-            yield EventsPane(id="events-pane", classes="pane", bell=self.bell if self.bell_on_error else None)
+            yield ResourcesPane()
+            yield EventsPane(bell=self.bell if self.bell_on_error else None)
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self._render_tabs()
-        self._retitle()
         self.query_one(ProjectList).focus()
         self._accepting_updates = True
         for note in self.startup_notes:
@@ -293,8 +283,12 @@ class CloudForgeApp(DashboardActions, PaneChrome, App[int]):
             return []
         return list(await self.monitor.resource_cost_history(resource_id))
 
-    def pane_widget(self, pane: str) -> Widget:
-        return self.query_one(f"#{pane}")
+    @property
+    def active_pane(self) -> str:
+        return self.query_one(PaneGrid).active
+
+    def on_pane_grid_switched(self, message: PaneGrid.Switched) -> None:
+        self.query_one(PaneTabs).active = message.pane
 
     # --- the data flow ------------------------------------------------------------------------------------
 
@@ -323,9 +317,8 @@ class CloudForgeApp(DashboardActions, PaneChrome, App[int]):
         self.note_paused(update.snapshot.paused)
         self._show_notes(update.snapshot)
         self.query_one(StatusLine).apply(update)
-        projects = self.query_one(ProjectList)
-        projects.apply(update)
-        self.query_one(ResourceTree).apply(update)
+        self.query_one(ProjectsPane).apply(update)
+        self.query_one(ResourcesPane).apply(update)
         self.query_one(OperationsPane).apply(update)
         self.query_one(EventFeed).apply(update)
         for screen in self.screen_stack:
@@ -333,7 +326,6 @@ class CloudForgeApp(DashboardActions, PaneChrome, App[int]):
             if callable(apply):
                 apply(update)
         self.opener.check(update.snapshot)
-        self._retitle()
 
     def _show_notes(self, snapshot: Snapshot) -> None:
         for note in snapshot.notes:
@@ -373,33 +365,17 @@ class CloudForgeApp(DashboardActions, PaneChrome, App[int]):
             name = next((p.name for p in snapshot.projects.value if p.id == project_id), "")
         if self.monitor is not None:
             self.monitor.focus_project(project_id)
-        self.query_one(ResourceTree).show_project(project_id, name, snapshot)
-        self._retitle()
+        self.query_one(ResourcesPane).show_project(project_id, name, snapshot)
 
     def on_project_opened(self, message: ProjectOpened) -> None:
         if message.project_id is not None:
-            self.set_active_pane("resources")
+            self.query_one(PaneGrid).show("resources")
 
     def on_resource_opened(self, message: ResourceOpened) -> None:
         self.opener.open(message.project_id, message.resource_id)
 
     def on_event_feed_chosen(self, message: EventFeed.Chosen) -> None:
         self.opener.open_event(message.event)
-
-    def apply_resource_filter(self) -> None:
-        self.query_one(ResourceTree).set_filter(self.query_one(ResourceFilterBox).filter)
-        self._retitle()
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        if isinstance(event.input, ResourceFilterBox):
-            self.apply_resource_filter()
-        elif isinstance(event.input, PaneFilter):
-            self.query_one(ProjectList).set_filter(event.value)
-        self._retitle()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if isinstance(event.input, PaneFilter):  # it hid itself when empty: the pane gets the keyboard back
-            self.set_focus(self.pane_widget(event.input.pane))
 
     def status_text(self) -> str:
         return self.query_one(StatusLine).current_text()

@@ -32,7 +32,7 @@ class ResourceOpener:
         self.pending: tuple[str, str, datetime] | None = None  # project id, resource id, asked at
 
     def open(self, project_id: str, resource_id: str) -> None:
-        from cftui.ui.widgets.project_list import ProjectList
+        from cftui.ui.widgets.projects_pane import ProjectsPane
         from cftui.ui.widgets.resource_tree import ResourceTree
 
         app = self.app
@@ -45,7 +45,7 @@ class ResourceOpener:
             return
         self.pending = (project_id, resource_id, app.now())
         # the dashboard follows: its project is selected (the tree shows it when it arrives)
-        app.query_one(ProjectList).select_project(project_id)
+        app.query_one(ProjectsPane).select_project(project_id)
         if app.monitor is not None:
             app.monitor.focus_project(project_id)
         app.notify(
@@ -68,12 +68,13 @@ class ResourceOpener:
             self.open(event.project_id, event.subject_id)
 
     def _open_operation(self, event: ChangeEvent) -> None:
+        from cftui.ui.pane_grid import PaneGrid
         from cftui.ui.widgets.operations import OperationsPane
 
         app = self.app
         operations = app.query_one(OperationsPane)
         if operations.card(event.subject_id) is not None:
-            app.set_active_pane("operations")
+            app.query_one(PaneGrid).show("operations")
             operations.select(event.subject_id)
             return
         snapshot = app.latest_snapshot

@@ -1,4 +1,5 @@
-"""The container of the four panes, which puts them in the order the current layout's grid fills its cells.
+"""The container of the four panes: it owns which pane is active, and puts the panes in the order the current
+layout's grid fills its cells.
 
 It rearranges on its own `Resize`: the App does not see every terminal resize (the screen gets them), so a
 resize across a breakpoint used to keep the old order in the new grid (styles/app.tcss has the layouts).
@@ -8,6 +9,11 @@ from __future__ import annotations
 
 from textual import events
 from textual.containers import Container
+from textual.message import Message
+from textual.reactive import var
+from textual.widget import Widget
+
+from cftui.ui.widgets.pane import PANES, Pane
 
 # grid fill order: medium is 2 columns (projects over resources | operations over events); wide is 3 columns
 MEDIUM_ORDER = ("projects", "operations", "resources", "events")
@@ -21,7 +27,34 @@ def pane_order(width: int) -> tuple[str, ...]:
 
 
 class PaneGrid(Container):
-    """`#main`: the panes, in grid order for the terminal's width."""
+    """`#main`: the panes, in grid order for the terminal's width. Posts `Switched` when another pane is active."""
+
+    active: var[str] = var(PANES[0], init=False, always_update=True)
+
+    class Switched(Message):
+        """Another pane is the active one."""
+
+        def __init__(self, pane: str) -> None:
+            super().__init__()
+            self.pane = pane
+
+    def show(self, pane: str) -> None:
+        """Make `pane` the active one and give its content the keyboard at once (keys already queued reach it)."""
+        self.active = pane
+        self.app.set_focus(self.body(pane))
+
+    def step(self, step: int) -> None:
+        """The next pane (`step` 1) or the one before (-1), round the four."""
+        self.show(PANES[(PANES.index(self.active) + step) % len(PANES)])
+
+    def body(self, pane: str) -> Widget:
+        return self.query_one(f"#{pane}-pane", Pane).body
+
+    def watch_active(self, pane: str) -> None:
+        for child in self.query_children(Pane):
+            child.active = child.pane == pane
+            child.refresh_title()  # every pane: what a pane shows may have changed since its title was set
+        self.post_message(self.Switched(pane))
 
     def on_mount(self) -> None:
         self.put_panes_in_grid_order(self.app.size.width)

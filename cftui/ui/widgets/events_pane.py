@@ -10,19 +10,19 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from textual.app import ComposeResult
-from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Input, Static
 
 from cftui.ui.event_filter import parse_event_filter
 from cftui.ui.widgets.event_feed import EventFeed
+from cftui.ui.widgets.pane import Pane
 from cftui.ui.widgets.prompt_input import PromptInput
 
 DETAIL_ROWS = 4
 PLACEHOLDER = "kind:status sev:error project:shop words…"
 
 
-class EventsPane(Vertical):
+class EventsPane(Pane):
     """The feed with its detail line and filter box; the app forwards `/` and Escape here."""
 
     DEFAULT_CSS = f"""
@@ -35,8 +35,8 @@ class EventsPane(Vertical):
     }}
     """
 
-    def __init__(self, *, bell: Callable[[], None] | None = None, id: str | None = None, classes: str = "") -> None:
-        super().__init__(id=id, classes=classes)
+    def __init__(self, *, bell: Callable[[], None] | None = None) -> None:
+        super().__init__("events")
         self._bell = bell
 
     def compose(self) -> ComposeResult:
