@@ -1,0 +1,51 @@
+"""The panes keep their own state (issue 14 item 6): `PaneGrid` owns the active pane and tells the tab line by a
+message, each pane's title is its own and is set only when it changes, and the App holds none of it."""
+
+from __future__ import annotations
+
+from cftui.ui.pane_grid import PaneGrid
+from cftui.ui.widgets.pane import PaneTabs
+from cftui.ui.widgets.project_list import ProjectList
+from cftui.ui.widgets.projects_pane import ProjectsPane
+from tests.builders import update
+from tests.polling import until
+from tests.ui.dashboard import fed_dashboard
+from tests.worlds import healthy_snapshot
+
+
+def reversed_tab(tabs: PaneTabs) -> str:
+    """The text of the tab drawn in reverse video (the active pane's)."""
+    content = tabs.visual
+    spans = [span for span in content.spans if "reverse" in str(span.style)]
+    assert len(spans) == 1, spans
+    return content.plain[spans[0].start : spans[0].end]
+
+
+async def test_the_grid_owns_the_active_pane_and_the_tab_line_follows_its_message() -> None:
+    async with fed_dashboard(update(healthy_snapshot()), size=(80, 24)) as (app, pilot):
+        grid, tabs = app.query_one(PaneGrid), app.query_one(PaneTabs)
+        assert "active_pane" not in vars(app)  # the App reads it from the grid, it does not keep it
+        assert reversed_tab(tabs) == " 1 Projects "
+        await pilot.press("3")
+        assert grid.active == "operations" and app.active_pane == "operations"
+        await until(pilot, lambda: reversed_tab(tabs) == " 3 Operations ", what="the tab line follows")
+        assert str(app.query_one("#operations-pane").border_title) == "▶ 3 Operations"
+        assert not str(app.query_one("#projects-pane").border_title).startswith("▶")
+        assert app.query_one("#projects-pane").has_class("-active") is False
+        grid.show("events")  # what the opener and the actions call: the feed has the keyboard at once
+        assert app.focused is app.query_one("#events")
+        await until(pilot, lambda: reversed_tab(tabs) == " 4 Events ", what="the tab line follows show()")
+
+
+async def test_a_title_is_set_only_when_it_changes_and_the_pane_owns_its_empty_note() -> None:
+    async with fed_dashboard(update(healthy_snapshot())) as (app, pilot):
+        pane = app.query_one(ProjectsPane)
+        shown = len(app.query_one(ProjectList).shown_ids)
+        title = pane.border_title
+        assert str(title).startswith(f"▶ 1 Projects · {shown} · by cost"), title
+        app.feed(update(healthy_snapshot()))  # the same projects again
+        assert pane.border_title is title  # not set again: nothing in it changed
+        await pilot.press("slash", *"no-such-project")
+        await until(pilot, lambda: "/no-such-project" in str(pane.border_title), what="the filter in the title")
+        note = app.query_one("#projects-empty")
+        assert note.display and "No project matches the filter" in str(note.visual.plain)
