@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from bench.terminal import Terminal, TerminalError, running_terminal
+from bench.terminal import Terminal, running_terminal
 from cftui.api.sanitize import one_line
 from tests.hostile import leaked_sequences
 from tests.reliability.dashboard import running_dashboard
@@ -39,16 +39,35 @@ def _shown(text: str, width: int = 12) -> str:
     return one_line(text)[:width]
 
 
+FOLDED = "▶ "  # a folded group row of the tree, and the active pane's title
+
+
 def open_first_detail(terminal: Terminal) -> str:
-    """Focus the tree and walk down to the first resource row; Enter on a group row only folds it (undo that)."""
+    """Focus the tree and walk down to the first resource row; Enter on a group row only folds it (undo that).
+
+    Keys go once the tree is filled (before, they reach its `loading…` placeholder and do nothing), and each
+    Enter is followed by a wait for what it did: the detail open, or one more folded row."""
     terminal.send_keys("2")
+    terminal.wait_for_screen(
+        lambda text: f"{FOLDED}2 Resources" in text and "├ ▼ " in text and "loading the resources" not in text,
+        timeout=30,
+        description="the tree filled and focused",
+    )
     for _ in range(8):
         terminal.send_keys("Down")
+        folded = terminal.screen_text().count(FOLDED)
         terminal.send_keys("Enter")
-        try:
-            return terminal.wait_for_text("Configuration", timeout=5)
-        except TerminalError:
-            terminal.send_keys("Enter")  # that was a category or type row: unfold it again
+        screen = terminal.wait_for_screen(
+            lambda text, folded=folded: "Configuration" in text or text.count(FOLDED) > folded,
+            timeout=30,
+            description="the detail, or the group row folded",
+        )
+        if "Configuration" in screen:
+            return screen
+        terminal.send_keys("Enter")  # that was a category or type row: unfold it again
+        terminal.wait_for_screen(
+            lambda text, folded=folded: text.count(FOLDED) <= folded, timeout=30, description="the row unfolded"
+        )
     return terminal.wait_for_text("Configuration", timeout=10)
 
 
