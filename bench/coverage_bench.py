@@ -62,6 +62,7 @@ HOOK_KEY = "cf_test_bench0000000000000covd"  # `--push` only: registers the webh
 KEYS = {"read": CFTUI_KEY, "poller": POLLER_KEY, "old": OLD_KEY}
 PUSH_SECRET = "bench-coverage-push-secret-0123456789"
 STATUS = "resource.status_changed"
+FINAL_KINDS = ("operation.completed", "operation.failed", "operation.cancelled")
 SLACK = 5.0  # seconds an event may come after the next change and still belong to the look before it
 
 
@@ -92,12 +93,20 @@ class Observed:
     oldest_ages: list[float] = field(default_factory=list)  # sampled: age of the oldest project's information
     round_seconds: list[float] = field(default_factory=list)
     requests: list[tuple[float, str]] = field(default_factory=list)  # (wall time, purpose), in the window
+    # (project, look time) -> the round that look's visit promised for the next (Monitor.visit_promise)
+    promises: dict[tuple[str, float], float] = field(default_factory=dict)
+    promise_of: Any = None  # Monitor.visit_promise
 
     def __call__(self, update: MonitorUpdate) -> None:
         self.events.extend(update.events)
         if Changed.ORG in update.changed:
             for project_id, at in update.snapshot.org.project_seen_at.items():
-                self.looks[project_id].add(at.timestamp())
+                stamp = at.timestamp()
+                if stamp not in self.looks[project_id] and self.promise_of is not None:
+                    promise = self.promise_of(project_id)
+                    if promise is not None:
+                        self.promises[(project_id, stamp)] = promise
+                self.looks[project_id].add(stamp)
 
 
 def request_purpose(path: str, focused: str) -> str:
@@ -260,6 +269,45 @@ def measured_round(looks: dict[str, set[float]], projects: set[str], start: floa
     return gaps
 
 
+def promised_gaps(observed: Observed, projects: set[str], start: float, end: float) -> list[tuple[float, float]]:
+    """(gap between two consecutive looks of a project, the round the first look's visit promised), in the window."""
+    pairs = []
+    for project_id in projects:
+        times = sorted(t for t in observed.looks.get(project_id, ()) if start <= t <= end)
+        for a, b in itertools.pairwise(times):
+            promise = observed.promises.get((project_id, a))
+            if promise is not None:
+                pairs.append((b - a, promise))
+    return pairs
+
+
+def stated_round_operations(changes: list[dict[str, Any]], observed: Observed, end_seq: int) -> tuple[int, int]:
+    """Operations lasting at least the round their project's last look before their start promised (or not ended):
+    (how many, how many found within that round plus SLACK)."""
+    by_operation: dict[str, float] = {}
+    for event in observed.events:
+        if event.kind.value.startswith("operation."):
+            at = event.at.timestamp()
+            by_operation[event.subject_id] = min(at, by_operation.get(event.subject_id, at))
+    ends = {c["operation_id"]: _time(c["at"]) for c in changes if c["kind"] in FINAL_KINDS}
+    lasting = found = 0
+    for change in changes:
+        if change["kind"] != "operation.started" or change["seq"] > end_seq:
+            continue
+        at, project_id = _time(change["at"]), change["project_id"]
+        before = [t for t in observed.looks.get(project_id, ()) if t <= at]
+        promise = observed.promises.get((project_id, max(before))) if before else None
+        if promise is None:
+            continue
+        end = ends.get(change["operation_id"])
+        if end is not None and end - at < promise:
+            continue
+        lasting += 1
+        first = by_operation.get(change["operation_id"])
+        found += first is not None and first - at <= promise + SLACK
+    return lasting, found
+
+
 def first_reports(
     changes: list[dict[str, Any]], reports: list[tuple[str, str, float]], keep, end_seq: int
 ) -> tuple[int, dict[int, float]]:
@@ -348,6 +396,7 @@ async def run(
     feed = PushFeed(parse_listen("127.0.0.1:0"), PUSH_SECRET) if push else None
     monitor = Monitor(client, interval=5.0, budget=0.5, owns_client=True, push=feed)
     observed = Observed()
+    observed.promise_of = monitor.visit_promise
     monitor.add_listener(observed)
 
     def count(event: object) -> None:
@@ -453,6 +502,23 @@ def report(result: dict[str, Any], verbose: bool = False) -> str:
         return f"{o.seen} ({o.right_old} right old) / {o.missed} / {o.superseded}"
 
     ages = observed.oldest_ages
+    kept = promised_gaps(observed, set(result["others"]), *result["window"])
+    big_kept = promised_gaps(observed, {result["big"]}, *result["window"])
+    lasting, lasting_found = stated_round_operations(result["changes"], observed, result["end_seq"])
+
+    def within(pairs: list[tuple[float, float]], slack: float = 0.0) -> str:
+        return f"{100.0 * sum(g <= p + slack for g, p in pairs) / max(1, len(pairs)):.0f} %"
+
+    def gap_figures(pairs: list[tuple[float, float]]) -> str:
+        values = sorted(g for g, _ in pairs)
+        if not values:
+            return "none"
+        promised = sorted(p for _, p in pairs)
+        return (f"promised {percentile(promised, 0.5):.0f} (max {promised[-1]:.0f}); gaps {percentile(values, 0.5):.0f}"
+                f" / {percentile(values, 0.95):.0f} / {values[-1]:.0f}; within the promise {within(pairs)}, +1 s "
+                f"{within(pairs, 1.0)}, +5 s {within(pairs, 5.0)}; longest over its promise "
+                f"{max(g - p for g, p in pairs):+.1f} s")  # fmt: skip
+
     rows = [
         ("requests per minute (average) / busiest 60 s", f"{per_minute:.1f} / {busiest}", "<= 50",
          busiest <= 50, f"{poller_rate:.1f}"),
@@ -460,6 +526,11 @@ def report(result: dict[str, Any], verbose: bool = False) -> str:
         ("one round over the other projects, planned / measured between two looks, median / p95 (s)",
          f"{round_seconds:.0f} / {real_round:.0f} / {percentile(gaps, 0.95):.0f}", "", True,
          f"{poller_interval_of(result):.0f}"),
+        ("other projects: round each visit promised (median, max) / gaps between two looks median / p95 / max (s)",
+         gap_figures(kept), "all within the promise", bool(kept) and all(g <= p for g, p in kept), "—"),
+        ("200-resource project: the same", gap_figures(big_kept), "", True, "—"),
+        ("operations lasting at least the round promised before their start: found within it (+5 s)",
+         f"{lasting_found} of {lasting}", "all", lasting_found == lasting, "—"),
         ("oldest project's information, median / max (s)",
          f"{percentile(ages, 0.5):.0f} / {max(ages) if ages else float('nan'):.0f}", "", True, "—"),
         ("other projects (one page): status changes seen / missed / superseded", breakdown(others), "none missed",

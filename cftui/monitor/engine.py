@@ -159,6 +159,11 @@ class Monitor:
             self._queue.due_now(OperationJob(operation_id))
             self._wake.set()
 
+    def visit_promise(self, project_id: str) -> float | None:
+        """The round (seconds) the last visit of this project promised it for the next: the bound the status line
+        showed then (None: not visited by the round)."""
+        return self._jobs.promised.get(project_id)
+
     def operation_refusal(self, operation_id: str) -> NotFound | ValidationFailed | None:
         """The API's answer that ended the watch of this operation (a 404, or an id refused as invalid), for a
         front end that words it its own way; None while it is watched."""

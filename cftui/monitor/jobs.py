@@ -75,6 +75,7 @@ class Jobs:
         # The next sweep, and how late it is, are found without scanning a thousand projects.
         self._sweep_order: OrderedDict[str, float] = OrderedDict()
         self.round_bound = math.inf  # the round as planned now (set from the plan): each visit's promise
+        self.promised: dict[str, float] = {}  # project -> the round its last visit promised (seconds)
         self.last_sweep_start = -math.inf
         self._resource_counts: dict[str, int | None] = {}  # the project list's resource_count, by project
         self._big: dict[str, int] = {}  # projects whose full list took more than one page -> pages
@@ -189,6 +190,7 @@ class Jobs:
                 del self._checks[check]
         for project_id in [p for p in self._sweep_order if p not in present]:
             del self._sweep_order[project_id]
+            self.promised.pop(project_id, None)
             self._pages.pop(SweepJob(project_id), None)
             self._pages.pop(ResourcesJob(project_id), None)
             self._big.pop(project_id, None)
@@ -216,6 +218,7 @@ class Jobs:
         if project_id in self._sweep_order:
             self._sweep_order[project_id] = self.last_sweep_start + self.round_bound
             self._sweep_order.move_to_end(project_id)
+            self.promised[project_id] = self.round_bound
         if project_id in self._tracker.tracked:
             return JobResult()  # focused meanwhile: its full list covers it
         full = self.wants_full_list(project_id)
