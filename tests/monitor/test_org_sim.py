@@ -99,3 +99,27 @@ async def test_an_operation_in_a_project_nobody_opened_is_found_and_its_end_repo
     assert end.subject_name == target["name"] and end.data["resource_name"] == target["name"]
     assert end.data["project_name"] == far["name"]
     assert end.kind in (EventKind.OPERATION_COMPLETED, EventKind.OPERATION_FAILED)
+
+
+async def test_each_visit_of_the_round_says_the_round_it_promised_the_next(sim_factory) -> None:
+    """What `python -m bench coverage` measures each gap between two looks against: the round shown when the visit
+    was made (a finite number of seconds), for every other project; nothing for the focused one (never swept)."""
+    sim = sim_factory(*SMALL_STARTER)
+    projects = [p["id"] for p in api_get(sim, "projects")]
+    focused, others = projects[0], projects[1:]
+    promises: dict[str, set[float]] = {p: set() for p in projects}
+
+    def note(update) -> None:
+        shown = update.snapshot.org.round_seconds
+        for project_id in projects:
+            promise = monitor.visit_promise(project_id)
+            if promise is not None and shown is not None:
+                promises[project_id].add(round(promise, 1))
+
+    async with running_monitor(sim, interval=5.0, budget=0.5) as (monitor, _):
+        monitor.focus_project(focused)
+        monitor.add_listener(note)
+        await eventually(lambda: all(promises[p] for p in others), within=ROUND_WAIT, message="one visit each")
+        assert monitor.visit_promise(focused) is None, "the focused project is not in the round"
+        for project_id in others:
+            assert all(0 < promise < 600 for promise in promises[project_id]), promises[project_id]
