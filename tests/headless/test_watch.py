@@ -146,7 +146,10 @@ def test_interrupted_on_a_terminal_shows_the_cursor_again(
 
 
 def test_closed_pipe_stops_following(sim: SimServer, resource_id: str) -> None:
-    op_id = start_operation(sim, resource_id, "completed", 600)
+    # an hour of the world's time (90 s here): still running when cftui starts on a loaded machine (at 600 s, 15 s
+    # here, it had ended before cftui's first look, so all its lines fitted the pipe before `head` closed it),
+    # and its progress moves about once a second, so the write after `head` exits comes at once
+    op_id = start_operation(sim, resource_id, "completed", 3600)
     pipeline = " ".join(shlex.quote(part) for part in command("watch", op_id, "--api-url", sim.base_url))
     script = f'{pipeline} | head -n 1; echo "cftui exit ${{PIPESTATUS[0]}}" >&2'
     done = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=60, env=child_env(READ_KEY))

@@ -36,3 +36,17 @@ async def tree_filled(pilot: Pilot[Any], app: CloudForgeApp, more_than: int = 0)
 def tree_lines(app: CloudForgeApp) -> list[str]:
     """The plain text of every resource row in the tree (visible or not)."""
     return list(app.query_one(ResourceTree).row_texts().values())
+
+
+def toasts_of(app: CloudForgeApp) -> list[str]:
+    """Every toast the app is asked to show from now on, kept: the app's own list drops a toast when its few
+    seconds are up, which on a loaded machine can come before the test looks."""
+    said: list[str] = []
+    notify = app.notify
+
+    def recording(message: str, **kwargs: Any) -> None:
+        said.append(str(message))
+        notify(message, **kwargs)
+
+    app.notify = recording  # type: ignore[method-assign]
+    return said

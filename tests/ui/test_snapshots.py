@@ -10,10 +10,18 @@ import pytest
 from textual.pilot import Pilot
 
 from cftui.ui.app import CloudForgeApp
+from cftui.ui.widgets import event_feed
 from tests.builders import clock
 from tests.worlds import INFO, STATES, cost_history, state_updates
 
 SIZES = [(80, 24), (120, 40)]
+
+
+@pytest.fixture(autouse=True)
+def error_toasts_stay(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An error toast leaves after 10 real seconds, which a loaded machine can spend between the feed and the
+    screenshot: the snapshots that show one would then differ. In them, it stays."""
+    monkeypatch.setattr(event_feed, "ERROR_TOAST_SECONDS", 3600.0)
 
 
 def feeder(state: str, keys: tuple[str, ...] = ()):
