@@ -5,6 +5,7 @@ Only imported under `TYPE_CHECKING`: at run time the mixin is a plain class mixe
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from typing import TYPE_CHECKING
 
 from textual.app import App
@@ -27,6 +28,6 @@ class DashboardHost(App[int]):
     note_paused: Callable[[bool], None]
 
     @property
+    @abstractmethod
     def active_pane(self) -> str:
         """The pane `PaneGrid` has active (the App reads it there)."""
-        raise NotImplementedError
