@@ -16,6 +16,8 @@ from textual.reactive import var
 from textual.widget import Widget
 from textual.widgets import Static
 
+from cftui.ui.widgets.pane_filter import PaneFilter
+
 PANES = ("projects", "resources", "operations", "events")
 PANE_TITLES = {"projects": "Projects", "resources": "Resources", "operations": "Operations", "events": "Events"}
 
@@ -56,6 +58,18 @@ class Pane(Vertical):
             title = f"▶ {title}"
         if self.border_title != title:
             self.border_title = Content(title)
+
+
+class FilteredPane(Pane):
+    """A pane with a filter box under its body: `/` opens it, Escape closes it."""
+
+    def start_filter(self) -> None:
+        box = self.query_one(PaneFilter)
+        box.display = True
+        self.app.set_focus(box)  # at once: the letters typed right after `/` must reach the box
+
+    def close_filter(self) -> None:
+        self.query_one(PaneFilter).close()
 
 
 class PaneTabs(Static):

@@ -13,12 +13,12 @@ from textual.widgets import Input
 
 from cftui.monitor.state import MonitorUpdate
 from cftui.ui.format import one_line
-from cftui.ui.widgets.pane import Pane
+from cftui.ui.widgets.pane import FilteredPane
 from cftui.ui.widgets.pane_filter import EmptyNote, PaneFilter
 from cftui.ui.widgets.project_list import ProjectList
 
 
-class ProjectsPane(Pane):
+class ProjectsPane(FilteredPane):
     """`#projects-pane`. `host` names the API in the note shown before any data arrives."""
 
     def __init__(self, host: str, **kwargs: Any) -> None:
@@ -85,14 +85,6 @@ class ProjectsPane(Pane):
         found = self.project_list.select_project(project_id)
         self.refresh_title()
         return found
-
-    def start_filter(self) -> None:
-        box = self.query_one(PaneFilter)
-        box.display = True
-        self.app.set_focus(box)  # at once: the letters typed right after `/` must reach the box
-
-    def close_filter(self) -> None:
-        self.query_one(PaneFilter).close()
 
     # --- the filter box's messages -----------------------------------------------------------------------
 

@@ -13,13 +13,13 @@ from textual.widgets import Input
 
 from cftui.monitor.state import MonitorUpdate, Snapshot
 from cftui.ui.format import one_line
-from cftui.ui.widgets.pane import Pane
+from cftui.ui.widgets.pane import FilteredPane
 from cftui.ui.widgets.pane_filter import ResourceFilterBox
 from cftui.ui.widgets.resource_order import SORT_MODES
 from cftui.ui.widgets.resource_tree import ResourceTree
 
 
-class ResourcesPane(Pane):
+class ResourcesPane(FilteredPane):
     """`#resources-pane`."""
 
     def __init__(self, **kwargs: Any) -> None:
@@ -65,14 +65,6 @@ class ResourcesPane(Pane):
         problems_only = self.query_one(ResourceFilterBox).toggle_problems_only()
         self._apply_filter()
         return problems_only
-
-    def start_filter(self) -> None:
-        box = self.query_one(ResourceFilterBox)
-        box.display = True
-        self.app.set_focus(box)  # at once: the letters typed right after `/` must reach the box
-
-    def close_filter(self) -> None:
-        self.query_one(ResourceFilterBox).close()
 
     # --- the filter box's messages -----------------------------------------------------------------------
 
