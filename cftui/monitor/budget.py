@@ -28,10 +28,15 @@ PROJECT_LIST_MAX_PERIOD = 60.0
 # The round uses whatever the budget leaves (it is not paced to a planned length), but it leaves this many requests
 # free in the pacing bucket and in the minute, so the focused project and operations never wait for it.
 SWEEP_HEADROOM = 2.0
-# The round's next visit is late once its project's last visit started a round (as planned then) ago, less one
-# visit's spacing, at most this many seconds: then it goes before the background operations' polls, without
-# headroom, so that the round planned at a project's visit is the longest it waits for the next.
+# The round's next visit is late once its project's last visit started this share of the round's bound ago (or
+# the bound less one visit's spacing, at most LATE_LEAD seconds, when that is earlier): then it goes before the
+# background operations' polls, without headroom. The share leaves a late visit time to wait for the minute to
+# free a request (at a full minute the next one frees within seconds) and still keep its project's bound.
+LATE_SHARE = 0.8
 LATE_LEAD = 3.0
+# The least share of the budget the round is counted on for its bound, whatever the jobs above it are planned to
+# take: a late visit goes before operations elsewhere, so it gets at least what the focused project leaves.
+BOUND_FLOOR_SHARE = 0.1
 RATE_MEMORY = 180.0  # seconds over which what operations cost is averaged for the plan (RecentCount)
 
 
@@ -41,11 +46,12 @@ def sweep_headroom(budget_rate: float) -> float:
 
 
 def round_is_late(now: float, due_by: float, round_bound: float, count: int) -> bool:
-    """Whether the round's next visit, due by `due_by` (its project's last visit plus the round planned then), must
-    go now: one visit's spacing (LATE_LEAD at most) before, for the visit to get through. Never visited: at once."""
+    """Whether the round's next visit, due by `due_by` (its project's last visit plus the bound it promised), must
+    go now: LATE_SHARE of the bound after that visit, or one visit's spacing (LATE_LEAD at most) before the bound,
+    whichever is earlier, for the visit to get through in time. Never visited: at once."""
     if not math.isfinite(round_bound):
         return False
-    lead = min(round_bound / max(1, count), LATE_LEAD)
+    lead = max(min(round_bound / max(1, count), LATE_LEAD), (1.0 - LATE_SHARE) * round_bound)
     return now >= due_by - lead
 
 
@@ -76,6 +82,9 @@ class Plan:
     sweep_spacing: float  # seconds between two visits of other projects (inf: no sweep work)
     sweep_round: float  # seconds to look at every other project once
     sweep_rate: float = 0.0  # requests a minute the round may spend
+    # the longest a project waits between two visits, promised at each visit: the round at the pace it keeps
+    # when operations take their whole share of the budget (inf: no round)
+    sweep_bound: float = math.inf
     # the shortest spacing of two visits: the round never goes faster than every two intervals (nor 20 visits a
     # second), however much budget is left
     fastest_spacing: float = math.inf
@@ -131,8 +140,18 @@ def plan(
         return Plan(interval, operation_period, math.inf, math.inf)
     fastest_round = max(MIN_SWEEP_ROUND_INTERVALS * interval, sweep_count * MIN_SWEEP_SPACING)
     sweep_round = max(cost * 60.0 / sweep_rate, fastest_round)
+    # the bound: what is left when operations spend their whole share, not what they cost lately (they come in
+    # bursts), and never less than BOUND_FLOOR_SHARE, which a late visit gets ahead of them
+    worst_rate = max(budget_rate - unspendable - operation_cap - core_rate, BOUND_FLOOR_SHARE * budget_rate)
+    sweep_bound = max(sweep_round, cost * 60.0 / worst_rate)
     return Plan(
-        interval, operation_period, sweep_round / sweep_count, sweep_round, sweep_rate, fastest_round / sweep_count
+        interval,
+        operation_period,
+        sweep_spacing=sweep_round / sweep_count,
+        sweep_round=sweep_round,
+        sweep_rate=sweep_rate,
+        fastest_spacing=fastest_round / sweep_count,
+        sweep_bound=sweep_bound,
     )
 
 

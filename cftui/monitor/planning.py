@@ -158,10 +158,11 @@ class Planner:
         return keys
 
     def round_bound(self) -> float:
-        """The round as planned (slower while pushes arrive and confirm): what the status line shows, and what each
-        visit promises its project (inf: no round)."""
+        """The longest a project waits for its next visit, as planned now (budget.Plan.sweep_bound; longer while
+        pushes arrive and confirm): what the status line and the problems view show, and what each visit promises
+        its project (inf: no round)."""
         factor = self._push.sweep_factor() if self._push is not None else 1.0
-        return self.plan.sweep_round * factor
+        return self.plan.sweep_bound * factor
 
     def _round_is_late(self, project_id: str) -> bool:
         """Whether the round's next project is due for its visit by its promise (budget.round_is_late)."""

@@ -120,7 +120,9 @@ class OrgView:
     resources: Mapping[str, ResourceRef] = field(default_factory=_empty)  # by resource id, every project seen
     problems: tuple[ResourceRef, ...] = ()  # error first, then unknown statuses; oldest problem first within each
     project_seen_at: Mapping[str, datetime] = field(default_factory=_empty)  # project id -> last full look
-    round_seconds: float | None = None  # how long one round over every project takes at the current budget
+    # the longest one round over every project takes at the current budget: each visit of a project promises the
+    # next within it (budget.Plan.sweep_bound)
+    round_seconds: float | None = None
     operation_subjects: Mapping[str, ResourceRef] = field(default_factory=_empty)  # operation id -> its resource
     # how long until every project has had a complete look (a project of several pages is listed whole every k-th
     # visit, so this is round_seconds x the largest k); None like round_seconds

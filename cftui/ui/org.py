@@ -7,6 +7,7 @@ organisation-wide look whenever their list was fetched later, so they win for th
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -138,18 +139,23 @@ def coarse_seconds(seconds: float) -> str:
     return duration(seconds)
 
 
+def bound_text(seconds: float) -> str:
+    """A bound in whole minutes, rounded up so that it stays a bound: `4m` for 240 s, `5m` for 241 s."""
+    return coarse_seconds(math.ceil(seconds / 60.0) * 60.0)
+
+
 def round_text(seconds: float | None) -> str:
-    """The status line's compact `~6m` (it says a round only once it takes a minute or more)."""
-    return "unknown" if seconds is None else f"~{coarse_seconds(seconds)}"
+    """The status line's compact `at most 6m` (it says a round only once it takes a minute or more)."""
+    return "unknown" if seconds is None else f"at most {bound_text(seconds)}"
 
 
 def round_sentence(seconds: float | None) -> str:
-    """The problems view's words for a round: `under a minute`, `about 4m` (never `~<1m`)."""
+    """The problems view's words for a round's bound: `under a minute`, `at most 4m` (never `<1m`)."""
     if seconds is None:
         return "how long a full round takes is not known yet"
     if seconds < 60:
         return "a full round takes under a minute"
-    return f"a full round takes about {coarse_seconds(seconds)}"
+    return f"a full round takes at most {bound_text(seconds)}"
 
 
 def coverage_lines(cover: Coverage, now: datetime) -> list[str]:
@@ -180,7 +186,7 @@ def archived_note(cover: Coverage) -> str:
 
 
 def status_line_round(snapshot: Snapshot, now: datetime) -> str | None:
-    """`round ~6m · oldest project 5m old`, once a round over every project takes a minute or more (large
+    """`round at most 6m · oldest project 5m old`, once a round over every project takes a minute or more (large
     organisations): then the other projects' information is that old, whatever the focused project's age says."""
     round_s = snapshot.org.round_seconds
     if round_s is None or round_s < ROUND_WORTH_SAYING_S:

@@ -12,6 +12,7 @@ from cftui.api.errors import AuthenticationFailed, RateLimited, ServerError, Unr
 from cftui.api.models import Operation
 from cftui.monitor import time_left
 from cftui.monitor.budget import (
+    BOUND_FLOOR_SHARE,
     LATE_LEAD,
     RATE_MEMORY,
     RecentCount,
@@ -205,11 +206,51 @@ def test_what_operations_cost_is_remembered_past_a_quiet_minute() -> None:
     assert seen.rate() == 0.0
 
 
-def test_a_visit_is_late_one_spacing_before_its_promise() -> None:
-    # 20 projects in a 50 s round: one visit every 2.5 s, so a visit due by t=100 goes from t=97.5
-    assert not round_is_late(97.4, due_by=100.0, round_bound=50.0, count=20)
-    assert round_is_late(97.5, due_by=100.0, round_bound=50.0, count=20)
+def test_a_visit_is_late_a_fifth_of_its_bound_before_it() -> None:
+    # promised within 50 s at the visit before (due by t=100): late from t=90 on (LATE_SHARE), with time left to
+    # wait for the minute to free a request
+    assert not round_is_late(89.9, due_by=100.0, round_bound=50.0, count=20)
+    assert round_is_late(90.0, due_by=100.0, round_bound=50.0, count=20)
     assert round_is_late(0.0, due_by=-math.inf, round_bound=50.0, count=20), "never visited: at once"
     assert not round_is_late(1e9, due_by=0.0, round_bound=math.inf, count=20), "no round, nothing is late"
-    assert round_is_late(97.0, due_by=100.0, round_bound=500.0, count=2), f"at most {LATE_LEAD} s early"
-    assert not round_is_late(96.9, due_by=100.0, round_bound=500.0, count=2)
+    assert round_is_late(400.0, due_by=500.0, round_bound=500.0, count=2)
+    assert not round_is_late(399.9, due_by=500.0, round_bound=500.0, count=2)
+    # a short bound: at least one visit's spacing (LATE_LEAD at most) early
+    assert round_is_late(7.5, due_by=10.0, round_bound=5.0, count=2)
+    assert not round_is_late(7.4, due_by=10.0, round_bound=5.0, count=2)
+    assert round_is_late(97.0, due_by=100.0, round_bound=12.0, count=2), f"at most {LATE_LEAD} s early"
+    assert not round_is_late(96.9, due_by=100.0, round_bound=12.0, count=2)
+
+
+def test_the_round_is_bound_by_what_is_left_when_operations_take_their_whole_share() -> None:
+    """Starter (50 a minute), 19 other projects, the focused project every 5 s, the project list every 45 s: the
+    usual round follows what operations cost lately; the bound each visit promises does not, and holds it when
+    they take their whole share (35 %): (50 - 3 unspendable - 17.5 - 12 - 1.3) a minute for 19 visits."""
+
+    def starter(seen: float, periods: list[float] | None = None):
+        return plan(
+            budget_rate=50,
+            requested_interval=5,
+            core_cost=1,
+            operation_periods=periods or [],
+            sweep_count=19,
+            list_cost=1,
+            list_period=45,
+            operation_rate_seen=seen,
+        )
+
+    quiet, busy, flooded = starter(0), starter(15), starter(40, [1.0] * 30)
+    assert quiet.sweep_round < busy.sweep_round < quiet.sweep_bound
+    assert (
+        quiet.sweep_bound
+        == busy.sweep_bound
+        == flooded.sweep_bound
+        == pytest.approx(19 * 60 / (50 - 3 - 17.5 - 12 - 60 / 45))
+    )
+    assert flooded.sweep_round == pytest.approx(flooded.sweep_bound), "operations at their cap: the round is its bound"
+    tiny = plan(budget_rate=50, requested_interval=1, core_cost=3, operation_periods=[], sweep_count=19)
+    assert tiny.sweep_bound == pytest.approx(19 * 60 / (BOUND_FLOOR_SHARE * 50)), "a late visit's floor"
+    assert (
+        plan(budget_rate=50, requested_interval=5, core_cost=1, operation_periods=[], sweep_count=0).sweep_bound
+        == math.inf
+    )

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import math
 
+import pytest
+
 from cftui.api.client_events import ClientEvent, RequestFinished
 from cftui.monitor.budget import RecentCount, RequestWindow, plan, round_is_late, sweep_headroom
 from tests.monitor.helpers import api_get, control, eventually, running_monitor
@@ -95,13 +97,17 @@ async def test_each_round_visits_every_other_project_once_least_recently_seen_fi
     assert not other_requests, "a static world: no operation, no single resource to fetch"
 
 
-def _ten_busy_minutes(late_rule: bool) -> tuple[list[tuple[float, float]], list[float], int]:
+def _ten_busy_minutes(
+    late_rule: bool, *, burst: int = 7, first_polls: int = 0, promise_usual_round: bool = False
+) -> tuple[list[tuple[float, float]], list[float], int]:
     """Ten minutes on a simulated clock in the engine's priority order, Starter budget: the focused project every
-    5 s, the project list every 45 s, 20 other projects in the round, and background operations found in bursts (7
-    polls due at once every 40 s, about what a busy world's operations cost; one at a time every 60 / (0.35 x 50)
-    s, as `_operation_keys` paces them). The round is planned with budget.plan from what operations really cost
-    (as `_replan` does). Returns each visit's (gap since the project's previous visit, the round planned at that
-    previous visit), the operation polls' waits, and how many operation polls were left undone at the end."""
+    5 s, the project list every 45 s, 20 other projects in the round, and operations found elsewhere in bursts
+    every 40 s: `first_polls` first polls that go at once, before the round even when it is late, and `burst`
+    background polls, one at a time every 60 / (0.35 x 50) s, as `_operation_keys` paces them (7 is about what a
+    busy world's operations cost). The round is planned with budget.plan from what operations really cost (as
+    `replan` does), and each visit promises the plan's bound (or, as before issue 11's bound, the usual round).
+    Returns each visit's (gap since the project's previous visit, what that previous visit promised), the
+    background polls' waits, and how many were left undone at the end."""
     now = [0.0]
     window = RequestWindow(clock=lambda: now[0])
     rate = 50.0
@@ -112,10 +118,11 @@ def _ten_busy_minutes(late_rule: bool) -> tuple[list[tuple[float, float]], list[
     periods = {"focused": 5.0, "list": 45.0}
     projects = [f"p{i}" for i in range(20)]
     last_visit = dict.fromkeys(projects, -math.inf)
-    due_by = dict.fromkeys(projects, -math.inf)  # each visit's promise: its start plus the round planned then
+    due_by = dict.fromkeys(projects, -math.inf)  # each visit's promise: its start plus the bound planned then
     promised = dict.fromkeys(projects, math.inf)
     gaps: list[tuple[float, float]] = []
     pending: list[float] = []  # background operation polls waiting, by the time they became due
+    unpaced = 0  # first polls waiting: they go before everything but the focused project and the list
     waits: list[float] = []
     next_background = 0.0
     last_any_visit = -math.inf
@@ -123,7 +130,8 @@ def _ten_busy_minutes(late_rule: bool) -> tuple[list[tuple[float, float]], list[
     for tick in range(int(600 / step)):
         now[0] = tick * step
         if tick % int(40 / step) == int(20 / step):
-            pending += [now[0]] * 7
+            pending += [now[0]] * burst
+            unpaced += first_polls
         current = plan(
             budget_rate=rate,
             requested_interval=5,
@@ -134,14 +142,25 @@ def _ten_busy_minutes(late_rule: bool) -> tuple[list[tuple[float, float]], list[
             list_period=45,
             operation_rate_seen=operations_seen.rate(),
         )
+        promise = current.sweep_round if promise_usual_round else current.sweep_bound
         head = min(projects, key=lambda p: last_visit[p])
-        late = late_rule and round_is_late(now[0], due_by[head], current.sweep_round, 20)
-        order = ["focused", "list", "round", "operation"] if late else ["focused", "list", "operation", "round"]
+        late = late_rule and round_is_late(now[0], due_by[head], promise, 20)
+        order = (
+            ["focused", "list", "first", "round", "operation"]
+            if late
+            else ["focused", "list", "first", "operation", "round"]
+        )
         for job in order:
             if job in due:
                 if now[0] >= due[job] and window.can_spend(1, 0, rate):
                     window.record()
                     due[job] = now[0] + periods[job]
+                continue
+            if job == "first":
+                if unpaced and window.can_spend(1, 0, rate):
+                    window.record()
+                    operations_seen.record()
+                    unpaced -= 1
                 continue
             if job == "operation":
                 if pending and now[0] >= next_background and window.can_spend(1, 0, rate):
@@ -157,8 +176,8 @@ def _ten_busy_minutes(late_rule: bool) -> tuple[list[tuple[float, float]], list[
                 if math.isfinite(last_visit[head]) and now[0] > 60:  # once the first round is past
                     gaps.append((now[0] - last_visit[head], promised[head]))
                 last_visit[head] = last_any_visit = now[0]
-                promised[head] = current.sweep_round
-                due_by[head] = now[0] + current.sweep_round
+                promised[head] = promise
+                due_by[head] = now[0] + promise
     return gaps, waits, len(pending)
 
 
@@ -168,20 +187,21 @@ def _ratio_at(gaps: list[tuple[float, float]], fraction: float) -> float:
     return ratios[int(fraction * (len(ratios) - 1))]
 
 
-def test_projects_wait_about_the_round_promised_however_operations_come() -> None:
-    """With the late rule (budget.round_is_late: a visit due by its promise goes before the background operations'
-    polls): 95 % of the gaps within 5 % of the round promised at the visit before. Not all: at a full minute a
-    late visit still waits for the next request the minute frees, and the bursts of operations are served first
-    while the round is on time."""
-    gaps, waits, _ = _ten_busy_minutes(late_rule=True)
+@pytest.mark.parametrize(("burst", "first_polls"), [(7, 0), (7, 3), (10, 1)], ids=["busy", "found", "share-full"])
+def test_every_project_is_looked_at_again_within_the_bound_its_visit_promised(burst: int, first_polls: int) -> None:
+    """With the late rule (budget.round_is_late: a visit late by its promise goes before the background operations'
+    polls) and the bound as the promise (budget.Plan.sweep_bound), every gap is within it, whether operations come
+    as a busy world's do or fill their whole share; the usual round is shorter than the bound."""
+    gaps, waits, _ = _ten_busy_minutes(late_rule=True, burst=burst, first_polls=first_polls)
     assert len(gaps) > 150, "the round went on all along"
-    assert _ratio_at(gaps, 0.5) <= 1.0
-    assert _ratio_at(gaps, 0.95) <= 1.05
+    assert _ratio_at(gaps, 1.0) <= 1.0, "no project waited past its bound"
+    assert _ratio_at(gaps, 0.5) < 0.9, "the bound is a bound, not the usual gap"
     assert max(waits) < 60, "the operations' polls still go, each burst within a minute"
 
 
-def test_without_the_late_rule_operation_bursts_push_projects_past_the_promised_round() -> None:
-    """The same ten minutes, the round only ever taking what is left (issue 11's measured p95 61 s against a
-    planned 44 s): what the rule above fixes."""
-    gaps, _, _ = _ten_busy_minutes(late_rule=False)
-    assert _ratio_at(gaps, 0.95) > 1.3
+def test_promising_the_usual_round_is_not_a_bound() -> None:
+    """The same ten minutes, each visit promising the round planned from what operations cost lately (before the
+    bound): the bursts push projects past it, late rule or not (issue 11's measured 78 % within it)."""
+    for late_rule in (False, True):
+        gaps, _, _ = _ten_busy_minutes(late_rule=late_rule, first_polls=3, promise_usual_round=True)
+        assert _ratio_at(gaps, 1.0) > 1.05

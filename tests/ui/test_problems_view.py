@@ -72,7 +72,7 @@ async def test_zero_lists_every_problem_of_every_project_worst_then_oldest() -> 
         assert "4 problems in 4 projects: 3 in error, 1 in an unknown status" in text
         # shop-production's list is loaded (2 s old), data-platform and shop-staging were swept: 3 of 4 live
         assert "looked at 3 of 4 projects" in text and "oldest look 3m ago (data-platform)" in text
-        assert "a full round takes about 4m" in text
+        assert "a full round takes at most 4m" in text
         assert "not looked at yet: ml-experiments" in text
         assert "0" in str(app.screen.query_one(ProblemTable).border_title)
 
@@ -134,13 +134,14 @@ async def test_an_empty_organisation_view_says_so() -> None:
         assert rows(app) == []
         assert "No resource in error or in an unknown status" in header(app)
         assert "not looked at yet: shop-production, data-platform, shop-staging, ml-experiments" in header(app)
-        # a 20 s round: words, not `~<1m`
-        assert "a full round takes under a minute" in header(app) and "~" not in header(app)
+        # a 20 s round: words, not `at most <1m`
+        assert "a full round takes under a minute" in header(app) and "<1m" not in header(app)
 
 
 def test_the_status_line_says_how_long_a_round_takes_only_when_it_matters() -> None:
     long_round = status_content(org_snapshot(round_seconds=240.0), INFO, NOW).plain
-    assert "round ~4m · oldest project 3m old · 1 not looked at yet" in long_round
+    assert "round at most 4m · oldest project 3m old · 1 not looked at yet" in long_round
+    assert "round at most 5m" in status_content(org_snapshot(round_seconds=241.0), INFO, NOW).plain, "a bound rounds up"
     short_round = status_content(org_snapshot(round_seconds=20.0), INFO, NOW).plain
     assert "round" not in short_round
     # the text moves at most once a minute: an idle dashboard writes nothing
