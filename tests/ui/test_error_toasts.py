@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from textual.pilot import Pilot
 
 from cftui.ui.app import CloudForgeApp
 from cftui.ui.screens.help import HelpScreen
@@ -10,63 +11,54 @@ from tests.builders import clock, status_event, update
 from tests.polling import until
 from tests.worlds import INFO, healthy_snapshot
 
+WEB = status_event("web-0", "running", "error", rid="res_a", pid="proj_shop")
+API = status_event("api-1", "running", "error", rid="res_b", pid="proj_shop")
+ETL = status_event("etl-2", "running", "error", rid="res_c", pid="proj_data")
+THE_BURST_IN_ONE = (
+    "3 resources in 2 projects went to error: shop-production/web-0, shop-production/api-1, data-platform/etl-2."
+)
+
+
+async def _open_help(app: CloudForgeApp, pilot: Pilot) -> None:
+    app.feed(update(healthy_snapshot()))
+    await pilot.pause()
+    await pilot.press("question_mark")
+    await until(pilot, lambda: isinstance(app.screen, HelpScreen), what="help open")
+
+
+async def _close_help_after_nothing_showed(app: CloudForgeApp, pilot: Pilot) -> None:
+    await pilot.pause()
+    assert list(app._notifications) == []  # nothing over the help
+    await pilot.press("escape")
+    await until(pilot, lambda: not isinstance(app.screen, HelpScreen), what="help closed")
+
 
 async def test_a_burst_across_projects_is_one_toast_naming_them_held_while_the_help_is_open() -> None:
     app = CloudForgeApp(INFO, now=clock)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        app.feed(update(healthy_snapshot()))
-        await pilot.pause()
-        await pilot.press("question_mark")
-        await until(pilot, lambda: isinstance(app.screen, HelpScreen), what="help open")
-        burst = (
-            status_event("web-0", "running", "error", rid="res_a", pid="proj_shop"),
-            status_event("api-1", "running", "error", rid="res_b", pid="proj_shop"),
-            status_event("etl-2", "running", "error", rid="res_c", pid="proj_data"),
-        )
-        app.feed(update(healthy_snapshot(), events=burst))
-        await pilot.pause()
-        assert list(app._notifications) == []  # nothing over the help
-        await pilot.press("escape")
-        await until(pilot, lambda: not isinstance(app.screen, HelpScreen), what="help closed")
+        await _open_help(app, pilot)
+        app.feed(update(healthy_snapshot(), events=(WEB, API, ETL)))
+        await _close_help_after_nothing_showed(app, pilot)
         notes = await until(pilot, lambda: list(app._notifications), what="the held toast shows")
         assert len(notes) == 1
-        assert notes[0].message == (
-            "3 resources in 2 projects went to error: "
-            "shop-production/web-0, shop-production/api-1, data-platform/etl-2."
-        )
+        assert notes[0].message == THE_BURST_IN_ONE
 
 
 async def test_a_burst_that_grows_while_the_help_is_open_is_still_one_toast_counting_it_all() -> None:
     """The app holds toasts while the help is up; a newer error toast replaces the held one (it counts both)."""
     app = CloudForgeApp(INFO, now=clock)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        app.feed(update(healthy_snapshot()))
-        await pilot.pause()
-        await pilot.press("question_mark")
-        await until(pilot, lambda: isinstance(app.screen, HelpScreen), what="help open")
-        app.feed(
-            update(
-                healthy_snapshot(), events=(status_event("web-0", "running", "error", rid="res_a", pid="proj_shop"),)
-            )
-        )
+        await _open_help(app, pilot)
+        app.feed(update(healthy_snapshot(), events=(WEB,)))
         await pilot.pause()
         app.notify("Paused", markup=False)
-        later = (
-            status_event("api-1", "running", "error", rid="res_b", pid="proj_shop"),
-            status_event("etl-2", "running", "error", rid="res_c", pid="proj_data"),
-        )
-        app.feed(update(healthy_snapshot(), events=later))
-        await pilot.pause()
-        assert list(app._notifications) == []  # nothing over the help
-        await pilot.press("escape")
+        app.feed(update(healthy_snapshot(), events=(API, ETL)))
+        await _close_help_after_nothing_showed(app, pilot)
         await until(pilot, lambda: len(app._notifications) >= 2, what="the held toasts show")
         await pilot.pause()
         notes = list(app._notifications)
         assert [note.title for note in notes] == ["", "Resource error"]
-        assert notes[1].message == (
-            "3 resources in 2 projects went to error: "
-            "shop-production/web-0, shop-production/api-1, data-platform/etl-2."
-        )
+        assert notes[1].message == THE_BURST_IN_ONE
 
 
 async def test_at_80x24_toasts_sit_on_the_footer_and_cover_no_row_of_data() -> None:
@@ -76,11 +68,7 @@ async def test_at_80x24_toasts_sit_on_the_footer_and_cover_no_row_of_data() -> N
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         app.feed(update(healthy_snapshot()))
         await pilot.press("4")
-        burst = (
-            status_event("web-0", "running", "error", rid="res_a", pid="proj_shop"),
-            status_event("etl-2", "running", "error", rid="res_c", pid="proj_data"),
-        )
-        app.feed(update(healthy_snapshot(), events=burst))
+        app.feed(update(healthy_snapshot(), events=(WEB, ETL)))
         app.notify("Refreshing now.", title="Refresh", markup=False)
         await until(pilot, lambda: len(app._notifications) == 2, what="two notifications")
 
