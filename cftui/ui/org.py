@@ -140,22 +140,22 @@ def coarse_seconds(seconds: float) -> str:
 
 
 def bound_text(seconds: float) -> str:
-    """A bound in whole minutes, rounded up so that it stays a bound: `4m` for 240 s, `5m` for 241 s."""
-    return coarse_seconds(math.ceil(seconds / 60.0) * 60.0)
+    """The whole minutes a bound stays under: `2m` for 78 s, `3m` for 120 s (so `under 2m` is always true)."""
+    return coarse_seconds((math.floor(seconds / 60.0) + 1) * 60.0)
 
 
 def round_text(seconds: float | None) -> str:
-    """The status line's compact `at most 6m` (it says a round only once it takes a minute or more)."""
-    return "unknown" if seconds is None else f"at most {bound_text(seconds)}"
+    """The status line's compact `<6m` (it says a round only once it may take a minute or more)."""
+    return "unknown" if seconds is None else f"<{bound_text(seconds)}"
 
 
 def round_sentence(seconds: float | None) -> str:
-    """The problems view's words for a round's bound: `under a minute`, `at most 4m` (never `<1m`)."""
+    """The problems view's words for a round's bound: `under a minute`, `under 4m` (never `<1m`)."""
     if seconds is None:
         return "how long a full round takes is not known yet"
     if seconds < 60:
         return "a full round takes under a minute"
-    return f"a full round takes at most {bound_text(seconds)}"
+    return f"a full round takes under {bound_text(seconds)}"
 
 
 def coverage_lines(cover: Coverage, now: datetime) -> list[str]:
@@ -186,15 +186,18 @@ def archived_note(cover: Coverage) -> str:
 
 
 def status_line_round(snapshot: Snapshot, now: datetime) -> str | None:
-    """`round at most 6m · oldest project 5m old`, once a round over every project takes a minute or more (large
-    organisations): then the other projects' information is that old, whatever the focused project's age says."""
+    """`round <6m · oldest 5m old` (the oldest look at a project), once a round over every project may take a
+    minute or more (large organisations): then the other projects' information may be that old, whatever the
+    focused project's age says. The oldest look is left out while it is under a minute (the round's bound says as
+    much, in fewer columns: the line fits 80 columns)."""
     round_s = snapshot.org.round_seconds
     if round_s is None or round_s < ROUND_WORTH_SAYING_S:
         return None
     cover = coverage(snapshot)
     text = f"round {round_text(round_s)}"
-    if cover.oldest_at is not None:
-        text += f" · oldest project {coarse_age(cover.oldest_at, now)} old"
+    oldest = coarse_age(cover.oldest_at, now) if cover.oldest_at is not None else "<1m"
+    if oldest != "<1m":
+        text += f" · oldest {oldest} old"
     if cover.not_seen:
         text += f" · {len(cover.not_seen)} not looked at yet"
     return text

@@ -15,7 +15,7 @@ from cftui.ui.app import CloudForgeApp
 from cftui.ui.commands import ResourceProvider
 from cftui.ui.org import status_line_round
 from cftui.ui.screens.detail import ResourceDetailScreen
-from cftui.ui.screens.problems import ProblemsScreen
+from cftui.ui.screens.problems import ProblemsScreen, summary_line
 from cftui.ui.widgets.problem_table import ProblemTable
 from cftui.ui.widgets.project_list import ProjectList
 from cftui.ui.widgets.status_line import status_content
@@ -72,7 +72,7 @@ async def test_zero_lists_every_problem_of_every_project_worst_then_oldest() -> 
         assert "4 problems in 4 projects: 3 in error, 1 in an unknown status" in text
         # shop-production's list is loaded (2 s old), data-platform and shop-staging were swept: 3 of 4 live
         assert "looked at 3 of 4 projects" in text and "oldest look 3m ago (data-platform)" in text
-        assert "a full round takes at most 4m" in text
+        assert "a full round takes under 5m" in text
         assert "not looked at yet: ml-experiments" in text
         assert "0" in str(app.screen.query_one(ProblemTable).border_title)
 
@@ -134,14 +134,14 @@ async def test_an_empty_organisation_view_says_so() -> None:
         assert rows(app) == []
         assert "No resource in error or in an unknown status" in header(app)
         assert "not looked at yet: shop-production, data-platform, shop-staging, ml-experiments" in header(app)
-        # a 20 s round: words, not `at most <1m`
+        # a 20 s round: words, not `under <1m`
         assert "a full round takes under a minute" in header(app) and "<1m" not in header(app)
 
 
 def test_the_status_line_says_how_long_a_round_takes_only_when_it_matters() -> None:
     long_round = status_content(org_snapshot(round_seconds=240.0), INFO, NOW).plain
-    assert "round at most 4m · oldest project 3m old · 1 not looked at yet" in long_round
-    assert "round at most 5m" in status_content(org_snapshot(round_seconds=241.0), INFO, NOW).plain, "a bound rounds up"
+    assert "round <5m · oldest 3m old · 1 not looked at yet" in long_round
+    assert "round <2m ·" in status_content(org_snapshot(round_seconds=78.0), INFO, NOW).plain, "a bound rounds up"
     short_round = status_content(org_snapshot(round_seconds=20.0), INFO, NOW).plain
     assert "round" not in short_round
     # the text moves at most once a minute: an idle dashboard writes nothing
@@ -198,3 +198,11 @@ async def test_archived_projects_count_only_while_the_project_list_shows_them() 
         assert any("old-vm-1" in row and "legacy-billing" in row for row in rows(app))
         assert "5 problems in 5 projects" in text and "looked at 4 of 5 projects" in text, text
         assert "archived project" not in text
+
+
+def test_the_summary_leaves_out_what_is_none_and_the_status_line_a_look_under_a_minute_old() -> None:
+    assert summary_line(36, 16, 36) == "36 problems in 16 projects: 36 in error"
+    assert summary_line(2, 1, 1) == "2 problems in 1 project: 1 in error, 1 in an unknown status"
+    fresh = org_snapshot(round_seconds=78.0, proj_data=NOW, proj_stage=NOW)
+    line = status_line_round(fresh, NOW)
+    assert line is not None and line.startswith("round <2m") and "oldest" not in line, line

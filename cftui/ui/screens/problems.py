@@ -35,7 +35,8 @@ def summary_line(problems: int, projects: int, errors: int) -> str:
     unknown = problems - errors
     where = f"{projects} project" + ("" if projects == 1 else "s")
     shown = f" (the first {MAX_ROWS} shown)" if problems > MAX_ROWS else ""
-    return f"{problems} problems in {where}: {errors} in error, {unknown} in an unknown status{shown}"
+    unknown_part = f", {unknown} in an unknown status" if unknown else ""
+    return f"{problems} problems in {where}: {errors} in error{unknown_part}{shown}"
 
 
 class ProblemsScreen(Screen[None]):
