@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from textual.command import CommandPalette
 
-from cftui.monitor.state import ConnectionState, ConnectionStatus, CostSample, Fetched, RateBudget
+from cftui.monitor.state import ConnectionState, ConnectionStatus, CostSample, Fetched, OrgView, RateBudget, Snapshot
 from cftui.ui.app import CloudForgeApp
 from cftui.ui.cost_trend import SPARK_POINTS
 from cftui.ui.screens.help import HelpScreen
@@ -23,6 +23,17 @@ from tests.builders import NOW, clock, resource, status_event, update
 from tests.hostile import NASTY_NAMES
 from tests.polling import until
 from tests.worlds import INFO, healthy_snapshot, state_updates, world_resources
+
+
+def data_aged(snapshot: Snapshot, seconds: float) -> Snapshot:
+    """The snapshot with its project list and its focused project's resources fetched `seconds` ago."""
+    at = NOW - timedelta(seconds=seconds)
+    focused = snapshot.focused_project_id
+    resources = dict(snapshot.resources)
+    if focused in resources:
+        resources[focused] = Fetched(resources[focused].value, at)
+    projects = Fetched(snapshot.projects.value, at) if snapshot.projects is not None else None
+    return replace(snapshot, projects=projects, resources=resources)
 
 
 def app() -> CloudForgeApp:
@@ -50,11 +61,11 @@ def test_status_line_states() -> None:
     # fresh data (under ten seconds old) and a plentiful budget: the text does not move from second to second
     later = [status_content(healthy, INFO, NOW + timedelta(seconds=s)).plain for s in range(7)]
     assert len(set(later)) == 1, later
-    aging = replace(healthy, projects=Fetched(healthy.projects.value, NOW - timedelta(seconds=12)))
+    aging = data_aged(healthy, 12)
     assert "data 10s old" in status(aging) and "▲ STALE" not in status(aging)  # past ten seconds: 10 s steps
     low = replace(healthy, rate=replace(healthy.rate, remaining=42))
     assert "API 42/1000 left, reset in 18s" in status(low)  # running low: exact, with its countdown
-    old = replace(healthy, projects=Fetched(healthy.projects.value, NOW - timedelta(seconds=16)))
+    old = data_aged(healthy, 16)
     assert "▲ STALE" in status(old) and "data 10s old" in status(old)
     assert "▲ STALE" not in status(replace(old, effective_interval=10.0))  # 3 x the effective interval
     assert "⏸ PAUSED" in status(replace(old, paused=True))
@@ -334,8 +345,22 @@ def test_data_age_comes_from_the_data_never_from_the_interval() -> None:
     healthy = healthy_snapshot()
     slow = replace(healthy, paused=True, requested_interval=160.0, effective_interval=160.0)
     for seconds, expected in ((3, "data <10s old"), (20, "data 20s old"), (59, "data 50s old"), (200, "data 3m ago")):
-        aged = replace(slow, projects=Fetched(healthy.projects.value, NOW - timedelta(seconds=seconds)))
+        aged = data_aged(slow, seconds)
         assert expected in status(aged), (seconds, status(aged))
+
+
+def test_a_project_list_read_once_a_round_is_not_stale_while_the_focused_project_is_fresh() -> None:
+    """With other projects, the list is read once a round (up to a minute or more): the data's age is that of the
+    newest of it and the focused project, refreshed every interval. Nothing focused: the round's newest look."""
+    healthy = healthy_snapshot()
+    assert healthy.focused_project_id == "proj_shop"
+    stale = data_aged(healthy, 50)
+    assert "STALE" in status(stale) and "data 50s old" in status(stale)
+    old_list = replace(stale, resources={"proj_shop": Fetched(healthy.resources["proj_shop"].value, NOW)})
+    assert "data <10s old" in status(old_list) and "STALE" not in status(old_list)
+    unfocused = replace(old_list, focused_project_id=None, org=OrgView(project_seen_at={"proj_data": NOW}))
+    assert "data <10s old" in status(unfocused) and "STALE" not in status(unfocused)
+    assert "STALE" in status(replace(unfocused, org=OrgView()))
 
 
 async def test_jump_to_a_resource_whose_project_is_not_loaded_selects_it_when_its_rows_arrive() -> None:

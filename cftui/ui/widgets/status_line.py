@@ -57,9 +57,16 @@ def _interval_text(seconds: float) -> str:
 
 
 def _data_age(snapshot: Snapshot) -> datetime | None:
-    if snapshot.projects is not None:
-        return snapshot.projects.fetched_at
-    return snapshot.connection.last_success_at
+    """When the newest of what is refreshed every interval arrived: the focused project's resources or the project
+    list. While there are other projects the list is read only once a round (up to a minute or more), so its age
+    alone called a healthy dashboard STALE; without a focused project, the round's newest look counts instead."""
+    times = [snapshot.projects.fetched_at] if snapshot.projects is not None else []
+    focused = snapshot.resources.get(snapshot.focused_project_id) if snapshot.focused_project_id else None
+    if focused is not None:
+        times.append(focused.fetched_at)
+    elif snapshot.org.project_seen_at:
+        times.append(max(snapshot.org.project_seen_at.values()))
+    return max(times) if times else snapshot.connection.last_success_at
 
 
 def is_stale(snapshot: Snapshot, now: datetime) -> bool:
