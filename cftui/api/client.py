@@ -54,6 +54,10 @@ OFF_LOOP_BYTES = 16_384  # bodies at least this large are decoded in a worker th
 MAX_RESPONSE_BYTES = 8 * 1024 * 1024
 # After a 429 whose reset is already past (or missing), still pause this long: never answer a 429 at once.
 MIN_429_WAIT_S = 0.25
+# A retry is only worth sending with at least this long left before the overall deadline; with less, and whenever
+# the deadline (not the server) cut an attempt short, the client reports the error the server last gave instead
+# of "unreachable" (a busy machine's late wake-up is not the server's fault).
+MIN_ATTEMPT_S = 0.25
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,6 +267,7 @@ class CloudForgeClient:
     ) -> tuple[T, int]:
         attempt = 0
         refreshed = False
+        previous: ApiError | None = None  # the error of the attempt before, to report if the deadline cuts the next
         while True:
             await self._respect_rate_limit(path, deadline)
             attempt += 1
@@ -274,6 +279,8 @@ class CloudForgeClient:
             if not isinstance(outcome, _Failure):
                 return outcome, attempt
             error, retryable = outcome.error, outcome.retryable
+            if previous is not None and isinstance(error, Unreachable) and timeout < self._timeout:
+                raise previous.after_attempts(attempt)  # the deadline cut this attempt short, not the server
             if self._provider is not None and type(error) is AuthenticationFailed:
                 if not refreshed and sent_with and await self._provider.after_rejection(sent_with[0]):
                     refreshed, attempt = True, attempt - 1  # one more try with the refreshed token
@@ -292,11 +299,14 @@ class CloudForgeClient:
             if not retryable or attempt >= self._policy.attempts:
                 raise error.after_attempts(attempt)
             delay = self._policy.backoff(attempt)
-            if time.monotonic() + delay > deadline:
+            if time.monotonic() + delay > deadline - MIN_ATTEMPT_S:
                 raise error.after_attempts(attempt)
             self._emit(RetryScheduled(attempt=attempt, error=error, at=_utcnow() + timedelta(seconds=delay)))
             log.info("retrying GET /%s in %.2fs after: %s", path, delay, error)
             await self._sleep(delay)
+            if deadline - time.monotonic() < MIN_ATTEMPT_S:  # the sleep ran late: no time left for a real attempt
+                raise error.after_attempts(attempt)
+            previous = error
 
     async def _current_bearer(self) -> str:
         if self._provider is not None:
