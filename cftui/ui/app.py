@@ -212,7 +212,10 @@ class CloudForgeApp(DashboardActions, App[int]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.query_one(ProjectList).focus()
+        try:
+            self.query_one(ProjectList).focus()
+        except NoMatches:
+            return  # a signal ended the app during start-up: its panes are gone already, nothing to start
         self._accepting_updates = True
         for note in self.startup_notes:
             self._notes_seen.add(note)

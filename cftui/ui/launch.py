@@ -58,15 +58,17 @@ def build_app(settings: Settings, *, demo: bool = False) -> CloudForgeApp:
 
 
 @contextlib.contextmanager
-def _signals_end(app: CloudForgeApp) -> Iterator[None]:
+def _signals_end(app: CloudForgeApp, received: list[int]) -> Iterator[None]:
     """While the app runs, SIGTERM/SIGHUP make it exit normally; outside its loop they raise SystemExit.
 
     Whatever state the app is in, the process ends: if the normal exit has not finished `HARD_EXIT_AFTER_S` after
     the signal (the terminal is gone and a write blocks, start-up is half done), or a second signal comes, it
     ends at once. A terminal that disappears without a SIGHUP (the pty closed under a process that is not its
-    session's leader, as when an SSH session drops) is noticed by `TerminalWatch` and treated as one."""
+    session's leader, as when an SSH session drops) is noticed by `TerminalWatch` and treated as one. Each signal
+    is added to `received`: the exit code is the signal's, whatever the app's teardown meets on its way out."""
 
     def handler(signum: int, frame: FrameType | None) -> None:
+        received.append(signum)
         arm_hard_exit(128 + signum)
         loop = getattr(app, "_loop", None)
         if app.is_running and loop is not None and loop.is_running():
@@ -140,6 +142,9 @@ def _run_app(settings: Settings, args: argparse.Namespace, *, demo: bool) -> int
         app.theme = choose_theme(app, getattr(args, "theme", None) or settings.theme)
     except UnknownThemeError as error:
         return _fail(str(error))
-    with _signals_end(app):
+    received: list[int] = []
+    with _signals_end(app, received):
         app.run()
+    if received:  # a script or a service manager reads 128 + the signal, even if an error came during teardown
+        return 128 + received[0]
     return int(app.return_code or 0)

@@ -64,7 +64,12 @@ class PaneGrid(Container):
 
     def put_panes_in_grid_order(self, width: int) -> None:
         wanted = [f"{pane}-pane" for pane in pane_order(width)]
-        if [child.id for child in self.children] == wanted:
+        children = {child.id: child for child in self.children}
+        if list(children) == wanted:
+            return
+        if not set(wanted) <= set(children):
+            # a pane is already gone: the app is being torn down (a resize can arrive while a signal ends it, and
+            # an error here would turn SIGTERM's exit code 143 into 1, with a traceback on the terminal)
             return
         for pane_id in wanted[1:]:
-            self.move_child(self.query_one(f"#{pane_id}"), after=self.children[-1])
+            self.move_child(children[pane_id], after=self.children[-1])

@@ -49,3 +49,15 @@ async def test_a_title_is_set_only_when_it_changes_and_the_pane_owns_its_empty_n
         await until(pilot, lambda: "/no-such-project" in str(pane.border_title), what="the filter in the title")
         note = app.query_one("#projects-empty")
         assert note.display and "No project matches the filter" in str(note.visual.plain)
+
+
+async def test_a_resize_while_the_panes_are_torn_down_is_no_error() -> None:
+    """A SIGTERM ends the app while a resize is on its way: the resize meets a grid whose panes are going. It was
+    an error (NoMatches), which made the exit code 1 instead of 143 and put a traceback on the terminal."""
+    async with fed_dashboard(update(healthy_snapshot()), size=(120, 40)) as (app, pilot):
+        grid = app.query_one(PaneGrid)
+        await app.query_one("#operations-pane").remove()
+        grid.put_panes_in_grid_order(80)  # the order for 80 columns differs from 120's: it would move panes
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert app.return_code is None and app.is_running
