@@ -10,7 +10,7 @@ import pytest
 
 from tests.simproc import SimServer, running_sim
 
-# On pytest-xdist's workers (`-n 4 --dist loadgroup`, pyproject's addopts), the tests that drive a real terminal
+# On pytest-xdist's workers (`-n 6 --dist loadgroup`, pyproject's addopts), the tests that drive a real terminal
 # (marked `tmux`) run one at a time on one worker: each runs a whole dashboard process whose screens they wait on,
 # and two of them at once on a 2-core machine would starve each other. The in-process tests share the others.
 TERMINAL_GROUP = "terminal"
