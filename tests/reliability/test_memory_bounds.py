@@ -19,7 +19,7 @@ from cftui.monitor.state import Changed, Fetched, MonitorUpdate, Snapshot
 from cftui.ui.widgets.project_list import COLUMNS, ProjectList
 
 PROJECTS = 8
-UPDATES = 40
+UPDATES = 8  # with the caches left to grow, 6 updates already hold 400 cell renders against a bound of 144
 PAINT_PAUSE = 0.3  # longer than any coalescing of updates the list may do, as between two polls
 START = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 
