@@ -195,8 +195,8 @@ def status_line_round(snapshot: Snapshot, now: datetime) -> str | None:
         return None
     cover = coverage(snapshot)
     text = f"round {round_text(round_s)}"
-    oldest = coarse_age(cover.oldest_at, now) if cover.oldest_at is not None else "<1m"
-    if oldest != "<1m":
+    oldest = coarse_age(cover.oldest_at, now)
+    if cover.oldest_at is not None and oldest != "<1m":
         text += f" · oldest {oldest} old"
     if cover.not_seen:
         text += f" · {len(cover.not_seen)} not looked at yet"
