@@ -27,20 +27,20 @@ from cftui.api.errors import (
     ApiError,
     AuthenticationFailed,
     MalformedResponse,
-    NotFound,
     RateLimited,
     ResponseTooLarge,
     SignInExpired,
     Unreachable,
     ValidationFailed,
 )
-from cftui.api.keys import ApiKey, KeyPolicyError, check_api_url, lacks_version, proxy_for
+from cftui.api.failures import Failure, display_path, failure_from_response, transport_error
+from cftui.api.keys import ApiKey, KeyPolicyError, check_api_url, proxy_for
 from cftui.api.models import Operation, Project, Resource
 from cftui.api.page_memo import MemoKey, PageMemo, Remembered
 from cftui.api.pagination import ListResult, Page, collect_pages, parse_reply
 from cftui.api.ratelimit import RateLimitInfo, capped_wait, parse_rate_limit
-from cftui.api.responses import clean_header, data_of, decode_json, error_from_response, validate_model
-from cftui.api.retry import RETRY_EXCEPTIONS, RETRY_STATUSES, RetryPolicy
+from cftui.api.responses import clean_header, data_of, decode_body, validate_model
+from cftui.api.retry import RETRY_EXCEPTIONS, RetryPolicy
 from cftui.api.transport import ReadOnlyTransport, read_only_hook
 
 log = logging.getLogger("cftui.api")
@@ -48,7 +48,6 @@ M = TypeVar("M", Project, Resource, Operation)
 T = TypeVar("T")
 USER_AGENT = f"cftui/{__version__}"
 PER_PAGE = 100
-OFF_LOOP_BYTES = 16_384  # bodies at least this large are decoded in a worker thread (a page of resources is ~50 KB)
 # A page of 100 resources is ~50 KB; a body (2xx or error) larger than this once decoded (gunzipped) is refused as
 # it streams in, so a gzip bomb or a body that never ends costs at most this much memory.
 MAX_RESPONSE_BYTES = 8 * 1024 * 1024
@@ -208,7 +207,7 @@ class CloudForgeClient:
 
     async def _get_one(self, path: str, model: type[M]) -> M:
         async def parse(reply: Reply) -> M:
-            shown = _display(path)
+            shown = display_path(path)
             data = data_of(reply.body, method="GET", path=shown, request_id=reply.request_id, status=200)
             return validate_model(model, data, method="GET", path=shown, request_id=reply.request_id, where="'data'")
 
@@ -223,14 +222,14 @@ class CloudForgeClient:
             query = {**params, "page": page, "per_page": PER_PAGE}
 
             async def parse(reply: Reply) -> Page:
-                return await parse_reply(reply, model, _display(path), page, self._pages)
+                return await parse_reply(reply, model, display_path(path), page, self._pages)
 
             memo_url = f"{path}?{urlencode(sorted(query.items()))}"
             parsed, attempts = await self._get(path, query, memo_url=memo_url, parse=parse)
             return replace(parsed, attempts=attempts)
 
         return await collect_pages(
-            fetch_page, path=_display(path), per_page=PER_PAGE, concurrency=self._max_concurrency
+            fetch_page, path=display_path(path), per_page=PER_PAGE, concurrency=self._max_concurrency
         )
 
     # --- one GET with retries and rate-limit waits ----------------------------------------------------
@@ -254,7 +253,7 @@ class CloudForgeClient:
             raise Unreachable(
                 f"no complete answer within the overall deadline of {self._retry_deadline:g} s",
                 method="GET",
-                path=_display(path),
+                path=display_path(path),
             ) from None
 
     async def _get_within(
@@ -276,7 +275,7 @@ class CloudForgeClient:
             timeout = min(self._timeout, left)
             sent_with: list[str] = []  # the bearer the attempt sent (a refresh must know which one was refused)
             outcome = await self._attempt(path, params, timeout, memo_url, parse, whole_s=left, sent_with=sent_with)
-            if not isinstance(outcome, _Failure):
+            if not isinstance(outcome, Failure):
                 return outcome, attempt
             error, retryable = outcome.error, outcome.retryable
             if previous is not None and isinstance(error, Unreachable) and timeout < self._timeout:
@@ -332,7 +331,7 @@ class CloudForgeClient:
                 "the rate limit is spent and resets after the retry deadline",
                 retry_at=until,
                 method="GET",
-                path=_display(path),
+                path=display_path(path),
             )
         self._emit(RateLimitWait(until=until))
         log.info("rate limited: holding GET /%s until %s", path, until.isoformat())
@@ -348,7 +347,7 @@ class CloudForgeClient:
         *,
         whole_s: float,
         sent_with: list[str] | None = None,
-    ) -> T | _Failure:
+    ) -> T | Failure:
         """Send one GET and read its body (at most `max_response_bytes`; each connect and read within `timeout_s`,
         and all of it, from sending to the last byte, within `whole_s`: what is left of the overall deadline, so a
         server sending a byte a second cannot hold it longer), then `parse` it. Returns what `parse` made, or the
@@ -360,7 +359,7 @@ class CloudForgeClient:
         request_id = new_request_id()
         started = time.monotonic()
         status: int | None = None
-        failure: _Failure | None = None
+        failure: Failure | None = None
         result: Any = None
         async with self._in_flight:
             # asked for only now, so a request that queued for a slot never sends a token that expired meanwhile
@@ -373,15 +372,18 @@ class CloudForgeClient:
                     response, content = await self._fetch(path, params, headers, timeout_s)
             except TimeoutError:
                 reason = f"no answer within {whole_s:.3g} s, the overall deadline (the body never completed)"
-                failure = _Failure(Unreachable(reason, request_id=request_id, method="GET", path=_display(path)), True)
+                failure = Failure(
+                    Unreachable(reason, request_id=request_id, method="GET", path=display_path(path)), True
+                )
             except ResponseTooLarge as exc:
                 exc.request_id = exc.request_id or request_id
                 exc.args = (exc.sentence(),)
-                status, failure = exc.status, _Failure(exc, False)
-            except RETRY_EXCEPTIONS as exc:
-                failure = _Failure(self._transport_error(exc, path, request_id, timeout_s), True)
+                status, failure = exc.status, Failure(exc, False)
             except httpx.HTTPError as exc:
-                failure = _Failure(self._transport_error(exc, path, request_id, timeout_s), False)
+                lost = transport_error(
+                    exc, base_url=self._base_url, path=path, request_id=request_id, timeout=timeout_s
+                )
+                failure = Failure(lost, isinstance(exc, RETRY_EXCEPTIONS))
         if failure is None:
             status = response.status_code
             self._observe(response)
@@ -390,13 +392,22 @@ class CloudForgeClient:
                 try:
                     result = await self._parse_body(content, response.status_code, path, request_id, memo_url, parse)
                 except ApiError as exc:
-                    failure = _Failure(exc, False)
+                    failure = Failure(exc, False)
             else:
-                failure = self._error_for(response, content, path, request_id)
+                failure = failure_from_response(
+                    response,
+                    content,
+                    path=path,
+                    request_id=request_id,
+                    base_url=self._base_url,
+                    key_hint=self._key_hint,
+                    scrub=self._key.scrub,
+                    now=_utcnow(),
+                )
                 request_id = failure.error.request_id or request_id
         duration = time.monotonic() - started
         error = failure.error if failure is not None else None
-        self._emit(RequestFinished("GET", _display(path), status, request_id, _utcnow(), duration, error))
+        self._emit(RequestFinished("GET", display_path(path), status, request_id, _utcnow(), duration, error))
         log.debug("GET /%s -> %s (%s) in %.3fs", path, status or "no response", request_id, duration)
         return failure if failure is not None else result
 
@@ -418,7 +429,7 @@ class CloudForgeClient:
                         status=response.status_code,
                         request_id=self._clean(response.headers.get("X-Request-ID")),
                         method="GET",
-                        path=_display(path),
+                        path=display_path(path),
                     )
                 chunks.append(chunk)
         finally:
@@ -440,7 +451,7 @@ class CloudForgeClient:
             if remembered is not None:
                 body: Any = Remembered(remembered)
             else:
-                body = await _decode(content, status, self._key.scrub, method="GET", path=_display(path),
+                body = await decode_body(content, status, self._key.scrub, method="GET", path=display_path(path),
                                      request_id=request_id)  # fmt: skip
             return await parse(Reply(body, 1, request_id, memo_key))
         except ApiError:
@@ -452,24 +463,8 @@ class CloudForgeClient:
                 status=status,
                 request_id=request_id,
                 method="GET",
-                path=_display(path),
+                path=display_path(path),
             ) from None
-
-    def _error_for(self, response: httpx.Response, content: bytes, path: str, request_id: str) -> _Failure:
-        error = error_from_response(
-            response,
-            content,
-            method="GET",
-            path=_display(path),
-            sent_request_id=request_id,
-            key_hint=self._key_hint,
-            now=_utcnow(),
-            scrub=self._key.scrub,
-        )
-        if isinstance(error, NotFound) and lacks_version(self._base_url):
-            error.hint = "is the API URL missing /v2?"  # the commonest cause of a 404 on every path
-            error.args = (error.sentence(),)
-        return _Failure(error, response.status_code in RETRY_STATUSES)
 
     def _clean(self, value: str | None) -> str | None:
         """A header value from the server, safe to display, with our key masked should the server echo it."""
@@ -484,33 +479,6 @@ class CloudForgeClient:
         if version:
             self._api_version = version
 
-    def _transport_error(self, exc: httpx.HTTPError, path: str, request_id: str, timeout: float) -> ApiError:
-        if isinstance(exc, httpx.TimeoutException):
-            reason = f"no answer within {timeout:.3g} s ({type(exc).__name__})"
-        elif isinstance(exc, httpx.ConnectError):
-            reason = f"could not connect to {self._base_url} ({_first_line(exc)})"
-        elif isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError):
-            reason = f"the connection closed without a complete response ({_first_line(exc)})"
-        else:
-            reason = f"{type(exc).__name__}: {_first_line(exc)}"
-        return Unreachable(reason, request_id=request_id, method="GET", path=_display(path))
-
-
-@dataclass(frozen=True, slots=True)
-class _Failure:
-    error: ApiError
-    retryable: bool
-
-
-async def _decode(
-    content: bytes, status: int, scrub: Callable[[str], str], *, method: str, path: str, request_id: str | None
-) -> Any:
-    """Decode (sanitise, mask the key in) a body; a large one in a worker thread, so the event loop (the UI) keeps
-    answering keys while a page of 100 resources is parsed."""
-    if len(content) < OFF_LOOP_BYTES:
-        return decode_json(content, status, scrub, method=method, path=path, request_id=request_id)
-    return await asyncio.to_thread(decode_json, content, status, scrub, method=method, path=path, request_id=request_id)
-
 
 def _tls_for(base_url: str) -> ssl.SSLContext | bool:
     """https: httpx's default verification. Plain http is allowed only to loopback (`check_api_url`), where no TLS
@@ -519,15 +487,6 @@ def _tls_for(base_url: str) -> ssl.SSLContext | bool:
     if base_url.startswith("https://"):
         return True
     return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0][:200] if text else type(exc).__name__
-
-
-def _display(path: str) -> str:
-    return "/" + path.lstrip("/")
 
 
 def _segment(identifier: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from collections.abc import Callable
@@ -189,3 +190,16 @@ def error_from_response(
     if error_class is AuthenticationFailed:
         return AuthenticationFailed(message, key_hint=key_hint, **common)
     return error_class(message, **common)
+
+
+OFF_LOOP_BYTES = 16_384  # bodies at least this large are decoded in a worker thread (a page of resources is ~50 KB)
+
+
+async def decode_body(
+    content: bytes, status: int, scrub: Callable[[str], str], *, method: str, path: str, request_id: str | None
+) -> Any:
+    """Decode (sanitise, mask the key in) a body; a large one in a worker thread, so the event loop (the UI) keeps
+    answering keys while a page of 100 resources is parsed."""
+    if len(content) < OFF_LOOP_BYTES:
+        return decode_json(content, status, scrub, method=method, path=path, request_id=request_id)
+    return await asyncio.to_thread(decode_json, content, status, scrub, method=method, path=path, request_id=request_id)

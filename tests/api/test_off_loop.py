@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-import cftui.api.client as client_module
 import cftui.api.pagination as pagination_module
+import cftui.api.responses as responses_module
 from cftui.api import ApiKey, CloudForgeClient
 
 
@@ -18,7 +18,7 @@ async def test_pages_of_resources_are_parsed_off_the_event_loop(
 ) -> None:
     sim = sim_factory("--seed", "7", "--static", "--plan", "enterprise", "--projects", "2", "--resources", "250")
     where: dict[str, set[str]] = {"decode": set(), "validate": set()}
-    decode, parse_page = client_module.decode_json, pagination_module._parse_page
+    decode, parse_page = responses_module.decode_json, pagination_module._parse_page
 
     def recording_decode(*args: Any, **kwargs: Any) -> Any:
         where["decode"].add(threading.current_thread().name)
@@ -28,7 +28,7 @@ async def test_pages_of_resources_are_parsed_off_the_event_loop(
         where["validate"].add(threading.current_thread().name)
         return parse_page(*args, **kwargs)
 
-    monkeypatch.setattr(client_module, "decode_json", recording_decode)
+    monkeypatch.setattr(responses_module, "decode_json", recording_decode)
     monkeypatch.setattr(pagination_module, "_parse_page", recording_parse_page)
     async with CloudForgeClient(sim.base_url, ApiKey.parse(sim.read_key)) as client:
         projects = await client.list_projects()
