@@ -19,7 +19,8 @@ TERMINAL_GROUP = "terminal"
 @pytest.hookimpl(tryfirst=True)  # before xdist's own hook, which reads the group marks
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Group the real-terminal tests; on xdist workers, start the longest first (the soak, marked `slow`, then the
-    terminal group), so a worker that picks one up late does not stretch the whole run."""
+    terminal group, then the long single tests marked `heavy`), so a worker that picks one up late does not stretch
+    the whole run."""
     for item in items:
         if item.get_closest_marker("tmux") is not None:
             item.add_marker(pytest.mark.xdist_group(TERMINAL_GROUP))
@@ -29,7 +30,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     def rank(item: pytest.Item) -> int:
         if item.get_closest_marker("slow") is not None:
             return 0
-        return 1 if item.get_closest_marker("tmux") is not None else 2
+        if item.get_closest_marker("tmux") is not None:
+            return 1
+        return 2 if item.get_closest_marker("heavy") is not None else 3
 
     items.sort(key=rank)  # stable (the same on every worker): the collection order within each rank
 

@@ -7,10 +7,13 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON_TREES = ("cftui", "tests", "bench", "screenshots")  # ruff would also reformat code blocks in Markdown
 
 
+@pytest.mark.heavy
 def test_the_wheel_ships_the_styles_and_the_console_script(tmp_path: Path) -> None:
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "--wheel-dir", str(tmp_path), str(ROOT)],
@@ -59,6 +62,7 @@ def test_ruff_finds_nothing() -> None:
     assert formatted.returncode == 0, formatted.stdout + formatted.stderr
 
 
+@pytest.mark.heavy
 def test_mypy_finds_nothing() -> None:
     """The type checker runs clean on the package (its settings are `[tool.mypy]` in pyproject.toml)."""
     check = subprocess.run(
