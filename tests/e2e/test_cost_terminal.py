@@ -15,12 +15,17 @@ pytestmark = pytest.mark.tmux
 MONEY = re.compile(r"\$([\d,]+\.\d\d)")
 
 
+RESOURCE_ROW = re.compile(r"[●■◐◌✖?]\s+(running|stopped|pending|provisioning|error)\b")
+
+
 def row_costs(screen: str) -> list[Decimal]:
-    """The cost at the end of each resource row on screen (a status word leads such a row)."""
+    """The cost at the end of each resource row on screen (a status word leads such a row). Only the resources
+    pane's cell of a line counts: the events pane beside it prints costs too ("pushed $2.69 -> $2.83")."""
     costs = []
     for line in screen.splitlines():
-        if re.search(r"[●■◐✖?]\s+(running|stopped|pending|provisioning|error)\b", line) and (m := MONEY.findall(line)):
-            costs.append(Decimal(m[-1].replace(",", "")))
+        for cell in line.split("│"):
+            if RESOURCE_ROW.search(cell) and (m := MONEY.findall(cell)):
+                costs.append(Decimal(m[-1].replace(",", "")))
     return costs
 
 
