@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 _EXPORTS: dict[str, str] = {
     "CloudForgeClient": "cftui.api.client",
-    "USER_AGENT": "cftui.api.client",
+    "USER_AGENT": "cftui.api.exchange",
     "ListResult": "cftui.api.pagination",
     "RateLimitInfo": "cftui.api.ratelimit",
     "RetryPolicy": "cftui.api.retry",
@@ -61,7 +61,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from cftui.api.client import USER_AGENT, CloudForgeClient
+    from cftui.api.client import CloudForgeClient
     from cftui.api.client_events import ClientEvent, RateLimitWait, RequestFinished, RetryScheduled
     from cftui.api.errors import (
         ApiError,
@@ -75,6 +75,7 @@ if TYPE_CHECKING:
         Unreachable,
         ValidationFailed,
     )
+    from cftui.api.exchange import USER_AGENT
     from cftui.api.keys import ApiKey, KeyPolicyError, check_api_url, mask_key
     from cftui.api.pagination import ListResult
     from cftui.api.ratelimit import RateLimitInfo

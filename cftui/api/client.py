@@ -3,78 +3,45 @@
 Read only by construction: the class has no write method, and its connection pool refuses any other method
 (`ReadOnlyTransport`). Every attempt is reported to listeners (`RequestFinished`), every wait announced first
 (`RetryScheduled`, `RateLimitWait`), and every failure ends as a typed `ApiError` whose text is masked.
+
+This module decides when to send, wait and retry; each attempt over the wire is exchange.py's.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import ssl
 import time
-import uuid
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from dataclasses import replace
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 from urllib.parse import quote, urlencode
 
 import httpx
 
-from cftui import __version__
 from cftui.api.bearer import BearerProvider
-from cftui.api.client_events import ClientEvent, ClientListener, RateLimitWait, RequestFinished, RetryScheduled
-from cftui.api.errors import (
-    ApiError,
-    AuthenticationFailed,
-    MalformedResponse,
-    RateLimited,
-    ResponseTooLarge,
-    SignInExpired,
-    Unreachable,
-    ValidationFailed,
-)
-from cftui.api.failures import Failure, display_path, failure_from_response, transport_error
-from cftui.api.keys import ApiKey, KeyPolicyError, check_api_url, proxy_for
+from cftui.api.client_events import ClientEvent, ClientListener, RateLimitWait, RetryScheduled
+from cftui.api.errors import ApiError, AuthenticationFailed, RateLimited, SignInExpired, Unreachable, ValidationFailed
+from cftui.api.exchange import MAX_RESPONSE_BYTES, Exchange, Reply, utcnow
+from cftui.api.failures import Failure, display_path
+from cftui.api.keys import ApiKey, KeyPolicyError, check_api_url
 from cftui.api.models import Operation, Project, Resource
-from cftui.api.page_memo import MemoKey, PageMemo, Remembered
 from cftui.api.pagination import ListResult, Page, collect_pages, parse_reply
-from cftui.api.ratelimit import RateLimitInfo, capped_wait, parse_rate_limit
-from cftui.api.responses import clean_header, data_of, decode_body, validate_model
-from cftui.api.retry import RETRY_EXCEPTIONS, RetryPolicy
-from cftui.api.transport import ReadOnlyTransport, read_only_hook
+from cftui.api.ratelimit import RateLimitInfo, capped_wait
+from cftui.api.responses import data_of, validate_model
+from cftui.api.retry import RetryPolicy
 
 log = logging.getLogger("cftui.api")
 M = TypeVar("M", Project, Resource, Operation)
 T = TypeVar("T")
-USER_AGENT = f"cftui/{__version__}"
 PER_PAGE = 100
-# A page of 100 resources is ~50 KB; a body (2xx or error) larger than this once decoded (gunzipped) is refused as
-# it streams in, so a gzip bomb or a body that never ends costs at most this much memory.
-MAX_RESPONSE_BYTES = 8 * 1024 * 1024
 # After a 429 whose reset is already past (or missing), still pause this long: never answer a 429 at once.
 MIN_429_WAIT_S = 0.25
 # A retry is only worth sending with at least this long left before the overall deadline; with less, and whenever
 # the deadline (not the server) cut an attempt short, the client reports the error the server last gave instead
 # of "unreachable" (a busy machine's late wake-up is not the server's fault).
 MIN_ATTEMPT_S = 0.25
-
-
-@dataclass(frozen=True, slots=True)
-class Reply:
-    """A decoded 2xx body and the number of HTTP attempts it took."""
-
-    body: Any  # `Remembered` when the bytes are those of a page parsed before
-    attempts: int
-    request_id: str
-    memo_key: MemoKey | None = None  # how to remember what this body parses to (large list pages only)
-
-
-def new_request_id() -> str:
-    return f"req_cftui_{uuid.uuid4().hex[:20]}"
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class CloudForgeClient:
@@ -104,27 +71,20 @@ class CloudForgeClient:
         self._key_hint = key_hint
         self._timeout = timeout
         self._retry_deadline = retry_deadline
-        self._max_response_bytes = max_response_bytes
         self._policy = retry_policy or RetryPolicy()
         self._sleep = sleep
         self._max_concurrency = max(1, max_concurrency)
-        self._in_flight = asyncio.Semaphore(self._max_concurrency)
         self._page_pacer: Callable[[], Awaitable[None]] | None = None
         self._listeners: list[ClientListener] = []
-        self._rate = RateLimitInfo()
-        self._api_version: str | None = None
-        self._pages = PageMemo()
-        limits = httpx.Limits(max_connections=self._max_concurrency, max_keepalive_connections=self._max_concurrency)
-        inner = transport or httpx.AsyncHTTPTransport(
-            limits=limits, retries=0, proxy=proxy_for(self._base_url), verify=_tls_for(self._base_url)
-        )
-        self._http = httpx.AsyncClient(
-            base_url=self._base_url + "/",
-            transport=ReadOnlyTransport(inner),
-            timeout=httpx.Timeout(timeout),
-            headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
-            event_hooks={"request": [read_only_hook]},
-            follow_redirects=False,
+        self._exchange = Exchange(
+            self._base_url,
+            api_key,
+            timeout=timeout,
+            max_concurrency=self._max_concurrency,
+            max_response_bytes=max_response_bytes,
+            key_hint=key_hint,
+            emit=self._emit,
+            transport=transport,
         )
 
     # --- lifecycle and observation ------------------------------------------------------------------
@@ -136,7 +96,7 @@ class CloudForgeClient:
         await self.aclose()
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        await self._exchange.http.aclose()
 
     def __repr__(self) -> str:
         return f"CloudForgeClient({self._base_url!r}, key={self._key.masked})"
@@ -151,16 +111,16 @@ class CloudForgeClient:
 
     @property
     def rate_limit(self) -> RateLimitInfo:
-        return self._rate
+        return self._exchange.rate
 
     @property
     def api_version(self) -> str | None:
-        return self._api_version
+        return self._exchange.api_version
 
     def forget_rate_limit(self) -> None:
         """Send the next request at once even if the last answer said the limit is spent (a manual refresh: the
         person asked, and the server will say again if it still holds)."""
-        self._rate = RateLimitInfo(limit=self._rate.limit)
+        self._exchange.rate = RateLimitInfo(limit=self._exchange.rate.limit)
 
     def add_listener(self, callback: ClientListener) -> Callable[[], None]:
         """Call `callback` with every `ClientEvent`; returns a function that removes it again."""
@@ -222,7 +182,7 @@ class CloudForgeClient:
             query = {**params, "page": page, "per_page": PER_PAGE}
 
             async def parse(reply: Reply) -> Page:
-                return await parse_reply(reply, model, display_path(path), page, self._pages)
+                return await parse_reply(reply, model, display_path(path), page, self._exchange.pages)
 
             memo_url = f"{path}?{urlencode(sorted(query.items()))}"
             parsed, attempts = await self._get(path, query, memo_url=memo_url, parse=parse)
@@ -274,7 +234,9 @@ class CloudForgeClient:
             left = max(0.05, deadline - time.monotonic())
             timeout = min(self._timeout, left)
             sent_with: list[str] = []  # the bearer the attempt sent (a refresh must know which one was refused)
-            outcome = await self._attempt(path, params, timeout, memo_url, parse, whole_s=left, sent_with=sent_with)
+            outcome = await self._exchange.attempt(
+                path, params, timeout, memo_url, parse, whole_s=left, sent_with=sent_with
+            )
             if not isinstance(outcome, Failure):
                 return outcome, attempt
             error, retryable = outcome.error, outcome.retryable
@@ -300,32 +262,26 @@ class CloudForgeClient:
             delay = self._policy.backoff(attempt)
             if time.monotonic() + delay > deadline - MIN_ATTEMPT_S:
                 raise error.after_attempts(attempt)
-            self._emit(RetryScheduled(attempt=attempt, error=error, at=_utcnow() + timedelta(seconds=delay)))
+            self._emit(RetryScheduled(attempt=attempt, error=error, at=utcnow() + timedelta(seconds=delay)))
             log.info("retrying GET /%s in %.2fs after: %s", path, delay, error)
             await self._sleep(delay)
             if deadline - time.monotonic() < MIN_ATTEMPT_S:  # the sleep ran late: no time left for a real attempt
                 raise error.after_attempts(attempt)
             previous = error
 
-    async def _current_bearer(self) -> str:
-        if self._provider is not None:
-            return await self._provider.bearer()  # may refresh first; may raise SignInExpired
-        assert isinstance(self._key, ApiKey)
-        return self._key.reveal()
-
     async def _respect_rate_limit(self, path: str, deadline: float) -> None:
         """Before sending: if the last response said nothing remains, wait for its reset."""
-        info = self._rate
+        info = self._exchange.rate
         if not info.exhausted or info.reset_at is None:
             return
-        until = capped_wait(info.reset_at, info.observed_at or _utcnow())
-        if until > _utcnow():
+        until = capped_wait(info.reset_at, info.observed_at or utcnow())
+        if until > utcnow():
             await self._wait_until(until, deadline, path, None)
 
     async def _wait_until(self, until: datetime, deadline: float, path: str, cause: RateLimited | None) -> None:
-        until = capped_wait(until, _utcnow())  # no single observation holds requests back more than 60 s
+        until = capped_wait(until, utcnow())  # no single observation holds requests back more than 60 s
         floor = MIN_429_WAIT_S if cause is not None else 0.0
-        wait = max(floor, (until - _utcnow()).total_seconds()) + self._policy.rate_limit_jitter()
+        wait = max(floor, (until - utcnow()).total_seconds()) + self._policy.rate_limit_jitter()
         if time.monotonic() + wait > deadline:
             raise cause or RateLimited(
                 "the rate limit is spent and resets after the retry deadline",
@@ -336,157 +292,6 @@ class CloudForgeClient:
         self._emit(RateLimitWait(until=until))
         log.info("rate limited: holding GET /%s until %s", path, until.isoformat())
         await self._sleep(wait)
-
-    async def _attempt(
-        self,
-        path: str,
-        params: Mapping[str, Any] | None,
-        timeout_s: float,
-        memo_url: str | None,
-        parse: Callable[[Reply], Awaitable[T]],
-        *,
-        whole_s: float,
-        sent_with: list[str] | None = None,
-    ) -> T | Failure:
-        """Send one GET and read its body (at most `max_response_bytes`; each connect and read within `timeout_s`,
-        and all of it, from sending to the last byte, within `whole_s`: what is left of the overall deadline, so a
-        server sending a byte a second cannot hold it longer), then `parse` it. Returns what `parse` made, or the
-        error and whether it is worth retrying.
-
-        The attempt is reported (`RequestFinished`) after `parse`, so a 200 whose body is not what the reference
-        describes counts as the failure it is, never as the API answering again.
-        With `memo_url`, a body whose bytes are those of a page parsed before comes back `Remembered`, undecoded."""
-        request_id = new_request_id()
-        started = time.monotonic()
-        status: int | None = None
-        failure: Failure | None = None
-        result: Any = None
-        async with self._in_flight:
-            # asked for only now, so a request that queued for a slot never sends a token that expired meanwhile
-            token = await self._current_bearer()
-            if sent_with is not None:
-                sent_with.append(token)
-            headers = {"Authorization": f"Bearer {token}", "X-Request-ID": request_id}
-            try:
-                async with asyncio.timeout(whole_s):
-                    response, content = await self._fetch(path, params, headers, timeout_s)
-            except TimeoutError:
-                reason = f"no answer within {whole_s:.3g} s, the overall deadline (the body never completed)"
-                failure = Failure(
-                    Unreachable(reason, request_id=request_id, method="GET", path=display_path(path)), True
-                )
-            except ResponseTooLarge as exc:
-                exc.request_id = exc.request_id or request_id
-                exc.args = (exc.sentence(),)
-                status, failure = exc.status, Failure(exc, False)
-            except httpx.HTTPError as exc:
-                lost = transport_error(
-                    exc, base_url=self._base_url, path=path, request_id=request_id, timeout=timeout_s
-                )
-                failure = Failure(lost, isinstance(exc, RETRY_EXCEPTIONS))
-        if failure is None:
-            status = response.status_code
-            self._observe(response)
-            request_id = self._clean(response.headers.get("X-Request-ID")) or request_id
-            if response.is_success:
-                try:
-                    result = await self._parse_body(content, response.status_code, path, request_id, memo_url, parse)
-                except ApiError as exc:
-                    failure = Failure(exc, False)
-            else:
-                failure = failure_from_response(
-                    response,
-                    content,
-                    path=path,
-                    request_id=request_id,
-                    base_url=self._base_url,
-                    key_hint=self._key_hint,
-                    scrub=self._key.scrub,
-                    now=_utcnow(),
-                )
-                request_id = failure.error.request_id or request_id
-        duration = time.monotonic() - started
-        error = failure.error if failure is not None else None
-        self._emit(RequestFinished("GET", display_path(path), status, request_id, _utcnow(), duration, error))
-        log.debug("GET /%s -> %s (%s) in %.3fs", path, status or "no response", request_id, duration)
-        return failure if failure is not None else result
-
-    async def _fetch(
-        self, path: str, params: Mapping[str, Any] | None, headers: dict[str, str], timeout_s: float
-    ) -> tuple[httpx.Response, bytes]:
-        """The response and its decoded body, counted as it streams in: never more than `max_response_bytes`."""
-        request = self._http.build_request("GET", path, params=params, headers=headers, timeout=timeout_s)
-        response = await self._http.send(request, stream=True)
-        try:
-            chunks: list[bytes] = []
-            size = 0
-            async for chunk in response.aiter_bytes():
-                size += len(chunk)
-                if size > self._max_response_bytes:
-                    raise ResponseTooLarge(
-                        f"the body is larger than {self._max_response_bytes:,} bytes once decoded; cftui stopped "
-                        "reading it",
-                        status=response.status_code,
-                        request_id=self._clean(response.headers.get("X-Request-ID")),
-                        method="GET",
-                        path=display_path(path),
-                    )
-                chunks.append(chunk)
-        finally:
-            await response.aclose()
-        return response, b"".join(chunks)
-
-    async def _parse_body(
-        self,
-        content: bytes,
-        status: int,
-        path: str,
-        request_id: str,
-        memo_url: str | None,
-        parse: Callable[[Reply], Awaitable[T]],
-    ) -> T:
-        memo_key = self._pages.key_for(memo_url, content) if memo_url else None
-        remembered = self._pages.recall(memo_key) if memo_key else None
-        try:
-            if remembered is not None:
-                body: Any = Remembered(remembered)
-            else:
-                body = await decode_body(content, status, self._key.scrub, method="GET", path=display_path(path),
-                                     request_id=request_id)  # fmt: skip
-            return await parse(Reply(body, 1, request_id, memo_key))
-        except ApiError:
-            raise
-        except Exception as exc:  # a body no check foresaw: an error state for this request, never a crash
-            log.warning("unreadable answer to GET /%s", path, exc_info=True)
-            raise MalformedResponse(
-                f"the answer could not be read ({type(exc).__name__})",
-                status=status,
-                request_id=request_id,
-                method="GET",
-                path=display_path(path),
-            ) from None
-
-    def _clean(self, value: str | None) -> str | None:
-        """A header value from the server, safe to display, with our key masked should the server echo it."""
-        cleaned = clean_header(value)
-        return self._key.scrub(cleaned) if cleaned else None
-
-    def _observe(self, response: httpx.Response) -> None:
-        observed = parse_rate_limit(response.headers, _utcnow())
-        if observed is not None:
-            self._rate = observed
-        version = self._clean(response.headers.get("X-CloudForge-Version"))
-        if version:
-            self._api_version = version
-
-
-def _tls_for(base_url: str) -> ssl.SSLContext | bool:
-    """https: httpx's default verification. Plain http is allowed only to loopback (`check_api_url`), where no TLS
-    is ever spoken: loading the CA bundle there cost ~0.15 s of every start, so that client gets a context that
-    trusts no certificate at all (strict by construction, should TLS ever be attempted)."""
-    if base_url.startswith("https://"):
-        return True
-    return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
 
 
 def _segment(identifier: str) -> str:

@@ -22,7 +22,7 @@ from cftui.api.page_memo import PageMemo, Remembered
 from cftui.api.responses import validate_model
 
 if TYPE_CHECKING:
-    from cftui.api.client import Reply
+    from cftui.api.exchange import Reply
 
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)

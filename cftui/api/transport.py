@@ -1,7 +1,7 @@
 """The read-only transport: the last point before the network, where any request but GET is refused.
 
 The client offers no write method, and this wrapper makes sure that nothing else can use its connection pool to
-send one either (`client._http.post(...)`, `client._http.send(custom_request)`, a stream...).
+send one either (`client._exchange.http.post(...)`, `.send(custom_request)`, a stream...).
 """
 
 from __future__ import annotations

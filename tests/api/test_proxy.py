@@ -77,10 +77,10 @@ def test_loopback_and_no_proxy_hosts_skip_the_proxy(monkeypatch: pytest.MonkeyPa
 
 
 def test_https_verifies_certificates_and_plain_http_trusts_none() -> None:
-    from cftui.api.client import _tls_for
+    from cftui.api.exchange import tls_for
 
-    assert _tls_for("https://api.cloudforge.novatech.com/v2") is True, "httpx's default verification, CA bundle"
-    loopback = _tls_for("http://127.0.0.1:8080/v2")
+    assert tls_for("https://api.cloudforge.novatech.com/v2") is True, "httpx's default verification, CA bundle"
+    loopback = tls_for("http://127.0.0.1:8080/v2")
     assert not isinstance(loopback, bool)
     assert loopback.verify_mode == ssl.CERT_REQUIRED and loopback.check_hostname
     assert loopback.get_ca_certs() == [], "no CA loaded: should TLS ever be tried there, every certificate fails"

@@ -38,7 +38,7 @@ async def test_non_get_requests_never_reach_the_server(own_sim: SimServer) -> No
     project_id = own_sim.get("projects").json()["data"][0]["id"]
     own_sim.control("DELETE", "stats")
     client = CloudForgeClient(own_sim.base_url, ApiKey.parse(own_sim.read_key))
-    http = client._http
+    http = client._exchange.http
     attempts = [
         lambda: http.post("projects", json={"name": "x"}),
         lambda: http.put(f"projects/{project_id}", json={}),

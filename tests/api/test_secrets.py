@@ -77,7 +77,7 @@ async def test_no_output_anywhere_holds_the_key(
     async with client:
         await client.list_projects()
         await collect(lambda: client.get_project("proj_nope"))
-        await collect(lambda: client._http.post("projects"))
+        await collect(lambda: client._exchange.http.post("projects"))
         for faults in (
             {"error_rate": 1.0},
             {"error_rate": 1.0, "error_status": 502},

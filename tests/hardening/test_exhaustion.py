@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from cftui.api import ApiKey, CloudForgeClient
-from cftui.api.client import MAX_RESPONSE_BYTES
 from cftui.api.errors import ResponseTooLarge, Unreachable
+from cftui.api.exchange import MAX_RESPONSE_BYTES
 from cftui.api.pagination import MAX_PAGES, ListCountError
 from cftui.monitor.history import History, SampleRow
 from tests.headless.runner import child_env, command
