@@ -11,6 +11,7 @@ change is reported with its real old status whenever the resource was seen befor
 
 A first look at anything is a baseline, not a change: opening the dashboard yields no storm of "created".
 Costs are compared with the value last *reported*, so a slow drift below the threshold is reported once it adds up.
+Operations' events are operation_changes.py's, kept by the tracker (`tracker.operations`) over the same memory.
 This module does no I/O; the engine feeds it and forwards what it returns.
 """
 
@@ -22,9 +23,10 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from operator import attrgetter
 
-from cftui.api.models import Operation, Project, Resource
+from cftui.api.models import Project, Resource
 from cftui.monitor import event_factory as make
 from cftui.monitor.events import ChangeEvent, EventKind
+from cftui.monitor.operation_changes import OperationChanges
 from cftui.monitor.org import OrgIndex
 from cftui.monitor.state import ResourceRef
 
@@ -70,11 +72,7 @@ class ChangeTracker:
         self._known = OrgIndex()  # by resource id, from every window, every project
         self._swept: set[str] = set()  # projects with an error-set baseline
         self._error_sets: dict[str, set[str]] = {}
-        self._operations: dict[str, Operation] = {}
-        self._announced_terminal: set[str] = set()
-        self._operation_subjects: dict[str, ResourceRef] = {}  # op id -> its resource (bounded with the watch set)
-        # op id -> (resource name, project id) a push told of, for a resource no list has shown yet (a new one)
-        self._operation_hints: dict[str, tuple[str, str | None]] = {}
+        self.operations = OperationChanges(self._known, self._project_name)  # the same memory of every resource
 
     # --- what is tracked -------------------------------------------------------------------------------
 
@@ -363,65 +361,3 @@ class ChangeTracker:
             baseline[resource_id] = resource
         self._remember(project_id, resource, at)
         return events
-
-    # --- operations ------------------------------------------------------------------------------------------
-
-    def observe_operation(self, operation: Operation, at: datetime, *, from_resource: bool) -> list[ChangeEvent]:
-        """`from_resource`: the id was found on a resource payload, so the operation began recently."""
-        previous = self._operations.get(operation.id)
-        self._operations[operation.id] = operation
-        subject = self.operation_subject(operation)
-        hint = self._operation_hints.get(operation.id)
-        names: tuple[str, str | None] | None = None
-        project_id: str | None
-        if subject is not None:
-            name, project_id = subject.name, subject.project_id
-            names = (subject.name, subject.project_name)
-        elif hint is not None:  # a resource no list has shown yet, named by the push that told of it
-            name, project_id = hint
-            names = (name, self._project_name(project_id) if project_id else None)
-        else:  # never seen anywhere: its id is all there is
-            name, project_id = operation.resource_id or "", None
-        if operation.is_finished:
-            if operation.id in self._announced_terminal:
-                return []
-            if previous is None and not from_resource:
-                self._announced_terminal.add(operation.id)  # finished before we looked: old news
-                return []
-            self._announced_terminal.add(operation.id)
-            return [make.operation_event(operation, previous, name, project_id, at, names)]
-        if previous is None:
-            return [make.operation_event(operation, None, name, project_id, at, names)] if from_resource else []
-        if previous.progress != operation.progress or previous.status != operation.status:
-            return [make.operation_event(operation, previous, name, project_id, at, names)]
-        return []
-
-    def operation_subject(self, operation: Operation) -> ResourceRef | None:
-        """The resource an operation works on, as last seen; remembered, so that the end of a delete still
-        names the resource (and its project) after the resource itself has gone."""
-        known = self._known.get(operation.resource_id or "")
-        if known is not None:
-            self._operation_subjects[operation.id] = known
-            return known
-        return self._operation_subjects.get(operation.id)
-
-    def remember_operation_subject(
-        self, operation_id: str, resource_id: str, *, name: str | None = None, project_id: str | None = None
-    ) -> None:
-        """The resource an operation was found on; `name` (and `project_id`): what a push said of a resource no
-        list has shown yet, so that the operation's events name it until a list does."""
-        known = self._known.get(resource_id)
-        if known is not None:
-            self._operation_subjects[operation_id] = known
-        elif name and name != resource_id:
-            self._operation_hints[operation_id] = (name, project_id)
-
-    def operation_subjects(self, operation_ids: Iterable[str]) -> dict[str, ResourceRef]:
-        found = {op: self._operation_subjects.get(op) for op in operation_ids}
-        return {op: ref for op, ref in found.items() if ref is not None}
-
-    def forget_operation(self, operation_id: str) -> None:
-        self._operations.pop(operation_id, None)
-        self._announced_terminal.discard(operation_id)
-        self._operation_subjects.pop(operation_id, None)
-        self._operation_hints.pop(operation_id, None)
