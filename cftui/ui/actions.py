@@ -200,15 +200,11 @@ class DashboardActions(DashboardHost):
         self.notify("Showing archived projects." if shown else "Hiding archived projects.", markup=False, timeout=2)
 
     def action_start_filter(self) -> None:
-        if self.active_pane == "events":
-            self.query_one(EventsPane).start_filter()  # the feed's own filter: kind, severity, project, words
-            return
-        if self.active_pane == "resources":
-            self.query_one(ResourcesPane).start_filter()
-            return
-        if self.active_pane != "projects":
-            self.query_one(PaneGrid).show("projects")
-        self.query_one(ProjectsPane).start_filter()
+        """`/`: the active pane's filter; in a pane without one (operations), the project list's."""
+        panes = self.query_one(PaneGrid)
+        if not panes.frame(panes.active).start_filter():
+            panes.show("projects")
+            panes.frame("projects").start_filter()
 
     def action_toggle_zoom(self) -> None:
         """The active pane takes the whole screen between the status line and the footer, or gives it back."""
@@ -226,12 +222,5 @@ class DashboardActions(DashboardHost):
         if self.screen.has_class("-zoomed"):
             self.action_toggle_zoom()
             return
-        if self.active_pane == "events":
-            events = self.query_one(EventsPane)
-            if not events.leave_filter():
-                events.clear_filter()
-            return
-        if self.active_pane == "projects":
-            self.query_one(ProjectsPane).close_filter()
-        elif self.active_pane == "resources":
-            self.query_one(ResourcesPane).close_filter()
+        panes = self.query_one(PaneGrid)
+        panes.frame(panes.active).escape_filter()

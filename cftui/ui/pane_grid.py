@@ -47,8 +47,11 @@ class PaneGrid(Container):
         """The next pane (`step` 1) or the one before (-1), round the four."""
         self.show(PANES[(PANES.index(self.active) + step) % len(PANES)])
 
+    def frame(self, pane: str) -> Pane:
+        return self.query_one(f"#{pane}-pane", Pane)
+
     def body(self, pane: str) -> Widget:
-        return self.query_one(f"#{pane}-pane", Pane).body
+        return self.frame(pane).body
 
     def watch_active(self, pane: str) -> None:
         for child in self.query_children(Pane):

@@ -51,6 +51,24 @@ async def test_a_title_is_set_only_when_it_changes_and_the_pane_owns_its_empty_n
         assert note.display and "No project matches the filter" in str(note.visual.plain)
 
 
+async def test_slash_and_escape_are_the_active_panes_own() -> None:
+    """`/` opens the active pane's filter, or the project list's in the operations pane (it has none); Escape
+    closes the pane's own filter."""
+    async with fed_dashboard(update(healthy_snapshot()), size=(120, 40)) as (app, pilot):
+        grid = app.query_one(PaneGrid)
+        await pilot.press("3", "slash", *"shop")
+        assert grid.active == "projects"
+        projects_box = app.query_one("#projects-pane PaneFilter")
+        await until(pilot, lambda: projects_box.display and projects_box.has_focus, what="the projects' filter")
+        await until(pilot, lambda: "/shop" in str(app.query_one(ProjectsPane).border_title), what="its title")
+        await pilot.press("escape", "escape")  # out of the box, then the filter goes
+        await until(pilot, lambda: not projects_box.display, what="the projects' filter closed")
+        await pilot.press("2", "slash")
+        resources_box = app.query_one("#resources-pane PaneFilter")
+        await until(pilot, lambda: resources_box.has_focus, what="the resources pane's own filter")
+        assert grid.active == "resources" and not projects_box.display
+
+
 async def test_a_resize_while_the_panes_are_torn_down_is_no_error() -> None:
     """A SIGTERM ends the app while a resize is on its way: the resize meets a grid whose panes are going. It was
     an error (NoMatches), which made the exit code 1 instead of 143 and put a traceback on the terminal."""

@@ -60,10 +60,16 @@ class EventsPane(Pane):
         detail.update(Content(message.full_text))
         detail.display = message.event is not None
 
-    def start_filter(self) -> None:
+    def start_filter(self) -> bool:
+        """The feed's own filter: kind, severity, project, words."""
         box = self.query_one("#events-filter", Input)
         box.display = True
         self.screen.set_focus(box)  # at once: the letters typed right after `/` must reach the box
+        return True
+
+    def escape_filter(self) -> None:
+        if not self.leave_filter():
+            self.clear_filter()
 
     def leave_filter(self) -> bool:
         """Escape in the filter box: back to the feed (the filter stays). True when the box had the focus."""

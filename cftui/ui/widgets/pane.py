@@ -43,6 +43,13 @@ class Pane(Vertical):
         """What follows the pane's name in its title (panes with counts, a sort or a filter say so)."""
         return ""
 
+    def start_filter(self) -> bool:
+        """`/` in this pane: open its filter. False when it has none (the App filters the project list instead)."""
+        return False
+
+    def escape_filter(self) -> None:
+        """Escape in this pane (no filter box focused): one step back out of its filter; nothing when it has none."""
+
     def on_mount(self) -> None:
         self.refresh_title()
 
@@ -63,12 +70,13 @@ class Pane(Vertical):
 class FilteredPane(Pane):
     """A pane with a filter box under its body: `/` opens it, Escape closes it."""
 
-    def start_filter(self) -> None:
+    def start_filter(self) -> bool:
         box = self.query_one(PaneFilter)
         box.display = True
         self.app.set_focus(box)  # at once: the letters typed right after `/` must reach the box
+        return True
 
-    def close_filter(self) -> None:
+    def escape_filter(self) -> None:
         self.query_one(PaneFilter).close()
 
 
