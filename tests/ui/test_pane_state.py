@@ -79,3 +79,13 @@ async def test_a_resize_while_the_panes_are_torn_down_is_no_error() -> None:
         await pilot.resize_terminal(80, 24)
         await pilot.pause()
         assert app.return_code is None and app.is_running
+
+
+async def test_a_start_up_that_meets_its_panes_gone_is_no_error() -> None:
+    """A signal ends the app while it starts: `on_mount` meets a screen whose panes are going. It raised NoMatches
+    (a traceback on the terminal, exit code 1 instead of 143); now it leaves the app to end."""
+    async with fed_dashboard(update(healthy_snapshot())) as (app, pilot):
+        await app.query_one(ProjectsPane).remove()
+        app.on_mount()  # what Textual runs once the screen is mounted, here after the panes began to go
+        await pilot.pause()
+        assert app.return_code is None and app.is_running
