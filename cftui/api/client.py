@@ -120,7 +120,7 @@ class CloudForgeClient:
     def forget_rate_limit(self) -> None:
         """Send the next request at once even if the last answer said the limit is spent (a manual refresh: the
         person asked, and the server will say again if it still holds)."""
-        self._exchange.rate = RateLimitInfo(limit=self._exchange.rate.limit)
+        self._exchange.forget_rate_limit()
 
     def add_listener(self, callback: ClientListener) -> Callable[[], None]:
         """Call `callback` with every `ClientEvent`; returns a function that removes it again."""

@@ -95,6 +95,10 @@ class Exchange:
             follow_redirects=False,
         )
 
+    def forget_rate_limit(self) -> None:
+        """Send the next request at once even if the last answer said the limit is spent."""
+        self.rate = RateLimitInfo(limit=self.rate.limit)
+
     @property
     def pages(self) -> PageMemo:
         """What large list pages parsed to, by the digest of their bytes (an unchanged page is not parsed again)."""
@@ -155,7 +159,7 @@ class Exchange:
         if failure is None:
             status = response.status_code
             self._observe(response)
-            request_id = self.clean(response.headers.get("X-Request-ID")) or request_id
+            request_id = self._clean(response.headers.get("X-Request-ID")) or request_id
             if response.is_success:
                 try:
                     result = await self._parse_body(content, response.status_code, path, request_id, memo_url, parse)
@@ -195,7 +199,7 @@ class Exchange:
                         f"the body is larger than {self._max_response_bytes:,} bytes once decoded; cftui stopped "
                         "reading it",
                         status=response.status_code,
-                        request_id=self.clean(response.headers.get("X-Request-ID")),
+                        request_id=self._clean(response.headers.get("X-Request-ID")),
                         method="GET",
                         path=display_path(path),
                     )
@@ -234,7 +238,7 @@ class Exchange:
                 path=display_path(path),
             ) from None
 
-    def clean(self, value: str | None) -> str | None:
+    def _clean(self, value: str | None) -> str | None:
         """A header value from the server, safe to display, with our key masked should the server echo it."""
         cleaned = clean_header(value)
         return self._key.scrub(cleaned) if cleaned else None
@@ -243,7 +247,7 @@ class Exchange:
         observed = parse_rate_limit(response.headers, utcnow())
         if observed is not None:
             self.rate = observed
-        version = self.clean(response.headers.get("X-CloudForge-Version"))
+        version = self._clean(response.headers.get("X-CloudForge-Version"))
         if version:
             self.api_version = version
 

@@ -11,7 +11,7 @@ change is reported with its real old status whenever the resource was seen befor
 
 A first look at anything is a baseline, not a change: opening the dashboard yields no storm of "created".
 Costs are compared with the value last *reported*, so a slow drift below the threshold is reported once it adds up.
-Operations' events are operation_changes.py's, kept by the tracker (`tracker.operations`) over the same memory.
+Operations' events are operation_changes.py's, kept by the tracker (`tracker.operation_changes`) over the same memory.
 This module does no I/O; the engine feeds it and forwards what it returns.
 """
 
@@ -72,7 +72,7 @@ class ChangeTracker:
         self._known = OrgIndex()  # by resource id, from every window, every project
         self._swept: set[str] = set()  # projects with an error-set baseline
         self._error_sets: dict[str, set[str]] = {}
-        self.operations = OperationChanges(self._known, self._project_name)  # the same memory of every resource
+        self.operation_changes = OperationChanges(self._known, self._project_name)  # the same memory of every resource
 
     # --- what is tracked -------------------------------------------------------------------------------
 

@@ -1,6 +1,7 @@
 """Building change events: kind, severity, old/new text and a one-line summary for each kind of change.
 
-The change tracker (`diff.py`) decides *that* something changed; this module says how it reads.
+The change tracker (`diff.py`, and `operation_changes.py` for operations) decides *that* something changed; this
+module says how it reads.
 """
 
 from __future__ import annotations

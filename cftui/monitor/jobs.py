@@ -316,7 +316,7 @@ class Jobs:
             return JobResult()
         at = self._clock.now()
         found = not watched.from_user and self.announce_found_operations
-        events = self._tracker.operations.observe(operation, at, from_resource=found)
+        events = self._tracker.operation_changes.observe(operation, at, from_resource=found)
         lines = watched.take_new_lines(operation)
         watched.next_period(operation)
         watched.last = operation
@@ -332,7 +332,7 @@ class Jobs:
         dropped = self._operations.trim_finished()
         self._store.drop_operations(dropped)
         for operation_id in dropped:
-            self._tracker.operations.forget(operation_id)
+            self._tracker.operation_changes.forget(operation_id)
 
     def _discover(self, resources: list[Resource] | tuple[Resource, ...], project_id: str) -> None:
         for resource in resources:
@@ -351,7 +351,7 @@ class Jobs:
             return False
         self._discovered.append(operation_id)
         if resource_id:
-            self._tracker.operations.remember_subject(
+            self._tracker.operation_changes.remember_subject(
                 operation_id, resource_id, name=resource_name, project_id=project_id
             )
         return True
@@ -366,7 +366,7 @@ class Jobs:
             operation_id = key.operation_id
             self._operations.forget(operation_id)
             _remember(self._missing_operations, operation_id, None, MAX_ENDED_REMEMBERED)
-            self._tracker.operations.forget(operation_id)
+            self._tracker.operation_changes.forget(operation_id)
             self._store.operations.pop(operation_id, None)
             reference = f" (request {error.request_id})" if error.request_id else ""
             problem = "was not found" if isinstance(error, NotFound) else "is not a valid operation id"

@@ -78,6 +78,6 @@ def _org_view(
         round_seconds = planner.plan.effective_interval if store.projects is not None else None
     watched = list(operations.watched)
     if round_seconds is None:
-        return tracker.org.view(None, tracker.operations.subjects(watched))
+        return tracker.org.view(None, tracker.operation_changes.subjects(watched))
     full_round = round_seconds * jobs.largest_full_every(tracker.tracked)
-    return tracker.org.view(round(round_seconds, 1), tracker.operations.subjects(watched), round(full_round, 1))
+    return tracker.org.view(round(round_seconds, 1), tracker.operation_changes.subjects(watched), round(full_round, 1))

@@ -140,16 +140,16 @@ def _op(status: str, progress: int, logs: int = 0) -> Operation:
 
 def test_operations_report_progress_when_it_moves_and_their_end_once() -> None:
     tracker = ChangeTracker()
-    found = tracker.operations.observe(_op("pending", 0), AT, from_resource=True)
+    found = tracker.operation_changes.observe(_op("pending", 0), AT, from_resource=True)
     assert [e.kind for e in found] == [EventKind.OPERATION_PROGRESS] and found[0].data["started"] is True
-    assert tracker.operations.observe(_op("pending", 0), AT, from_resource=True) == []
-    assert len(tracker.operations.observe(_op("in_progress", 40), AT, from_resource=True)) == 1
-    [end] = tracker.operations.observe(_op("failed", 40), AT, from_resource=True)
+    assert tracker.operation_changes.observe(_op("pending", 0), AT, from_resource=True) == []
+    assert len(tracker.operation_changes.observe(_op("in_progress", 40), AT, from_resource=True)) == 1
+    [end] = tracker.operation_changes.observe(_op("failed", 40), AT, from_resource=True)
     assert end.kind is EventKind.OPERATION_FAILED and end.severity is Severity.ERROR
-    assert tracker.operations.observe(_op("failed", 40), AT, from_resource=True) == []
+    assert tracker.operation_changes.observe(_op("failed", 40), AT, from_resource=True) == []
     user = ChangeTracker()
-    assert user.operations.observe(_op("in_progress", 10), AT, from_resource=False) == []
-    [cancelled] = user.operations.observe(_op("cancelled", 10), AT, from_resource=False)
+    assert user.operation_changes.observe(_op("in_progress", 10), AT, from_resource=False) == []
+    [cancelled] = user.operation_changes.observe(_op("cancelled", 10), AT, from_resource=False)
     assert cancelled.kind is EventKind.OPERATION_FAILED and cancelled.severity is Severity.WARNING
 
 

@@ -68,6 +68,7 @@ class EventsPane(Pane):
         return True
 
     def escape_filter(self) -> None:
+        """Its own box (not a `PaneFilter`) reaches here focused: out of the box first, then the filter goes."""
         if not self.leave_filter():
             self.clear_filter()
 

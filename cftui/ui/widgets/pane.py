@@ -48,7 +48,7 @@ class Pane(Vertical):
         return False
 
     def escape_filter(self) -> None:
-        """Escape in this pane (no filter box focused): one step back out of its filter; nothing when it has none."""
+        """Escape in this pane, unless a `PaneFilter` took it: one step back out of its filter (nothing without one)."""
 
     def on_mount(self) -> None:
         self.refresh_title()
